@@ -1,0 +1,15 @@
+"""Test settings: PostgreSQL when DATABASE_URL says so (as in CI), SQLite otherwise."""
+
+import tempfile
+from pathlib import Path
+
+from config.settings.base import *  # noqa: F403
+
+SECRET_KEY = "test-only-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dt-test-media-"))
+CELERY_TASK_ALWAYS_EAGER = True
+LANGUAGE_CODE = "en"

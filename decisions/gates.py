@@ -1,0 +1,328 @@
+"""The gates of the lifecycle, each a pure check that names its rule and article when it is closed.
+
+``refusals(name, decision)`` lists every reason a transition is closed right now; an empty list
+means open. The same checks are the transitions' ``conditions`` on the models, so the model layer
+refuses what the services refuse, and the services can say why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from decisions.errors import Refusal
+from decisions.rules import rules_for
+
+if TYPE_CHECKING:
+    from decisions.models import Decision, ProcedureStep
+
+Check = Callable[["Decision"], list[Refusal]]
+
+
+def _steps_settled(decision: Decision) -> list[Refusal]:
+    """Art 14, 19, 22 and 25: every preparatory step ends done or not applicable before review."""
+    from decisions.models import STEP_ARTICLE, SETTLED_STEP_STATES
+
+    refusals = []
+    for step in decision.steps.all():
+        if step.state not in SETTLED_STEP_STATES:
+            refusals.append(
+                Refusal(
+                    "steps_settled",
+                    _("%(step)s is neither done nor marked not applicable.") % {"step": step.get_kind_display()},
+                    STEP_ARTICLE[step.kind],
+                )
+            )
+    if decision.steps.count() != 3:
+        refusals.append(Refusal("steps_settled", _("The decision lacks one of its preparatory steps."), "Art 25"))
+    return refusals
+
+
+def _risk_controllable(decision: Decision) -> list[Refusal]:
+    """Art 24: a risk judged uncontrollable blocks the decision until the draft is adjusted."""
+    from decisions.models import RiskAssessmentRecord, StepKind, StepState
+
+    uncontrollable = RiskAssessmentRecord.objects.filter(
+        step__decision=decision,
+        step__kind=StepKind.RISK_ASSESSMENT,
+        step__state=StepState.DONE,
+        controllable=False,
+    ).exists()
+    if uncontrollable:
+        return [
+            Refusal(
+                "risk_controllable",
+                _("The risk was judged uncontrollable: adjust the draft and reassess before going on."),
+                "Art 24",
+            )
+        ]
+    return []
+
+
+def _review_allows(decision: Decision) -> list[Refusal]:
+    """Art 25: no draft goes to the meeting without an issued review that allows it."""
+    from reviews.gates import clearance_refusals
+
+    return clearance_refusals(decision)
+
+
+def _meeting_recorded(decision: Decision) -> list[Refusal]:
+    """Art 29–30: an outcome is applied only from a meeting record, one record per outcome."""
+    meetings = decision.meetings.count()
+    applied = decision.events.filter(transition="record_outcome").count()
+    if meetings <= applied:
+        return [Refusal("meeting_recorded", _("Record the meeting before its outcome."), "Art 30")]
+    return []
+
+
+def _publication_recorded(decision: Decision) -> list[Refusal]:
+    """Art 32: publication is recorded with its document number and channel."""
+    from decisions.models import Publication
+
+    if not Publication.objects.filter(decision=decision).exists():
+        return [Refusal("publication_recorded", _("Record where and under which number it was published."), "Art 32")]
+    return []
+
+
+def _executing_unit_named(decision: Decision) -> list[Refusal]:
+    """Art 34: the decision body names an executing unit."""
+    if decision.executing_unit_id is None:
+        return [Refusal("executing_unit_named", _("Name the executing unit."), "Art 34")]
+    return []
+
+
+def _progress_reported(decision: Decision) -> list[Refusal]:
+    """Art 34 and 33: an implemented decision is archived only with its execution on the record."""
+    from decisions.models import DecisionState
+
+    if decision.state == DecisionState.IMPLEMENTING and not decision.execution_reports.exists():
+        return [
+            Refusal(
+                "progress_reported",
+                _("Record at least one execution progress report before archiving."),
+                "Art 34",
+            )
+        ]
+    return []
+
+
+DECISION_GATES: dict[str, tuple[Check, ...]] = {
+    "start": (),
+    "submit_for_review": (_steps_settled, _risk_controllable),
+    "return_for_revision": (),
+    "clear_for_meeting": (_steps_settled, _risk_controllable, _review_allows),
+    "record_outcome": (_steps_settled, _review_allows, _meeting_recorded),
+    "resume": (),
+    "publish": (_publication_recorded,),
+    "begin_implementation": (_executing_unit_named,),
+    "suspend": (),
+    "resume_implementation": (),
+    "adjust": (),
+    "withdraw": (),
+    "archive": (_progress_reported,),
+}
+
+
+def refusals(name: str, decision: Decision) -> list[Refusal]:
+    return [refusal for check in DECISION_GATES[name] for refusal in check(decision)]
+
+
+def condition(name: str) -> Callable[[Decision], bool]:
+    def check(decision: Decision) -> bool:
+        return not refusals(name, decision)
+
+    check.__name__ = f"gate_{name}"
+    return check
+
+
+# --------------------------------------------------------------------------- step gates
+
+
+def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
+    """Art 15–18: the call, its period, the hearing if one was held, and every comment answered."""
+    from decisions.models import ParticipationRecord
+
+    record = ParticipationRecord.objects.filter(step=step).first()
+    if record is None:
+        return [Refusal("participation_recorded", _("Record how the public was consulted."), "Art 15")]
+    rules = rules_for(step.decision.government)
+    out = []
+    if not record.methods:
+        out.append(Refusal("participation_methods", _("Name at least one way the public was consulted."), "Art 14"))
+    if record.call_published_on is None:
+        out.append(
+            Refusal("participation_call_published", _("Record when the draft and the call were published."), "Art 15")
+        )
+    if record.period_start is None or record.period_end is None:
+        out.append(Refusal("comment_period_set", _("Record the comment period."), "Art 15"))
+    else:
+        if record.period_days < rules.min_comment_period_days and not record.shortened_period_reason.strip():
+            out.append(
+                Refusal(
+                    "comment_period_minimum",
+                    _(
+                        "The comment period is %(days)s days, shorter than %(minimum)s: "
+                        "a shorter period needs a reason published with the call."
+                    )
+                    % {"days": record.period_days, "minimum": rules.min_comment_period_days},
+                    "Art 15",
+                )
+            )
+        if record.period_end >= timezone.localdate():
+            out.append(
+                Refusal("comment_period_closed", _("The comment period has not ended yet."), "Art 15")
+            )
+    if not record.adoption_summary.strip():
+        out.append(
+            Refusal(
+                "comments_answered",
+                _("Sort the comments and state which were adopted, partly adopted or not, with reasons."),
+                "Art 18",
+            )
+        )
+    if ParticipationRecord.Method.HEARING in record.methods:
+        out.extend(_hearing_outputs(record, rules.hearing_materials_lead_days))
+    return out
+
+
+def _hearing_outputs(record, lead_days: int) -> list[Refusal]:
+    """Art 16–17: participants published beforehand, materials 7 days ahead, record signed."""
+    out = []
+    if record.hearing_date is None:
+        return [Refusal("hearing_date", _("Record the date of the hearing."), "Art 16")]
+    if record.hearing_participants_published_on is None or record.hearing_participants_published_on > record.hearing_date:
+        out.append(
+            Refusal(
+                "hearing_participants_published",
+                _("The selection of hearing participants must be published before the hearing."),
+                "Art 16",
+            )
+        )
+    if record.hearing_materials_sent_on is None or (record.hearing_date - record.hearing_materials_sent_on).days < lead_days:
+        out.append(
+            Refusal(
+                "hearing_materials_lead_time",
+                _("Hearing materials must reach participants at least %(days)s days before the hearing.")
+                % {"days": lead_days},
+                "Art 16",
+            )
+        )
+    if not record.hearing_record.strip() or not record.hearing_record_signed:
+        out.append(
+            Refusal("hearing_record_signed", _("The hearing record must be made, confirmed and signed."), "Art 17")
+        )
+    return out
+
+
+def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
+    """Art 19–21: written opinions, each signed; interested experts excluded; each opinion handled."""
+    from decisions.models import ExpertOpinion
+
+    opinions = list(step.expert_opinions.all())
+    counted = [o for o in opinions if o.counts]
+    out = []
+    if not counted:
+        out.append(
+            Refusal(
+                "expert_opinions_present",
+                _("At least one opinion from an expert without a declared interest is needed."),
+                "Art 20",
+            )
+        )
+    for opinion in opinions:
+        if opinion.signed_on is None:
+            out.append(
+                Refusal(
+                    "expert_opinion_signed",
+                    _("The opinion of %(name)s is not signed.") % {"name": opinion.expert_name},
+                    "Art 19",
+                )
+            )
+    for opinion in counted:
+        if not opinion.handling:
+            out.append(
+                Refusal(
+                    "expert_opinion_handled",
+                    _("State how the opinion of %(name)s was handled.") % {"name": opinion.expert_name},
+                    "Art 21",
+                )
+            )
+        elif opinion.handling != ExpertOpinion.Handling.ADOPTED and not opinion.handling_reason.strip():
+            out.append(
+                Refusal(
+                    "expert_opinion_handled",
+                    _("Give the reason the opinion of %(name)s was not fully adopted.") % {"name": opinion.expert_name},
+                    "Art 21",
+                )
+            )
+    return out
+
+
+def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
+    """Art 22–23: risk points and level; measures and a plan unless low; high risk judged controllable or not."""
+    from decisions.models import RiskAssessmentRecord
+
+    record = RiskAssessmentRecord.objects.filter(step=step).first()
+    if record is None:
+        return [Refusal("risk_recorded", _("Record the risk assessment."), "Art 22")]
+    out = []
+    if not record.assessor.strip():
+        out.append(Refusal("risk_assessor", _("Name who assessed the risk."), "Art 22"))
+    if not record.risk_points.strip() or not record.level:
+        out.append(Refusal("risk_points", _("Record the risk points and the risk level."), "Art 22"))
+    if record.level and record.level != RiskAssessmentRecord.Level.LOW and not (
+        record.measures.strip() and record.contingency_plan.strip()
+    ):
+        out.append(
+            Refusal(
+                "risk_measures",
+                _("A medium or high risk needs prevention measures and a contingency plan."),
+                "Art 22",
+            )
+        )
+    if record.level == RiskAssessmentRecord.Level.HIGH and record.controllable is None:
+        out.append(
+            Refusal("risk_controllable_judged", _("Judge whether a high risk is controllable."), "Art 24")
+        )
+    return out
+
+
+def _waiver_complete(step: ProcedureStep) -> list[Refusal]:
+    """A step is not applicable only with a reason, the article relied on and who approved it."""
+    if not (step.waiver_reason.strip() and step.waiver_article.strip() and step.waiver_approved_by_id):
+        from decisions.models import STEP_ARTICLE
+
+        return [
+            Refusal(
+                "waiver_complete",
+                _("Marking a step not applicable needs a reason, the article relied on and an approver."),
+                STEP_ARTICLE[step.kind],
+            )
+        ]
+    return []
+
+
+def step_refusals(name: str, step: ProcedureStep) -> list[Refusal]:
+    from decisions.models import StepKind
+
+    if name == "complete":
+        check = {
+            StepKind.PUBLIC_PARTICIPATION: _participation_outputs,
+            StepKind.EXPERT_ARGUMENT: _expert_outputs,
+            StepKind.RISK_ASSESSMENT: _risk_outputs,
+        }[StepKind(step.kind)]
+        return check(step)
+    if name == "waive":
+        return _waiver_complete(step)
+    return []
+
+
+def step_condition(name: str) -> Callable[[ProcedureStep], bool]:
+    def check(step: ProcedureStep) -> bool:
+        return not step_refusals(name, step)
+
+    check.__name__ = f"step_gate_{name}"
+    return check

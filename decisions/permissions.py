@@ -1,0 +1,87 @@
+"""Who may do what: roles (DESIGN.md, "Who uses it") per transition and step action.
+
+Each action names the roles allowed and the department that must hold them: the decision's lead
+sponsor, its government's legal office, or its government's office. Nobody, superusers included,
+passes by another road: the admin is read-only for states.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from decisions.models import Department, Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from decisions.models import Decision, Government
+
+LEAD_SPONSOR = "lead_sponsor"
+LEGAL_OFFICE = Department.Kind.LEGAL_OFFICE
+GOVERNMENT_OFFICE = Department.Kind.GOVERNMENT_OFFICE
+
+SPONSOR_ROLES = frozenset({Role.SPONSOR_CLERK, Role.SPONSOR_HEAD})
+LEGAL_ROLES = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD})
+
+# action -> (roles allowed, department that must hold the role)
+ACTION_ROLES: dict[str, tuple[frozenset[str], str]] = {
+    "start": (frozenset({Role.GOVERNMENT_OFFICE, Role.LEADER}), GOVERNMENT_OFFICE),
+    "submit_for_review": (frozenset({Role.SPONSOR_HEAD}), LEAD_SPONSOR),
+    "return_for_revision": (LEGAL_ROLES, LEGAL_OFFICE),
+    "clear_for_meeting": (LEGAL_ROLES, LEGAL_OFFICE),
+    "record_outcome": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
+    "resume": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
+    "publish": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
+    "begin_implementation": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
+    # Art 37: suspension, and what follows it, is the head's call.
+    "suspend": (frozenset({Role.LEADER}), GOVERNMENT_OFFICE),
+    "resume_implementation": (frozenset({Role.LEADER}), GOVERNMENT_OFFICE),
+    "adjust": (frozenset({Role.LEADER}), GOVERNMENT_OFFICE),
+    "withdraw": (frozenset({Role.GOVERNMENT_OFFICE, Role.LEADER}), GOVERNMENT_OFFICE),
+    "archive": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
+    # Preparatory steps: the sponsor records them.
+    "step": (SPONSOR_ROLES, LEAD_SPONSOR),
+    # A waiver is approved by the sponsor's head or a leader of the government.
+    "approve_waiver": (frozenset({Role.SPONSOR_HEAD}), LEAD_SPONSOR),
+    "attach": (SPONSOR_ROLES | LEGAL_ROLES | {Role.GOVERNMENT_OFFICE}, ""),
+    "report_execution": (SPONSOR_ROLES | {Role.GOVERNMENT_OFFICE}, ""),
+    "evaluate": (frozenset({Role.GOVERNMENT_OFFICE, Role.LEADER}), GOVERNMENT_OFFICE),
+    # Legality review (reviews app).
+    "review_write": (LEGAL_ROLES, LEGAL_OFFICE),
+    "review_issue": (frozenset({Role.LEGAL_HEAD}), LEGAL_OFFICE),
+}
+
+
+def memberships(user: AbstractBaseUser, government: Government):
+    if not user or not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, department__government=government)
+
+
+def may(user: AbstractBaseUser, action: str, decision: Decision) -> bool:
+    """True when ``user`` holds a role that may do ``action`` on ``decision``."""
+    roles, holder = ACTION_ROLES[action]
+    qs = memberships(user, decision.government_id and decision.government).filter(role__in=roles)
+    if holder == LEAD_SPONSOR:
+        qs = qs.filter(department_id=decision.lead_sponsor_id)
+    elif holder == "":
+        # Any department involved: the lead sponsor, a co-sponsor, or one of the offices.
+        sponsor_ids = [decision.lead_sponsor_id, *decision.co_sponsors.values_list("id", flat=True)]
+        qs = qs.filter(department_id__in=sponsor_ids) | qs.exclude(department__kind=Department.Kind.SPONSOR)
+    else:
+        qs = qs.filter(department__kind=holder)
+    return qs.exists()
+
+
+def may_approve_waiver(user: AbstractBaseUser, decision: Decision) -> bool:
+    if may(user, "approve_waiver", decision):
+        return True
+    return memberships(user, decision.government).filter(role=Role.LEADER).exists()
+
+
+def may_register(user: AbstractBaseUser, department: Department) -> bool:
+    """Sponsoring departments register their own decisions."""
+    return (
+        department.kind == Department.Kind.SPONSOR
+        and Membership.objects.filter(user=user, department=department, role__in=SPONSOR_ROLES).exists()
+    )
