@@ -57,7 +57,8 @@ def _invalid(message: str, **fields: str) -> DecisionError:
 def _validate(instance, *, exclude: Iterable[str] = ()) -> None:
     """Model validation as a domain error: bad input changes nothing."""
     try:
-        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=True)
+        # The state is protected (FSMField): only transitions set it, so it is never "cleaned".
+        instance.full_clean(exclude=[*exclude, "state"], validate_unique=False, validate_constraints=True)
     except ValidationError as exc:
         fields = {name: [str(m) for m in msgs] for name, msgs in exc.message_dict.items()}
         raise DecisionError(ErrorCode.INVALID, _("Some fields are not valid."), fields=fields) from exc

@@ -1,0 +1,71 @@
+# The README names two commands: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the product needs: CJK fonts for the opinion letters, Chromium for the browser
+# tests, Pango for WeasyPrint, gettext for translations.
+APT_PACKAGES ?= fonts-noto-cjk chromium libpango-1.0-0 libpangoft2-1.0-0 gettext
+# Tests run against the real PostgreSQL and Redis of the development machines and CI.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/decision_tracker
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test install system lint migrations-check messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Installs the Debian packages that are missing (as root, or through sudo).
+system:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo="sudo"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: system install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo
+	@echo "  Decision tracker: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
+	@$(MANAGE) seed_demo --list-logins
+	@echo "  Web server, Celery worker and Celery beat are starting; Ctrl-C stops all three."
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/celery -A config worker --pool=solo --loglevel=INFO & \
+	  $(BIN)/celery -A config beat --loglevel=INFO & \
+	  $(MANAGE) runserver $(HOST):$(PORT) & \
+	  wait
+
+lint: install
+	$(BIN)/ruff check .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+test: system install
+	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} TEST_REDIS_URL=$${TEST_REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(BIN)/pytest $(PYTEST_ARGS)
+
+messages: install
+	$(MANAGE) makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,199 @@
+"""Walking a decision through its lifecycle with the real services (demo data and tests).
+
+``people`` is any object with the attributes clerk, sponsor_head, reviewer, legal_head,
+secretary and leader: the users who act at each step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from decisions import services
+from decisions.models import (
+    Decision,
+    DecisionState,
+    Department,
+    MeetingOutcome,
+    ParticipationRecord,
+    RiskAssessmentRecord,
+    StepKind,
+    StepState,
+)
+from reviews import services as review_services
+from reviews.models import Conclusion
+
+
+def complete_participation(decision: Decision, people, *, hearing: bool = False, days: int = 30) -> None:
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=days + 10)
+    values = {
+        "methods": [ParticipationRecord.Method.ONLINE_CALL, ParticipationRecord.Method.SYMPOSIUM],
+        "call_published_on": start,
+        "period_start": start,
+        "period_end": start + dt.timedelta(days=days - 1),
+        "comments_count": 128,
+        "affected_groups_heard": "社区居民代表、相关企业、行业协会",
+        "adoption_summary": "共收到意见128条，采纳41条，部分采纳23条，未采纳64条（均已说明理由）。",
+    }
+    if days < 30:
+        values["shortened_period_reason"] = "涉及防汛安全，情况紧急，征求意见期限缩短，理由已随公告一并公布。"
+    if hearing:
+        hearing_day = start + dt.timedelta(days=days + 3)
+        values.update(
+            methods=[*values["methods"], ParticipationRecord.Method.HEARING],
+            hearing_date=hearing_day,
+            hearing_participants_published_on=hearing_day - dt.timedelta(days=15),
+            hearing_materials_sent_on=hearing_day - dt.timedelta(days=10),
+            hearing_record="听证会记录：陈述人12名，意见已逐条记录。",
+            hearing_record_signed=True,
+        )
+    _start(decision, StepKind.PUBLIC_PARTICIPATION, people)
+    services.participation_update(decision=decision, actor=people.clerk, **values)
+    services.step_complete(decision=decision, kind=StepKind.PUBLIC_PARTICIPATION, actor=people.clerk)
+
+
+def complete_expert_argument(decision: Decision, people) -> None:
+    _start(decision, StepKind.EXPERT_ARGUMENT, people)
+    signed = timezone.localdate() - dt.timedelta(days=5)
+    for name, org, handling in (
+        ("王建国", "市社会科学院", "adopted"),
+        ("李晓梅", "省财经大学", "partly"),
+        ("陈志强", "市价格协会", "adopted"),
+    ):
+        services.expert_opinion_add(
+            decision=decision,
+            actor=people.clerk,
+            expert_name=name,
+            organisation=org,
+            speciality="公共政策",
+            opinion="方案必要、可行，建议进一步细化配套措施。",
+            signed_on=signed,
+            handling=handling,
+            handling_reason="" if handling == "adopted" else "部分建议超出本次决策范围，另行研究。",
+        )
+    services.step_complete(decision=decision, kind=StepKind.EXPERT_ARGUMENT, actor=people.clerk)
+
+
+def complete_risk_assessment(decision: Decision, people, *, level: str = RiskAssessmentRecord.Level.MEDIUM) -> None:
+    _start(decision, StepKind.RISK_ASSESSMENT, people)
+    services.risk_update(
+        decision=decision,
+        actor=people.clerk,
+        assessor="市社会稳定风险评估中心",
+        third_party=True,
+        risk_points="部分群体对价格调整存在顾虑，可能引发集中投诉。",
+        measures="分档减免、加强政策解读、设立咨询热线。",
+        contingency_plan="成立应急工作组，按预案分级响应。",
+        level=level,
+        controllable=True,
+    )
+    services.step_complete(decision=decision, kind=StepKind.RISK_ASSESSMENT, actor=people.clerk)
+
+
+def waive(decision: Decision, kind: str, people, *, reason: str, article: str) -> None:
+    services.step_waive(
+        decision=decision, kind=kind, actor=people.clerk, reason=reason, article=article, approver=people.sponsor_head
+    )
+
+
+def _start(decision: Decision, kind: str, people) -> None:
+    if decision.steps.get(kind=kind).state == StepState.PENDING:
+        services.step_start(decision=decision, kind=kind, actor=people.clerk)
+
+
+def settle_steps(decision: Decision, people) -> None:
+    """All three preparatory steps done, with real outputs."""
+    complete_participation(decision, people)
+    complete_expert_argument(decision, people)
+    complete_risk_assessment(decision, people)
+
+
+def issue_opinion(decision: Decision, people, *, conclusion: str = Conclusion.LAWFUL) -> None:
+    review_services.review_record_opinion(
+        decision=decision,
+        actor=people.reviewer,
+        conclusion=conclusion,
+        reasons="决策主体、权限、程序符合规定，内容不违反法律、法规和国家政策。",
+        legal_risk="改革措施缺乏上位法明确依据，存在一定法律风险。" if conclusion == Conclusion.EXPLORATORY_WITH_RISK else "",
+    )
+    review_services.review_issue_opinion(decision=decision, actor=people.legal_head)
+    if conclusion == Conclusion.LAWFUL_WITH_CHANGES:
+        review_services.review_confirm_changes(decision=decision, actor=people.reviewer)
+
+
+def hold_meeting(decision: Decision, people, outcome: str = MeetingOutcome.APPROVED) -> Decision:
+    return services.decision_record_outcome(
+        decision=decision,
+        actor=people.secretary,
+        outcome=outcome,
+        meeting_type="executive",
+        held_on=timezone.localdate(),
+        attendees="市长、常务副市长、副市长、秘书长",
+        head_final_statement="同意。请承办单位抓好落实。",
+    )
+
+
+# The main path: each state reached from the previous one.
+def walk(decision: Decision, target: str, people, *, executing_unit: Department | None = None) -> Decision:
+    """Move ``decision`` along the main path until it is in ``target`` (every call a real service)."""
+    path = [
+        DecisionState.PROPOSED,
+        DecisionState.PREPARING,
+        DecisionState.LEGALITY_REVIEW,
+        DecisionState.AWAITING_DECISION,
+        DecisionState.DECIDED,
+        DecisionState.PUBLISHED,
+        DecisionState.IMPLEMENTING,
+    ]
+    side = {
+        DecisionState.DEFERRED: DecisionState.AWAITING_DECISION,
+        DecisionState.REJECTED: DecisionState.AWAITING_DECISION,
+        DecisionState.SUSPENDED: DecisionState.IMPLEMENTING,
+        DecisionState.ARCHIVED: DecisionState.IMPLEMENTING,
+        DecisionState.WITHDRAWN: DecisionState.PREPARING,
+    }
+    main_target = side.get(target, target)
+    while decision.state != main_target:
+        state = decision.state
+        if state == DecisionState.PROPOSED:
+            decision = services.decision_start(decision=decision, actor=people.secretary)
+        elif state == DecisionState.PREPARING:
+            if any(not s.is_settled for s in decision.steps.all()):
+                settle_steps(decision, people)
+            decision = services.decision_submit_for_review(decision=decision, actor=people.sponsor_head)
+        elif state == DecisionState.LEGALITY_REVIEW:
+            issue_opinion(decision, people)
+            decision = services.decision_clear_for_meeting(decision=decision, actor=people.reviewer)
+        elif state == DecisionState.AWAITING_DECISION:
+            decision = hold_meeting(decision, people)
+        elif state == DecisionState.DECIDED:
+            decision = services.decision_publish(
+                decision=decision,
+                actor=people.secretary,
+                published_on=timezone.localdate(),
+                document_number=f"{decision.government.short_name}政发〔{timezone.localdate().year}〕{decision.sequence}号",
+                in_gazette=True,
+                website_url="https://www.example.gov.cn/zwgk/",
+            )
+        elif state == DecisionState.PUBLISHED:
+            decision = services.decision_begin_implementation(
+                decision=decision, actor=people.secretary, executing_unit=executing_unit or decision.lead_sponsor
+            )
+        else:
+            raise ValueError(f"walk() cannot leave {state}")
+    if target == DecisionState.DEFERRED:
+        decision = hold_meeting(decision, people, MeetingOutcome.DEFERRED)
+    elif target == DecisionState.REJECTED:
+        decision = hold_meeting(decision, people, MeetingOutcome.REJECTED)
+    elif target == DecisionState.SUSPENDED:
+        decision = services.decision_suspend(decision=decision, actor=people.leader, reason="上级督查要求暂停执行，待评估。")
+    elif target == DecisionState.ARCHIVED:
+        services.execution_report_add(
+            decision=decision, actor=people.secretary, reported_on=timezone.localdate(), progress="已全面落实。"
+        )
+        decision = services.decision_archive(decision=decision, actor=people.secretary)
+    elif target == DecisionState.WITHDRAWN:
+        decision = services.decision_withdraw(decision=decision, actor=people.leader, reason="情况变化，不再推进。")
+    return decision
