@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from decisions import services
 from decisions.models import (
+    STATES_BEFORE_DECISION,
     Decision,
     DecisionState,
     Department,
@@ -138,15 +139,6 @@ def hold_meeting(decision: Decision, people, outcome: str = MeetingOutcome.APPRO
 # The main path: each state reached from the previous one.
 def walk(decision: Decision, target: str, people, *, executing_unit: Department | None = None) -> Decision:
     """Move ``decision`` along the main path until it is in ``target`` (every call a real service)."""
-    path = [
-        DecisionState.PROPOSED,
-        DecisionState.PREPARING,
-        DecisionState.LEGALITY_REVIEW,
-        DecisionState.AWAITING_DECISION,
-        DecisionState.DECIDED,
-        DecisionState.PUBLISHED,
-        DecisionState.IMPLEMENTING,
-    ]
     side = {
         DecisionState.DEFERRED: DecisionState.AWAITING_DECISION,
         DecisionState.REJECTED: DecisionState.AWAITING_DECISION,
@@ -155,6 +147,8 @@ def walk(decision: Decision, target: str, people, *, executing_unit: Department 
         DecisionState.WITHDRAWN: DecisionState.PREPARING,
     }
     main_target = side.get(target, target)
+    if target == DecisionState.WITHDRAWN and decision.state in STATES_BEFORE_DECISION:
+        main_target = decision.state  # withdrawn from wherever it is before the decision
     while decision.state != main_target:
         state = decision.state
         if state == DecisionState.PROPOSED:
