@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from decisions.models import Category, Department, Government, Membership, Role
 
@@ -68,7 +68,7 @@ class Org:
             "lead_sponsor": self.sponsor,
             "title": "城市居民生活用水阶梯价格调整",
             "category": Category.PUBLIC_POLICY,
-            "catalogue_year": dt.date.today().year,
+            "catalogue_year": timezone.localdate().year,
             "decision_body": self.government.name,
         }
         values.update(overrides)
