@@ -24,7 +24,7 @@ Check = Callable[["Decision"], list[Refusal]]
 
 def _steps_settled(decision: Decision) -> list[Refusal]:
     """Art 14, 19, 22 and 25: every preparatory step ends done or not applicable before review."""
-    from decisions.models import STEP_ARTICLE, SETTLED_STEP_STATES
+    from decisions.models import SETTLED_STEP_STATES, STEP_ARTICLE
 
     refusals = []
     for step in decision.steps.all():
