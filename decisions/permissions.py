@@ -52,7 +52,7 @@ ACTION_ROLES: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-def memberships(user: AbstractBaseUser, government: Government):
+def memberships(user: AbstractBaseUser, government: Government | int):
     if not user or not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user, department__government=government)
@@ -61,7 +61,7 @@ def memberships(user: AbstractBaseUser, government: Government):
 def may(user: AbstractBaseUser, action: str, decision: Decision) -> bool:
     """True when ``user`` holds a role that may do ``action`` on ``decision``."""
     roles, holder = ACTION_ROLES[action]
-    qs = memberships(user, decision.government_id and decision.government).filter(role__in=roles)
+    qs = memberships(user, decision.government_id).filter(role__in=roles)
     if holder == LEAD_SPONSOR:
         qs = qs.filter(department_id=decision.lead_sponsor_id)
     elif holder == "":
