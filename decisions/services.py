@@ -823,3 +823,37 @@ def evaluation_record(
     _validate(evaluation, exclude=["decision"])
     evaluation.save()
     return evaluation
+
+
+# --------------------------------------------------------------------------- catalogue upkeep
+
+
+@transaction.atomic
+def decisions_drop_long_deferred(*, today: dt.date | None = None) -> int:
+    """Local practice: a decision deferred longer than the government's deferral limit leaves the
+    yearly catalogue (Art 3). It stays deferred and on record; the event says why it left."""
+    from decisions.rules import rules_for
+
+    today = today or timezone.localdate()
+    dropped = 0
+    candidates = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("government")
+        .filter(state=DecisionState.DEFERRED, in_catalogue=True, deferred_on__isnull=False)
+    )
+    for decision in candidates:
+        limit = rules_for(decision.government).deferral_limit_days
+        if (today - decision.deferred_on).days < limit:
+            continue
+        decision.in_catalogue = False
+        decision.save(update_fields=["in_catalogue", "updated_at"])
+        _record_event(
+            decision,
+            actor=None,
+            transition="leave_catalogue",
+            from_state=decision.state,
+            to_state=decision.state,
+            comment=_("Deferred for more than %(days)s days: removed from the catalogue.") % {"days": limit},
+        )
+        dropped += 1
+    return dropped
