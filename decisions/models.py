@@ -840,3 +840,6 @@ class DecisionEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The decision event log is append-only.")
+
+
+from decisions.api.models import ApiToken  # noqa: E402,F401

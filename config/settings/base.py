@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_fsm",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "decisions",
     "reviews",
 ]
@@ -112,6 +115,50 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("DT_ATTACHMENT_MAX_BYTES", str(20 * 10
 ATTACHMENT_EXTENSIONS = ("pdf", "docx", "doc", "xlsx", "ofd", "jpg", "jpeg", "png")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The REST API (decisions.api). Token first: its WWW-Authenticate header makes an anonymous call a
+# 401, not a 403. Throttle rates are per token (or per user, or per address when anonymous).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "decisions.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["decisions.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("DT_API_RATE_TOKEN", "3000/hour"),
+        "user": os.environ.get("DT_API_RATE_USER", "3000/hour"),
+        "anon": os.environ.get("DT_API_RATE_ANON", "300/hour"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "decisions.api.pagination.KeysetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "decisions.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "decisions.api.schema.ApiAutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Major administrative decisions tracker API",
+    "DESCRIPTION": "重大行政决策程序 (Order No. 713): decisions, steps, reviews, transitions, annual figures.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "decisions.api.schema.add_error_responses",
+    ],
+    # Served from the installed sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Celery: Redis by URL, otherwise kombu's filesystem transport (worker and beat as separate
 # processes, no server).

@@ -1,0 +1,81 @@
+"""Writes and checks of API tokens (issue, revoke, touch). Keys are shown once; only digests are kept."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from decisions.errors import DecisionError, ErrorCode
+from decisions.models import Department, Membership
+
+from .models import ApiToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+KEY_PREFIX = "dt_"
+# last_used_at is written at most this often per token: a busy OA system does not write on every call.
+TOUCH_INTERVAL_SECONDS = 60
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def scope_problem(user: User, department: Department) -> str:
+    """Why ``user`` cannot act for ``department`` through a token; empty when it can."""
+    if not user.is_active:
+        return _("The account is inactive.")
+    roles = Membership.objects.filter(user=user)
+    if not roles.filter(department=department).exists():
+        return _("The account holds no role in this department.")
+    if roles.exclude(department=department).exists():
+        return _("The account also holds roles in other departments; a token's account acts for one department only.")
+    return ""
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, department: Department, name: str, issued_by: User | None = None) -> tuple[ApiToken, str]:
+    """Issue a token for a department's service account; returns the token and its key (shown once)."""
+    name = (name or "").strip()
+    if not name:
+        raise DecisionError(ErrorCode.INVALID, _("Name the system the token is for."), fields={"name": [_("Required.")]})
+    problem = scope_problem(user, department)
+    if problem:
+        raise DecisionError(ErrorCode.INVALID, problem, fields={"user": [problem]})
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        name=name,
+        user=user,
+        department=department,
+        key_prefix=key[:10],
+        key_digest=digest(key),
+        created_by=issued_by,
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, revoked_by: User | None = None) -> ApiToken:
+    """Revocation takes effect on the next request; the row stays as the record of who used it."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = revoked_by
+        token.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    return token
+
+
+def api_token_touch(*, token: ApiToken, ip: str | None) -> None:
+    """Record the last use (throttled to one write a minute; a conditional update, so no race)."""
+    now = timezone.now()
+    if token.last_used_at and (now - token.last_used_at).total_seconds() < TOUCH_INTERVAL_SECONDS:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip or None)
+    token.last_used_at = now
+    token.last_used_ip = ip or None
