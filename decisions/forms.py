@@ -1,0 +1,344 @@
+"""Forms of the web UI. They only parse input; every rule is the services' (decisions.services), so a
+form never saves anything itself and the model forms here are used for their fields and labels."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from decisions.models import (
+    Attachment,
+    Category,
+    DecisionState,
+    Department,
+    Evaluation,
+    ExpertOpinion,
+    Meeting,
+    MeetingOutcome,
+    Membership,
+    ParticipationRecord,
+    RiskAssessmentRecord,
+    StepKind,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _text(rows: int = 3, **attrs) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, **attrs})
+
+
+def user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# --------------------------------------------------------------------------- list and register
+
+
+class DecisionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Title or code"), required=False, max_length=100)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, years=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = _("Search title or code")
+        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
+        self.fields["state"].choices = [("", _("All states")), *DecisionState.choices]
+        self.fields["department"].choices = [("", _("All departments")), *[(d.pk, d.name) for d in departments]]
+
+
+class DecisionRegisterForm(forms.Form):
+    lead_sponsor = forms.ModelChoiceField(label=_("Lead sponsor"), queryset=Department.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ChoiceField(label=_("Category (Art 3)"), choices=Category.choices)
+    catalogue_year = forms.IntegerField(label=_("Catalogue year"), min_value=2000, max_value=2100)
+    decision_body = forms.CharField(label=_("Decision body"), max_length=100)
+    in_catalogue = forms.BooleanField(label=_("In the yearly public catalogue (Art 3)"), required=False, initial=True)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=_text(4))
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_text(3))
+    co_sponsors = forms.ModelMultipleChoiceField(
+        label=_("Co-sponsors"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, lead_sponsors, co_sponsors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_sponsor"].queryset = lead_sponsors
+        self.fields["co_sponsors"].queryset = co_sponsors
+        self.fields["catalogue_year"].initial = timezone.localdate().year
+        sponsors = list(lead_sponsors)
+        if len(sponsors) == 1:
+            self.fields["lead_sponsor"].initial = sponsors[0].pk
+        if sponsors:
+            self.fields["decision_body"].initial = sponsors[0].government.name
+
+
+# --------------------------------------------------------------------------- decision transitions
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=_text(2))
+
+
+class RecordOutcomeForm(forms.Form):
+    """Art 29–30: the meeting's record; the service refuses what the law refuses."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=MeetingOutcome.choices)
+    meeting_type = forms.ChoiceField(label=_("Meeting type"), choices=Meeting.Type.choices)
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    attendees = forms.CharField(label=_("Attendees"), widget=_text(2))
+    head_final_statement = forms.CharField(label=_("Head's final statement (the head speaks last)"), widget=_text(2))
+    head_against_majority = forms.BooleanField(label=_("The head decided against the majority"), required=False)
+    head_reasons = forms.CharField(label=_("Reasons given by the head"), required=False, widget=_text(2))
+    dissent = forms.CharField(label=_("Dissent, as said"), required=False, widget=_text(2))
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+
+
+class PublishForm(forms.Form):
+    """Art 32: where and under which number the decision was published."""
+
+    published_on = forms.DateField(label=_("Published on"), widget=DateInput())
+    document_number = forms.CharField(label=_("Document number"), max_length=100)
+    in_gazette = forms.BooleanField(label=_("In the government gazette"), required=False)
+    website_url = forms.URLField(label=_("Website address"), required=False, assume_scheme="https")
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+
+
+class BeginImplementationForm(forms.Form):
+    """Art 34: the executing unit."""
+
+    executing_unit = forms.ModelChoiceField(label=_("Executing unit"), queryset=Department.objects.none())
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["executing_unit"]
+        field.queryset = Department.objects.filter(government_id=decision.government_id).order_by("kind", "name")
+        field.initial = decision.lead_sponsor_id
+
+
+# transition name -> the form of its payload (DESIGN.md lifecycle contract).
+TRANSITION_FORMS: dict[str, type[forms.Form]] = {
+    "start": CommentForm,
+    "submit_for_review": CommentForm,
+    "return_for_revision": ReasonForm,
+    "clear_for_meeting": CommentForm,
+    "record_outcome": RecordOutcomeForm,
+    "resume": CommentForm,
+    "publish": PublishForm,
+    "begin_implementation": BeginImplementationForm,
+    "suspend": ReasonForm,
+    "resume_implementation": CommentForm,
+    "adjust": ReasonForm,
+    "withdraw": ReasonForm,
+    "archive": CommentForm,
+}
+
+
+def transition_form(name: str, decision, data=None, prefix: str | None = None) -> forms.Form:
+    form_class = TRANSITION_FORMS[name]
+    kwargs = {"data": data, "prefix": prefix or f"t-{name}"}
+    if form_class is BeginImplementationForm:
+        kwargs["decision"] = decision
+    return form_class(**kwargs)
+
+
+# --------------------------------------------------------------------------- preparatory steps
+
+
+class StepCommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+
+
+class StepReopenForm(forms.Form):
+    reason = forms.CharField(label=_("What changed in the draft"), widget=_text(2))
+
+
+class StepWaiveForm(forms.Form):
+    """Not applicable (不适用): the reason, the article relied on and the approver."""
+
+    reason = forms.CharField(label=_("Reason it does not apply"), widget=_text(2))
+    article = forms.CharField(
+        label=_("Article relied on"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Art 14")}),
+    )
+    approver = forms.TypedChoiceField(label=_("Approved by"), coerce=int)
+
+    def __init__(self, *args, approvers: list[Membership], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._users = {}
+        choices = [("", "---------")]
+        for membership in approvers:
+            if membership.user_id not in self._users:
+                self._users[membership.user_id] = membership.user
+                label = f"{user_label(membership.user)} · {membership.department.name} · {membership.get_role_display()}"
+                choices.append((membership.user_id, label))
+        self.fields["approver"].choices = choices
+
+    def clean_approver(self):
+        return self._users[self.cleaned_data["approver"]]
+
+
+STEP_ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "start": StepCommentForm,
+    "complete": StepCommentForm,
+    "waive": StepWaiveForm,
+    "reopen": StepReopenForm,
+}
+
+
+def step_action_form(kind: str, action: str, *, approvers, data=None) -> forms.Form:
+    form_class = STEP_ACTION_FORMS[action]
+    kwargs = {"data": data, "prefix": f"s-{kind}-{action}"}
+    if form_class is StepWaiveForm:
+        kwargs["approvers"] = approvers
+    return form_class(**kwargs)
+
+
+class ParticipationForm(forms.ModelForm):
+    """Art 14–18. Used for its fields only: the service writes the record."""
+
+    methods = forms.MultipleChoiceField(
+        label=_("Methods"),
+        choices=ParticipationRecord.Method.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ParticipationRecord
+        fields = [
+            "methods",
+            "call_published_on",
+            "period_start",
+            "period_end",
+            "shortened_period_reason",
+            "affected_groups_heard",
+            "comments_count",
+            "adoption_summary",
+            "hearing_date",
+            "hearing_participants_published_on",
+            "hearing_materials_sent_on",
+            "hearing_record",
+            "hearing_record_signed",
+        ]
+        widgets = {
+            "call_published_on": DateInput(),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "hearing_date": DateInput(),
+            "hearing_participants_published_on": DateInput(),
+            "hearing_materials_sent_on": DateInput(),
+            "shortened_period_reason": _text(2),
+            "affected_groups_heard": _text(2),
+            "adoption_summary": _text(3),
+            "hearing_record": _text(2),
+        }
+
+    def _post_clean(self):
+        # Model validation is the service's job (it names the rule); the form only parses.
+        pass
+
+
+class RiskForm(forms.ModelForm):
+    """Art 22–24. Used for its fields only: the service writes the record."""
+
+    class Meta:
+        model = RiskAssessmentRecord
+        fields = ["assessor", "third_party", "risk_points", "measures", "contingency_plan", "level", "controllable"]
+        widgets = {
+            "risk_points": _text(3),
+            "measures": _text(3),
+            "contingency_plan": _text(3),
+            "controllable": forms.NullBooleanSelect(),
+        }
+
+    def _post_clean(self):
+        pass
+
+
+class ExpertOpinionForm(forms.ModelForm):
+    """Art 19–21: one expert's written, signed opinion."""
+
+    class Meta:
+        model = ExpertOpinion
+        fields = [
+            "expert_name",
+            "organisation",
+            "speciality",
+            "opinion",
+            "signed_on",
+            "declared_interest",
+            "interest_detail",
+            "handling",
+            "handling_reason",
+        ]
+        widgets = {
+            "opinion": _text(3),
+            "signed_on": DateInput(),
+            "interest_detail": _text(2),
+            "handling_reason": _text(2),
+        }
+
+    def _post_clean(self):
+        pass
+
+
+class ExpertHandlingForm(forms.Form):
+    """Art 21: how one opinion was handled."""
+
+    handling = forms.ChoiceField(label=_("Handling"), choices=ExpertOpinion.Handling.choices)
+    handling_reason = forms.CharField(label=_("Reason for the handling"), required=False, widget=_text(2))
+
+
+# --------------------------------------------------------------------------- files, execution, evaluation
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices, initial=Attachment.Kind.DRAFT)
+    step = forms.ChoiceField(
+        label=_("Step (optional)"), required=False, choices=[("", _("None")), *StepKind.choices]
+    )
+
+
+class ExecutionReportForm(forms.Form):
+    """Art 34–35."""
+
+    reported_on = forms.DateField(label=_("Reported on"), widget=DateInput())
+    progress = forms.CharField(label=_("Progress"), widget=_text(3))
+    public_feedback = forms.CharField(label=_("Public feedback received"), required=False, widget=_text(2))
+
+
+class EvaluationForm(forms.Form):
+    """Art 36: by someone other than who prepared the decision (the service checks)."""
+
+    trigger = forms.ChoiceField(label=_("Trigger"), choices=Evaluation.Trigger.choices)
+    evaluator = forms.CharField(label=_("Evaluator"), max_length=200)
+    evaluator_department = forms.ModelChoiceField(
+        label=_("Evaluating department"), queryset=Department.objects.none(), required=False
+    )
+    completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput())
+    conclusion = forms.CharField(label=_("Conclusion"), required=False, widget=_text(3))
+
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluator_department"].queryset = Department.objects.filter(
+            government_id=decision.government_id
+        ).order_by("kind", "name")
+

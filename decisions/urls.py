@@ -1,0 +1,26 @@
+from django.urls import path
+
+from decisions import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("", views.decision_list, name="list"),
+    path("overview/", views.overview, name="overview"),
+    path("decisions/register/", views.register, name="register"),
+    path("decisions/<int:pk>/", views.detail, name="detail"),
+    path("decisions/<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),
+    path("decisions/<int:pk>/steps/<slug:kind>/<slug:action>/", views.step_action, name="step_action"),
+    path("decisions/<int:pk>/participation/", views.participation, name="participation"),
+    path("decisions/<int:pk>/risk/", views.risk, name="risk"),
+    path("decisions/<int:pk>/expert-opinions/", views.expert_opinion_add, name="expert_opinion_add"),
+    path(
+        "decisions/<int:pk>/expert-opinions/<int:opinion_id>/handling/",
+        views.expert_opinion_handle,
+        name="expert_opinion_handle",
+    ),
+    path("decisions/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("decisions/<int:pk>/execution-reports/", views.execution_report_add, name="execution_report_add"),
+    path("decisions/<int:pk>/evaluations/", views.evaluation_record, name="evaluation_record"),
+]

@@ -1,0 +1,837 @@
+"""The server-rendered web UI of the decision lifecycle.
+
+Thin views: a form parses the input, ONE service (decisions.services) does the work, the page shows
+the result. A refused action (DecisionError) is shown with its message and article, answered with
+the error's HTTP status, and has changed nothing (the services are atomic). Reads go through
+decisions.selectors, so nobody reaches a decision they cannot see (404, not 403: its existence is
+not disclosed).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_fsm import can_proceed
+
+from decisions import forms, gates, permissions, selectors, services
+from decisions.errors import DecisionError, ErrorCode
+from decisions.models import (
+    DECISION_TRANSITIONS,
+    STATES_PAST_REVIEW,
+    STEP_ARTICLE,
+    STEP_TRANSITIONS,
+    Decision,
+    DecisionState,
+    MeetingOutcome,
+    ParticipationRecord,
+    Role,
+    StepKind,
+    StepState,
+)
+from reviews.models import Conclusion
+
+# --------------------------------------------------------------------------- labels
+
+TRANSITION_LABELS = {
+    "register": _lazy("Registered"),
+    "start": _lazy("Start the procedure"),
+    "submit_for_review": _lazy("Submit for legality review"),
+    "return_for_revision": _lazy("Return for revision"),
+    "clear_for_meeting": _lazy("Clear for the meeting"),
+    "record_outcome": _lazy("Record the meeting outcome"),
+    "resume": _lazy("Put back on the agenda"),
+    "publish": _lazy("Record publication"),
+    "begin_implementation": _lazy("Begin implementation"),
+    "suspend": _lazy("Suspend implementation"),
+    "resume_implementation": _lazy("Resume implementation"),
+    "adjust": _lazy("Major adjustment (repeat the procedure)"),
+    "withdraw": _lazy("Withdraw"),
+    "archive": _lazy("Archive"),
+}
+STEP_ACTION_LABELS = {
+    "start": _lazy("Start"),
+    "complete": _lazy("Mark done"),
+    "waive": _lazy("Mark not applicable"),
+    "reopen": _lazy("Reopen"),
+}
+# How the history names a step event ("Public participation: Mark done").
+STEP_EVENT_LABELS = {
+    "start": _lazy("started"),
+    "complete": _lazy("done"),
+    "waive": _lazy("marked not applicable"),
+    "reopen": _lazy("reopened"),
+}
+# Transitions that need care: shown as warnings.
+GRAVE_TRANSITIONS = frozenset({"withdraw", "suspend", "adjust", "return_for_revision"})
+# Gates that the transition's own form satisfies: the service records the meeting, the publication or
+# the executing unit and then moves the decision, so these are not reasons to close the form.
+SATISFIED_BY_FORM = {
+    "record_outcome": {"meeting_recorded"},
+    "publish": {"publication_recorded"},
+    "begin_implementation": {"executing_unit_named"},
+}
+GATE_PROBLEM_LABELS = {
+    "steps_settled": _lazy("a preparatory step is neither done nor not applicable"),
+    "review_allows": _lazy("no issued legality opinion allows the meeting"),
+    "meeting_recorded": _lazy("no meeting record"),
+}
+STEP_ORDER = {kind: index for index, kind in enumerate(StepKind.values)}
+
+STEP_MARK_LABELS = {
+    StepKind.PUBLIC_PARTICIPATION: pgettext_lazy("short for public participation", "PP"),
+    StepKind.EXPERT_ARGUMENT: pgettext_lazy("short for expert argument", "EA"),
+    StepKind.RISK_ASSESSMENT: pgettext_lazy("short for risk assessment", "RA"),
+    "legality_review": pgettext_lazy("short for legality review", "LR"),
+    "collective_discussion": pgettext_lazy("short for collective discussion", "CD"),
+}
+REVIEW_LABEL = _lazy("Legality review")
+DISCUSSION_LABEL = _lazy("Collective discussion")
+STEP_STATE_CLASS = {
+    StepState.PENDING: "pending",
+    StepState.IN_PROGRESS: "progress",
+    StepState.DONE: "done",
+    StepState.WAIVED: "waived",
+}
+
+
+# --------------------------------------------------------------------------- articles
+
+_DIGITS = "零一二三四五六七八九"
+_ARTICLE = re.compile(r"^\s*Art(?:icle)?\.?\s*(\d{1,3})(?:\s*[–—-]\s*(\d{1,3}))?\s*$", re.IGNORECASE)
+
+
+def _zh_number(n: int) -> str:
+    if n < 10:
+        return _DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    text = _DIGITS[hundreds] + "百"
+    if rest == 0:
+        return text
+    if rest < 10:
+        return text + "零" + _DIGITS[rest]
+    return text + (_DIGITS[rest // 10] + "十" + (_DIGITS[rest % 10] if rest % 10 else ""))
+
+
+def article_label(article: str) -> str:
+    """"Art 25" as the reader's language cites it: 第二十五条 in Chinese, Art 25 in English; an
+    article written any other way is shown as written."""
+    article = (article or "").strip()
+    match = _ARTICLE.match(article)
+    if not match or not (get_language() or "").startswith("zh"):
+        return article
+    first, last = match.groups()
+    text = f"第{_zh_number(int(first))}条"
+    if last:
+        text += f"至第{_zh_number(int(last))}条"
+    return text
+
+
+def article_note(article: str) -> str:
+    """The article in brackets after a message: （第二十五条） / (Art 25)."""
+    label = article_label(article)
+    if not label:
+        return ""
+    return f"（{label}）" if (get_language() or "").startswith("zh") else f"({label})"
+
+
+@dataclass
+class Reason:
+    """A refusal or error as the page shows it: the message and its article."""
+
+    message: str
+    article: str = ""
+
+    @property
+    def note(self) -> str:
+        return article_note(self.article)
+
+
+def _reasons(refusals) -> list[Reason]:
+    return [Reason(str(r.message), r.article) for r in refusals]
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR only: a forwarded-for header is whatever the client says unless a trusted proxy
+    # sets it, and the event log is evidence.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# --------------------------------------------------------------------------- the five-step marks
+
+
+@dataclass
+class Mark:
+    key: str
+    short: str
+    label: str
+    status: str  # css class: pending / progress / done / waived / bad
+    text: str
+    detail: str = ""
+
+
+def _sorted_steps(decision: Decision) -> list:
+    return sorted(decision.steps.all(), key=lambda s: STEP_ORDER.get(s.kind, 9))
+
+
+def step_marks(decision: Decision) -> list[Mark]:
+    """The five statutory steps of a decision annotated by ``selectors.with_step_marks``."""
+    marks = []
+    for step in _sorted_steps(decision):
+        detail = ""
+        if step.state == StepState.WAIVED:
+            detail = _("%(reason)s %(article)s — approved by %(approver)s") % {
+                "reason": step.waiver_reason,
+                "article": article_note(step.waiver_article),
+                "approver": forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else "?",
+            }
+        marks.append(
+            Mark(
+                step.kind,
+                str(STEP_MARK_LABELS[step.kind]),
+                step.get_kind_display(),
+                STEP_STATE_CLASS[step.state],
+                step.get_state_display(),
+                detail,
+            )
+        )
+    marks.append(_review_mark(decision))
+    marks.append(_discussion_mark(decision))
+    return marks
+
+
+def _review_mark(decision: Decision) -> Mark:
+    short, label = str(STEP_MARK_LABELS["legality_review"]), str(REVIEW_LABEL)
+    if not decision.review_round:
+        return Mark("legality_review", short, label, "pending", _("Not submitted"))
+    if not decision.review_issued_at:
+        return Mark(
+            "legality_review", short, label, "progress", _("Round %(round)s under review") % {"round": decision.review_round}
+        )
+    conclusion = Conclusion(decision.review_conclusion)
+    status = "bad" if conclusion == Conclusion.UNLAWFUL else "done"
+    if conclusion == Conclusion.LAWFUL_WITH_CHANGES and not decision.review_changes_confirmed_at:
+        status = "progress"
+    return Mark("legality_review", short, label, status, conclusion.label, decision.review_document_number or "")
+
+
+def _discussion_mark(decision: Decision) -> Mark:
+    short, label = str(STEP_MARK_LABELS["collective_discussion"]), str(DISCUSSION_LABEL)
+    if not decision.meeting_outcome:
+        return Mark("collective_discussion", short, label, "pending", _("No meeting yet"))
+    outcome = MeetingOutcome(decision.meeting_outcome)
+    status = {
+        MeetingOutcome.APPROVED: "done",
+        MeetingOutcome.REJECTED: "bad",
+    }.get(outcome, "progress")
+    held_on = decision.meeting_held_on.isoformat() if decision.meeting_held_on else ""
+    return Mark("collective_discussion", short, label, status, outcome.label, held_on)
+
+
+# --------------------------------------------------------------------------- list, overview, register
+
+
+@login_required
+@require_GET
+def decision_list(request: HttpRequest) -> HttpResponse:
+    years, departments = selectors.list_filter_choices(request.user)
+    form = forms.DecisionFilterForm(request.GET or None, years=years, departments=departments)
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # an unusable filter is ignored, the others still apply
+        filters = form.cleaned_data
+    queryset = selectors.decision_list(
+        request.user,
+        year=filters.get("year"),
+        state=filters.get("state") or "",
+        department=filters.get("department"),
+        search=filters.get("q") or "",
+    )
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    rows = [(decision, step_marks(decision)) for decision in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "decisions/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "can_register": selectors.registrable_departments(request.user).exists(),
+            "legend": _legend(),
+        },
+    )
+
+
+def _legend() -> list[Mark]:
+    return [
+        Mark(kind, str(short), _full_step_label(kind), "", "")
+        for kind, short in STEP_MARK_LABELS.items()
+    ]
+
+
+def _full_step_label(key: str) -> str:
+    if key == "legality_review":
+        return str(REVIEW_LABEL)
+    if key == "collective_discussion":
+        return str(DISCUSSION_LABEL)
+    return StepKind(key).label
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """One screen that shows no decision skipped a step (DESIGN.md, "What no step skipped means")."""
+    decisions = selectors.overview_decisions(request.user)
+    rows = []
+    checked = flagged = 0
+    for decision in decisions:
+        problems = selectors.gate_problems(decision)
+        if decision.state in STATES_PAST_REVIEW:
+            checked += 1
+            flagged += bool(problems)
+        rows.append(
+            {
+                "decision": decision,
+                "marks": step_marks(decision),
+                "problems": [str(GATE_PROBLEM_LABELS[p]) for p in problems],
+            }
+        )
+    counts = selectors.state_counts(request.user)
+    waived = [
+        {
+            "step": step,
+            "article": article_label(step.waiver_article),
+            "approver": forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else "",
+        }
+        for step in selectors.waived_steps(request.user)
+    ]
+    return render(
+        request,
+        "decisions/overview.html",
+        {
+            "rows": rows,
+            "state_counts": [(DecisionState(state), n) for state, n in counts.items()],
+            "total": sum(counts.values()),
+            "waived": waived,
+            "checked": checked,
+            "flagged": flagged,
+            "legend": _legend(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Art 10: a sponsoring department registers a proposed decision."""
+    lead_sponsors = selectors.registrable_departments(request.user)
+    if not lead_sponsors.exists():
+        return _error_page(
+            request, DecisionError(ErrorCode.FORBIDDEN, _("Only a sponsoring department's staff can register decisions."))
+        )
+    form = forms.DecisionRegisterForm(
+        request.POST or None,
+        lead_sponsors=lead_sponsors,
+        co_sponsors=selectors.co_sponsor_candidates(request.user),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                decision = services.decision_register(
+                    actor=request.user, ip=_client_ip(request), **form.cleaned_data
+                )
+            except DecisionError as err:
+                _add_error(form, err)
+                status = err.status
+            else:
+                messages.success(request, _("Decision %(code)s registered.") % {"code": decision.code})
+                return redirect("decisions:detail", pk=decision.pk)
+    return render(request, "decisions/register.html", {"form": form}, status=status)
+
+
+def _error_page(request: HttpRequest, err: DecisionError) -> HttpResponse:
+    return render(
+        request,
+        "decisions/error.html",
+        {"error": Reason(str(err.message), err.article)},
+        status=err.status,
+    )
+
+
+def _add_error(form: django_forms.Form, err: DecisionError) -> None:
+    """The service's refusal on the form: its field messages where the form has the field, and the
+    message with its article above the form."""
+    form.add_error(None, f"{err.message} {article_note(err.article)}".strip())
+    for name, field_messages in err.fields.items():
+        for message in field_messages:
+            # A message about a field the form does not have (or about the whole record) goes on top.
+            form.add_error(name if name in form.fields else None, message)
+
+
+# --------------------------------------------------------------------------- the detail page
+
+
+@dataclass
+class Action:
+    name: str
+    label: str
+    url: str
+    form: django_forms.Form | None = None
+    refusals: list[Reason] = field(default_factory=list)
+    grave: bool = False
+    open: bool = False
+
+
+@dataclass
+class StepPanel:
+    step: Any
+    article: str
+    record_form: django_forms.Form | None = None
+    record_url: str = ""
+    record_open: bool = False
+    actions: list[Action] = field(default_factory=list)
+    opinions: list = field(default_factory=list)
+    methods: list = field(default_factory=list)
+    waiver_article: str = ""
+    waiver_approver: str = ""
+
+
+class DetailPage:
+    """Everything the detail page shows, built from one read of the decision. ``bound`` replaces the
+    blank form of one slot with the submitted one (after a refusal), ``error`` is the refusal."""
+
+    def __init__(self, request: HttpRequest, pk: int, *, bound: dict | None = None, error: Reason | None = None):
+        self.request = request
+        self.user = request.user
+        self.decision = selectors.decision_detail(request.user, pk)
+        self.bound = bound or {}
+        self.error = error
+
+    def _form(self, slot: str, factory):
+        return self.bound.get(slot) or factory()
+
+    def _url(self, view: str, **kwargs) -> str:
+        return reverse(f"decisions:{view}", kwargs={"pk": self.decision.pk, **kwargs})
+
+    def transitions(self) -> tuple[list[Action], list[dict]]:
+        """The transitions open in this state: those the user may do, with their form or, when a
+        gate is closed, why; and the others, with who does them."""
+        decision = self.decision
+        mine, others = [], []
+        for name in DECISION_TRANSITIONS:
+            if not can_proceed(getattr(decision, name), check_conditions=False):
+                continue
+            if not permissions.may(self.user, name, decision):
+                roles, _holder = permissions.ACTION_ROLES[name]
+                others.append(
+                    {
+                        "label": TRANSITION_LABELS[name],
+                        "roles": [Role(role).label for role in sorted(roles)],
+                    }
+                )
+                continue
+            slot = f"transition:{name}"
+            refusals = [r for r in gates.refusals(name, decision) if r.rule not in SATISFIED_BY_FORM.get(name, ())]
+            mine.append(
+                Action(
+                    name=name,
+                    label=TRANSITION_LABELS[name],
+                    url=self._url("transition", name=name),
+                    form=self._form(slot, lambda n=name: forms.transition_form(n, decision)),
+                    refusals=_reasons(refusals),
+                    grave=name in GRAVE_TRANSITIONS,
+                    open=slot in self.bound,
+                )
+            )
+        return mine, others
+
+    def steps(self) -> list[StepPanel]:
+        decision = self.decision
+        may_step = decision.state == DecisionState.PREPARING and permissions.may(self.user, "step", decision)
+        approvers = selectors.waiver_approvers(decision) if may_step else []
+        panels = []
+        for step in _sorted_steps(decision):
+            panel = StepPanel(step=step, article=article_label(STEP_ARTICLE[step.kind]))
+            if step.state == StepState.WAIVED:
+                panel.waiver_article = article_label(step.waiver_article)
+                panel.waiver_approver = forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else ""
+            if step.kind == StepKind.EXPERT_ARGUMENT:
+                panel.opinions = list(step.expert_opinions.all())
+            record = getattr(step, "participation", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
+            if record is not None:
+                labels = dict(ParticipationRecord.Method.choices)
+                panel.methods = [labels.get(method, method) for method in record.methods]
+            editable = may_step and step.state in (StepState.PENDING, StepState.IN_PROGRESS)
+            if editable:
+                self._record_form(step, panel)
+            if may_step:
+                for action in STEP_TRANSITIONS:
+                    if not can_proceed(getattr(step, action), check_conditions=False):
+                        continue
+                    slot = f"step:{step.kind}:{action}"
+                    # The waiver's own inputs are what its gate asks for: only "complete" is gated here.
+                    refusals = gates.step_refusals(action, step) if action == "complete" else []
+                    panel.actions.append(
+                        Action(
+                            name=action,
+                            label=STEP_ACTION_LABELS[action],
+                            url=self._url("step_action", kind=step.kind, action=action),
+                            form=self._form(
+                                slot,
+                                lambda k=step.kind, a=action: forms.step_action_form(k, a, approvers=approvers),
+                            ),
+                            refusals=_reasons(refusals),
+                            grave=action == "waive",
+                            open=slot in self.bound,
+                        )
+                    )
+            panels.append(panel)
+        return panels
+
+    def _record_form(self, step, panel: StepPanel) -> None:
+        kind = step.kind
+        if kind == StepKind.PUBLIC_PARTICIPATION:
+            record = getattr(step, "participation", None)
+            panel.record_form = self._form(
+                "participation", lambda: forms.ParticipationForm(instance=record, prefix="pp")
+            )
+            panel.record_url = self._url("participation")
+            panel.record_open = "participation" in self.bound
+        elif kind == StepKind.RISK_ASSESSMENT:
+            record = getattr(step, "risk", None)
+            panel.record_form = self._form("risk", lambda: forms.RiskForm(instance=record, prefix="ra"))
+            panel.record_url = self._url("risk")
+            panel.record_open = "risk" in self.bound
+        else:
+            panel.record_form = self._form("expert", lambda: forms.ExpertOpinionForm(prefix="ea"))
+            panel.record_url = self._url("expert_opinion_add")
+            panel.record_open = "expert" in self.bound
+            for opinion in panel.opinions:
+                slot = f"handle:{opinion.pk}"
+                opinion.handling_form = self._form(
+                    slot,
+                    lambda o=opinion: forms.ExpertHandlingForm(
+                        initial={"handling": o.handling, "handling_reason": o.handling_reason}, prefix=f"h{o.pk}"
+                    ),
+                )
+                opinion.handling_url = self._url("expert_opinion_handle", opinion_id=opinion.pk)
+                opinion.handling_open = slot in self.bound
+
+    def events(self) -> list[dict]:
+        rows = []
+        for event in self.decision.events.all():
+            if event.step_kind:
+                states = dict(StepState.choices)
+                what = f"{StepKind(event.step_kind).label}: {STEP_EVENT_LABELS.get(event.transition, event.transition)}"
+            else:
+                states = dict(DecisionState.choices)
+                what = TRANSITION_LABELS.get(event.transition, event.transition)
+            rows.append(
+                {
+                    "event": event,
+                    "what": what,
+                    "from": states.get(event.from_state, event.from_state),
+                    "to": states.get(event.to_state, event.to_state),
+                    "actor": forms.user_label(event.actor) if event.actor else _("system"),
+                }
+            )
+        return rows
+
+    def context(self) -> dict:
+        decision = self.decision
+        user = self.user
+        reviews = list(decision.reviews.all())
+        actions, others = self.transitions()
+        can_attach = permissions.may(user, "attach", decision)
+        can_report = decision.state in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED) and permissions.may(
+            user, "report_execution", decision
+        )
+        can_evaluate = decision.state in (
+            DecisionState.IMPLEMENTING,
+            DecisionState.SUSPENDED,
+            DecisionState.ARCHIVED,
+        ) and permissions.may(user, "evaluate", decision)
+        current_review = reviews[-1] if reviews else None
+        return {
+            "decision": decision,
+            "co_sponsors": list(decision.co_sponsors.all()),
+            "marks": step_marks(_annotate_from_record(decision, current_review)),
+            "error": self.error,
+            "actions": actions,
+            "other_actions": others,
+            "steps": self.steps(),
+            "steps_editable_now": decision.state == DecisionState.PREPARING,
+            "reviews": reviews,
+            "review": current_review,
+            "meetings": list(decision.meetings.all()),
+            "publication": getattr(decision, "publication", None),
+            "reports": list(decision.execution_reports.all()),
+            "evaluations": list(decision.evaluations.all()),
+            "attachments": list(decision.attachments.all()),
+            "events": self.events(),
+            "can_attach": can_attach,
+            "attachment_form": self._form("attachment", lambda: forms.AttachmentForm(prefix="att"))
+            if can_attach
+            else None,
+            "attachment_open": "attachment" in self.bound,
+            "report_form": self._form("report", lambda: forms.ExecutionReportForm(prefix="rep"))
+            if can_report
+            else None,
+            "report_open": "report" in self.bound,
+            "evaluation_form": self._form("evaluation", lambda: forms.EvaluationForm(decision=decision, prefix="ev"))
+            if can_evaluate
+            else None,
+            "evaluation_open": "evaluation" in self.bound,
+            "review_article": article_label("Art 25"),
+            "meeting_article": article_label("Art 29"),
+            "publication_article": article_label("Art 32"),
+            "execution_article": article_label("Art 34"),
+            "evaluation_article": article_label("Art 36"),
+        }
+
+    def render(self, status: int = 200) -> HttpResponse:
+        return render(self.request, "decisions/detail.html", self.context(), status=status)
+
+
+def _annotate_from_record(decision: Decision, review) -> Decision:
+    """Give the detail page's decision the attributes the five-step marks read (the list page gets
+    them as annotations; here the record is already prefetched)."""
+    meetings = list(decision.meetings.all())
+    last = max(meetings, key=lambda m: (m.held_on, m.pk)) if meetings else None
+    decision.review_round = review.round if review else None
+    decision.review_conclusion = review.conclusion if review else ""
+    decision.review_issued_at = review.issued_at if review else None
+    decision.review_document_number = review.document_number if review else ""
+    decision.review_changes_confirmed_at = review.changes_confirmed_at if review else None
+    decision.meeting_outcome = last.outcome if last else None
+    decision.meeting_held_on = last.held_on if last else None
+    return decision
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return DetailPage(request, pk).render()
+
+
+# --------------------------------------------------------------------------- the writes
+
+
+def _run(request: HttpRequest, pk: int, *, slot: str, form: django_forms.Form, call, success: str, anchor: str):
+    """Validate ``form``, run ``call(cleaned_data)`` (one service), and redirect to the detail page;
+    or show the page again with the submitted form, its errors and the refusal, status per error."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DecisionError as err:
+            _add_error(form, err)
+            page = DetailPage(request, pk, bound={slot: form}, error=Reason(str(err.message), err.article))
+            return page.render(status=err.status)
+        messages.success(request, success)
+        return redirect(reverse("decisions:detail", kwargs={"pk": pk}) + f"#{anchor}")
+    page = DetailPage(request, pk, bound={slot: form}, error=Reason(_("Check the highlighted fields.")))
+    return page.render(status=400)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Any decision transition by its contract name, with its payload form."""
+    decision = selectors.visible_decision(request.user, pk)
+    if name not in forms.TRANSITION_FORMS:
+        return _error_page(request, DecisionError(ErrorCode.NOT_FOUND, _("Unknown transition.")))
+    form = forms.transition_form(name, decision, data=request.POST)
+
+    def call(data):
+        # Blank optional inputs are left to the services' defaults.
+        payload = {key: value for key, value in data.items() if value not in (None, "")}
+        services.decision_transition(
+            decision=decision, name=name, actor=request.user, ip=_client_ip(request), **payload
+        )
+
+    return _run(
+        request,
+        pk,
+        slot=f"transition:{name}",
+        form=form,
+        call=call,
+        success=_("Done: %(action)s.") % {"action": TRANSITION_LABELS[name]},
+        anchor="actions",
+    )
+
+
+@login_required
+@require_POST
+def step_action(request: HttpRequest, pk: int, kind: str, action: str) -> HttpResponse:
+    decision = selectors.visible_decision(request.user, pk)
+    if kind not in StepKind.values or action not in forms.STEP_ACTION_FORMS:
+        return _error_page(request, DecisionError(ErrorCode.NOT_FOUND, _("Unknown step action.")))
+    approvers = selectors.waiver_approvers(decision) if action == "waive" else []
+    form = forms.step_action_form(kind, action, approvers=approvers, data=request.POST)
+
+    def call(data):
+        services.step_action(
+            decision=decision, kind=kind, action=action, actor=request.user, ip=_client_ip(request), **data
+        )
+
+    return _run(
+        request,
+        pk,
+        slot=f"step:{kind}:{action}",
+        form=form,
+        call=call,
+        success=_("%(step)s: %(action)s.") % {"step": StepKind(kind).label, "action": STEP_ACTION_LABELS[action]},
+        anchor=f"step-{kind}",
+    )
+
+
+@login_required
+@require_POST
+def participation(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.visible_decision(request.user, pk)
+    form = forms.ParticipationForm(request.POST, prefix="pp")
+    return _run(
+        request,
+        pk,
+        slot="participation",
+        form=form,
+        call=lambda data: services.participation_update(decision=decision, actor=request.user, **data),
+        success=_("Public participation record saved."),
+        anchor=f"step-{StepKind.PUBLIC_PARTICIPATION}",
+    )
+
+
+@login_required
+@require_POST
+def risk(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.visible_decision(request.user, pk)
+    form = forms.RiskForm(request.POST, prefix="ra")
+    return _run(
+        request,
+        pk,
+        slot="risk",
+        form=form,
+        call=lambda data: services.risk_update(decision=decision, actor=request.user, **data),
+        success=_("Risk assessment record saved."),
+        anchor=f"step-{StepKind.RISK_ASSESSMENT}",
+    )
+
+
+@login_required
+@require_POST
+def expert_opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.visible_decision(request.user, pk)
+    form = forms.ExpertOpinionForm(request.POST, prefix="ea")
+    return _run(
+        request,
+        pk,
+        slot="expert",
+        form=form,
+        call=lambda data: services.expert_opinion_add(decision=decision, actor=request.user, **data),
+        success=_("Expert opinion added."),
+        anchor=f"step-{StepKind.EXPERT_ARGUMENT}",
+    )
+
+
+@login_required
+@require_POST
+def expert_opinion_handle(request: HttpRequest, pk: int, opinion_id: int) -> HttpResponse:
+    decision = selectors.visible_decision(request.user, pk)
+    form = forms.ExpertHandlingForm(request.POST, prefix=f"h{opinion_id}")
+    return _run(
+        request,
+        pk,
+        slot=f"handle:{opinion_id}",
+        form=form,
+        call=lambda data: services.expert_opinion_handle(
+            decision=decision, actor=request.user, opinion_id=opinion_id, **data
+        ),
+        success=_("Handling of the expert opinion saved."),
+        anchor=f"step-{StepKind.EXPERT_ARGUMENT}",
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.visible_decision(request.user, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES, prefix="att")
+    return _run(
+        request,
+        pk,
+        slot="attachment",
+        form=form,
+        call=lambda data: services.attachment_upload(
+            decision=decision,
+            actor=request.user,
+            uploaded_file=data["file"],
+            kind=data["kind"],
+            step_kind=data["step"] or None,
+        ),
+        success=_("File uploaded."),
+        anchor="attachments",
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Served only to users who can see the decision (404 otherwise)."""
+    attachment = selectors.visible_attachment(request.user, pk)
+    content_type = mimetypes.guess_type(attachment.original_name)[0] or "application/octet-stream"
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=content_type
+    )
+
+
+@login_required
+@require_POST
+def execution_report_add(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.visible_decision(request.user, pk)
+    form = forms.ExecutionReportForm(request.POST, prefix="rep")
+    return _run(
+        request,
+        pk,
+        slot="report",
+        form=form,
+        call=lambda data: services.execution_report_add(decision=decision, actor=request.user, **data),
+        success=_("Execution report added."),
+        anchor="execution",
+    )
+
+
+@login_required
+@require_POST
+def evaluation_record(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.visible_decision(request.user, pk)
+    form = forms.EvaluationForm(request.POST, decision=decision, prefix="ev")
+    return _run(
+        request,
+        pk,
+        slot="evaluation",
+        form=form,
+        call=lambda data: services.evaluation_record(decision=decision, actor=request.user, **data),
+        success=_("Evaluation recorded."),
+        anchor="evaluation",
+    )

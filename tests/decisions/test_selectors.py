@@ -1,0 +1,91 @@
+"""Who sees which decision (DESIGN.md, "Who uses it"), and the reads behind the pages."""
+
+import pytest
+
+from decisions import demo, selectors, services
+from decisions.models import DecisionState, Role, StepKind
+from tests.factories import MembershipFactory, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(org, **overrides):
+    return services.decision_register(**org.decision_kwargs(**overrides))
+
+
+def test_legal_office_government_office_and_leaders_see_every_decision_of_their_government(org):
+    mine = _register(org)
+    theirs = _register(org, actor=org.other_clerk, lead_sponsor=org.other_sponsor, title="殡葬基本服务收费标准调整")
+    for user in (org.reviewer, org.legal_head, org.secretary, org.leader):
+        assert set(selectors.decisions_visible_to(user)) == {mine, theirs}
+
+
+def test_sponsor_staff_see_only_the_decisions_their_department_leads(org):
+    mine = _register(org)
+    theirs = _register(org, actor=org.other_clerk, lead_sponsor=org.other_sponsor, title="殡葬基本服务收费标准调整")
+    assert list(selectors.decisions_visible_to(org.clerk)) == [mine]
+    assert list(selectors.decisions_visible_to(org.sponsor_head)) == [mine]
+    assert list(selectors.decisions_visible_to(org.other_clerk)) == [theirs]
+
+
+def test_a_co_sponsor_sees_the_decision_it_co_sponsors(org):
+    decision = _register(org, co_sponsors=[org.other_sponsor])
+    assert list(selectors.decisions_visible_to(org.other_clerk)) == [decision]
+
+
+def test_another_governments_users_see_nothing(org):
+    _register(org)
+    other = make_org("邻市人民政府")
+    for user in (other.clerk, other.reviewer, other.secretary, other.leader):
+        assert not selectors.decisions_visible_to(user).exists()
+
+
+def test_a_user_without_membership_sees_nothing(org):
+    _register(org)
+    stranger = MembershipFactory(role=Role.SPONSOR_CLERK).user  # a department of yet another government
+    assert not selectors.decisions_visible_to(stranger).exists()
+
+
+def test_the_list_filters_by_year_state_department_and_search(org):
+    water = _register(org)
+    gas = _register(org, title="民用天然气价格调整", catalogue_year=2025)
+    funeral = _register(org, actor=org.other_clerk, lead_sponsor=org.other_sponsor, title="殡葬基本服务收费标准调整")
+    services.decision_start(decision=gas, actor=org.secretary)
+    leader = org.leader
+
+    assert list(selectors.decision_list(leader, year=2025)) == [gas]
+    assert list(selectors.decision_list(leader, state=DecisionState.PREPARING)) == [gas]
+    assert set(selectors.decision_list(leader, department=org.other_sponsor.pk)) == {funeral}
+    assert list(selectors.decision_list(leader, search="天然气")) == [gas]
+    assert list(selectors.decision_list(leader, search=water.code)) == [water]
+
+
+def test_the_department_filter_includes_co_sponsored_decisions(org):
+    decision = _register(org, co_sponsors=[org.other_sponsor])
+    assert list(selectors.decision_list(org.leader, department=org.other_sponsor.pk)) == [decision]
+
+
+def test_waiver_approvers_are_the_lead_sponsors_heads_and_the_governments_leaders(org):
+    decision = _register(org)
+    approvers = {m.user for m in selectors.waiver_approvers(decision)}
+    assert approvers == {org.sponsor_head, org.leader}
+
+
+def test_a_decision_walked_through_the_services_shows_no_gate_problem(org):
+    decision = demo.walk(_register(org), DecisionState.DECIDED, org)
+    [row] = selectors.overview_decisions(org.leader)
+    assert row.pk == decision.pk
+    assert selectors.gate_problems(row) == []
+
+
+def test_waived_steps_are_listed_with_their_approver(org):
+    decision = _register(org)
+    services.decision_start(decision=decision, actor=org.secretary)
+    demo.waive(decision, StepKind.EXPERT_ARGUMENT, org, reason="不涉及专业性、技术性问题", article="Art 19")
+    [step] = selectors.waived_steps(org.leader)
+    assert (step.decision_id, step.kind, step.waiver_approved_by) == (
+        decision.pk,
+        StepKind.EXPERT_ARGUMENT,
+        org.sponsor_head,
+    )
+    assert not selectors.waived_steps(make_org().leader).exists()

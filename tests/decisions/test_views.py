@@ -1,0 +1,386 @@
+"""The web UI: thin views over the services; a refusal is shown with its article and changes nothing."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from decisions import demo, services
+from decisions.models import (
+    Decision,
+    DecisionEvent,
+    DecisionState,
+    Meeting,
+    ParticipationRecord,
+    StepKind,
+    StepState,
+)
+from tests.factories import make_org
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n% test file\n"
+
+
+def _register(org, **overrides):
+    return services.decision_register(**org.decision_kwargs(**overrides))
+
+
+def _preparing(org, **overrides):
+    decision = _register(org, **overrides)
+    return services.decision_start(decision=decision, actor=org.secretary)
+
+
+def _detail(decision):
+    return reverse("decisions:detail", kwargs={"pk": decision.pk})
+
+
+def _events(decision):
+    return DecisionEvent.objects.filter(decision=decision).count()
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --------------------------------------------------------------------------- access
+
+
+def test_pages_need_a_login(client, org):
+    decision = _register(org)
+    for url in (reverse("decisions:list"), reverse("decisions:overview"), _detail(decision)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_login_page_renders(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b'name="username"' in response.content
+
+
+def test_another_departments_clerk_gets_404_on_the_detail_page(as_user, org):
+    decision = _register(org)
+    client = as_user(org.other_clerk)
+    assert client.get(_detail(decision)).status_code == 404
+    response = client.post(reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "withdraw"}), {})
+    assert response.status_code == 404
+
+
+def test_another_governments_users_see_no_decision_on_any_page(as_user, org):
+    decision = _register(org, title="中心城区禁止燃放烟花爆竹")
+    other = make_org("邻市人民政府")
+    for user in (other.leader, other.reviewer, other.clerk):
+        client = as_user(user)
+        listing = client.get(reverse("decisions:list"))
+        assert listing.status_code == 200
+        assert "中心城区禁止燃放烟花爆竹" not in listing.content.decode()
+        assert "中心城区禁止燃放烟花爆竹" not in client.get(reverse("decisions:overview")).content.decode()
+        assert client.get(_detail(decision)).status_code == 404
+
+
+# --------------------------------------------------------------------------- register and record
+
+
+def test_a_sponsor_clerk_registers_a_decision(as_user, org):
+    client = as_user(org.clerk)
+    assert client.get(reverse("decisions:register")).status_code == 200
+    response = client.post(
+        reverse("decisions:register"),
+        {
+            "lead_sponsor": org.sponsor.pk,
+            "title": "城市居民生活用水阶梯价格调整",
+            "category": "public_policy",
+            "catalogue_year": 2026,
+            "decision_body": org.government.name,
+            "in_catalogue": "on",
+            "co_sponsors": [org.other_sponsor.pk],
+        },
+        REMOTE_ADDR="10.1.2.3",
+    )
+    decision = Decision.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == _detail(decision)
+    assert (decision.code, decision.state, decision.registered_by) == ("2026-001", DecisionState.PROPOSED, org.clerk)
+    assert list(decision.co_sponsors.all()) == [org.other_sponsor]
+    event = decision.events.get()
+    assert (event.transition, event.ip_address) == ("register", "10.1.2.3")
+    page = client.get(_detail(decision)).content.decode()
+    assert "城市居民生活用水阶梯价格调整" in page
+
+
+def test_registering_is_refused_to_staff_outside_a_sponsoring_department(as_user, org):
+    client = as_user(org.reviewer)
+    assert client.get(reverse("decisions:register")).status_code == 403
+    assert client.post(reverse("decisions:register"), {"title": "x"}).status_code == 403
+    assert not Decision.objects.exists()
+
+
+def test_an_invalid_registration_is_answered_400_and_registers_nothing(as_user, org):
+    response = as_user(org.clerk).post(reverse("decisions:register"), {"lead_sponsor": org.sponsor.pk})
+    assert response.status_code == 400
+    assert not Decision.objects.exists()
+
+
+def test_a_sponsor_clerk_records_a_preparatory_step(as_user, org):
+    decision = _preparing(org)
+    client = as_user(org.clerk)
+    kind = StepKind.PUBLIC_PARTICIPATION
+
+    response = client.post(
+        reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "start"}),
+        {f"s-{kind}-start-comment": "征求意见稿已定稿"},
+        REMOTE_ADDR="10.9.8.7",
+    )
+    assert response.status_code == 302
+    end = timezone.localdate() - dt.timedelta(days=5)
+    start = end - dt.timedelta(days=29)
+    response = client.post(
+        reverse("decisions:participation", kwargs={"pk": decision.pk}),
+        {
+            "pp-methods": ["online_call", "symposium"],
+            "pp-call_published_on": start.isoformat(),
+            "pp-period_start": start.isoformat(),
+            "pp-period_end": end.isoformat(),
+            "pp-comments_count": "57",
+            "pp-adoption_summary": "采纳21条，部分采纳6条，未采纳30条，均说明理由。",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "complete"}),
+        {},
+    )
+    assert response.status_code == 302
+
+    step = decision.steps.get(kind=kind)
+    assert step.state == StepState.DONE
+    record = ParticipationRecord.objects.get(step=step)
+    assert (record.methods, record.comments_count) == (["online_call", "symposium"], 57)
+    started = decision.events.get(step_kind=kind, transition="start")
+    assert (started.actor, started.ip_address, started.comment) == (org.clerk, "10.9.8.7", "征求意见稿已定稿")
+
+
+def test_a_step_is_marked_not_applicable_with_reason_article_and_approver(as_user, org):
+    decision = _preparing(org)
+    kind = StepKind.RISK_ASSESSMENT
+    prefix = f"s-{kind}-waive"
+    response = as_user(org.clerk).post(
+        reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "waive"}),
+        {f"{prefix}-reason": "已有合法有效的风险评估结论覆盖", f"{prefix}-article": "Art 22", f"{prefix}-approver": org.leader.pk},
+    )
+    assert response.status_code == 302
+    step = decision.steps.get(kind=kind)
+    assert (step.state, step.waiver_article, step.waiver_approved_by) == (StepState.WAIVED, "Art 22", org.leader)
+
+
+def test_a_waiver_approver_outside_the_allowed_people_is_not_accepted(as_user, org):
+    decision = _preparing(org)
+    kind = StepKind.RISK_ASSESSMENT
+    prefix = f"s-{kind}-waive"
+    response = as_user(org.clerk).post(
+        reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "waive"}),
+        {f"{prefix}-reason": "不涉及", f"{prefix}-article": "Art 22", f"{prefix}-approver": org.reviewer.pk},
+    )
+    assert response.status_code == 400
+    assert decision.steps.get(kind=kind).state == StepState.PENDING
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_a_transition_posted_with_a_wrong_role_is_forbidden_and_changes_nothing(as_user, org):
+    decision = _register(org)
+    before = _events(decision)
+    response = as_user(org.clerk).post(
+        reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "start"}), {"t-start-comment": "开始"}
+    )
+    assert response.status_code == 403
+    assert "Your role does not allow this action" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.PROPOSED
+    assert _events(decision) == before
+
+
+def test_the_detail_page_offers_only_what_the_user_may_do(as_user, org):
+    decision = _register(org)
+    start_url = reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "start"})
+    assert start_url not in as_user(org.clerk).get(_detail(decision)).content.decode()
+    assert start_url in as_user(org.secretary).get(_detail(decision)).content.decode()
+
+
+def test_a_gated_transition_shows_its_refusal_with_the_article(as_user, org):
+    decision = _preparing(org)
+    page = as_user(org.sponsor_head).get(_detail(decision)).content.decode()
+    assert "Submit for legality review" in page
+    assert "Public participation is neither done nor marked not applicable." in page
+    assert "(Art 14)" in page
+
+
+def test_a_gated_transition_posted_anyway_is_refused_409_with_its_article(as_user, org):
+    decision = _preparing(org)
+    before = _events(decision)
+    response = as_user(org.sponsor_head).post(
+        reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "submit_for_review"}), {}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "is neither done nor marked not applicable" in page
+    assert "(Art 14)" in page
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.PREPARING
+    assert _events(decision) == before
+
+
+def test_a_refused_step_completion_shows_the_rule_and_changes_nothing(as_user, org):
+    decision = _preparing(org)
+    kind = StepKind.RISK_ASSESSMENT
+    services.step_start(decision=decision, kind=kind, actor=org.clerk)
+    client = as_user(org.clerk)
+    page = client.get(_detail(decision)).content.decode()
+    assert "Record the risk assessment." in page
+    response = client.post(
+        reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "complete"}), {}
+    )
+    assert response.status_code == 409
+    assert "(Art 22)" in response.content.decode()
+    assert decision.steps.get(kind=kind).state == StepState.IN_PROGRESS
+
+
+def test_the_refusal_cites_the_article_in_chinese_in_the_chinese_ui(as_user, org):
+    decision = _preparing(org)
+    client = as_user(org.sponsor_head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    response = client.post(reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "submit_for_review"}))
+    assert response.status_code == 409
+    assert "（第十四条）" in response.content.decode()
+
+
+def test_the_meeting_outcome_is_recorded_from_its_form(as_user, org):
+    decision = demo.walk(_register(org), DecisionState.AWAITING_DECISION, org)
+    client = as_user(org.secretary)
+    assert "Record the meeting before its outcome" not in client.get(_detail(decision)).content.decode()
+    response = client.post(
+        reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "record_outcome"}),
+        {
+            "t-record_outcome-outcome": "approved",
+            "t-record_outcome-meeting_type": "executive",
+            "t-record_outcome-held_on": timezone.localdate().isoformat(),
+            "t-record_outcome-attendees": "市长、副市长",
+            "t-record_outcome-head_final_statement": "同意。",
+        },
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.DECIDED
+    assert Meeting.objects.get(decision=decision).head_final_statement == "同意。"
+
+
+def test_a_head_against_the_majority_without_reasons_records_no_meeting(as_user, org):
+    decision = demo.walk(_register(org), DecisionState.AWAITING_DECISION, org)
+    response = as_user(org.secretary).post(
+        reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "record_outcome"}),
+        {
+            "t-record_outcome-outcome": "approved",
+            "t-record_outcome-meeting_type": "executive",
+            "t-record_outcome-held_on": timezone.localdate().isoformat(),
+            "t-record_outcome-attendees": "市长、副市长",
+            "t-record_outcome-head_final_statement": "同意。",
+            "t-record_outcome-head_against_majority": "on",
+        },
+    )
+    assert response.status_code == 400
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.AWAITING_DECISION
+    assert not Meeting.objects.filter(decision=decision).exists()
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def test_an_attachment_is_uploaded_and_served_only_to_who_sees_the_decision(as_user, org):
+    decision = _preparing(org)
+    client = as_user(org.clerk)
+    response = client.post(
+        reverse("decisions:attachment_upload", kwargs={"pk": decision.pk}),
+        {"att-file": SimpleUploadedFile("征求意见稿.pdf", PDF), "att-kind": "draft", "att-step": "public_participation"},
+    )
+    assert response.status_code == 302
+    attachment = decision.attachments.get()
+    page = client.get(_detail(decision)).content.decode()
+    assert attachment.sha256[:12] in page
+
+    url = reverse("decisions:attachment_download", kwargs={"pk": attachment.pk})
+    download = as_user(org.reviewer).get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert as_user(org.other_clerk).get(url).status_code == 404
+    assert as_user(make_org().leader).get(url).status_code == 404
+
+
+def test_a_file_of_a_refused_type_is_answered_400(as_user, org):
+    decision = _preparing(org)
+    response = as_user(org.clerk).post(
+        reverse("decisions:attachment_upload", kwargs={"pk": decision.pk}),
+        {"att-file": SimpleUploadedFile("script.exe", b"MZ..."), "att-kind": "other"},
+    )
+    assert response.status_code == 400
+    assert not decision.attachments.exists()
+
+
+# --------------------------------------------------------------------------- list and overview
+
+
+def test_the_list_page_query_count_does_not_grow_with_the_decisions(as_user, org, django_assert_max_num_queries):
+    decisions = [_register(org, title=f"第{i}号决策事项") for i in range(20)]
+    for decision in decisions[:8]:
+        services.decision_start(decision=decision, actor=org.secretary)
+    for decision in decisions[:3]:
+        demo.waive(decision, StepKind.RISK_ASSESSMENT, org, reason="不涉及", article="Art 22")
+    demo.walk(decisions[8], DecisionState.DECIDED, org)
+    client = as_user(org.leader)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("decisions:list"))
+    assert response.status_code == 200
+    assert response.content.decode().count('role="listitem"') == 5 * 20
+
+
+def test_the_list_filters_by_state(as_user, org):
+    _register(org, title="民用天然气价格调整")
+    _preparing(org, title="中心城区通信基站布局规划")
+    page = as_user(org.leader).get(reverse("decisions:list"), {"state": "preparing"}).content.decode()
+    assert "中心城区通信基站布局规划" in page
+    assert "民用天然气价格调整" not in page
+
+
+def test_the_overview_lists_waived_steps_with_reason_article_and_approver(as_user, org):
+    decision = _preparing(org)
+    demo.waive(decision, StepKind.EXPERT_ARGUMENT, org, reason="不涉及专业性技术性问题", article="Art 19")
+    page = as_user(org.leader).get(reverse("decisions:overview")).content.decode()
+    assert "不涉及专业性技术性问题" in page
+    assert "Art 19" in page
+    assert org.sponsor_head.username in page
+
+
+@pytest.mark.parametrize(("language", "marker"), [("en", "Art 14"), ("zh-hans", "第十四条")])
+def test_the_english_and_chinese_ui_both_render(as_user, org, language, marker):
+    decision = _preparing(org, title="城市居民生活用水阶梯价格调整")
+    client = as_user(org.clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for url in (reverse("decisions:list"), reverse("decisions:overview"), reverse("decisions:register")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert f'<html lang="{language}">' in response.content.decode()
+    page = client.get(_detail(decision)).content.decode()
+    assert f'<html lang="{language}">' in page
+    assert "城市居民生活用水阶梯价格调整" in page
+    assert marker in page
