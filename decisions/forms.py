@@ -99,7 +99,7 @@ class RecordOutcomeForm(forms.Form):
 
     outcome = forms.ChoiceField(label=_("Outcome"), choices=MeetingOutcome.choices)
     meeting_type = forms.ChoiceField(label=_("Meeting type"), choices=Meeting.Type.choices)
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=timezone.localdate)
     attendees = forms.CharField(label=_("Attendees"), widget=_text(2))
     head_final_statement = forms.CharField(label=_("Head's final statement (the head speaks last)"), widget=_text(2))
     head_against_majority = forms.BooleanField(label=_("The head decided against the majority"), required=False)
@@ -111,7 +111,7 @@ class RecordOutcomeForm(forms.Form):
 class PublishForm(forms.Form):
     """Art 32: where and under which number the decision was published."""
 
-    published_on = forms.DateField(label=_("Published on"), widget=DateInput())
+    published_on = forms.DateField(label=_("Published on"), widget=DateInput(), initial=timezone.localdate)
     document_number = forms.CharField(label=_("Document number"), max_length=100)
     in_gazette = forms.BooleanField(label=_("In the government gazette"), required=False)
     website_url = forms.URLField(label=_("Website address"), required=False, assume_scheme="https")
@@ -320,7 +320,7 @@ class AttachmentForm(forms.Form):
 class ExecutionReportForm(forms.Form):
     """Art 34–35."""
 
-    reported_on = forms.DateField(label=_("Reported on"), widget=DateInput())
+    reported_on = forms.DateField(label=_("Reported on"), widget=DateInput(), initial=timezone.localdate)
     progress = forms.CharField(label=_("Progress"), widget=_text(3))
     public_feedback = forms.CharField(label=_("Public feedback received"), required=False, widget=_text(2))
 

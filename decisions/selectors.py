@@ -192,8 +192,14 @@ def registrable_departments(user: User) -> QuerySet[Department]:
 
 def co_sponsor_candidates(user: User) -> QuerySet[Department]:
     """Departments of the governments where ``user`` registers decisions (the service checks the rest)."""
-    governments = registrable_departments(user).values("government_id")
-    return Department.objects.filter(government_id__in=governments, kind=Department.Kind.SPONSOR).order_by("name")
+    own = list(registrable_departments(user))
+    candidates = Department.objects.filter(
+        government_id__in={d.government_id for d in own}, kind=Department.Kind.SPONSOR
+    ).order_by("name")
+    if len(own) == 1:
+        # A department does not co-sponsor its own decision.
+        candidates = candidates.exclude(pk=own[0].pk)
+    return candidates
 
 
 # --------------------------------------------------------------------------- the leader overview

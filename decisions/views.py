@@ -21,7 +21,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -165,6 +165,10 @@ class Reason:
 
 def _reasons(refusals) -> list[Reason]:
     return [Reason(str(r.message), r.article) for r in refusals]
+
+
+def _join(items) -> str:
+    return pgettext("list separator", ", ").join(items)
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -412,7 +416,7 @@ class StepPanel:
     record_open: bool = False
     actions: list[Action] = field(default_factory=list)
     opinions: list = field(default_factory=list)
-    methods: list = field(default_factory=list)
+    methods_text: str = ""
     waiver_article: str = ""
     waiver_approver: str = ""
 
@@ -481,7 +485,7 @@ class DetailPage:
             record = getattr(step, "participation", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
             if record is not None:
                 labels = dict(ParticipationRecord.Method.choices)
-                panel.methods = [labels.get(method, method) for method in record.methods]
+                panel.methods_text = _join(str(labels.get(method, method)) for method in record.methods)
             editable = may_step and step.state in (StepState.PENDING, StepState.IN_PROGRESS)
             if editable:
                 self._record_form(step, panel)
@@ -575,7 +579,8 @@ class DetailPage:
         current_review = reviews[-1] if reviews else None
         return {
             "decision": decision,
-            "co_sponsors": list(decision.co_sponsors.all()),
+            "co_sponsors_text": _join(d.name for d in decision.co_sponsors.all()),
+            "sponsors_text": _join([decision.lead_sponsor.name, *(d.name for d in decision.co_sponsors.all())]),
             "marks": step_marks(_annotate_from_record(decision, current_review)),
             "error": self.error,
             "actions": actions,

@@ -384,3 +384,40 @@ def test_the_english_and_chinese_ui_both_render(as_user, org, language, marker):
     assert f'<html lang="{language}">' in page
     assert "城市居民生活用水阶梯价格调整" in page
     assert marker in page
+
+
+def test_a_co_sponsors_clerk_sees_the_decision_but_may_not_record_its_steps(as_user, org):
+    decision = _preparing(org, co_sponsors=[org.other_sponsor])
+    client = as_user(org.other_clerk)
+    assert client.get(_detail(decision)).status_code == 200
+    kind = StepKind.EXPERT_ARGUMENT
+    response = client.post(
+        reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "start"}), {}
+    )
+    assert response.status_code == 403
+    assert decision.steps.get(kind=kind).state == StepState.PENDING
+
+
+def test_publication_and_implementation_are_recorded_from_their_forms(as_user, org):
+    decision = demo.walk(_register(org), DecisionState.DECIDED, org)
+    client = as_user(org.secretary)
+    response = client.post(
+        reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "publish"}),
+        {
+            "t-publish-published_on": timezone.localdate().isoformat(),
+            "t-publish-document_number": "测政发〔2026〕5号",
+            "t-publish-in_gazette": "on",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "begin_implementation"}),
+        {"t-begin_implementation-executing_unit": org.sponsor.pk},
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert (decision.state, decision.executing_unit) == (DecisionState.IMPLEMENTING, org.sponsor)
+    assert decision.publication.document_number == "测政发〔2026〕5号"
+    page = client.get(_detail(decision)).content.decode()
+    assert "测政发〔2026〕5号" in page
+    assert reverse("decisions:execution_report_add", kwargs={"pk": decision.pk}) in page
