@@ -135,11 +135,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "decisions.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "decisions.api.schema.ApiAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON everywhere; the attachment upload view adds multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -149,7 +146,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionStateEnum": "decisions.models.DecisionState",
+        "StepStateEnum": "decisions.models.StepState",
+        "StepKindEnum": "decisions.models.StepKind",
+        "AttachmentKindEnum": "decisions.models.Attachment.Kind",
+        "DepartmentKindEnum": "decisions.models.Department.Kind",
+        "GovernmentLevelEnum": "decisions.models.Government.Level",
+        "RiskLevelEnum": "decisions.models.RiskAssessmentRecord.Level",
+    },
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},
+        "step_kind": {"type": "string", "enum": ["public_participation", "expert_argument", "risk_assessment"]},
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "decisions.api.schema.add_error_responses",

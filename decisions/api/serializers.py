@@ -1,0 +1,517 @@
+"""What the API reads and writes. Output serializers describe records; input serializers only parse
+and type-check a request before a service (decisions.services) decides whether it is allowed."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from decisions.models import (
+    Attachment,
+    Category,
+    Decision,
+    DecisionEvent,
+    DecisionState,
+    Department,
+    Evaluation,
+    ExecutionReport,
+    ExpertOpinion,
+    Government,
+    Meeting,
+    MeetingOutcome,
+    Membership,
+    ParticipationRecord,
+    ProcedureStep,
+    Publication,
+    RiskAssessmentRecord,
+    StepKind,
+    StepState,
+)
+
+User = get_user_model()
+
+# Ids in paths, queries and bodies: within PostgreSQL's bigint, so no lookup can overflow.
+MAX_ID = 999_999_999_999_999_999
+
+
+def user_label(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+class IdField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return user_label(user)
+
+
+class GovernmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Government
+        fields = ["id", "name", "short_name", "level", "parent"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "government", "name", "kind"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    department = DepartmentSerializer(read_only=True)
+    government_name = serializers.CharField(source="department.government.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["department", "government_name", "role"]
+
+
+class TokenInfoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    key_prefix = serializers.CharField()
+    department = serializers.IntegerField(source="department_id")
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    memberships = MembershipSerializer(many=True)
+    token = TokenInfoSerializer(allow_null=True)
+
+
+# --------------------------------------------------------------------------- steps
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=ParticipationRecord.Method.choices))
+    period_days = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ParticipationRecord
+        fields = [
+            "methods",
+            "call_published_on",
+            "period_start",
+            "period_end",
+            "period_days",
+            "shortened_period_reason",
+            "affected_groups_heard",
+            "comments_count",
+            "adoption_summary",
+            "hearing_date",
+            "hearing_participants_published_on",
+            "hearing_materials_sent_on",
+            "hearing_record",
+            "hearing_record_signed",
+        ]
+
+
+class ParticipationUpdateSerializer(ParticipationSerializer):
+    """Partial update of the participation record: only the fields given change."""
+
+    methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=ParticipationRecord.Method.choices), required=False, max_length=10
+    )
+
+    class Meta(ParticipationSerializer.Meta):
+        fields = [f for f in ParticipationSerializer.Meta.fields if f != "period_days"]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+
+class RiskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RiskAssessmentRecord
+        fields = [
+            "assessor",
+            "third_party",
+            "risk_points",
+            "measures",
+            "contingency_plan",
+            "level",
+            "controllable",
+        ]
+
+
+class RiskUpdateSerializer(RiskSerializer):
+    class Meta(RiskSerializer.Meta):
+        extra_kwargs = {name: {"required": False} for name in RiskSerializer.Meta.fields}
+
+
+class ExpertOpinionSerializer(serializers.ModelSerializer):
+    counts = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ExpertOpinion
+        fields = [
+            "id",
+            "expert_name",
+            "organisation",
+            "speciality",
+            "opinion",
+            "signed_on",
+            "declared_interest",
+            "interest_detail",
+            "handling",
+            "handling_reason",
+            "counts",
+            "created_at",
+        ]
+        read_only_fields = ["id", "counts", "created_at"]
+
+
+class ExpertOpinionHandlingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExpertOpinion
+        fields = ["handling", "handling_reason"]
+        extra_kwargs = {"handling": {"required": True, "allow_blank": False}}
+
+
+class StepSerializer(serializers.ModelSerializer):
+    waiver_approved_by = UserBriefSerializer(read_only=True, allow_null=True)
+    participation = serializers.SerializerMethodField()
+    risk = serializers.SerializerMethodField()
+    expert_opinions = ExpertOpinionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProcedureStep
+        fields = [
+            "kind",
+            "state",
+            "started_at",
+            "settled_at",
+            "waiver_reason",
+            "waiver_article",
+            "waiver_approved_by",
+            "participation",
+            "risk",
+            "expert_opinions",
+        ]
+
+    @extend_schema_field(ParticipationSerializer(allow_null=True))
+    def get_participation(self, step):
+        record = getattr(step, "participation", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
+        return ParticipationSerializer(record).data if record else None
+
+    @extend_schema_field(RiskSerializer(allow_null=True))
+    def get_risk(self, step):
+        record = getattr(step, "risk", None) if step.kind == StepKind.RISK_ASSESSMENT else None
+        return RiskSerializer(record).data if record else None
+
+
+# --------------------------------------------------------------------------- the decision
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Publication
+        fields = ["published_on", "document_number", "in_gazette", "website_url"]
+
+
+class DecisionListSerializer(serializers.ModelSerializer):
+    lead_sponsor_name = serializers.CharField(source="lead_sponsor.name", read_only=True)
+    government_name = serializers.CharField(source="government.name", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "code",
+            "title",
+            "government",
+            "government_name",
+            "catalogue_year",
+            "category",
+            "state",
+            "lead_sponsor",
+            "lead_sponsor_name",
+            "in_catalogue",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class DecisionSerializer(DecisionListSerializer):
+    co_sponsors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    registered_by = UserBriefSerializer(read_only=True, allow_null=True)
+    steps = StepSerializer(many=True, read_only=True)
+    publication = serializers.SerializerMethodField()
+
+    class Meta(DecisionListSerializer.Meta):
+        fields = [
+            *DecisionListSerializer.Meta.fields,
+            "summary",
+            "legal_basis",
+            "decision_body",
+            "co_sponsors",
+            "executing_unit",
+            "deferred_on",
+            "registered_by",
+            "steps",
+            "publication",
+        ]
+
+    @extend_schema_field(PublicationSerializer(allow_null=True))
+    def get_publication(self, decision):
+        publication = getattr(decision, "publication", None)
+        return PublicationSerializer(publication).data if publication else None
+
+
+class DecisionCreateSerializer(serializers.Serializer):
+    lead_sponsor = IdField(help_text=_("A sponsoring department you work in."))
+    title = serializers.CharField(max_length=200)
+    category = serializers.ChoiceField(choices=Category.choices)
+    catalogue_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    decision_body = serializers.CharField(max_length=100)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
+    co_sponsors = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
+    in_catalogue = serializers.BooleanField(required=False, default=True)
+
+
+class DecisionFilterSerializer(serializers.Serializer):
+    """The list's query parameters."""
+
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    state = serializers.ChoiceField(required=False, choices=DecisionState.choices)
+    department = IdField(required=False, help_text=_("Lead sponsor or co-sponsor."))
+    catalogue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    search = serializers.CharField(required=False, max_length=100, help_text=_("Part of the title or the code."))
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+class CommentInput(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class RecordOutcomeInput(CommentInput):
+    outcome = serializers.ChoiceField(choices=MeetingOutcome.choices)
+    meeting_type = serializers.ChoiceField(choices=Meeting.Type.choices)
+    held_on = serializers.DateField()
+    attendees = serializers.CharField(max_length=5000)
+    head_final_statement = serializers.CharField(max_length=20000)
+    head_against_majority = serializers.BooleanField(required=False, default=False)
+    head_reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    dissent = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+
+
+class PublishInput(CommentInput):
+    published_on = serializers.DateField()
+    document_number = serializers.CharField(max_length=100)
+    in_gazette = serializers.BooleanField(required=False, default=False)
+    website_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class BeginImplementationInput(CommentInput):
+    executing_unit = IdField(help_text=_("A department of the decision's government."))
+
+
+# Each transition's input: the names are the lifecycle contract's (DESIGN.md).
+TRANSITION_INPUTS: dict[str, type[serializers.Serializer]] = {
+    "start": CommentInput,
+    "submit_for_review": CommentInput,
+    "return_for_revision": ReasonInput,
+    "clear_for_meeting": CommentInput,
+    "record_outcome": RecordOutcomeInput,
+    "resume": CommentInput,
+    "publish": PublishInput,
+    "begin_implementation": BeginImplementationInput,
+    "suspend": ReasonInput,
+    "resume_implementation": CommentInput,
+    "adjust": ReasonInput,
+    "withdraw": ReasonInput,
+    "archive": CommentInput,
+}
+
+
+class WaiveInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+    article = serializers.CharField(max_length=100, help_text=_("The article relied on, e.g. Art 14."))
+    approver = IdField(help_text=_("The sponsor's head or a government leader who approved the waiver."))
+
+
+STEP_INPUTS: dict[str, type[serializers.Serializer]] = {
+    "start": CommentInput,
+    "complete": CommentInput,
+    "waive": WaiveInput,
+    "reopen": ReasonInput,
+}
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("forbidden (role), wrong_state or rule."))
+    detail = serializers.CharField()
+    rule = serializers.CharField(required=False)
+    article = serializers.CharField(required=False)
+
+
+class TransitionOptionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    allowed = serializers.BooleanField()
+    reasons = ReasonSerializer(many=True)
+
+
+class StepOptionSerializer(TransitionOptionSerializer):
+    kind = serializers.ChoiceField(choices=StepKind.choices)
+
+
+class TransitionsSerializer(serializers.Serializer):
+    decision = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=DecisionState.choices)
+    transitions = TransitionOptionSerializer(many=True)
+    step_actions = StepOptionSerializer(many=True)
+
+
+# --------------------------------------------------------------------------- after the review, files, history
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    recorded_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "meeting_type",
+            "held_on",
+            "attendees",
+            "outcome",
+            "head_final_statement",
+            "head_against_majority",
+            "head_reasons",
+            "dissent",
+            "recorded_by",
+            "created_at",
+        ]
+
+
+class ExecutionReportSerializer(serializers.ModelSerializer):
+    reported_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExecutionReport
+        fields = ["id", "reported_on", "progress", "public_feedback", "reported_by", "created_at"]
+        read_only_fields = ["id", "reported_by", "created_at"]
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    evaluator_department = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Evaluation
+        fields = ["id", "trigger", "evaluator", "evaluator_department", "completed_on", "conclusion", "created_at"]
+
+
+class EvaluationInput(serializers.ModelSerializer):
+    evaluator_department = IdField(required=False, allow_null=True)
+
+    class Meta:
+        model = Evaluation
+        fields = ["trigger", "evaluator", "evaluator_department", "completed_on", "conclusion"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    step_kind = serializers.CharField(source="step.kind", read_only=True, allow_null=True, default=None)
+    uploaded_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "step_kind",
+            "original_name",
+            "extension",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "created_at",
+        ]
+
+
+class AttachmentUploadInput(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, max_length=255)
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices, required=False, default=Attachment.Kind.OTHER)
+    step_kind = serializers.ChoiceField(choices=StepKind.choices, required=False, allow_blank=True, default="")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DecisionEvent
+        fields = ["id", "decision", "step_kind", "transition", "from_state", "to_state", "actor", "comment", "created_at"]
+
+
+# --------------------------------------------------------------------------- public
+
+
+class CatalogueEntrySerializer(serializers.ModelSerializer):
+    government_name = serializers.CharField(source="government.name", read_only=True)
+    lead_sponsor_name = serializers.CharField(source="lead_sponsor.name", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "code",
+            "title",
+            "government",
+            "government_name",
+            "catalogue_year",
+            "category",
+            "lead_sponsor_name",
+            "state",
+            "created_at",
+        ]
+
+
+class ConsultationSerializer(serializers.Serializer):
+    decision = serializers.IntegerField(source="step.decision_id")
+    code = serializers.CharField(source="step.decision.code")
+    title = serializers.CharField(source="step.decision.title")
+    summary = serializers.CharField(source="step.decision.summary")
+    government_name = serializers.CharField(source="step.decision.government.name")
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=ParticipationRecord.Method.choices))
+    call_published_on = serializers.DateField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    shortened_period_reason = serializers.CharField()
+    hearing_date = serializers.DateField(allow_null=True)
+
+
+class CatalogueFilterSerializer(serializers.Serializer):
+    government = IdField(required=False)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class BinaryField(serializers.Field):
+    pass
+
+
+STEP_STATE_CHOICES = StepState.choices

@@ -1,0 +1,594 @@
+"""The REST API's views: each parses the request, calls one service or selector, formats the answer.
+
+Visibility is ``decisions.selectors.decisions_visible_to``: a decision outside it is answered with
+404, exactly as an unknown one, so existence does not leak. Every refusal is a DecisionError that
+``decisions.api.errors.exception_handler`` maps to the one error shape.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from decisions import services
+from decisions.models import (
+    Attachment,
+    Decision,
+    DecisionEvent,
+    DecisionState,
+    Department,
+    Evaluation,
+    ExecutionReport,
+    Government,
+    Meeting,
+    Membership,
+    ParticipationRecord,
+    ProcedureStep,
+    StepKind,
+    StepState,
+)
+from decisions.selectors import decisions_visible_to
+
+from . import serializers as s
+from .authentication import client_ip
+from .models import ApiToken
+from .options import step_options, transition_options
+
+User = get_user_model()
+
+
+def parse(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+class BinaryRenderer(BaseRenderer):
+    """Lets a client ask for a file with Accept: application/octet-stream (see FileView)."""
+
+    media_type = "application/octet-stream"
+    format = "bin"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class FileView(APIView):
+    """A view that answers with a file, and with the API's JSON error shape when it cannot."""
+
+    renderer_classes = [JSONRenderer, BinaryRenderer]
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+def decision_queryset():
+    steps = ProcedureStep.objects.select_related("waiver_approved_by", "participation", "risk").prefetch_related(
+        "expert_opinions"
+    )
+    return Decision.objects.select_related(
+        "lead_sponsor", "government", "registered_by", "publication"
+    ).prefetch_related("co_sponsors", Prefetch("steps", queryset=steps.order_by("kind")))
+
+
+class DecisionScoped:
+    """A view about one decision: 404 unless the caller may see it."""
+
+    schema_tags = ["decisions"]
+
+    def get_decision(self, queryset=None) -> Decision:
+        queryset = queryset if queryset is not None else Decision.objects.select_related("government", "lead_sponsor")
+        try:
+            return queryset.filter(pk__in=decisions_visible_to(self.request.user).values("pk")).get(
+                pk=self.kwargs["pk"]
+            )
+        except Decision.DoesNotExist:
+            raise Http404 from None
+
+    def decision_response(self, decision: Decision, code: int = status.HTTP_200_OK) -> Response:
+        fresh = decision_queryset().get(pk=decision.pk)
+        return Response(s.DecisionSerializer(fresh).data, status=code)
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+class MeView(APIView):
+    schema_tags = ["organisation"]
+
+    @extend_schema(responses=s.MeSerializer, operation_id="me")
+    def get(self, request):
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        memberships = Membership.objects.filter(user=request.user).select_related("department__government")
+        data = {
+            "id": request.user.pk,
+            "username": request.user.get_username(),
+            "name": s.user_label(request.user),
+            "memberships": memberships,
+            "token": token,
+        }
+        return Response(s.MeSerializer(data).data)
+
+
+def visible_governments(user):
+    return Government.objects.filter(departments__memberships__user=user).distinct()
+
+
+class GovernmentList(generics.ListAPIView):
+    serializer_class = s.GovernmentSerializer
+    pagination_class = None
+    schema_tags = ["organisation"]
+
+    def get_queryset(self):
+        return visible_governments(self.request.user).order_by("level", "name", "id")
+
+
+class GovernmentDetail(generics.RetrieveAPIView):
+    serializer_class = s.GovernmentSerializer
+    schema_tags = ["organisation"]
+
+    def get_queryset(self):
+        return visible_governments(self.request.user)
+
+
+class DepartmentFilter(s.serializers.Serializer):
+    government = s.IdField(required=False)
+
+
+class DepartmentList(generics.ListAPIView):
+    serializer_class = s.DepartmentSerializer
+    pagination_class = None
+    schema_tags = ["organisation"]
+
+    def get_queryset(self):
+        query = parse(DepartmentFilter, self.request.query_params)
+        queryset = Department.objects.filter(government__in=visible_governments(self.request.user))
+        if query.get("government"):
+            queryset = queryset.filter(government_id=query["government"])
+        return queryset.order_by("government_id", "kind", "name", "id")
+
+    @extend_schema(parameters=[DepartmentFilter])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class DepartmentDetail(generics.RetrieveAPIView):
+    serializer_class = s.DepartmentSerializer
+    schema_tags = ["organisation"]
+
+    def get_queryset(self):
+        return Department.objects.filter(government__in=visible_governments(self.request.user))
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+class DecisionListCreate(generics.GenericAPIView):
+    schema_tags = ["decisions"]
+    serializer_class = s.DecisionListSerializer
+
+    def get_queryset(self):
+        query = parse(s.DecisionFilterSerializer, self.request.query_params)
+        queryset = decisions_visible_to(self.request.user).select_related("lead_sponsor", "government")
+        if query.get("year"):
+            queryset = queryset.filter(catalogue_year=query["year"])
+        if query.get("state"):
+            queryset = queryset.filter(state=query["state"])
+        if query.get("department"):
+            co_sponsored = Decision.co_sponsors.through.objects.filter(department_id=query["department"])
+            queryset = queryset.filter(
+                Q(lead_sponsor_id=query["department"]) | Q(pk__in=co_sponsored.values("decision_id"))
+            )
+        if query.get("catalogue") is not None:
+            queryset = queryset.filter(in_catalogue=query["catalogue"])
+        if query.get("overdue") is not None:
+            queryset = filter_overdue(queryset, query["overdue"])
+        if query.get("search"):
+            term = query["search"].strip()
+            queryset = queryset.filter(Q(title__icontains=term) | Q(code__icontains=term))
+        return queryset
+
+    @extend_schema(parameters=[s.DecisionFilterSerializer], responses=s.DecisionListSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(s.DecisionListSerializer(page, many=True).data)
+
+    @extend_schema(request=s.DecisionCreateSerializer, responses={201: s.DecisionSerializer})
+    def post(self, request):
+        data = parse(s.DecisionCreateSerializer, request.data)
+        lead = Department.objects.filter(pk=data.pop("lead_sponsor")).select_related("government").first()
+        if lead is None:
+            raise invalid("lead_sponsor", _("Unknown department."))
+        co_ids = data.pop("co_sponsors")
+        co_sponsors = list(Department.objects.filter(pk__in=co_ids))
+        if len(co_sponsors) != len(set(co_ids)):
+            raise invalid("co_sponsors", _("Unknown department."))
+        decision = services.decision_register(
+            actor=request.user, lead_sponsor=lead, co_sponsors=co_sponsors, ip=client_ip(request), **data
+        )
+        fresh = decision_queryset().get(pk=decision.pk)
+        return Response(s.DecisionSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+def filter_overdue(queryset, overdue: bool):
+    """Decisions with an open deadline past its due date (decisions.deadlines, when it exists)."""
+    try:
+        from decisions.deadlines import overdue_decision_ids
+    except ImportError:  # the deadlines module is not there yet: nothing is overdue
+        return queryset.none() if overdue else queryset
+    ids = overdue_decision_ids(queryset)
+    return queryset.filter(pk__in=ids) if overdue else queryset.exclude(pk__in=ids)
+
+
+class DecisionDetail(DecisionScoped, APIView):
+    @extend_schema(responses=s.DecisionSerializer)
+    def get(self, request, pk):
+        return Response(s.DecisionSerializer(self.get_decision(decision_queryset())).data)
+
+
+class TransitionOptions(DecisionScoped, APIView):
+    schema_tags = ["transitions"]
+
+    @extend_schema(responses=s.TransitionsSerializer, operation_id="decisions_transitions_list")
+    def get(self, request, pk):
+        decision = self.get_decision(
+            Decision.objects.select_related("government", "lead_sponsor").prefetch_related("steps")
+        )
+        data = {
+            "decision": decision.pk,
+            "state": decision.state,
+            "transitions": transition_options(request.user, decision),
+            "step_actions": step_options(request.user, decision),
+        }
+        return Response(s.TransitionsSerializer(data).data)
+
+
+class TransitionView(DecisionScoped, APIView):
+    """POST /decisions/{id}/transitions/{name}/: one view class per contract name (see make_transition_view)."""
+
+    transition_name = ""
+    input_class = s.CommentInput
+    schema_tags = ["transitions"]
+
+    def post(self, request, pk):
+        decision = self.get_decision()
+        payload = parse(self.input_class, request.data)
+        if "executing_unit" in payload:
+            unit = Department.objects.filter(pk=payload["executing_unit"]).first()
+            if unit is None:
+                raise invalid("executing_unit", _("Unknown department."))
+            payload["executing_unit"] = unit
+        decision = services.decision_transition(
+            decision=decision, name=self.transition_name, actor=request.user, ip=client_ip(request), **payload
+        )
+        return self.decision_response(decision)
+
+
+def make_transition_view(name: str) -> type[TransitionView]:
+    input_class = s.TRANSITION_INPUTS[name]
+
+    # A function of its own per class: extend_schema annotates the function it decorates.
+    @extend_schema(
+        request=input_class,
+        responses=s.DecisionSerializer,
+        operation_id=f"decisions_transition_{name}",
+        summary=f"Transition: {name}",
+    )
+    def post(self, request, pk):
+        return TransitionView.post(self, request, pk)
+
+    return type(
+        f"Transition_{name}",
+        (TransitionView,),
+        {"transition_name": name, "input_class": input_class, "post": post, "__doc__": f"The `{name}` transition."},
+    )
+
+
+# --------------------------------------------------------------------------- preparatory steps
+
+KIND_PARAMETER = OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=StepKind.values)
+
+
+class StepList(DecisionScoped, APIView):
+    schema_tags = ["steps"]
+
+    @extend_schema(responses=s.StepSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_decision(decision_queryset())
+        return Response(s.StepSerializer(decision.steps.all(), many=True).data)
+
+
+class StepDetail(DecisionScoped, APIView):
+    schema_tags = ["steps"]
+
+    @extend_schema(parameters=[KIND_PARAMETER], responses=s.StepSerializer)
+    def get(self, request, pk, kind):
+        decision = self.get_decision(decision_queryset())
+        step = next((step for step in decision.steps.all() if step.kind == kind), None)
+        if step is None:
+            raise Http404
+        return Response(s.StepSerializer(step).data)
+
+
+class StepActionView(DecisionScoped, APIView):
+    action_name = ""
+    input_class = s.CommentInput
+    schema_tags = ["steps"]
+
+    def post(self, request, pk, kind):
+        decision = self.get_decision()
+        payload = parse(self.input_class, request.data)
+        if "approver" in payload:
+            approver = User.objects.filter(
+                pk=payload["approver"], memberships__department__government_id=decision.government_id
+            ).first()
+            if approver is None:
+                raise invalid("approver", _("Unknown approver."))
+            payload["approver"] = approver
+        extra = {"ip": client_ip(request)}
+        services.step_action(decision=decision, kind=kind, action=self.action_name, actor=request.user, **payload, **extra)
+        step = decision_queryset().get(pk=decision.pk).steps.get(kind=kind)
+        return Response(s.StepSerializer(step).data)
+
+
+def make_step_action_view(action: str) -> type[StepActionView]:
+    input_class = s.STEP_INPUTS[action]
+
+    @extend_schema(
+        parameters=[KIND_PARAMETER],
+        request=input_class,
+        responses=s.StepSerializer,
+        operation_id=f"decisions_steps_{action}",
+        summary=f"Step action: {action}",
+    )
+    def post(self, request, pk, kind):
+        return StepActionView.post(self, request, pk, kind)
+
+    return type(
+        f"StepAction_{action}",
+        (StepActionView,),
+        {"action_name": action, "input_class": input_class, "post": post},
+    )
+
+
+class RecordUpdateView(DecisionScoped, APIView):
+    schema_tags = ["steps"]
+    kind = ""
+    input_class = s.ParticipationUpdateSerializer
+
+    def patch(self, request, pk):
+        decision = self.get_decision()
+        values = parse(self.input_class, request.data)
+        service = services.participation_update if self.kind == StepKind.PUBLIC_PARTICIPATION else services.risk_update
+        service(decision=decision, actor=request.user, **values)
+        step = decision_queryset().get(pk=decision.pk).steps.get(kind=self.kind)
+        return Response(s.StepSerializer(step).data)
+
+
+class ParticipationRecordView(RecordUpdateView):
+    kind = StepKind.PUBLIC_PARTICIPATION
+    input_class = s.ParticipationUpdateSerializer
+
+    @extend_schema(request=s.ParticipationUpdateSerializer, responses=s.StepSerializer)
+    def patch(self, request, pk):
+        return super().patch(request, pk)
+
+
+class RiskRecordView(RecordUpdateView):
+    kind = StepKind.RISK_ASSESSMENT
+    input_class = s.RiskUpdateSerializer
+
+    @extend_schema(request=s.RiskUpdateSerializer, responses=s.StepSerializer)
+    def patch(self, request, pk):
+        return super().patch(request, pk)
+
+
+class ExpertOpinionCreate(DecisionScoped, APIView):
+    schema_tags = ["steps"]
+
+    @extend_schema(request=s.ExpertOpinionSerializer, responses={201: s.ExpertOpinionSerializer})
+    def post(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.ExpertOpinionSerializer, request.data)
+        opinion = services.expert_opinion_add(decision=decision, actor=request.user, **values)
+        return Response(s.ExpertOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
+
+
+class ExpertOpinionHandling(DecisionScoped, APIView):
+    schema_tags = ["steps"]
+
+    @extend_schema(request=s.ExpertOpinionHandlingSerializer, responses=s.ExpertOpinionSerializer)
+    def post(self, request, pk, opinion_pk):
+        decision = self.get_decision()
+        values = parse(s.ExpertOpinionHandlingSerializer, request.data)
+        opinion = services.expert_opinion_handle(decision=decision, actor=request.user, opinion_id=opinion_pk, **values)
+        return Response(s.ExpertOpinionSerializer(opinion).data)
+
+
+# --------------------------------------------------------------------------- after the review
+
+
+class MeetingList(DecisionScoped, APIView):
+    @extend_schema(responses=s.MeetingSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_decision()
+        meetings = Meeting.objects.filter(decision=decision).select_related("recorded_by").order_by("held_on", "id")
+        return Response(s.MeetingSerializer(meetings, many=True).data)
+
+
+class ExecutionReportListCreate(DecisionScoped, APIView):
+    @extend_schema(responses=s.ExecutionReportSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_decision()
+        reports = ExecutionReport.objects.filter(decision=decision).select_related("reported_by")
+        return Response(s.ExecutionReportSerializer(reports.order_by("reported_on", "id"), many=True).data)
+
+    @extend_schema(request=s.ExecutionReportSerializer, responses={201: s.ExecutionReportSerializer})
+    def post(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.ExecutionReportSerializer, request.data)
+        report = services.execution_report_add(decision=decision, actor=request.user, **values)
+        return Response(s.ExecutionReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class EvaluationListCreate(DecisionScoped, APIView):
+    @extend_schema(responses=s.EvaluationSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_decision()
+        evaluations = Evaluation.objects.filter(decision=decision).order_by("created_at", "id")
+        return Response(s.EvaluationSerializer(evaluations, many=True).data)
+
+    @extend_schema(request=s.EvaluationInput, responses={201: s.EvaluationSerializer})
+    def post(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.EvaluationInput, request.data)
+        department_id = values.pop("evaluator_department", None)
+        if department_id is not None:
+            values["evaluator_department"] = Department.objects.filter(
+                pk=department_id, government_id=decision.government_id
+            ).first()
+            if values["evaluator_department"] is None:
+                raise invalid("evaluator_department", _("Unknown department."))
+        evaluation = services.evaluation_record(decision=decision, actor=request.user, **values)
+        return Response(s.EvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)
+
+
+# --------------------------------------------------------------------------- files and history
+
+
+class AttachmentListCreate(DecisionScoped, APIView):
+    schema_tags = ["attachments"]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses=s.AttachmentSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_decision()
+        attachments = Attachment.objects.filter(decision=decision).select_related("step", "uploaded_by")
+        return Response(s.AttachmentSerializer(attachments.order_by("created_at", "id"), many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.AttachmentUploadInput},
+        responses={201: s.AttachmentSerializer},
+        description=_("Same types and size limit as the web UI; the content must match the type."),
+    )
+    def post(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.AttachmentUploadInput, request.data)
+        attachment = services.attachment_upload(
+            decision=decision,
+            actor=request.user,
+            uploaded_file=values["file"],
+            kind=values["kind"],
+            step_kind=values["step_kind"] or None,
+        )
+        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownload(DecisionScoped, FileView):
+    schema_tags = ["attachments"]
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        operation_id="decisions_attachments_download",
+    )
+    def get(self, request, pk, attachment_pk):
+        decision = self.get_decision()
+        attachment = Attachment.objects.filter(decision=decision, pk=attachment_pk).first()
+        if attachment is None:
+            raise Http404
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type="application/octet-stream",
+        )
+
+
+class DecisionEventList(DecisionScoped, generics.GenericAPIView):
+    """The decision's append-only log, newest first, paged by cursor."""
+
+    @extend_schema(responses=s.EventSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_decision()
+        page = self.paginate_queryset(DecisionEvent.objects.filter(decision=decision).select_related("actor"))
+        return self.get_paginated_response(s.EventSerializer(page, many=True).data)
+
+
+class EventList(generics.GenericAPIView):
+    """Every visible decision's events, newest first: what an OA system polls to stay in step."""
+
+    schema_tags = ["events"]
+
+    @extend_schema(responses=s.EventSerializer(many=True))
+    def get(self, request):
+        visible = decisions_visible_to(request.user).values("pk")
+        events = DecisionEvent.objects.filter(decision__in=visible).select_related("actor")
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(s.EventSerializer(page, many=True).data)
+
+
+# --------------------------------------------------------------------------- public (no login)
+
+
+class PublicView:
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    schema_tags = ["public"]
+
+
+class PublicCatalogue(PublicView, generics.GenericAPIView):
+    """The yearly catalogue of major decisions (Art 3): what the public may know of each."""
+
+    @extend_schema(parameters=[s.CatalogueFilterSerializer], responses=s.CatalogueEntrySerializer(many=True), auth=[])
+    def get(self, request):
+        query = parse(s.CatalogueFilterSerializer, request.query_params)
+        decisions = Decision.objects.filter(in_catalogue=True).exclude(state=DecisionState.WITHDRAWN)
+        if query.get("government"):
+            decisions = decisions.filter(government_id=query["government"])
+        if query.get("year"):
+            decisions = decisions.filter(catalogue_year=query["year"])
+        page = self.paginate_queryset(decisions.select_related("government", "lead_sponsor"))
+        return self.get_paginated_response(s.CatalogueEntrySerializer(page, many=True).data)
+
+
+class PublicConsultations(PublicView, generics.GenericAPIView):
+    """Consultations open today (Art 15): the call is published and the comment period runs."""
+
+    @extend_schema(parameters=[s.CatalogueFilterSerializer], responses=s.ConsultationSerializer(many=True), auth=[])
+    def get(self, request):
+        query = parse(s.CatalogueFilterSerializer, request.query_params)
+        today = timezone.localdate()
+        records = ParticipationRecord.objects.filter(
+            step__state=StepState.IN_PROGRESS,
+            step__decision__state=DecisionState.PREPARING,
+            call_published_on__lte=today,
+            period_start__lte=today,
+            period_end__gte=today,
+        )
+        if query.get("government"):
+            records = records.filter(step__decision__government_id=query["government"])
+        if query.get("year"):
+            records = records.filter(step__decision__catalogue_year=query["year"])
+        page = self.paginate_queryset(records.select_related("step__decision__government"))
+        return self.get_paginated_response(s.ConsultationSerializer(page, many=True).data)
