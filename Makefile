@@ -64,8 +64,8 @@ messages: install
 	$(MANAGE) makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
 	$(MANAGE) compilemessages --ignore=.venv
 
-bench: install
-	$(BIN)/python -m bench
+bench: system install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)_bench} $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

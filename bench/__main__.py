@@ -1,0 +1,185 @@
+"""Benchmarks: `make bench` (or `python -m bench`).
+
+Measures, on a throwaway database (PostgreSQL by DATABASE_URL, as in CI):
+  * lifecycle throughput: decisions walked through every service call to `implementing`;
+  * the decision list and the leader overview at a realistic catalogue size, by latency, query
+    count and peak Python memory.
+Each figure has a target; the run exits non-zero if one is missed. Results go to
+bench/results/latest.json. Targets live here, never in unit tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/decision_tracker_bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+WALKED = int(os.environ.get("BENCH_WALKED", "40"))
+CATALOGUE = int(os.environ.get("BENCH_CATALOGUE", "2000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+
+# Targets on the 2-core reference machine.
+TARGETS = {
+    "service_call_p95_ms": 60.0,
+    "list_p95_ms": 300.0,
+    "list_queries": 12,
+    "overview_p95_ms": 1500.0,
+    "list_peak_mib": 64.0,
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def timed_pages(client, url: str) -> tuple[list[float], int, float]:
+    client.get(url)  # warm caches and templates
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        client.get(url)
+    tracemalloc.start()
+    client.get(url)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return times, len(queries), peak / (1024 * 1024)
+
+
+def clone_catalogue(template_ids: list[int], total: int) -> None:
+    """Fill the catalogue to ``total`` decisions by copying walked ones (rows, steps, events)."""
+    from decisions.models import Decision, DecisionEvent, ProcedureStep
+
+    templates = list(Decision.objects.filter(pk__in=template_ids))
+    existing = Decision.objects.count()
+    year = 2020
+    batch = []
+    seq = 0
+    while existing + len(batch) < total:
+        source = templates[len(batch) % len(templates)]
+        seq += 1
+        clone = Decision(
+            government_id=source.government_id,
+            catalogue_year=year,
+            sequence=seq,
+            code=f"{year}-{seq:04d}",
+            title=f"{source.title}（{seq}）",
+            summary=source.summary,
+            category=source.category,
+            lead_sponsor_id=source.lead_sponsor_id,
+            decision_body=source.decision_body,
+            legal_basis=source.legal_basis,
+            executing_unit_id=source.executing_unit_id,
+            registered_by_id=source.registered_by_id,
+        )
+        clone.__dict__["state"] = source.state  # a copy of a real row, not a transition
+        batch.append((source, clone))
+    Decision.objects.bulk_create([c for _s, c in batch], batch_size=500)
+    steps, events = [], []
+    for source, clone in batch:
+        for step in source.steps.all():
+            copy = ProcedureStep(
+                decision=clone, kind=step.kind, waiver_reason=step.waiver_reason,
+                waiver_article=step.waiver_article, waiver_approved_by_id=step.waiver_approved_by_id,
+            )
+            copy.__dict__["state"] = step.state
+            steps.append(copy)
+        for event in source.events.all():
+            events.append(DecisionEvent(
+                decision=clone, actor_id=event.actor_id, transition=event.transition, step_kind=event.step_kind,
+                from_state=event.from_state, to_state=event.to_state, comment=event.comment,
+            ))
+    ProcedureStep.objects.bulk_create(steps, batch_size=1000)
+    DecisionEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def main() -> int:
+    from django.test import Client
+
+    from decisions import demo, services
+    from decisions.models import DecisionEvent, DecisionState
+    from tests.factories import make_org
+
+    from config.celery import app
+
+    setup_test_environment()
+    # Measure the services themselves: background work (letters, reminders) is queued, not run inline.
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    results: dict = {"walked": WALKED, "catalogue": CATALOGUE, "repeat": REPEAT, "database": connection.vendor}
+    try:
+        org = make_org("基准市人民政府")
+        before = DecisionEvent.objects.count()
+        start = time.perf_counter()
+        per_decision = []
+        ids = []
+        for i in range(WALKED):
+            t0 = time.perf_counter()
+            decision = services.decision_register(**org.decision_kwargs(title=f"基准决策事项{i}"))
+            decision = demo.walk(decision, DecisionState.IMPLEMENTING, org)
+            per_decision.append(time.perf_counter() - t0)
+            ids.append(decision.pk)
+        elapsed = time.perf_counter() - start
+        calls = DecisionEvent.objects.count() - before
+        per_call_ms = [1000 * t / (calls / WALKED) for t in per_decision]
+        results["lifecycle"] = {
+            "decisions": WALKED,
+            "events": calls,
+            "seconds": round(elapsed, 2),
+            "service_call_mean_ms": round(1000 * elapsed / calls, 2),
+            "service_call_p95_ms": round(percentile(per_call_ms, 0.95), 2),
+        }
+        clone_catalogue(ids, CATALOGUE)
+        client = Client()
+        client.force_login(org.leader)
+        for name, url in (("list", "/"), ("overview", "/overview/")):
+            times, queries, peak = timed_pages(client, url)
+            results[name] = {
+                "p50_ms": round(statistics.median(times), 1),
+                "p95_ms": round(percentile(times, 0.95), 1),
+                "queries": queries,
+                "peak_mib": round(peak, 1),
+            }
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    checks = {
+        "service_call_p95_ms": results["lifecycle"]["service_call_p95_ms"],
+        "list_p95_ms": results["list"]["p95_ms"],
+        "list_queries": results["list"]["queries"],
+        "overview_p95_ms": results["overview"]["p95_ms"],
+        "list_peak_mib": results["list"]["peak_mib"],
+    }
+    results["targets"] = {k: {"value": v, "target": TARGETS[k], "met": v <= TARGETS[k]} for k, v in checks.items()}
+    out = Path(__file__).resolve().parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(f"{'figure':<24}{'value':>12}{'target':>12}  met")
+    for key, row in results["targets"].items():
+        print(f"{key:<24}{row['value']:>12}{row['target']:>12}  {'yes' if row['met'] else 'NO'}")
+    print(json.dumps({k: results[k] for k in ("lifecycle", "list", "overview")}, ensure_ascii=False))
+    return 0 if all(r["met"] for r in results["targets"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
