@@ -115,11 +115,10 @@ def clone_catalogue(template_ids: list[int], total: int) -> None:
 def main() -> int:
     from django.test import Client
 
+    from config.celery import app
     from decisions import demo, services
     from decisions.models import DecisionEvent, DecisionState
     from tests.factories import make_org
-
-    from config.celery import app
 
     setup_test_environment()
     # Measure the services themselves: background work (letters, reminders) is queued, not run inline.
