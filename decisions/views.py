@@ -550,7 +550,8 @@ class DetailPage:
                 what = f"{StepKind(event.step_kind).label}: {STEP_EVENT_LABELS.get(event.transition, event.transition)}"
             else:
                 states = dict(DecisionState.choices)
-                what = TRANSITION_LABELS.get(event.transition, event.transition)
+                # Other apps (the legality review) log events of their own under their own names.
+                what = TRANSITION_LABELS.get(event.transition) or event.transition.replace("_", " ").capitalize()
             rows.append(
                 {
                     "event": event,
