@@ -515,3 +515,54 @@ class BinaryField(serializers.Field):
 
 
 STEP_STATE_CHOICES = StepState.choices
+
+
+# --------------------------------------------------------------------------- annual figures
+
+
+class FiguresQuery(serializers.Serializer):
+    government = IdField(required=False, help_text=_("Default: your government."))
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text=_("Default: this year."))
+    department = IdField(required=False, help_text=_("A lead sponsoring department; default: all you may see."))
+
+
+class NamedRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    label_zh = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    unit_label = serializers.CharField(allow_blank=True)
+    records = serializers.ListField(child=serializers.CharField(), help_text=_("Codes of the decisions counted."))
+
+
+class ColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    label_zh = serializers.CharField()
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "integer"}]}})
+class RowField(serializers.DictField):
+    pass
+
+
+class FiguresTableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    title_zh = serializers.CharField()
+    figures = FigureSerializer(many=True, required=False)
+    columns = ColumnSerializer(many=True, required=False)
+    rows = serializers.ListField(child=RowField(), required=False)
+
+
+class FiguresSerializer(serializers.Serializer):
+    government = NamedRef()
+    year = serializers.IntegerField()
+    department = NamedRef(allow_null=True)
+    tables = FiguresTableSerializer(many=True)

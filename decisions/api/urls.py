@@ -87,6 +87,8 @@ urlpatterns = [
     ),
     path(decision + "events/", views.DecisionEventList.as_view(), name="decision-events"),
     path("events/", views.EventList.as_view(), name="event-list"),
+    path("figures/", views.FiguresView.as_view(), name="figures"),
+    path("figures/xlsx/", views.FiguresWorkbook.as_view(), name="figures-xlsx"),
     path("public/catalogue/", views.PublicCatalogue.as_view(), name="public-catalogue"),
     path("public/consultations/", views.PublicConsultations.as_view(), name="public-consultations"),
     # Anything else under /api/v1/ is a 404 in the API's error shape.

@@ -548,6 +548,46 @@ class EventList(generics.GenericAPIView):
         return self.get_paginated_response(s.EventSerializer(page, many=True).data)
 
 
+# --------------------------------------------------------------------------- annual figures
+
+
+class FiguresMixin:
+    schema_tags = ["figures"]
+
+    def get_figures(self):
+        from decisions.reports import AnnualFigures, figures_scope
+
+        query = parse(s.FiguresQuery, self.request.query_params)
+        government, department = figures_scope(
+            self.request.user, government_id=query.get("government"), department_id=query.get("department")
+        )
+        return AnnualFigures(government, query.get("year") or timezone.localdate().year, department)
+
+
+class FiguresView(FiguresMixin, APIView):
+    """The annual figures (法治政府建设情况报告 material); every count of decisions lists their codes."""
+
+    @extend_schema(parameters=[s.FiguresQuery], responses=s.FiguresSerializer, operation_id="figures")
+    def get(self, request):
+        return Response(self.get_figures().as_dict())
+
+
+class FiguresWorkbook(FiguresMixin, FileView):
+    """The same figures as an Excel workbook: one sheet per table, Chinese headers."""
+
+    @extend_schema(
+        parameters=[s.FiguresQuery],
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        operation_id="figures_workbook",
+    )
+    def get(self, request):
+        from decisions.views_reports import xlsx_response
+
+        response = xlsx_response(self.get_figures())
+        response["Content-Type"] = "application/octet-stream"
+        return response
+
+
 # --------------------------------------------------------------------------- public (no login)
 
 

@@ -1,0 +1,654 @@
+"""Annual figures for the rule-of-law government report (法治政府建设情况报告).
+
+For a government, a calendar year (Asia/Shanghai) and optionally one sponsoring department (the
+decisions it leads). Every figure is the size of a queryset that ``AnnualFigures`` exposes by name,
+so any number on the page, in the JSON or in the workbook can be checked against the records it
+counts; counts of decisions also list the decisions' codes.
+
+What "in the year" means, figure by figure, is said where the figure is defined: an act counts in
+the year it happened (the transition's event, the step's settlement, the opinion's issue, the
+meeting's date), not in the decision's catalogue year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from decisions.models import (
+    Decision,
+    DecisionEvent,
+    DecisionState,
+    Department,
+    Evaluation,
+    ExpertOpinion,
+    Government,
+    Meeting,
+    MeetingOutcome,
+    ParticipationRecord,
+    ProcedureStep,
+    RiskAssessmentRecord,
+    StepKind,
+    StepState,
+)
+from reviews.models import AdviserOpinion, Conclusion, ItemResponse, LegalityReview, ReviewItem
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str  # translatable, for the page and the API
+    label_zh: str  # the report's own term, for the workbook (its headers are Chinese whatever the UI language)
+    value: int | float | None
+    unit: str = ""  # a key of UNIT_LABELS, or "%"
+    records: list[str] = field(default_factory=list)  # the decision codes counted, where it counts decisions
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": str(self.label),
+            "label_zh": self.label_zh,
+            "value": self.value,
+            "unit": self.unit,
+            "unit_label": str(UNIT_LABELS.get(self.unit, self.unit)),
+            "records": self.records,
+        }
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    title_zh: str
+    figures: list[Figure] = field(default_factory=list)
+    # Tables of rows other than figures (waivers, per department) carry their own columns.
+    columns: list[tuple[str, str, str]] = field(default_factory=list)  # (key, label, label_zh)
+    rows: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data: dict = {"key": self.key, "title": str(self.title), "title_zh": self.title_zh}
+        if self.figures:
+            data["figures"] = [f.as_dict() for f in self.figures]
+        if self.columns:
+            data["columns"] = [{"key": k, "label": str(lbl), "label_zh": zh} for k, lbl, zh in self.columns]
+            data["rows"] = self.rows
+        return data
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def nearest_rank(values: list[int], pct: int) -> int | None:
+    """The nearest-rank percentile: the smallest value with at least pct % of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(pct / 100 * len(ordered)) - 1, 0)]
+
+
+class AnnualFigures:
+    def __init__(self, government: Government, year: int, department: Department | None = None) -> None:
+        self.government = government
+        self.year = year
+        self.department = department
+        zone = ZoneInfo(settings.TIME_ZONE)
+        self.start = dt.datetime(year, 1, 1, tzinfo=zone)
+        self.end = dt.datetime(year + 1, 1, 1, tzinfo=zone)
+        self.first_day = dt.date(year, 1, 1)
+        self.last_day = dt.date(year, 12, 31)
+
+    # ----------------------------------------------------------------- the records behind the figures
+
+    def decisions(self) -> QuerySet[Decision]:
+        queryset = Decision.objects.filter(government=self.government)
+        if self.department is not None:
+            queryset = queryset.filter(lead_sponsor=self.department)
+        return queryset
+
+    def _in_year(self, prefix: str) -> dict:
+        return {f"{prefix}__gte": self.start, f"{prefix}__lt": self.end}
+
+    def _events(self, transition: str, **extra) -> QuerySet[DecisionEvent]:
+        return DecisionEvent.objects.filter(
+            decision__in=self.decisions(), transition=transition, step_kind="", **self._in_year("created_at"), **extra
+        )
+
+    def _decisions_with(self, events: QuerySet[DecisionEvent]) -> QuerySet[Decision]:
+        return self.decisions().filter(pk__in=events.values("decision_id"))
+
+    def started(self) -> QuerySet[Decision]:
+        """The decision body started the procedure in the year (Art 10–11): a ``start`` event."""
+        return self._decisions_with(self._events("start"))
+
+    def decided(self) -> QuerySet[Decision]:
+        """Approved at a meeting in the year: a ``record_outcome`` event into ``decided``."""
+        return self._decisions_with(self._events("record_outcome", to_state=DecisionState.DECIDED))
+
+    def rejected(self) -> QuerySet[Decision]:
+        return self._decisions_with(self._events("record_outcome", to_state=DecisionState.REJECTED))
+
+    def published(self) -> QuerySet[Decision]:
+        return self._decisions_with(self._events("publish"))
+
+    def withdrawn(self) -> QuerySet[Decision]:
+        return self._decisions_with(self._events("withdraw"))
+
+    def decided_with_all_steps(self) -> QuerySet[Decision]:
+        """Decided in the year with all three preparatory steps done (with the review and the meeting,
+        the full five-step procedure): no step waived."""
+        return self.decided().exclude(steps__state=StepState.WAIVED)
+
+    def decided_with_waivers(self) -> QuerySet[Decision]:
+        return self.decided().filter(steps__state=StepState.WAIVED).distinct()
+
+    def waived_steps(self) -> QuerySet[ProcedureStep]:
+        """The waived steps of the decisions decided in the year, with reason, article and approver."""
+        return (
+            ProcedureStep.objects.filter(decision__in=self.decided(), state=StepState.WAIVED)
+            .select_related("decision", "waiver_approved_by")
+            .order_by("decision__code", "kind")
+        )
+
+    def _steps_done(self, kind: str) -> QuerySet[ProcedureStep]:
+        return ProcedureStep.objects.filter(
+            decision__in=self.decisions(), kind=kind, state=StepState.DONE, **self._in_year("settled_at")
+        )
+
+    def consultations(self) -> QuerySet[ParticipationRecord]:
+        """Public participation completed in the year (Art 14–18)."""
+        return ParticipationRecord.objects.filter(step__in=self._steps_done(StepKind.PUBLIC_PARTICIPATION))
+
+    def hearings(self) -> QuerySet[ParticipationRecord]:
+        """Hearings held in the year (Art 16–17), by the hearing's date."""
+        # A hearing date is recorded only for a hearing (the gate requires it when the method is chosen).
+        return ParticipationRecord.objects.filter(
+            step__decision__in=self.decisions(),
+            hearing_date__gte=self.first_day,
+            hearing_date__lte=self.last_day,
+        )
+
+    def expert_arguments(self) -> QuerySet[ProcedureStep]:
+        return self._steps_done(StepKind.EXPERT_ARGUMENT)
+
+    def expert_opinions(self) -> QuerySet[ExpertOpinion]:
+        """Counted opinions (no declared interest, Art 20) of the expert arguments completed in the year."""
+        return ExpertOpinion.objects.filter(step__in=self.expert_arguments(), declared_interest=False)
+
+    def risk_assessments(self) -> QuerySet[RiskAssessmentRecord]:
+        return RiskAssessmentRecord.objects.filter(step__in=self._steps_done(StepKind.RISK_ASSESSMENT))
+
+    def _reviews(self) -> QuerySet[LegalityReview]:
+        return LegalityReview.objects.filter(decision__in=self.decisions())
+
+    def reviews_submitted(self) -> QuerySet[LegalityReview]:
+        return self._reviews().filter(**self._in_year("submitted_at"))
+
+    def reviews_accepted(self) -> QuerySet[LegalityReview]:
+        """Submissions the legal office accepted in the year (their review clock started, Art 26)."""
+        return self._reviews().filter(accepted_on__gte=self.first_day, accepted_on__lte=self.last_day)
+
+    def reviews_returned(self) -> QuerySet[LegalityReview]:
+        """Submissions returned to the sponsor in the year (incomplete material, Art 26)."""
+        return self._reviews().filter(**self._in_year("returned_at"))
+
+    def opinions_issued(self) -> QuerySet[LegalityReview]:
+        """Opinion letters (法律审核意见书) issued in the year."""
+        return self._reviews().filter(**self._in_year("issued_at"))
+
+    def review_items(self) -> QuerySet[ReviewItem]:
+        """Items (suggestions) raised by the opinions issued in the year."""
+        return ReviewItem.objects.filter(review__in=self.opinions_issued())
+
+    def adviser_opinions(self) -> QuerySet[AdviserOpinion]:
+        """Legal advisers' and public lawyers' opinions signed in the year (Art 28)."""
+        return AdviserOpinion.objects.filter(review__decision__in=self.decisions(), **self._in_year("signed_at"))
+
+    def meetings(self) -> QuerySet[Meeting]:
+        return Meeting.objects.filter(
+            decision__in=self.decisions(), held_on__gte=self.first_day, held_on__lte=self.last_day
+        )
+
+    def evaluations(self) -> QuerySet[Evaluation]:
+        """Post-decision evaluations completed in the year (Art 36)."""
+        return Evaluation.objects.filter(
+            decision__in=self.decisions(), completed_on__gte=self.first_day, completed_on__lte=self.last_day
+        )
+
+    def review_times(self) -> list[tuple[LegalityReview, int, bool]]:
+        """(round, working days it took, within its limit) for the opinions issued in the year, from
+        the review clock (acceptance to issue, time waiting for supplements not counted)."""
+        from reviews.clock import review_clock
+
+        out = []
+        for review in self.opinions_issued().prefetch_related("supplements").select_related("decision"):
+            clock = review_clock(review, today=timezone.localdate(review.issued_at))
+            if clock is None:
+                continue
+            on_time = clock.limit_days == 0 or clock.counted_days <= clock.limit_days
+            out.append((review, clock.counted_days, on_time))
+        return out
+
+    # ----------------------------------------------------------------- the tables
+
+    @staticmethod
+    def _codes(queryset: QuerySet[Decision]) -> list[str]:
+        return list(queryset.order_by("code").values_list("code", flat=True).distinct())
+
+    def _count_decisions(self, key, label, label_zh, queryset) -> Figure:
+        codes = self._codes(queryset)
+        return Figure(key, label, label_zh, len(codes), "decisions", codes)
+
+    def tables(self) -> list[Table]:
+        return [
+            self.decision_table(),
+            self.waiver_table(),
+            self.participation_table(),
+            self.expert_table(),
+            self.risk_table(),
+            self.review_table(),
+            self.meeting_table(),
+            self.department_table(),
+        ]
+
+    def decision_table(self) -> Table:
+        decided = self._count_decisions("decided", _("Decided (approved at a meeting)"), "作出决策", self.decided())
+        full = self._count_decisions(
+            "full_procedure", _("Decided through every step"), "履行全部法定程序", self.decided_with_all_steps()
+        )
+        waived = self._count_decisions(
+            "with_waivers", _("Decided with a step not applicable"), "有程序不适用", self.decided_with_waivers()
+        )
+        return Table(
+            "decisions",
+            _("Decisions"),
+            "重大行政决策",
+            [
+                self._count_decisions("started", _("Procedure started"), "启动决策程序", self.started()),
+                decided,
+                self._count_decisions("rejected", _("Rejected at a meeting"), "不予通过", self.rejected()),
+                self._count_decisions("published", _("Published"), "公开发布", self.published()),
+                self._count_decisions("withdrawn", _("Withdrawn"), "终止", self.withdrawn()),
+                full,
+                waived,
+                Figure(
+                    "full_procedure_rate",
+                    _("Share decided through every step"),
+                    "全程序履行率",
+                    percent(full.value, decided.value),
+                    "%",
+                ),
+            ],
+        )
+
+    def waiver_table(self) -> Table:
+        by_step = dict(
+            self.waived_steps().order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+        )
+        figures = [
+            Figure(f"waived_{kind}", label, f"{zh}不适用", by_step.get(kind, 0), "steps")
+            for kind, label, zh in (
+                (StepKind.PUBLIC_PARTICIPATION, _("Public participation not applicable"), "公众参与"),
+                (StepKind.EXPERT_ARGUMENT, _("Expert argument not applicable"), "专家论证"),
+                (StepKind.RISK_ASSESSMENT, _("Risk assessment not applicable"), "风险评估"),
+            )
+        ]
+        rows = [
+            {
+                "code": step.decision.code,
+                "title": step.decision.title,
+                "step": str(step.get_kind_display()),
+                "reason": step.waiver_reason,
+                "article": step.waiver_article,
+                "approver": (step.waiver_approved_by.get_full_name() or step.waiver_approved_by.get_username())
+                if step.waiver_approved_by
+                else "",
+            }
+            for step in self.waived_steps()
+        ]
+        return Table(
+            "waivers",
+            _("Steps not applicable, with reasons"),
+            "程序不适用情况",
+            figures,
+            columns=[
+                ("code", _("Code"), "编号"),
+                ("title", _("Title"), "决策事项"),
+                ("step", _("Step"), "程序"),
+                ("reason", _("Reason"), "不适用理由"),
+                ("article", _("Article relied on"), "依据条款"),
+                ("approver", _("Approved by"), "批准人"),
+            ],
+            rows=rows,
+        )
+
+    def participation_table(self) -> Table:
+        consultations = self.consultations()
+        comments = consultations.aggregate(n=Sum("comments_count"))["n"] or 0
+        return Table(
+            "participation",
+            _("Public participation"),
+            "公众参与",
+            [
+                Figure("consultations", _("Consultations held"), "公开征求意见次数", consultations.count(), "times"),
+                Figure("comments", _("Comments received"), "收到意见建议", comments, "comments"),
+                Figure(
+                    "shortened_periods",
+                    _("Consultations with a shortened comment period"),
+                    "缩短征求意见期限",
+                    consultations.exclude(shortened_period_reason="").count(),
+                    "times",
+                ),
+                Figure("hearings", _("Hearings held"), "举行听证会", self.hearings().count(), "times"),
+            ],
+        )
+
+    def expert_table(self) -> Table:
+        opinions = self.expert_opinions()
+        total = opinions.count()
+        adopted = opinions.filter(handling=ExpertOpinion.Handling.ADOPTED).count()
+        partly = opinions.filter(handling=ExpertOpinion.Handling.PARTLY).count()
+        experts = opinions.values("expert_name", "organisation").distinct().count()
+        return Table(
+            "experts",
+            _("Expert argument"),
+            "专家论证",
+            [
+                Figure("expert_arguments", _("Expert arguments held"), "组织专家论证", self.expert_arguments().count(),
+                       "times"),
+                Figure("experts", _("Experts involved"), "参与论证专家", experts, "people"),
+                Figure("expert_opinions", _("Opinions given"), "专家意见", total, "opinions"),
+                Figure("expert_adopted", _("Opinions adopted"), "采纳", adopted, "opinions"),
+                Figure("expert_partly", _("Opinions partly adopted"), "部分采纳", partly, "opinions"),
+                Figure("expert_adoption_rate", _("Adoption rate (adopted or partly)"), "专家意见采纳率",
+                       percent(adopted + partly, total), "%"),
+            ],
+        )
+
+    def risk_table(self) -> Table:
+        records = self.risk_assessments()
+        by_level = dict(records.order_by().values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
+        return Table(
+            "risk",
+            _("Risk assessment"),
+            "风险评估",
+            [
+                Figure("risk_assessments", _("Risk assessments completed"), "开展风险评估", records.count(), "times"),
+                Figure("risk_third_party", _("By a third party"), "委托第三方评估", records.filter(third_party=True).count(),
+                       "times"),
+                Figure("risk_high", _("High risk"), "高风险", by_level.get(RiskAssessmentRecord.Level.HIGH, 0), "times"),
+                Figure("risk_medium", _("Medium risk"), "中风险", by_level.get(RiskAssessmentRecord.Level.MEDIUM, 0),
+                       "times"),
+                Figure("risk_low", _("Low risk"), "低风险", by_level.get(RiskAssessmentRecord.Level.LOW, 0), "times"),
+            ],
+        )
+
+    def review_table(self) -> Table:
+        issued = self.opinions_issued()
+        by_conclusion = dict(
+            issued.order_by().values_list("conclusion").annotate(n=Count("pk")).values_list("conclusion", "n")
+        )
+        items = self.review_items()
+        items_total = items.count()
+        items_adopted = items.filter(response=ItemResponse.ADOPTED).count()
+        items_partly = items.filter(response=ItemResponse.PARTLY).count()
+        times = [days for _review, days, _on_time in self.review_times()]
+        on_time = [ok for _review, _days, ok in self.review_times()]
+        return Table(
+            "review",
+            _("Legality review"),
+            "合法性审查",
+            [
+                Figure("reviews_submitted", _("Submissions received"), "收到送审", self.reviews_submitted().count(),
+                       "submissions"),
+                Figure("reviews_accepted", _("Submissions accepted"), "受理审查", self.reviews_accepted().count(),
+                       "submissions"),
+                Figure("reviews_returned", _("Submissions returned"), "退回送审", self.reviews_returned().count(),
+                       "submissions"),
+                Figure("opinions_issued", _("Opinion letters issued"), "出具法律审核意见书", issued.count(),
+                       "letters"),
+                Figure("opinions_lawful", _("Lawful"), "合法", by_conclusion.get(Conclusion.LAWFUL, 0), "letters"),
+                Figure("opinions_lawful_with_changes", _("Lawful with changes"), "修改后合法",
+                       by_conclusion.get(Conclusion.LAWFUL_WITH_CHANGES, 0), "letters"),
+                Figure("opinions_unlawful", _("Unlawful"), "不合法", by_conclusion.get(Conclusion.UNLAWFUL, 0),
+                       "letters"),
+                Figure("opinions_exploratory", _("Exploratory, legal risk stated"), "探索性改革（提示法律风险）",
+                       by_conclusion.get(Conclusion.EXPLORATORY_WITH_RISK, 0), "letters"),
+                Figure("review_items", _("Suggestions made"), "提出审查意见建议", items_total, "items"),
+                Figure("review_items_adopted", _("Suggestions adopted"), "意见建议被采纳", items_adopted, "items"),
+                Figure("review_items_partly", _("Suggestions partly adopted"), "部分采纳", items_partly, "items"),
+                Figure("review_items_adoption_rate", _("Suggestion adoption rate"), "意见建议采纳率",
+                       percent(items_adopted + items_partly, items_total), "%"),
+                Figure("adviser_opinions", _("Legal adviser opinions"), "法律顾问、公职律师出具意见",
+                       self.adviser_opinions().count(), "opinions"),
+                Figure("review_days_median", _("Review time, median"), "审查用时中位数",
+                       statistics.median(times) if times else None, "working days"),
+                Figure("review_days_p90", _("Review time, 90th percentile"), "审查用时90分位",
+                       nearest_rank(times, 90), "working days"),
+                Figure("review_days_max", _("Review time, longest"), "最长审查用时", max(times) if times else None,
+                       "working days"),
+                Figure("review_on_time_rate", _("Issued within the time limit"), "按期办结率",
+                       percent(sum(on_time), len(on_time)), "%"),
+            ],
+        )
+
+    def meeting_table(self) -> Table:
+        meetings = self.meetings()
+        by_outcome = dict(meetings.order_by().values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
+        labels_zh = {
+            MeetingOutcome.APPROVED: "通过",
+            MeetingOutcome.REJECTED: "不予通过",
+            MeetingOutcome.REVISE: "修改后再审议",
+            MeetingOutcome.DEFERRED: "暂缓",
+            MeetingOutcome.DISCUSS_AGAIN: "再次讨论",
+        }
+        figures = [Figure("meetings", _("Meetings that discussed a decision"), "集体讨论次数", meetings.count(),
+                          "meetings")]
+        figures += [
+            Figure(f"meetings_{outcome.value}", outcome.label, labels_zh[outcome], by_outcome.get(outcome, 0),
+                   "meetings")
+            for outcome in MeetingOutcome
+        ]
+        figures.append(
+            Figure("meetings_head_against_majority", _("Head decided against the majority"), "主要负责人未采纳多数意见",
+                   meetings.filter(head_against_majority=True).count(), "meetings")
+        )
+        evaluations = self.evaluations()
+        figures.append(
+            Figure("evaluations", _("Post-decision evaluations completed"), "决策后评估", evaluations.count(),
+                   "evaluations")
+        )
+        return Table("meetings", _("Collective discussion and evaluation"), "集体讨论决定与决策后评估", figures)
+
+    def department_table(self) -> Table:
+        """The main counts per lead sponsoring department (each row is this report for that department)."""
+        rows = []
+        departments = Department.objects.filter(government=self.government, kind=Department.Kind.SPONSOR)
+        if self.department is not None:
+            departments = departments.filter(pk=self.department.pk)
+        for department in departments.order_by("name"):
+            sub = AnnualFigures(self.government, self.year, department)
+            rows.append(
+                {
+                    "department": department.name,
+                    "started": sub.started().count(),
+                    "decided": sub.decided().count(),
+                    "published": sub.published().count(),
+                    "withdrawn": sub.withdrawn().count(),
+                    "with_waivers": sub.decided_with_waivers().count(),
+                    "opinions_issued": sub.opinions_issued().count(),
+                }
+            )
+        return Table(
+            "departments",
+            _("By lead department"),
+            "分部门情况",
+            columns=[
+                ("department", _("Department"), "承办单位"),
+                ("started", _("Procedure started"), "启动决策程序"),
+                ("decided", _("Decided"), "作出决策"),
+                ("published", _("Published"), "公开发布"),
+                ("withdrawn", _("Withdrawn"), "终止"),
+                ("with_waivers", _("Decided with a step not applicable"), "有程序不适用"),
+                ("opinions_issued", _("Opinion letters issued"), "出具法律审核意见书"),
+            ],
+            rows=rows,
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "government": {"id": self.government.pk, "name": self.government.name},
+            "year": self.year,
+            "department": {"id": self.department.pk, "name": self.department.name} if self.department else None,
+            "tables": [table.as_dict() for table in self.tables()],
+        }
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+def workbook(figures: AnnualFigures) -> bytes:
+    """The figures as an Excel workbook: one sheet per table, Chinese headers (the report's terms)."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    scope = figures.government.name + (f" · {figures.department.name}" if figures.department else "")
+    for table in figures.tables():
+        sheet = book.create_sheet(title=table.title_zh[:31])
+        sheet.append([f"{scope} {figures.year}年 {table.title_zh}"])
+        sheet["A1"].font = bold
+        if table.figures:
+            sheet.append(["指标", "数值", "单位", "涉及决策事项编号"])
+            for cell in sheet[2]:
+                cell.font = bold
+            for figure in table.figures:
+                unit = UNIT_ZH.get(figure.unit, figure.unit)
+                sheet.append([figure.label_zh, figure.value, unit, "、".join(figure.records)])
+        if table.columns:
+            if table.figures:
+                sheet.append([])
+            sheet.append([zh for _key, _label, zh in table.columns])
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for row in table.rows:
+                sheet.append([row[key] for key, _label, _zh in table.columns])
+        sheet.column_dimensions["A"].width = 36
+        for letter in "BCDEF":
+            sheet.column_dimensions[letter].width = 18
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+UNIT_LABELS = {
+    "decisions": _("decisions"),
+    "steps": _("steps"),
+    "times": _("times"),
+    "comments": _("comments"),
+    "people": _("people"),
+    "opinions": _("opinions"),
+    "submissions": _("submissions"),
+    "letters": _("letters"),
+    "items": _("items"),
+    "working days": _("working days"),
+    "meetings": _("meetings"),
+    "evaluations": _("evaluations"),
+}
+
+UNIT_ZH = {
+    "decisions": "件",
+    "steps": "项",
+    "times": "次",
+    "comments": "条",
+    "people": "人",
+    "opinions": "条",
+    "submissions": "件",
+    "letters": "份",
+    "items": "条",
+    "working days": "个工作日",
+    "meetings": "次",
+    "evaluations": "次",
+}
+
+
+# --------------------------------------------------------------------------- who sees which figures
+
+
+def figures_scope(user, *, government_id: int | None = None, department_id: int | None = None):
+    """(government, department or None) whose figures ``user`` may see, as asked for.
+
+    The legal office, the government office and leaders see their whole government and any of its
+    departments; a sponsoring department's staff see their own department only (its decisions are
+    what they may see, see decisions.selectors). Anything else is "not found", as for decisions.
+    """
+    from django.http import Http404
+
+    from decisions.models import Membership, Role
+    from decisions.selectors import OFFICE_KINDS
+
+    if user is None or not user.is_authenticated:
+        raise Http404
+    memberships = list(Membership.objects.filter(user=user).select_related("department__government"))
+    whole = {
+        m.department.government_id: m.department.government
+        for m in memberships
+        if m.department.kind in OFFICE_KINDS or m.role == Role.LEADER
+    }
+    own = {}
+    for m in memberships:
+        if m.department.kind == Department.Kind.SPONSOR:
+            own.setdefault(m.department.government_id, []).append(m.department)
+    governments = {**{gid: deps[0].government for gid, deps in own.items()}, **whole}
+    if not governments:
+        raise Http404
+    if government_id is None:
+        government_id = sorted(governments)[0]
+    government = governments.get(government_id)
+    if government is None:
+        raise Http404
+    if government_id in whole:
+        if department_id is None:
+            return government, None
+        department = Department.objects.filter(pk=department_id, government=government).first()
+        if department is None:
+            raise Http404
+        return government, department
+    departments = {d.pk: d for d in own[government_id]}
+    if department_id is None:
+        department_id = sorted(departments)[0]
+    if department_id not in departments:
+        raise Http404
+    return government, departments[department_id]
+
+
+def scope_choices(user) -> tuple[list[Government], list[Department]]:
+    """The governments and departments ``user`` may choose on the figures page."""
+    from decisions.models import Membership, Role
+    from decisions.selectors import OFFICE_KINDS
+
+    memberships = Membership.objects.filter(user=user).select_related("department__government")
+    governments, departments = {}, {}
+    for m in memberships:
+        governments[m.department.government_id] = m.department.government
+        if m.department.kind in OFFICE_KINDS or m.role == Role.LEADER:
+            for d in Department.objects.filter(government_id=m.department.government_id, kind=Department.Kind.SPONSOR):
+                departments[d.pk] = d
+        elif m.department.kind == Department.Kind.SPONSOR:
+            departments[m.department.pk] = m.department
+    return (
+        sorted(governments.values(), key=lambda g: g.name),
+        sorted(departments.values(), key=lambda d: (d.government_id, d.name)),
+    )
