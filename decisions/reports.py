@@ -16,6 +16,7 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -39,7 +40,9 @@ from decisions.models import (
     StepKind,
     StepState,
 )
-from reviews.models import AdviserOpinion, Conclusion, ItemResponse, LegalityReview, ReviewItem
+
+if TYPE_CHECKING:
+    from reviews.models import AdviserOpinion, LegalityReview, ReviewItem
 
 
 @dataclass
@@ -187,6 +190,8 @@ class AnnualFigures:
         return RiskAssessmentRecord.objects.filter(step__in=self._steps_done(StepKind.RISK_ASSESSMENT))
 
     def _reviews(self) -> QuerySet[LegalityReview]:
+        from reviews.models import LegalityReview
+
         return LegalityReview.objects.filter(decision__in=self.decisions())
 
     def reviews_submitted(self) -> QuerySet[LegalityReview]:
@@ -206,10 +211,14 @@ class AnnualFigures:
 
     def review_items(self) -> QuerySet[ReviewItem]:
         """Items (suggestions) raised by the opinions issued in the year."""
+        from reviews.models import ReviewItem
+
         return ReviewItem.objects.filter(review__in=self.opinions_issued())
 
     def adviser_opinions(self) -> QuerySet[AdviserOpinion]:
         """Legal advisers' and public lawyers' opinions signed in the year (Art 28)."""
+        from reviews.models import AdviserOpinion
+
         return AdviserOpinion.objects.filter(review__decision__in=self.decisions(), **self._in_year("signed_at"))
 
     def meetings(self) -> QuerySet[Meeting]:
@@ -392,6 +401,8 @@ class AnnualFigures:
         )
 
     def review_table(self) -> Table:
+        from reviews.models import Conclusion, ItemResponse
+
         issued = self.opinions_issued()
         by_conclusion = dict(
             issued.order_by().values_list("conclusion").annotate(n=Count("pk")).values_list("conclusion", "n")
