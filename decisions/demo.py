@@ -112,16 +112,23 @@ def settle_steps(decision: Decision, people) -> None:
 
 
 def issue_opinion(decision: Decision, people, *, conclusion: str = Conclusion.LAWFUL) -> None:
-    review_services.review_record_opinion(
-        decision=decision,
-        actor=people.reviewer,
+    """The current review round from submission to an issued opinion: materials completed, accepted,
+    waivers checked, items and opinion written, minimum time shortened for the demo, issued; an
+    opinion asking for changes is answered by the sponsor and confirmed by the reviewer."""
+    from reviews import demo as review_demo
+
+    review_demo.take_to_opinion(
+        decision,
+        people,
         conclusion=conclusion,
         reasons="决策主体、权限、程序符合规定，内容不违反法律、法规和国家政策。",
         legal_risk="改革措施缺乏上位法明确依据，存在一定法律风险。" if conclusion == Conclusion.EXPLORATORY_WITH_RISK else "",
     )
+    if conclusion != Conclusion.UNLAWFUL:
+        review_demo.shorten_minimum_for_demo(decision, people)
     review_services.review_issue_opinion(decision=decision, actor=people.legal_head)
     if conclusion == Conclusion.LAWFUL_WITH_CHANGES:
-        review_services.review_confirm_changes(decision=decision, actor=people.reviewer)
+        review_demo.answer_and_confirm(decision, people)
 
 
 def hold_meeting(decision: Decision, people, outcome: str = MeetingOutcome.APPROVED) -> Decision:

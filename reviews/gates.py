@@ -1,26 +1,149 @@
-"""The legality-review gate of the decision lifecycle (Art 25, 28)."""
+"""The legality-review gates (Art 25–28), each a pure check that names its rule and article.
+
+``clearance_refusals`` is the review's part of the lifecycle gate ``clear_for_meeting`` (and of
+``record_outcome``): ``decisions.gates`` calls it, so no code path reaches the meeting past it.
+The other checks here are used by the review services before they write, and by the review page
+to show what is still missing.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from decisions.errors import Refusal
+from decisions.rules import rules_for
 
 if TYPE_CHECKING:
     from decisions.models import Decision
+    from reviews.models import LegalityReview
 
 
-def current_review(decision: Decision):
+def current_review(decision: Decision) -> LegalityReview | None:
     from reviews.models import LegalityReview
 
     return LegalityReview.objects.filter(decision=decision).order_by("-round").first()
 
 
+def materials_missing(review: LegalityReview) -> list[str]:
+    """The required kinds of material (Art 26) the submission does not hold yet."""
+    from decisions.models import StepKind
+    from reviews.models import REQUIRED_MATERIALS, MaterialKind
+
+    materials = list(review.materials.all())
+    missing = [kind for kind in REQUIRED_MATERIALS if not any(m.kind == kind for m in materials)]
+    accounted = {m.step.kind for m in materials if m.kind == MaterialKind.PROCEDURE and m.step_id}
+    if MaterialKind.PROCEDURE not in missing and set(StepKind.values) - accounted:
+        missing.append(MaterialKind.PROCEDURE)
+    return missing
+
+
+def acceptance_refusals(review: LegalityReview) -> list[Refusal]:
+    """Art 26: the legal office accepts a submission only with its materials complete."""
+    from reviews.models import MaterialKind
+
+    out = []
+    missing = materials_missing(review)
+    if missing:
+        out.append(
+            Refusal(
+                "materials_complete",
+                _("The submission lacks: %(missing)s. Ask for supplements or return it.")
+                % {"missing": ", ".join(str(MaterialKind(kind).label) for kind in missing)},
+                "Art 26",
+            )
+        )
+    if review.open_supplement() is not None:
+        out.append(
+            Refusal("supplement_answered", _("The sponsor has not yet answered the request for supplements."), "Art 26")
+        )
+    return out
+
+
+def issue_refusals(review: LegalityReview) -> list[Refusal]:
+    """What an opinion needs before the office head can issue it (Art 27–28)."""
+    from reviews.models import CONCLUSIONS_WITH_ITEMS, WaiverVerdict
+
+    out = []
+    if not review.is_accepted:
+        out.append(Refusal("review_accepted", _("The submission has not been accepted."), "Art 26"))
+    if not review.conclusion:
+        out.append(Refusal("opinion_written", _("Write the opinion before issuing it."), "Art 28"))
+    elif review.conclusion in CONCLUSIONS_WITH_ITEMS and not review.items.exists():
+        out.append(
+            Refusal(
+                "opinion_items",
+                _("An opinion that asks for changes or finds the draft unlawful says what is wrong, item by item."),
+                "Art 27",
+            )
+        )
+    if any(check.verdict != WaiverVerdict.CONFIRMED for check in review.waiver_checks.all()):
+        out.append(
+            Refusal(
+                "waivers_checked",
+                _("Confirm or reject every preparatory step the sponsor marked not applicable."),
+                "Art 25",
+            )
+        )
+    if any(opinion.is_open for opinion in review.adviser_opinions.all()):
+        out.append(
+            Refusal(
+                "adviser_opinions_given",
+                _("A legal adviser's opinion that was asked for has not been given (or the request withdrawn)."),
+                "Art 28",
+            )
+        )
+    return out
+
+
+def response_refusals(review: LegalityReview) -> list[Refusal]:
+    """Art 28: for an opinion asking for changes, the sponsor answers every item and hands in the
+    revised draft before the reviewer can confirm."""
+    out = []
+    unanswered = [item.number for item in review.items.all() if not item.response]
+    if unanswered:
+        out.append(
+            Refusal(
+                "items_answered",
+                _("The sponsor has not answered item(s) %(numbers)s.")
+                % {"numbers": ", ".join(str(n) for n in unanswered)},
+                "Art 28",
+            )
+        )
+    if review.revised_draft_id is None:
+        out.append(Refusal("revised_draft", _("The sponsor has not handed in the revised draft."), "Art 28"))
+    return out
+
+
+def minimum_time_refusals(review: LegalityReview) -> list[Refusal]:
+    """Art 26: the legal office is given at least the minimum review time (7 working days unless the
+    government sets otherwise, or the office head shortened it with a reason)."""
+    from reviews.clock import review_clock
+
+    clock = review_clock(review, today=timezone.localdate())
+    if clock is None:
+        return [Refusal("review_accepted", _("The submission has not been accepted."), "Art 26")]
+    if not clock.minimum_reached:
+        return [
+            Refusal(
+                "review_minimum_time",
+                _(
+                    "The legal office must be given at least %(days)s working days from acceptance; "
+                    "the meeting can be scheduled from %(date)s."
+                )
+                % {"days": clock.minimum_days, "date": formats.date_format(clock.earliest_meeting_on)},
+                "Art 26",
+            )
+        ]
+    return []
+
+
 def clearance_refusals(decision: Decision) -> list[Refusal]:
-    """Art 25: no meeting without an issued review of the current submission that allows it;
-    Art 28: with changes asked for, the sponsor's answer is confirmed first."""
+    """Art 25: no meeting without an issued review of the current submission that allows it, and not
+    before the minimum review time (Art 26); Art 28: with changes asked for, every item answered by
+    the sponsor and the answer confirmed by the reviewer."""
     from reviews.models import Conclusion
 
     review = current_review(decision)
@@ -34,12 +157,34 @@ def clearance_refusals(decision: Decision) -> list[Refusal]:
         ]
     if review.conclusion == Conclusion.UNLAWFUL:
         return [Refusal("review_not_unlawful", _("The legality review found the draft unlawful."), "Art 25")]
-    if review.conclusion == Conclusion.LAWFUL_WITH_CHANGES and review.changes_confirmed_at is None:
+    out = minimum_time_refusals(review)
+    if review.conclusion == Conclusion.LAWFUL_WITH_CHANGES:
+        out.extend(response_refusals(review))
+        if review.changes_confirmed_at is None:
+            out.append(
+                Refusal(
+                    "review_changes_confirmed",
+                    _("The reviewer has not yet confirmed the sponsor's answer to the changes asked for."),
+                    "Art 28",
+                )
+            )
+    return out
+
+
+def publication_refusals(decision: Decision) -> list[Refusal]:
+    """Second review (local practice, a per-government setting): where it is required, the text to be
+    issued passes the legal office's check of wording and consistency before publication."""
+    from reviews.models import FinalTextResult
+
+    if not rules_for(decision.government).second_review_enabled:
+        return []
+    latest = decision.final_text_reviews.order_by("-created_at", "-id").first()
+    if latest is None or latest.result != FinalTextResult.CONSISTENT:
         return [
             Refusal(
-                "review_changes_confirmed",
-                _("The reviewer has not yet confirmed the sponsor's answer to the changes asked for."),
-                "Art 28",
+                "final_text_reviewed",
+                _("The final text has not passed the legal office's second review."),
+                _("local rule"),
             )
         ]
     return []

@@ -1,0 +1,88 @@
+"""Who may see a review and who may act in it.
+
+The legal office's own actions use ``decisions.permissions`` ("review_write": its reviewers and
+head; "review_issue": its head). This module adds what that table does not hold: who may *see* a
+review (the decision's sponsors, its government's legal office and government office; never another
+government, never another department's draft), the sponsor's side of the review, and the advisers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from decisions import permissions
+from decisions.models import Department, Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+    from decisions.models import Decision, Government
+
+LEGAL_OFFICE_ROLES = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD, Role.LEGAL_ADVISER})
+
+
+def _memberships(user: User, government_id: int):
+    if not user or not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, department__government_id=government_id)
+
+
+def may_see(user: User, decision: Decision) -> bool:
+    """The decision's lead sponsor and co-sponsors, and its government's legal office and office."""
+    sponsor_ids = [decision.lead_sponsor_id, *decision.co_sponsors.values_list("id", flat=True)]
+    return (
+        _memberships(user, decision.government_id)
+        .filter(
+            Q(department_id__in=sponsor_ids)
+            | Q(department__kind__in=[Department.Kind.LEGAL_OFFICE, Department.Kind.GOVERNMENT_OFFICE])
+        )
+        .exists()
+    )
+
+
+def may_write(user: User, decision: Decision) -> bool:
+    return permissions.may(user, "review_write", decision)
+
+
+def may_issue(user: User, decision: Decision) -> bool:
+    return permissions.may(user, "review_issue", decision)
+
+
+def may_answer(user: User, decision: Decision) -> bool:
+    """The sponsor's side of the review (materials, supplements, answers to the items): the lead
+    sponsor's clerks and head, who also record its preparatory steps."""
+    return permissions.may(user, "step", decision)
+
+
+def may_send_final_text(user: User, decision: Decision) -> bool:
+    """The text to be issued comes from the lead sponsor or the government office."""
+    return may_answer(user, decision) or (
+        _memberships(user, decision.government_id)
+        .filter(role=Role.GOVERNMENT_OFFICE, department__kind=Department.Kind.GOVERNMENT_OFFICE)
+        .exists()
+    )
+
+
+def is_adviser(user: User, decision: Decision) -> bool:
+    return (
+        _memberships(user, decision.government_id)
+        .filter(role=Role.LEGAL_ADVISER, department__kind=Department.Kind.LEGAL_OFFICE)
+        .exists()
+    )
+
+
+def legal_office_governments(user: User) -> list[Government]:
+    """The governments whose legal office ``user`` works in (the review queue's scope)."""
+    from decisions.models import Government
+
+    if not user or not user.is_authenticated:
+        return []
+    return list(
+        Government.objects.filter(
+            departments__kind=Department.Kind.LEGAL_OFFICE,
+            departments__memberships__user=user,
+            departments__memberships__role__in=LEGAL_OFFICE_ROLES,
+        ).distinct()
+    )
