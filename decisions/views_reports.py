@@ -32,8 +32,13 @@ def figures_from_request(request) -> AnnualFigures:
 
 
 def chart_rows(table) -> list[dict]:
-    """Bars for the counts of a table (not rates or days): label, value and width in per cent."""
+    """Bars for the counts of a table in its most frequent unit (bars of different units side by side
+    would mislead): label, value and width in per cent."""
     counts = [f for f in table.figures if f.unit not in ("%", "working days") and f.value is not None]
+    units = [f.unit for f in counts]
+    if units:
+        unit = max(dict.fromkeys(units), key=units.count)
+        counts = [f for f in counts if f.unit == unit]
     top = max((f.value for f in counts), default=0) or 1
     return [{"label": f.label, "value": f.value, "width": round(100 * f.value / top, 1)} for f in counts]
 

@@ -86,6 +86,7 @@ urlpatterns = [
         name="attachment-download",
     ),
     path(decision + "events/", views.DecisionEventList.as_view(), name="decision-events"),
+    path(decision + "dossier/", views.DossierView.as_view(), name="decision-dossier"),
     path("events/", views.EventList.as_view(), name="event-list"),
     path("figures/", views.FiguresView.as_view(), name="figures"),
     path("figures/xlsx/", views.FiguresWorkbook.as_view(), name="figures-xlsx"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -523,6 +523,22 @@ class AttachmentDownload(DecisionScoped, FileView):
             filename=attachment.original_name,
             content_type="application/octet-stream",
         )
+
+
+class DossierView(DecisionScoped, FileView):
+    """The decision's dossier (一事一档, Art 33): a zip with manifest.json, the files and index.pdf."""
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        operation_id="decisions_dossier",
+    )
+    def get(self, request, pk):
+        from decisions.dossier import dossier_export
+
+        decision = self.get_decision()
+        response = HttpResponse(dossier_export(decision), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="dossier-{decision.government_id}-{decision.code}.zip"'
+        return response
 
 
 class DecisionEventList(DecisionScoped, generics.GenericAPIView):

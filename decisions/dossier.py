@@ -1,0 +1,283 @@
+"""One file per decision (一事一档, Art 33): the decision's whole record as a zip, and its restoration.
+
+The zip holds
+- ``manifest.json``: every row of the record (Django's serialization, primary keys kept), sorted, and
+  every stored file with its path, size and SHA-256;
+- ``files/<storage path>``: the attachments and opinion letters, byte for byte;
+- ``index.pdf``: a printable index of the dossier (what it holds, the files and their checksums, the
+  event log).
+
+The record is found by walking from the decision down every relation of the decisions and reviews
+apps (steps and their outputs, review rounds with materials, items, adviser opinions, letters,
+meetings, publication, execution, evaluations, attachments, deadlines, the event log), then adding
+what those rows refer to (departments, governments, the people who acted and their roles there).
+Reminders and notifications are messages about the record, not the record, and stay out.
+
+``dossier_import`` restores a dossier with the same primary keys, in one transaction, checking every
+file's checksum; into an empty database it gives back the same rows, which ``dossier_export`` then
+writes out identically (tests/reports/test_dossier.py). A row that already exists must be identical,
+or nothing is imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections import deque
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from decisions.errors import DecisionError, ErrorCode
+from decisions.models import Decision, Membership
+
+FORMAT = "decision-dossier/1"
+RECORD_APPS = ("decisions", "reviews")
+# Messages about the record and configuration, not the record itself.
+NOT_RECORD = {
+    "decisions.apitoken",
+    "decisions.reminder",
+    "decisions.notification",
+    "decisions.delivery",
+    "decisions.calendarday",
+    "decisions.departmentnotificationsettings",
+    "reviews.documentnumbersequence",
+}
+# No e-mail or password: who acted is on the record, how to reach or log in as them is not.
+USER_FIELDS = ("username", "first_name", "last_name", "is_active")
+
+
+def _label(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def _in_record(model: type[models.Model]) -> bool:
+    return model._meta.app_label in RECORD_APPS and _label(model) not in NOT_RECORD
+
+
+def collect(decision: Decision) -> dict[type[models.Model], dict[int, models.Model]]:
+    """Every row of ``decision``'s record and every row it refers to, by model and primary key."""
+    found: dict[type[models.Model], dict] = {}
+
+    def add(obj) -> bool:
+        bucket = found.setdefault(type(obj), {})
+        if obj.pk in bucket:
+            return False
+        bucket[obj.pk] = obj
+        return True
+
+    # Down: the decision and everything that hangs from it.
+    queue = deque([decision])
+    add(decision)
+    while queue:
+        obj = queue.popleft()
+        for relation in obj._meta.related_objects:
+            if relation.many_to_many or not _in_record(relation.related_model):
+                continue
+            children = relation.related_model._base_manager.filter(**{relation.field.name: obj})
+            for child in children:
+                if add(child):
+                    queue.append(child)
+
+    # Across: what the record refers to (departments, governments, people, other rows).
+    pending = deque(obj for bucket in list(found.values()) for obj in bucket.values())
+    while pending:
+        obj = pending.popleft()
+        for field in obj._meta.concrete_fields:
+            if not field.is_relation or field.related_model is None:
+                continue
+            target_model = field.related_model
+            pk = getattr(obj, field.attname)
+            if pk is None or pk in found.get(target_model, {}):
+                continue
+            if not (_in_record(target_model) or target_model is get_user_model()):
+                continue
+            target = target_model._base_manager.get(pk=pk)
+            if add(target):
+                pending.append(target)
+        for field in obj._meta.many_to_many:
+            if not _in_record(field.related_model):
+                continue
+            for target in getattr(obj, field.name).all():
+                if add(target):
+                    pending.append(target)
+
+    # The roles the people who acted held in the departments of the record.
+    users = found.get(get_user_model(), {})
+    departments = found.get(apps.get_model("decisions", "Department"), {})
+    for membership in Membership.objects.filter(user_id__in=list(users), department_id__in=list(departments)):
+        add(membership)
+    return found
+
+
+def _serialize(found) -> list[dict]:
+    user_model = get_user_model()
+    rows: list[dict] = []
+    for model in sorted(found, key=_label):
+        objects = sorted(found[model].values(), key=lambda o: o.pk)
+        fields = USER_FIELDS if model is user_model else None
+        rows.extend(serializers.serialize("python", objects, fields=fields))
+    for row in rows:
+        # JSON-ready: dates and datetimes as ISO text, exactly as Django's JSON serializer writes them.
+        row["fields"] = json.loads(json.dumps(row["fields"], cls=serializers.json.DjangoJSONEncoder))
+    return rows
+
+
+def _file_fields(obj) -> Iterable[models.FieldFile]:
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.FileField):
+            value = getattr(obj, field.attname)
+            if value:
+                yield value
+
+
+def manifest(decision: Decision) -> tuple[dict, dict[str, bytes]]:
+    """The manifest and the files' contents by storage path."""
+    found = collect(decision)
+    files: dict[str, bytes] = {}
+    for bucket in found.values():
+        for obj in bucket.values():
+            for stored in _file_fields(obj):
+                with stored.open("rb") as handle:
+                    files[stored.name] = handle.read()
+    counts = {_label(model): len(bucket) for model, bucket in sorted(found.items(), key=lambda i: _label(i[0]))}
+    return (
+        {
+            "format": FORMAT,
+            "decision": {"id": decision.pk, "code": decision.code, "title": decision.title,
+                         "government": decision.government.name, "state": decision.state},
+            "counts": counts,
+            "files": [
+                {"path": path, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+                for path, content in sorted(files.items())
+            ],
+            "objects": _serialize(found),
+        },
+        files,
+    )
+
+
+def manifest_bytes(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode()
+
+
+def dossier_export(decision: Decision, *, with_index: bool = True) -> bytes:
+    """The decision's dossier as a zip (see the module docstring)."""
+    data, files = manifest(decision)
+    data["exported_at"] = timezone.now().isoformat()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", manifest_bytes(data))
+        for path, content in sorted(files.items()):
+            archive.writestr(f"files/{path}", content)
+        if with_index:
+            archive.writestr("index.pdf", index_pdf(decision, data))
+    return out.getvalue()
+
+
+def index_pdf(decision: Decision, data: dict) -> bytes:
+    """The printable index: what the dossier holds, its files with checksums, and the event log."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    events = decision.events.select_related("actor").order_by("created_at", "id")
+    html = render_to_string(
+        "reports/dossier_index.html",
+        {"decision": decision, "data": data, "events": events, "models": _model_names(data["counts"])},
+    )
+    return HTML(string=html).write_pdf()
+
+
+def _model_names(counts: dict[str, int]) -> list[tuple[str, int]]:
+    out = []
+    for label, count in counts.items():
+        model = apps.get_model(label)
+        out.append((str(model._meta.verbose_name_plural), count))
+    return out
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _refuse(message: str) -> DecisionError:
+    return DecisionError(ErrorCode.INVALID, message)
+
+
+def read_dossier(payload: bytes) -> tuple[dict, dict[str, bytes]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(payload))
+        data = json.loads(archive.read("manifest.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise _refuse(_("This is not a decision dossier.")) from exc
+    if data.get("format") != FORMAT:
+        raise _refuse(_("Unknown dossier format."))
+    files = {}
+    for entry in data["files"]:
+        try:
+            content = archive.read(f"files/{entry['path']}")
+        except KeyError as exc:
+            raise _refuse(_("The dossier lacks the file %(path)s.") % {"path": entry["path"]}) from exc
+        if hashlib.sha256(content).hexdigest() != entry["sha256"]:
+            raise _refuse(_("The file %(path)s does not match its checksum.") % {"path": entry["path"]})
+        files[entry["path"]] = content
+    return data, files
+
+
+def _same(existing: models.Model, incoming: models.Model) -> bool:
+    fields = [f for f in type(existing)._meta.concrete_fields if not f.primary_key]
+    if type(existing) is get_user_model():
+        fields = [f for f in fields if f.name in USER_FIELDS]
+    return all(f.value_from_object(existing) == f.value_from_object(incoming) for f in fields)
+
+
+@transaction.atomic
+def dossier_import(payload: bytes) -> Decision:
+    """Restore a dossier: every row with its primary key, every file checked against its checksum."""
+    data, files = read_dossier(payload)
+    user_model = get_user_model()
+    decision_pk = data["decision"]["id"]
+    if Decision.objects.filter(pk=decision_pk).exists():
+        raise DecisionError(ErrorCode.CONFLICT, _("This decision is already in the database."))
+    touched: set[type[models.Model]] = set()
+    with connection.constraint_checks_disabled():
+        for item in serializers.deserialize("python", data["objects"], ignorenonexistent=True):
+            obj = item.object
+            model = type(obj)
+            existing = model._base_manager.filter(pk=obj.pk).first()
+            if existing is not None:
+                if not _same(existing, obj):
+                    raise DecisionError(
+                        ErrorCode.CONFLICT,
+                        _("%(model)s %(pk)s already exists with other content.")
+                        % {"model": model._meta.verbose_name, "pk": obj.pk},
+                    )
+                continue
+            if model is user_model:
+                obj.set_unusable_password()
+            item.save()
+            touched.add(model)
+    connection.check_constraints(table_names=[m._meta.db_table for m in touched])
+    for path, content in files.items():
+        if default_storage.exists(path):
+            with default_storage.open(path, "rb") as handle:
+                if hashlib.sha256(handle.read()).hexdigest() == hashlib.sha256(content).hexdigest():
+                    continue
+            raise DecisionError(ErrorCode.CONFLICT, _("A different file is stored at %(path)s.") % {"path": path})
+        saved = default_storage.save(path, ContentFile(content))
+        if saved != path:
+            raise DecisionError(ErrorCode.CONFLICT, _("The file %(path)s could not be stored in place.") % {"path": path})
+    # New rows kept their keys: move the sequences past them (as loaddata does).
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(touched)):
+            cursor.execute(sql)
+    return Decision.objects.get(pk=decision_pk)

@@ -1,0 +1,128 @@
+"""One file per decision (Art 33): export, then restore into an empty database, identically."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from decisions import demo, services
+from decisions.dossier import dossier_export, dossier_import, manifest, manifest_bytes
+from decisions.errors import DecisionError
+from decisions.models import Decision, DecisionEvent, DecisionState
+
+
+@pytest.fixture
+def archived(org):
+    return build_archived(org)
+
+
+def build_archived(org) -> Decision:
+    """A decision walked to the archive through the services, with an uploaded draft and an evaluation."""
+    decision = services.decision_register(**org.decision_kwargs())
+    decision = demo.walk(decision, DecisionState.PREPARING, org)
+    services.attachment_upload(
+        decision=decision,
+        actor=org.clerk,
+        uploaded_file=SimpleUploadedFile("征求意见稿.pdf", b"%PDF-1.4 draft for comment"),
+        kind="draft",
+    )
+    decision = demo.walk(decision, DecisionState.ARCHIVED, org)
+    services.evaluation_record(
+        decision=decision, actor=org.secretary, trigger="body_request", evaluator="市决策评估中心",
+        evaluator_department=org.other_sponsor, completed_on=timezone.localdate(), conclusion="达到预期目标。",
+    )
+    return Decision.objects.get(pk=decision.pk)
+
+
+def empty_the_database() -> None:
+    """Every table emptied, inside the test's transaction (rolled back after it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fire the deferred foreign-key checks before TRUNCATE
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _without_time(raw: bytes) -> bytes:
+    data = json.loads(raw)
+    data.pop("exported_at")
+    return manifest_bytes(data)
+
+
+def test_dossier_holds_manifest_files_and_pdf_index(archived):
+    archive = zipfile.ZipFile(io.BytesIO(dossier_export(archived)))
+    names = set(archive.namelist())
+    assert {"manifest.json", "index.pdf"} <= names
+    assert archive.read("index.pdf").startswith(b"%PDF")
+    data = json.loads(archive.read("manifest.json"))
+    assert data["decision"]["code"] == archived.code
+    models = {row["model"] for row in data["objects"]}
+    assert {
+        "decisions.decision", "decisions.procedurestep", "decisions.participationrecord", "decisions.expertopinion",
+        "decisions.riskassessmentrecord", "decisions.meeting", "decisions.publication", "decisions.executionreport",
+        "decisions.evaluation", "decisions.attachment", "decisions.decisionevent", "reviews.legalityreview",
+    } <= models
+    assert data["counts"]["decisions.decisionevent"] == DecisionEvent.objects.filter(decision=archived).count()
+    for entry in data["files"]:
+        assert f"files/{entry['path']}" in names
+    attachment = archived.attachments.get(original_name="征求意见稿.pdf")
+    assert any(f["sha256"] == attachment.sha256 for f in data["files"])
+    users = [row for row in data["objects"] if row["model"] == "auth.user"]
+    assert users and all("password" not in row["fields"] and "email" not in row["fields"] for row in users)
+
+
+def test_dossier_restores_into_an_empty_database_identically(archived):
+    exported = dossier_export(archived, with_index=False)
+    before = zipfile.ZipFile(io.BytesIO(exported))
+    paths = [entry["path"] for entry in json.loads(before.read("manifest.json"))["files"]]
+    empty_the_database()
+    for path in paths:
+        default_storage.delete(path)
+    assert not Decision.objects.exists()
+
+    restored = dossier_import(exported)
+
+    again, files = manifest(restored)
+    assert manifest_bytes(again) == _without_time(before.read("manifest.json"))
+    for path in paths:
+        assert files[path] == before.read(f"files/{path}")
+    # The sequences moved past the restored keys: new rows do not collide.
+    last = DecisionEvent.objects.order_by("-pk").first().pk
+    assert DecisionEvent.objects.create(decision=restored, transition="note", to_state=restored.state).pk > last
+
+
+def test_import_refuses_a_decision_that_is_already_there(archived):
+    with pytest.raises(DecisionError) as refused:
+        dossier_import(dossier_export(archived, with_index=False))
+    assert refused.value.code == "conflict"
+
+
+def test_import_refuses_a_file_that_does_not_match_its_checksum(archived):
+    original = zipfile.ZipFile(io.BytesIO(dossier_export(archived, with_index=False)))
+    tampered = io.BytesIO()
+    with zipfile.ZipFile(tampered, "w") as out:
+        for name in original.namelist():
+            content = original.read(name)
+            out.writestr(name, content + b"x" if name.startswith("files/") else content)
+    with pytest.raises(DecisionError) as refused:
+        dossier_import(tampered.getvalue())
+    assert refused.value.code == "invalid"
+
+
+def test_commands_export_and_import(archived, tmp_path):
+    target = tmp_path / "dossier.zip"
+    call_command("export_dossier", str(archived.pk), "-o", str(target), "--no-index", verbosity=0)
+    assert zipfile.ZipFile(target).read("manifest.json")
+    with pytest.raises(Exception, match="already"):
+        call_command("import_dossier", str(target))
+
