@@ -1,0 +1,156 @@
+"""Reads of the legality review: a decision's rounds for its page, and the legal office's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+
+from decisions.models import Decision, DecisionEvent, DecisionState
+from reviews import access
+from reviews.clock import ReviewClock, WorkCalendar, review_clock
+from reviews.models import (
+    LegalityReview,
+    MaterialKind,
+    ReviewItem,
+    Stage,
+    SubmissionMaterial,
+    WaiverCheck,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+
+def visible_decision(user: User, decision_id: int) -> Decision | None:
+    """The decision if ``user`` may see its review; None otherwise (the page answers 404, so another
+    government's reviewer cannot even tell it exists)."""
+    decision = Decision.objects.select_related("government", "lead_sponsor").filter(pk=decision_id).first()
+    if decision is None or not access.may_see(user, decision):
+        return None
+    return decision
+
+
+@dataclass
+class RoundView:
+    review: LegalityReview
+    stage: Stage
+    clock: ReviewClock | None
+    materials: dict[str, list[SubmissionMaterial]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    latest: bool = False
+
+    @property
+    def materials_complete(self) -> bool:
+        return not self.missing
+
+
+def decision_rounds(decision: Decision, *, today: dt.date) -> list[RoundView]:
+    """Every round of the decision's review, newest first, with what each page section needs."""
+    from reviews.gates import materials_missing
+
+    reviews = list(
+        LegalityReview.objects.filter(decision=decision)
+        .select_related(
+            "submitted_by",
+            "accepted_by",
+            "assigned_to",
+            "written_by",
+            "issued_by",
+            "changes_confirmed_by",
+            "revised_draft",
+            "extension_approved_by",
+            "minimum_shortened_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=SubmissionMaterial.objects.select_related("attachment", "step", "added_by"),
+            ),
+            Prefetch("items", queryset=ReviewItem.objects.select_related("responded_by")),
+            Prefetch(
+                "waiver_checks",
+                queryset=WaiverCheck.objects.select_related("step", "waiver_approved_by", "checked_by"),
+            ),
+            "adviser_opinions__adviser",
+            "supplements__requested_by",
+            "supplements__answered_by",
+            "letters",
+        )
+        .order_by("-round")
+    )
+    calendar = WorkCalendar()
+    rounds = []
+    for index, review in enumerate(reviews):
+        review.decision = decision
+        grouped: dict[str, list[SubmissionMaterial]] = {kind: [] for kind in MaterialKind.values}
+        for material in review.materials.all():
+            grouped[material.kind].append(material)
+        rounds.append(
+            RoundView(
+                review=review,
+                stage=review.stage(latest=index == 0),
+                clock=review_clock(review, today=today, calendar=calendar),
+                materials=grouped,
+                missing=[str(MaterialKind(kind).label) for kind in materials_missing(review)],
+                latest=index == 0,
+            )
+        )
+    return rounds
+
+
+def review_history(decision: Decision):
+    """The review's lines of the decision's event log, oldest first."""
+    return (
+        DecisionEvent.objects.filter(decision=decision)
+        .filter(
+            Q(transition__in=["submit_for_review", "return_for_revision", "clear_for_meeting"])
+            | Q(transition__startswith="review_")
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass
+class QueueRow:
+    review: LegalityReview
+    stage: Stage
+    clock: ReviewClock | None
+
+    @property
+    def sort_key(self) -> tuple:
+        # Overdue first (most overdue on top), then the running clocks by working days left, then
+        # submissions waiting for acceptance (oldest first), then opinions waiting for the sponsor.
+        if self.stage == Stage.AWAITING_RESPONSE:
+            return (3, 0, self.review.submitted_at)
+        if self.clock is None:
+            return (2, 0, self.review.submitted_at)
+        return (0 if self.clock.overdue else 1, self.clock.days_left, self.review.submitted_at)
+
+
+def review_queue(user: User, *, today: dt.date) -> list[QueueRow]:
+    """The open rounds of every decision under review in the governments whose legal office ``user``
+    works in, sorted by deadline with the overdue ones first."""
+    governments = access.legal_office_governments(user)
+    if not governments:
+        return []
+    latest_round = LegalityReview.objects.filter(decision=OuterRef("decision")).order_by("-round").values("round")[:1]
+    reviews = (
+        LegalityReview.objects.filter(
+            decision__government__in=governments,
+            decision__state=DecisionState.LEGALITY_REVIEW,
+            round=Subquery(latest_round),
+        )
+        .select_related("decision", "decision__lead_sponsor", "decision__government", "assigned_to")
+        .prefetch_related("supplements")
+    )
+    calendar = WorkCalendar()
+    rows = [
+        QueueRow(review=r, stage=r.stage(latest=True), clock=review_clock(r, today=today, calendar=calendar))
+        for r in reviews
+    ]
+    rows.sort(key=lambda row: row.sort_key)
+    return rows
