@@ -37,7 +37,9 @@ TARGETS = {
     "service_call_p95_ms": 60.0,
     "list_p95_ms": 300.0,
     "list_queries": 12,
-    "overview_p95_ms": 1500.0,
+    # Measured 75 ms at 2,000 decisions (was 4.4 s before the page was paged and counted in SQL).
+    "overview_p95_ms": 200.0,
+    "overview_queries": 12,
     "list_peak_mib": 64.0,
 }
 
@@ -167,6 +169,7 @@ def main() -> int:
         "list_p95_ms": results["list"]["p95_ms"],
         "list_queries": results["list"]["queries"],
         "overview_p95_ms": results["overview"]["p95_ms"],
+        "overview_queries": results["overview"]["queries"],
         "list_peak_mib": results["list"]["peak_mib"],
     }
     results["targets"] = {k: {"value": v, "target": TARGETS[k], "met": v <= TARGETS[k]} for k, v in checks.items()}

@@ -10,7 +10,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from decisions.models import (
@@ -114,9 +127,7 @@ def decision_list(
 def list_filter_choices(user: User) -> tuple[list[int], list[Department]]:
     """The years and lead departments that occur among the decisions ``user`` sees."""
     visible = decisions_visible_to(user)
-    years = list(
-        visible.order_by("-catalogue_year").values_list("catalogue_year", flat=True).distinct()
-    )
+    years = catalogue_years(user)
     departments = list(
         Department.objects.filter(Q(led_decisions__in=visible) | Q(co_sponsored_decisions__in=visible))
         .distinct()
@@ -204,43 +215,123 @@ def co_sponsor_candidates(user: User) -> QuerySet[Department]:
 
 # --------------------------------------------------------------------------- the leader overview
 
+MEETING_STATES = frozenset(STATES_PAST_REVIEW - {DecisionState.AWAITING_DECISION})
 
-def overview_decisions(user: User) -> list[Decision]:
-    return list(with_step_marks(decisions_visible_to(user)).order_by("-catalogue_year", "-sequence"))
-
-
-def state_counts(user: User) -> dict[str, int]:
-    rows = decisions_visible_to(user).order_by().values("state").annotate(n=Count("pk"))
-    counts = {state: 0 for state in DecisionState.values}
-    counts.update({row["state"]: row["n"] for row in rows})
-    return counts
+# The gates every decision past the legality review went through (Art 25, 29–30), in the order the
+# overview names them.
+GATES = ("steps_settled", "review_allows", "meeting_recorded")
 
 
-def waived_steps(user: User) -> QuerySet[ProcedureStep]:
+def _gate_annotations() -> dict[str, Expression]:
+    """Each gate's record as one boolean per decision, computed by the database (never NULL).
+
+    steps_settled: exactly the three preparatory steps, each done or not applicable (Art 25 via
+    ``submit_for_review``); review_allows: the current review round has an issued opinion whose
+    conclusion allows the meeting, changes confirmed where it asked for changes (Art 25, 28);
+    meeting_recorded: a meeting record exists (Art 29–30)."""
+    steps = (
+        ProcedureStep.objects.filter(decision=OuterRef("pk"))
+        .order_by()
+        .values("decision")
+        .annotate(n=Count("pk"), settled=Count("pk", filter=Q(state__in=SETTLED_STEP_STATES)))
+        .annotate(ok=ExpressionWrapper(Q(n=3) & Q(settled=3), output_field=BooleanField()))
+        .values("ok")
+    )
+    review = _latest_review().annotate(
+        ok=ExpressionWrapper(
+            Q(issued_at__isnull=False)
+            & Q(conclusion__in=CLEARING_CONCLUSIONS)
+            & (~Q(conclusion=Conclusion.LAWFUL_WITH_CHANGES) | Q(changes_confirmed_at__isnull=False)),
+            output_field=BooleanField(),
+        )
+    )
+    return {
+        "gate_steps_settled": Coalesce(Subquery(steps), Value(False)),
+        "gate_review_allows": Coalesce(Subquery(review.values("ok")[:1]), Value(False)),
+        "gate_meeting_recorded": Exists(Meeting.objects.filter(decision=OuterRef("pk"))),
+    }
+
+
+# A decision lacking a gate's record: past the review, and one of the gates it passed has no record.
+# Refers to the annotations of ``_gate_annotations``.
+LACKS_A_GATE = Q(state__in=STATES_PAST_REVIEW) & (
+    Q(gate_steps_settled=False)
+    | Q(gate_review_allows=False)
+    | (Q(state__in=MEETING_STATES) & Q(gate_meeting_recorded=False))
+)
+
+
+def _filtered(queryset: QuerySet[Decision], *, year: int | None, state: str) -> QuerySet[Decision]:
+    if year:
+        queryset = queryset.filter(catalogue_year=year)
+    if state:
+        queryset = queryset.filter(state=state)
+    return queryset
+
+
+def catalogue_years(user: User) -> list[int]:
+    """The catalogue years that occur among the decisions ``user`` sees, newest first."""
+    return list(
+        decisions_visible_to(user).order_by("-catalogue_year").values_list("catalogue_year", flat=True).distinct()
+    )
+
+
+def overview_summary(user: User) -> dict:
+    """The figures at the top of the overview, over every decision ``user`` sees, in one query:
+    ``counts`` by state, ``checked`` (decisions past the legality review) and ``flagged`` (those
+    of them lacking a gate's record)."""
+    figures = (
+        decisions_visible_to(user)
+        .annotate(**_gate_annotations())
+        .aggregate(
+            checked=Count("pk", filter=Q(state__in=STATES_PAST_REVIEW)),
+            flagged=Count("pk", filter=LACKS_A_GATE),
+            **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in DecisionState.values},
+        )
+    )
+    return {
+        "counts": {state: figures[f"state_{state}"] for state in DecisionState.values},
+        "checked": figures["checked"],
+        "flagged": figures["flagged"],
+    }
+
+
+def overview_decisions(
+    user: User, *, year: int | None = None, state: str = "", lacking_only: bool = False
+) -> QuerySet[Decision]:
+    """The overview's table: visible decisions with their five-step marks and gate checks (see
+    ``gate_problems``), optionally only those lacking a gate's record. Paginate it: a page costs
+    two queries whatever its length."""
+    queryset = with_step_marks(_filtered(decisions_visible_to(user), year=year, state=state)).annotate(
+        **_gate_annotations()
+    )
+    if lacking_only:
+        queryset = queryset.filter(LACKS_A_GATE)
+    return queryset.order_by("-catalogue_year", "-sequence")
+
+
+def waived_steps(user: User, *, year: int | None = None, state: str = "") -> QuerySet[ProcedureStep]:
+    """Steps marked not applicable, with their decision and approver, filtered by the decision's
+    catalogue year and state."""
+    decisions = _filtered(decisions_visible_to(user), year=year, state=state)
     return (
-        ProcedureStep.objects.filter(decision__in=decisions_visible_to(user), state=StepState.WAIVED)
+        ProcedureStep.objects.filter(decision__in=decisions, state=StepState.WAIVED)
         .select_related("decision", "waiver_approved_by")
         .order_by("-decision__catalogue_year", "-decision__sequence", "kind")
     )
 
 
-MEETING_STATES = frozenset(STATES_PAST_REVIEW - {DecisionState.AWAITING_DECISION})
-
-
 def gate_problems(decision: Decision) -> list[str]:
-    """Re-checks, from the record, the gates every decision past the legality review went through
-    (Art 25, 29–30). An empty list for each is what the overview proves; it needs the annotations
-    of ``with_step_marks``."""
+    """The gates (``GATES``) whose record a decision past the legality review lacks; an empty list
+    is what the overview proves for each. Reads the annotations of ``overview_decisions``, so the
+    rows and the summary's count come from the same SQL."""
     if decision.state not in STATES_PAST_REVIEW:
         return []
     problems = []
-    steps = list(decision.steps.all())
-    if len(steps) != 3 or any(step.state not in SETTLED_STEP_STATES for step in steps):
+    if not decision.gate_steps_settled:
         problems.append("steps_settled")
-    if not decision.review_issued_at or decision.review_conclusion not in CLEARING_CONCLUSIONS:
+    if not decision.gate_review_allows:
         problems.append("review_allows")
-    elif decision.review_conclusion == Conclusion.LAWFUL_WITH_CHANGES and not decision.review_changes_confirmed_at:
-        problems.append("review_allows")
-    if decision.state in MEETING_STATES and not decision.meeting_outcome:
+    if decision.state in MEETING_STATES and not decision.gate_meeting_recorded:
         problems.append("meeting_recorded")
     return problems

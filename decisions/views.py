@@ -31,7 +31,6 @@ from decisions import forms, gates, permissions, selectors, services
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
     DECISION_TRANSITIONS,
-    STATES_PAST_REVIEW,
     STEP_ARTICLE,
     STEP_TRANSITIONS,
     Decision,
@@ -209,9 +208,11 @@ def step_marks(decision: Decision) -> list[Mark]:
             Mark(
                 step.kind,
                 str(STEP_MARK_LABELS[step.kind]),
-                step.get_kind_display(),
+                # Not get_FOO_display(): it rebuilds and hashes the lazy choices on every call,
+                # which the overview and the list pay for on every row.
+                str(StepKind(step.kind).label),
                 STEP_STATE_CLASS[step.state],
-                step.get_state_display(),
+                str(StepState(step.state).label),
                 detail,
             )
         )
@@ -300,44 +301,78 @@ def _full_step_label(key: str) -> str:
     return StepKind(key).label
 
 
+# Rows per page of the overview's table and of its list of waived steps.
+OVERVIEW_PAGE_SIZE = 50
+WAIVED_PAGE_SIZE = 25
+
+
+def _query_without(request: HttpRequest, name: str) -> str:
+    """The current query string without one parameter, for a pager's links."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    """One screen that shows no decision skipped a step (DESIGN.md, "What no step skipped means")."""
-    decisions = selectors.overview_decisions(request.user)
-    rows = []
-    checked = flagged = 0
-    for decision in decisions:
-        problems = selectors.gate_problems(decision)
-        if decision.state in STATES_PAST_REVIEW:
-            checked += 1
-            flagged += bool(problems)
-        rows.append(
-            {
-                "decision": decision,
-                "marks": step_marks(decision),
-                "problems": [str(GATE_PROBLEM_LABELS[p]) for p in problems],
-            }
-        )
-    counts = selectors.state_counts(request.user)
+    """One screen that shows no decision skipped a step (DESIGN.md, "What no step skipped means").
+
+    The figures on top cover every decision the user sees and are counted by the database; the
+    table and the list of waived steps are paged and follow the year and state filters, so the
+    page costs the same few queries whatever the size of the catalogue."""
+    form = forms.DecisionFilterForm(request.GET or None, years=selectors.catalogue_years(request.user))
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # an unusable filter is ignored, the others still apply
+        filters = form.cleaned_data
+    year, state = filters.get("year"), filters.get("state") or ""
+    lacking_only = request.GET.get("lacking") == "1"
+    summary = selectors.overview_summary(request.user)
+    decisions = selectors.overview_decisions(request.user, year=year, state=state, lacking_only=lacking_only)
+    page = Paginator(decisions, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Labels looked up once per page: get_FOO_display() rebuilds and hashes the choices every call.
+    state_labels = {value: str(label) for value, label in DecisionState.choices}
+    rows = [
+        {
+            "decision": decision,
+            "state_label": state_labels[decision.state],
+            "marks": step_marks(decision),
+            "problems": [str(GATE_PROBLEM_LABELS[p]) for p in selectors.gate_problems(decision)],
+        }
+        for decision in page.object_list
+    ]
+    waived_page = Paginator(selectors.waived_steps(request.user, year=year, state=state), WAIVED_PAGE_SIZE).get_page(
+        request.GET.get("waived_page")
+    )
+    step_labels = {value: str(label) for value, label in StepKind.choices}
     waived = [
         {
             "step": step,
+            "kind": step_labels[step.kind],
             "article": article_label(step.waiver_article),
             "approver": forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else "",
         }
-        for step in selectors.waived_steps(request.user)
+        for step in waived_page.object_list
     ]
+    counts = summary["counts"]
     return render(
         request,
         "decisions/overview.html",
         {
+            "form": form,
+            "lacking_only": lacking_only,
+            "filtered": bool(year or state or lacking_only),
+            "page": page,
             "rows": rows,
+            "query": _query_without(request, "page"),
+            "waived_page": waived_page,
+            "waived": waived,
+            "waived_query": _query_without(request, "waived_page"),
             "state_counts": [(DecisionState(state), n) for state, n in counts.items()],
             "total": sum(counts.values()),
-            "waived": waived,
-            "checked": checked,
-            "flagged": flagged,
+            "checked": summary["checked"],
+            "flagged": summary["flagged"],
             "legend": _legend(),
         },
     )
