@@ -158,16 +158,17 @@ def clearance_refusals(decision: Decision) -> list[Refusal]:
     if review.conclusion == Conclusion.UNLAWFUL:
         return [Refusal("review_not_unlawful", _("The legality review found the draft unlawful."), "Art 25")]
     out = minimum_time_refusals(review)
-    if review.conclusion == Conclusion.LAWFUL_WITH_CHANGES:
+    # Confirmation itself requires every item answered and the revised draft (review_confirm_changes),
+    # and answers cannot change afterwards, so a confirmed answer needs no second look.
+    if review.conclusion == Conclusion.LAWFUL_WITH_CHANGES and review.changes_confirmed_at is None:
         out.extend(response_refusals(review))
-        if review.changes_confirmed_at is None:
-            out.append(
-                Refusal(
-                    "review_changes_confirmed",
-                    _("The reviewer has not yet confirmed the sponsor's answer to the changes asked for."),
-                    "Art 28",
-                )
+        out.append(
+            Refusal(
+                "review_changes_confirmed",
+                _("The reviewer has not yet confirmed the sponsor's answer to the changes asked for."),
+                "Art 28",
             )
+        )
     return out
 
 

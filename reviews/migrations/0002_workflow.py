@@ -6,6 +6,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def accept_legacy_issued_reviews(apps, schema_editor):
+    """Opinions issued before acceptance existed count as accepted on the day they were submitted
+    (so the new constraint holds); their minimum and maximum stay unset, i.e. not enforced."""
+    from django.utils import timezone
+
+    LegalityReview = apps.get_model("reviews", "LegalityReview")
+    for review in LegalityReview.objects.filter(issued_at__isnull=False, accepted_on__isnull=True):
+        review.accepted_on = timezone.localdate(review.submitted_at)
+        review.save(update_fields=["accepted_on"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -222,6 +233,7 @@ class Migration(migrations.Migration):
             model_name='legalityreview',
             index=models.Index(fields=['issued_at'], name='review_issued_at'),
         ),
+        migrations.RunPython(accept_legacy_issued_reviews, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='legalityreview',
             constraint=models.CheckConstraint(condition=models.Q(('issued_at__isnull', True), ('accepted_on__isnull', False), _connector='OR'), name='review_issued_only_after_acceptance'),
