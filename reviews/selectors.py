@@ -123,8 +123,9 @@ class QueueRow:
     @property
     def sort_key(self) -> tuple:
         # Overdue first (most overdue on top), then the running clocks by working days left, then
-        # submissions waiting for acceptance (oldest first), then opinions waiting for the sponsor.
-        if self.stage == Stage.AWAITING_RESPONSE:
+        # submissions waiting for acceptance (oldest first), then issued opinions (their clock has
+        # stopped: waiting for the sponsor's answer or for clearing).
+        if self.stage in (Stage.AWAITING_RESPONSE, Stage.ISSUED):
             return (3, 0, self.review.submitted_at)
         if self.clock is None:
             return (2, 0, self.review.submitted_at)

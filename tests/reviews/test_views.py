@@ -76,6 +76,7 @@ def test_review_page_shows_every_round(org, client):
 
 def test_queue_sorted_by_deadline_with_overdue_first(org, clock, client):
     clock.go(START)
+    answered = issued(org, Conclusion.LAWFUL, title="戊 已出具")
     overdue = accepted(org, title="甲 逾期")
     clock.go(dt.date(2026, 3, 9))
     soon = accepted(org, title="乙 三日")
@@ -87,12 +88,13 @@ def test_queue_sorted_by_deadline_with_overdue_first(org, clock, client):
 
     rows = selectors.review_queue(org.reviewer, today=dt.date(2026, 3, 25))
 
-    assert [row.review.decision for row in rows] == [overdue, soon, later, waiting]
+    assert [row.review.decision for row in rows] == [overdue, soon, later, waiting, answered]
     assert [row.clock.days_left for row in rows[:3]] == [-2, 3, 8]
     assert rows[0].clock.overdue and rows[0].clock.days_overdue == 2
     client.force_login(org.reviewer)
     page = client.get(reverse("reviews:queue")).content.decode()
     assert page.index("甲 逾期") < page.index("乙 三日") < page.index("丙 八日") < page.index("丁 待受理")
+    assert page.index("丁 待受理") < page.index("戊 已出具")
 
 
 def test_queue_is_the_legal_offices(org, client):
