@@ -154,6 +154,8 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "decisions.models.Department.Kind",
         "GovernmentLevelEnum": "decisions.models.Government.Level",
         "RiskLevelEnum": "decisions.models.RiskAssessmentRecord.Level",
+        "MaterialKindEnum": "reviews.models.MaterialKind",
+        "ItemResponseEnum": "reviews.models.ItemResponse",
     },
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},

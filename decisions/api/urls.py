@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from decisions.models import DECISION_TRANSITIONS, STEP_TRANSITIONS, StepKind
 
-from . import views
+from . import reviews, views
 from .errors import not_found_view
 from .serializers import MAX_ID
 
@@ -87,6 +87,17 @@ urlpatterns = [
     ),
     path(decision + "events/", views.DecisionEventList.as_view(), name="decision-events"),
     path(decision + "dossier/", views.DossierView.as_view(), name="decision-dossier"),
+    path(decision + "review/", reviews.ReviewRecordView.as_view(), name="review"),
+    path(
+        decision + "review/letters/<id:letter_pk>/download/",
+        reviews.LetterDownload.as_view(),
+        name="review-letter-download",
+    ),
+    *[
+        path(decision + f"review/{action}/", reviews.make_review_action_view(action).as_view(),
+             name=f"review-{action}")
+        for action in reviews.REVIEW_ACTIONS
+    ],
     path("events/", views.EventList.as_view(), name="event-list"),
     path("figures/", views.FiguresView.as_view(), name="figures"),
     path("figures/xlsx/", views.FiguresWorkbook.as_view(), name="figures-xlsx"),

@@ -3,15 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from decisions.models import Decision, DecisionEvent, DecisionState
-from tests.factories import expert_values, participation_values
+from decisions.models import DecisionEvent, DecisionState
+
+
+def participation_values() -> dict:
+    """A complete public participation record: a 30-day period that ended ten days ago."""
+    end = timezone.localdate() - dt.timedelta(days=10)
+    start = end - dt.timedelta(days=29)
+    return {
+        "methods": ["online_call"],
+        "call_published_on": start,
+        "period_start": start,
+        "period_end": end,
+        "comments_count": 12,
+        "adoption_summary": "采纳5条，部分采纳3条，未采纳4条，均已说明理由。",
+    }
+
+
+def expert_values() -> dict:
+    return {
+        "expert_name": "王建国",
+        "organisation": "市社会科学院",
+        "opinion": "方案必要、可行。",
+        "signed_on": timezone.localdate() - dt.timedelta(days=3),
+        "handling": "adopted",
+    }
 
 
 def _json(values: dict) -> dict:
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+
+
+def _docx(name: str) -> SimpleUploadedFile:
+    """A file with the signature of a .docx (a zip archive)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return SimpleUploadedFile(name, buffer.getvalue())
 
 
 def ok(response, code=200):
@@ -64,11 +98,34 @@ def test_a_decision_lives_its_whole_life_through_the_api_with_tokens_alone(api):
     assert waived["state"] == "waived"
 
     ok(head.post(base + "transitions/submit_for_review/", {}, format="json"))
-    # The legality review is written and issued through the reviews services here (its own endpoints
-    # are tested with the reviews API); the gate is the state machine's.
-    from decisions.demo import issue_opinion
 
-    issue_opinion(Decision.objects.get(pk=pk), org)
+    # The legality review, every act through the API (Art 25–28).
+    review = base + "review/"
+    for kind in ("draft", "explanation"):
+        ok(clerk.post(review + "add_material/", {"kind": kind, "file": _docx(f"{kind}.docx")}, format="multipart"))
+    ok(clerk.post(review + "add_material/", {"kind": "legal_basis", "text": "《价格法》第二十三条"}, format="multipart"))
+    present = {m["kind"] for m in ok(clerk.get(review))["rounds"][-1]["materials"]}
+    if "procedure" not in present:
+        ok(clerk.post(review + "add_material/", {"kind": "procedure", "text": "已履行公众参与、专家论证程序。"},
+                      format="multipart"))
+    ok(reviewer.post(review + "accept/", {}, format="json"))
+    ok(reviewer.post(review + "check_waiver/", {"step_kind": "risk_assessment", "confirmed": True}, format="json"))
+    ok(reviewer.post(review + "add_item/", {
+        "clause": "第五条", "problem_type": "content", "problem": "减免条件不明确",
+        "legal_basis": "《价格法》第二十三条", "suggested_change": "明确减免对象",
+    }, format="json"))
+    ok(reviewer.post(review + "record_opinion/", {"conclusion": "lawful_with_changes", "reasons": "程序合法，内容需修改。"},
+                     format="json"))
+    ok(legal_head.post(review + "shorten_minimum/", {"working_days": 0, "reason": "紧急事项，经负责人同意。"},
+                       format="json"))
+    issued = ok(legal_head.post(review + "issue_opinion/", {}, format="json"))["rounds"][-1]
+    assert issued["document_number"] and issued["issued_at"]
+    item = issued["items"][0]["id"]
+    ok(clerk.post(review + "answer_item/", {"item_id": item, "response": "adopted"}, format="json"))
+    ok(clerk.post(review + "hand_in_revised_draft/", {"file": _docx("revised.docx")}, format="multipart"))
+    refused = reviewer.post(base + "transitions/clear_for_meeting/", {}, format="json")
+    assert refused.status_code == 409 and refused.json()["article"] == "Art 28"
+    ok(reviewer.post(review + "confirm_changes/", {}, format="json"))
     ok(reviewer.post(base + "transitions/clear_for_meeting/", {}, format="json"))
     decided = ok(
         secretary.post(
