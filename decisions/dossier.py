@@ -21,9 +21,12 @@ or nothing is imported.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import hashlib
 import io
 import json
+import uuid
 import zipfile
 from collections import deque
 from collections.abc import Iterable
@@ -36,6 +39,7 @@ from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext as _
 
 from decisions.errors import DecisionError, ErrorCode
@@ -128,9 +132,22 @@ def _serialize(found) -> list[dict]:
         fields = USER_FIELDS if model is user_model else None
         rows.extend(serializers.serialize("python", objects, fields=fields))
     for row in rows:
-        # JSON-ready: dates and datetimes as ISO text, exactly as Django's JSON serializer writes them.
-        row["fields"] = json.loads(json.dumps(row["fields"], cls=serializers.json.DjangoJSONEncoder))
+        # JSON-ready, and exact: Django's own JSON encoder cuts datetimes to milliseconds.
+        row["fields"] = json.loads(json.dumps(row["fields"], cls=ExactEncoder))
     return rows
+
+
+class ExactEncoder(json.JSONEncoder):
+    """Dates and times as full ISO text (microseconds kept), decimals and UUIDs as text."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime | dt.date | dt.time):
+            return o.isoformat()
+        if isinstance(o, dt.timedelta):
+            return duration_iso_string(o)
+        if isinstance(o, decimal.Decimal | uuid.UUID):
+            return str(o)
+        return super().default(o)
 
 
 def _file_fields(obj) -> Iterable[models.FieldFile]:

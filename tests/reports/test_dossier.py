@@ -84,6 +84,7 @@ def test_dossier_holds_manifest_files_and_pdf_index(archived):
 def test_dossier_restores_into_an_empty_database_identically(archived):
     exported = dossier_export(archived, with_index=False)
     before = zipfile.ZipFile(io.BytesIO(exported))
+    times = list(DecisionEvent.objects.filter(decision=archived).order_by("pk").values_list("pk", "created_at"))
     paths = [entry["path"] for entry in json.loads(before.read("manifest.json"))["files"]]
     empty_the_database()
     for path in paths:
@@ -92,6 +93,8 @@ def test_dossier_restores_into_an_empty_database_identically(archived):
 
     restored = dossier_import(exported)
 
+    # To the microsecond: the record is the same, not merely the same to the second.
+    assert list(DecisionEvent.objects.filter(decision=restored).order_by("pk").values_list("pk", "created_at")) == times
     again, files = manifest(restored)
     assert manifest_bytes(again) == _without_time(before.read("manifest.json"))
     for path in paths:
