@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,7 +27,6 @@ from decisions.models import (
     Publication,
     RiskAssessmentRecord,
     StepKind,
-    StepState,
 )
 
 User = get_user_model()
@@ -508,13 +506,6 @@ class CatalogueFilterSerializer(serializers.Serializer):
     government = IdField(required=False)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
-
-@extend_schema_field(OpenApiTypes.BINARY)
-class BinaryField(serializers.Field):
-    pass
-
-
-STEP_STATE_CHOICES = StepState.choices
 
 
 # --------------------------------------------------------------------------- annual figures

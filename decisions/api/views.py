@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -152,7 +152,7 @@ class GovernmentDetail(generics.RetrieveAPIView):
         return visible_governments(self.request.user)
 
 
-class DepartmentFilter(s.serializers.Serializer):
+class DepartmentFilter(serializers.Serializer):
     government = s.IdField(required=False)
 
 

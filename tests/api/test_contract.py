@@ -240,3 +240,23 @@ def test_admin_issues_a_token_and_shows_its_key_once(client, org, django_user_mo
         "/admin/decisions/apitoken/add/", {"name": "x", "user": org.clerk.pk, "department": org.other_sponsor.pk}
     )
     assert refused.status_code == 200 and ApiToken.objects.count() == 1
+
+
+def test_transition_through_the_api_logs_the_callers_address(api, decision):
+    api.as_("secretary").post(
+        f"/api/v1/decisions/{decision.pk}/transitions/start/", {"comment": "启动"}, format="json",
+        REMOTE_ADDR="192.0.2.7",
+    )
+    event = DecisionEvent.objects.get(decision=decision, transition="start")
+    assert (event.ip_address, event.actor, event.comment) == ("192.0.2.7", api.org.secretary, "启动")
+
+
+def test_decision_list_costs_the_same_queries_whatever_its_length(api, django_assert_max_num_queries):
+    client = api.as_("secretary")
+    services.decision_register(**api.org.decision_kwargs())
+    with django_assert_max_num_queries(8) as few:
+        client.get("/api/v1/decisions/")
+    for _ in range(5):
+        services.decision_register(**api.org.decision_kwargs())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get("/api/v1/decisions/").json()["results"]) == 6
