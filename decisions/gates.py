@@ -87,6 +87,14 @@ def _publication_recorded(decision: Decision) -> list[Refusal]:
     return []
 
 
+def _final_text_reviewed(decision: Decision) -> list[Refusal]:
+    """Local practice (a per-government setting): the text to be issued passes the legal office's
+    second review before publication."""
+    from reviews.gates import publication_refusals
+
+    return publication_refusals(decision)
+
+
 def _executing_unit_named(decision: Decision) -> list[Refusal]:
     """Art 34: the decision body names an executing unit."""
     if decision.executing_unit_id is None:
@@ -116,7 +124,7 @@ DECISION_GATES: dict[str, tuple[Check, ...]] = {
     "clear_for_meeting": (_steps_settled, _risk_controllable, _review_allows),
     "record_outcome": (_steps_settled, _review_allows, _meeting_recorded),
     "resume": (),
-    "publish": (_publication_recorded,),
+    "publish": (_publication_recorded, _final_text_reviewed),
     "begin_implementation": (_executing_unit_named,),
     "suspend": (),
     "resume_implementation": (),

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from decisions import demo
 from decisions import services as decision_services
 from decisions.errors import DecisionError, ErrorCode
-from decisions.models import DecisionState, RuleSettings
+from decisions.models import DecisionState, Publication, RuleSettings
 from reviews import services
 from reviews.gates import publication_refusals
 from reviews.models import FinalTextResult
@@ -81,3 +81,23 @@ def test_changes_needed_say_which(org):
         )
 
     assert refused.value.code == ErrorCode.INVALID
+
+
+def test_publish_refused_until_the_second_review_passes_where_required(org):
+    RuleSettings.objects.create(government=org.government, second_review_enabled=True)
+    decision = _decided(org)
+
+    with pytest.raises(DecisionError) as refused:
+        demo.walk(decision, DecisionState.PUBLISHED, org)
+
+    assert refused.value.rule == "final_text_reviewed"
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.DECIDED
+    assert not Publication.objects.filter(decision=decision).exists()
+
+    text = _send(decision, org)
+    services.review_check_final_text(
+        decision=decision, actor=org.reviewer, final_text_id=text.pk, result=FinalTextResult.CONSISTENT
+    )
+    decision = demo.walk(decision, DecisionState.PUBLISHED, org)
+    assert decision.state == DecisionState.PUBLISHED
