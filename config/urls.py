@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/", include("decisions.urls_reports")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deadlines/", include("decisions.urls_deadlines")),
     path("reviews/", include("reviews.urls")),
     path("", include("decisions.urls")),
 ]

@@ -194,4 +194,5 @@ class DecisionEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+import decisions.admin_deadlines  # noqa: E402,F401  (calendar, deadlines, reminders, deliveries)
 import decisions.api.admin  # noqa: E402,F401  (API tokens: issued, shown last used, revoked here)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from decisions import gates, permissions
+from decisions import deadlines, gates, permissions
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
     DECISION_TRANSITIONS,
@@ -96,7 +96,7 @@ def _record_event(
     ip: str | None = None,
     step_kind: str = "",
 ) -> DecisionEvent:
-    return DecisionEvent.objects.create(
+    event = DecisionEvent.objects.create(
         decision=decision,
         actor=actor if actor is not None and actor.is_authenticated else None,
         transition=transition,
@@ -106,6 +106,9 @@ def _record_event(
         ip_address=ip or None,
         step_kind=step_kind,
     )
+    # Every recorded change (transitions, step moves, review actions) may open, move or close a clock.
+    deadlines.sync_for_decision(decision)
+    return event
 
 
 def _save_transition(obj, fields: Iterable[str] = ()) -> None:
@@ -626,7 +629,9 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
         raise _invalid(_("Unknown consultation method."), methods=_("Unknown consultation method."))
     if methods is not None:
         values["methods"] = list(dict.fromkeys(methods))
-    return _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values)
+    record = _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values)
+    deadlines.sync_for_decision(decision)  # the comment period and the hearing are clocks
+    return record
 
 
 @transaction.atomic
@@ -785,6 +790,7 @@ def execution_report_add(
     )
     _validate(report, exclude=["decision"])
     report.save()
+    deadlines.sync_for_decision(decision)  # may meet an implementation-report deadline
     return report
 
 
@@ -822,6 +828,7 @@ def evaluation_record(
     )
     _validate(evaluation, exclude=["decision"])
     evaluation.save()
+    deadlines.sync_for_decision(decision)  # may meet an evaluation deadline
     return evaluation
 
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "decisions.bell.bell",
             ],
         },
     },
@@ -192,7 +194,36 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Beat only starts scans; the scans find what is due in the database (decisions.reminders).
+DT_REMINDER_SCAN_SECONDS = float(os.environ.get("DT_REMINDER_SCAN_SECONDS", "300"))
+DT_REMINDER_SCAN_BUDGET_SECONDS = float(os.environ.get("DT_REMINDER_SCAN_BUDGET_SECONDS", "240"))
+CELERY_BEAT_SCHEDULE: dict = {
+    "scan-reminders": {"task": "decisions.scan_reminders", "schedule": DT_REMINDER_SCAN_SECONDS},
+    "refresh-deadlines": {"task": "decisions.refresh_deadlines", "schedule": crontab(hour=0, minute=10)},
+    "drop-long-deferred": {"task": "decisions.drop_long_deferred", "schedule": crontab(hour=0, minute=20)},
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # When Redis is down, publishing fails at once (and is logged) instead of hanging a request.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# Reminders by e-mail (SMTP by these settings in production) and by webhook (group robots).
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "重大行政决策 <noreply@decisions.invalid>")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+DT_MAIL_DOMAIN = os.environ.get("DT_MAIL_DOMAIN", "decisions.invalid")
+DT_SITE_URL = os.environ.get("DT_SITE_URL", "http://127.0.0.1:8000")
+DT_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("DT_WEBHOOK_TIMEOUT_SECONDS", "5"))
+# A failed e-mail or webhook is retried by the following scans after 1, 2, 4... minutes (at most an
+# hour apart), and marked failed after this many attempts.
+DT_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DT_DELIVERY_MAX_ATTEMPTS", "8"))
+DT_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("DT_DELIVERY_BACKOFF_SECONDS", "60"))
+DT_DELIVERY_BACKOFF_MAX_SECONDS = float(os.environ.get("DT_DELIVERY_BACKOFF_MAX_SECONDS", "3600"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,368 @@
+"""Reminders of deadlines, delivered exactly once.
+
+No task waits for a date. Celery beat runs ``run_scan`` every few minutes (settings
+``DT_REMINDER_SCAN_SECONDS``); the scan works only from the database, in four steps:
+
+1. close the milestones whose day has passed (``deadlines.close_elapsed``);
+2. plan: for each open deadline whose ``next_reminder_on`` has come (an indexed query), create the
+   ``Reminder`` rows due by today. The unique key (deadline, kind, due day) makes a second scan or a
+   second beat create nothing new;
+3. dispatch: claim each pending reminder with ``select_for_update(skip_locked=True)``, create its
+   in-app notifications and its delivery rows, and mark it sent, all in one transaction: a crash
+   before the commit leaves it pending for the next scan, a commit leaves it sent for good;
+4. deliver: claim each pending e-mail or webhook delivery the same way, send it while it is locked
+   and mark it sent in the same transaction. A failure leaves it pending with a later attempt time
+   (backoff); other deliveries go on. A crash between the send and the commit (a window of a few
+   milliseconds) sends that one message again on the next scan: e-mails and webhook posts carry an
+   idempotency key (the delivery id) so the receiving side can tell.
+
+The schedule of one deadline (rule settings, ``rules_for``): ``reminder_lead_working_days`` before the
+due date (3 and 1 by default), on the due date, then every working day while overdue; on the first
+overdue working day the department head is told, and ``escalate_to_leader_after_working_days``
+working days later the government's leaders. Reminders dated before the deadline existed are not
+sent. When several ordinary reminders of one deadline fell due while nothing ran (Redis or the
+worker down), the latest one is sent and the older ones are kept as "superseded": each message
+tells the state of the deadline on its day, so the older ones would only repeat it, staler.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from decisions import deadlines as deadline_clocks
+from decisions import notifications, workdays
+from decisions.models import Deadline, Delivery, Notification, Reminder, ReminderKind
+from decisions.rules import Rules, rules_for
+
+logger = logging.getLogger(__name__)
+
+ORDINARY = (ReminderKind.BEFORE, ReminderKind.DUE_DAY, ReminderKind.OVERDUE)
+ESCALATIONS = (ReminderKind.ESCALATE_HEAD, ReminderKind.ESCALATE_LEADER)
+
+
+# --------------------------------------------------------------------------- the schedule
+
+
+def _created_day(deadline: Deadline) -> dt.date:
+    return timezone.localdate(deadline.created_at) if deadline.created_at else timezone.localdate()
+
+
+def _fixed_items(deadline: Deadline, rules: Rules, calendar: workdays.WorkCalendar) -> list[tuple[str, dt.date]]:
+    """The reminders on fixed days. Reminders dated before the deadline existed are dropped, except
+    the escalations: a clock recorded when already overdue is escalated on the first working day."""
+    policy = deadline_clocks.POLICY[deadline.kind]
+    due = deadline.due_date
+    created = _created_day(deadline)
+    items: list[tuple[str, dt.date]] = []
+    if policy.remind_before:
+        items += [(ReminderKind.BEFORE, calendar.add_working_days(due, -n)) for n in rules.reminder_lead_working_days]
+        if rules.remind_on_due_day:
+            items.append((ReminderKind.DUE_DAY, due))
+        items = [(kind, day) for kind, day in items if day >= created]
+    if policy.chase_overdue:
+        first_overdue = calendar.add_working_days(due, 1)
+        to_leader = calendar.add_working_days(first_overdue, rules.escalate_to_leader_after_working_days)
+        known = calendar.next_working_day(created)
+        items.append((ReminderKind.ESCALATE_HEAD, max(first_overdue, known)))
+        items.append((ReminderKind.ESCALATE_LEADER, max(to_leader, known)))
+    return items
+
+
+def _daily_overdue(deadline: Deadline, rules: Rules) -> bool:
+    return deadline_clocks.POLICY[deadline.kind].chase_overdue and rules.remind_daily_when_overdue
+
+
+def schedule_through(
+    deadline: Deadline, rules: Rules, calendar: workdays.WorkCalendar, through: dt.date
+) -> list[tuple[str, dt.date]]:
+    """Every reminder of ``deadline`` dated from its creation up to ``through``, in date order."""
+    start = _created_day(deadline)
+    items = [(kind, day) for kind, day in _fixed_items(deadline, rules, calendar) if day <= through]
+    if _daily_overdue(deadline, rules):
+        day = max(calendar.add_working_days(deadline.due_date, 1), calendar.next_working_day(start))
+        while day <= through:
+            items.append((ReminderKind.OVERDUE, day))
+            day = calendar.add_working_days(day, 1)
+    return sorted(items, key=lambda item: (item[1], item[0]))
+
+
+def next_reminder_after(
+    deadline: Deadline, rules: Rules, calendar: workdays.WorkCalendar, after: dt.date
+) -> dt.date | None:
+    """The first day after ``after`` on which a reminder of ``deadline`` falls due, if any."""
+    after = max(after, _created_day(deadline) - dt.timedelta(days=1))
+    days = [day for _kind, day in _fixed_items(deadline, rules, calendar) if day > after]
+    if _daily_overdue(deadline, rules):
+        first_overdue = calendar.add_working_days(deadline.due_date, 1)
+        days.append(first_overdue if first_overdue > after else calendar.add_working_days(after, 1))
+    return min(days) if days else None
+
+
+def first_reminder_day(
+    deadline: Deadline, rules: Rules, calendar: workdays.WorkCalendar, today: dt.date
+) -> dt.date | None:
+    """Where the scan must start looking at a new or recomputed deadline (possibly already past:
+    the next scan then plans what fell due)."""
+    if not deadline.is_open or deadline.paused:
+        return None
+    return next_reminder_after(deadline, rules, calendar, _created_day(deadline) - dt.timedelta(days=1))
+
+
+# --------------------------------------------------------------------------- 1-2. plan
+
+
+def _plan_deadline(deadline: Deadline, rules: Rules, calendar: workdays.WorkCalendar, today: dt.date) -> int:
+    items = schedule_through(deadline, rules, calendar, today)
+    existing = dict(
+        ((kind, day), status) for kind, day, status in deadline.reminders.values_list("kind", "due_day", "status")
+    )
+    new = [item for item in items if item not in existing]
+    latest_ordinary_done = max(
+        (
+            day
+            for (kind, day), status in existing.items()
+            if kind in ORDINARY and status in (Reminder.Status.SENT, Reminder.Status.PENDING)
+        ),
+        default=None,
+    )
+    ordinary_new = [item for item in new if item[0] in ORDINARY]
+    latest_new = ordinary_new[-1] if ordinary_new else None
+    if latest_new and latest_ordinary_done and latest_new[1] < latest_ordinary_done:
+        latest_new = None  # a newer reminder already went out: the recomputed older dates add nothing
+    rows = []
+    for kind, day in new:
+        pending = kind in ESCALATIONS or (kind, day) == latest_new
+        status = Reminder.Status.PENDING if pending else Reminder.Status.SUPERSEDED
+        rows.append(Reminder(deadline=deadline, kind=kind, due_day=day, status=status))
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    if latest_new is not None:
+        deadline.reminders.filter(status=Reminder.Status.PENDING, kind__in=ORDINARY, due_day__lt=latest_new[1]).update(
+            status=Reminder.Status.SUPERSEDED, updated_at=timezone.now()
+        )
+    deadline.next_reminder_on = next_reminder_after(deadline, rules, calendar, today)
+    deadline.save(update_fields=["next_reminder_on", "updated_at"])
+    return sum(1 for row in rows if row.status == Reminder.Status.PENDING)
+
+
+def plan_due(*, today: dt.date, batch: int = 50) -> int:
+    """Create the reminders that fell due by ``today`` for every open deadline whose time has come."""
+    calendar = workdays.WorkCalendar()
+    calendar.preload(today.year - 1, today.year + 1)
+    rules_cache: dict[int, Rules] = {}
+    planned = 0
+    done_ids: set[int] = set()
+    while True:
+        with transaction.atomic():
+            due = list(
+                Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("decision__government")
+                .filter(status=Deadline.Status.OPEN, next_reminder_on__lte=today, paused=False)
+                .exclude(pk__in=done_ids)
+                .order_by("next_reminder_on", "id")[:batch]
+            )
+            for deadline in due:
+                government = deadline.decision.government
+                if government.pk not in rules_cache:
+                    rules_cache[government.pk] = rules_for(government)
+                planned += _plan_deadline(deadline, rules_cache[government.pk], calendar, today)
+                done_ids.add(deadline.pk)
+        if len(due) < batch:
+            return planned
+
+
+# --------------------------------------------------------------------------- 3. dispatch
+
+
+def dispatch_one(*, today: dt.date) -> bool:
+    """Claim one pending reminder due by ``today`` and fan it out; False when none is left."""
+    now = timezone.now()
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("deadline__decision__government", "deadline__department")
+            .filter(status=Reminder.Status.PENDING, due_day__lte=today)
+            .order_by("due_day", "id")
+            .first()
+        )
+        if reminder is None:
+            return False
+        if not reminder.deadline.is_open:
+            reminder.status = Reminder.Status.CANCELLED
+            reminder.save(update_fields=["status", "updated_at"])
+            return True
+        plan = notifications.recipients(reminder)
+        Notification.objects.bulk_create(
+            [Notification(user=user, reminder=reminder) for user in plan.users], ignore_conflicts=True
+        )
+        deliveries = [
+            Delivery(
+                reminder=reminder,
+                channel=Delivery.Channel.IN_APP,
+                user=user,
+                status=Delivery.Status.SENT,
+                attempts=1,
+                sent_at=now,
+            )
+            for user in plan.users
+        ]
+        deliveries += [
+            Delivery(
+                reminder=reminder, channel=Delivery.Channel.EMAIL, user=user, address=user.email, next_attempt_at=now
+            )
+            for user in plan.email_users
+        ]
+        if plan.webhook is not None:
+            deliveries.append(
+                Delivery(
+                    reminder=reminder,
+                    channel=Delivery.Channel.WEBHOOK,
+                    department=plan.webhook.department,
+                    address=plan.webhook.webhook_url,
+                    next_attempt_at=now,
+                )
+            )
+        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        reminder.status = Reminder.Status.SENT
+        reminder.sent_at = now
+        reminder.save(update_fields=["status", "sent_at", "updated_at"])
+    return True
+
+
+# --------------------------------------------------------------------------- 4. deliver
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait before the next attempt: the base delay doubled per failed attempt, capped."""
+    base = settings.DT_DELIVERY_BACKOFF_SECONDS
+    return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), settings.DT_DELIVERY_BACKOFF_MAX_SECONDS))
+
+
+def deliver_one() -> str | None:
+    """Claim one pending e-mail or webhook delivery whose time has come and send it.
+
+    Returns "sent", "retry" or "failed", or None when nothing is waiting.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related(
+                "reminder__deadline__decision__government",
+                "reminder__deadline__department",
+                "user",
+                "department__notification_settings",
+            )
+            .filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+            .exclude(channel=Delivery.Channel.IN_APP)
+            .order_by("next_attempt_at", "id")
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery.attempts += 1
+        try:
+            notifications.send(delivery)
+        except Exception as exc:  # noqa: BLE001 - any failure of a channel is recorded and retried
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if delivery.attempts >= settings.DT_DELIVERY_MAX_ATTEMPTS:
+                delivery.status = Delivery.Status.FAILED
+                delivery.next_attempt_at = None
+                outcome = "failed"
+            else:
+                delivery.next_attempt_at = now + backoff(delivery.attempts)
+                outcome = "retry"
+            logger.warning(
+                "Delivery %s (%s) failed, attempt %s: %s",
+                delivery.pk,
+                delivery.channel,
+                delivery.attempts,
+                delivery.last_error,
+            )
+        else:
+            delivery.status = Delivery.Status.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+            delivery.next_attempt_at = None
+            outcome = "sent"
+        delivery.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at", "updated_at"])
+    return outcome
+
+
+# --------------------------------------------------------------------------- the scan
+
+
+@dataclass
+class ScanResult:
+    closed: int = 0
+    planned: int = 0
+    dispatched: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unfinished: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def run_scan(*, today: dt.date | None = None, budget_seconds: float | None = None) -> ScanResult:
+    """One pass of the reminder machinery (see the module docstring). Safe to run concurrently and
+    repeatedly: every step claims rows with SKIP LOCKED and keys its writes uniquely."""
+    today = today or timezone.localdate()
+    budget = settings.DT_REMINDER_SCAN_BUDGET_SECONDS if budget_seconds is None else budget_seconds
+    started = time.monotonic()
+    result = ScanResult()
+    result.closed = deadline_clocks.close_elapsed(today=today)
+    result.planned = plan_due(today=today)
+    while dispatch_one(today=today):
+        result.dispatched += 1
+        if time.monotonic() - started > budget:
+            result.unfinished = True
+            return result
+    while (outcome := deliver_one()) is not None:
+        if outcome == "sent":
+            result.sent += 1
+        elif outcome == "retry":
+            result.retried += 1
+        else:
+            result.failed += 1
+        if time.monotonic() - started > budget:
+            result.unfinished = True
+            break
+    return result
+
+
+def retry_delivery(delivery: Delivery) -> None:
+    """An administrator sends a failed delivery again (on the next scan)."""
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), attempts=0, updated_at=timezone.now()
+    )
+    request_scan()
+
+
+# --------------------------------------------------------------------------- asking for a scan now
+
+
+def enqueue_safely(task, *args, **kwargs) -> None:
+    """Publish a Celery task; a broker that is down is logged, never raised to the user.
+
+    Nothing is lost by a failed publish: the work is in the database and the next beat scan does it.
+    """
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=False)
+    except Exception:  # noqa: BLE001 - kombu raises many kinds of connection errors
+        logger.warning("Could not enqueue %s; the next scheduled scan will do the work.", task.name, exc_info=True)
+
+
+def request_scan() -> None:
+    """After the current transaction commits, ask for a scan now rather than at the next beat."""
+    from decisions.tasks import scan_reminders
+
+    transaction.on_commit(lambda: enqueue_safely(scan_reminders))

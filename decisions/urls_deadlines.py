@@ -1,0 +1,13 @@
+from django.urls import path
+
+from decisions import views_deadlines as views
+
+app_name = "deadlines"
+
+urlpatterns = [
+    path("", views.deadline_list, name="list"),
+    path("decision/<int:pk>/", views.decision_deadlines, name="decision"),
+    path("decision/<int:pk>/assign/", views.assign, name="assign"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.mark_read, name="mark_read"),
+]

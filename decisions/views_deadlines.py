@@ -1,0 +1,182 @@
+"""Pages of the deadlines and the notifications (the bell).
+
+Thin views: reads through ``decisions.deadlines`` / ``decisions.notifications`` (only the decisions a
+user may see, ``selectors.decisions_visible_to``), writes through their services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from decisions import deadlines, notifications, workdays
+from decisions.errors import DecisionError
+from decisions.models import Deadline, DeadlineKind, Delivery, Notification, Reminder
+
+
+class DeadlineFilter(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("open", gettext_lazy("Open")),
+            ("overdue", gettext_lazy("Overdue")),
+            ("closed", gettext_lazy("Closed")),
+        ],
+    )
+
+
+class AssignForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Deadline"), choices=[(k, DeadlineKind(k).label) for k in deadlines.ASSIGNED_KINDS]
+    )
+    due_date = forms.DateField(label=gettext_lazy("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
+
+
+@require_GET
+@login_required
+def deadline_list(request: HttpRequest) -> HttpResponse:
+    """Every open deadline the user may see, with working days left and its basis."""
+    form = DeadlineFilter(request.GET or None)
+    status = form.cleaned_data.get("status") if form.is_valid() else ""
+    today = timezone.localdate()
+    qs = deadlines.visible_to(request.user)
+    if status == "closed":
+        qs = qs.exclude(status=Deadline.Status.OPEN).order_by("-closed_at", "-id")
+    elif status == "overdue":
+        qs = qs.filter(status=Deadline.Status.OPEN, paused=False, due_date__lt=today, kind__in=deadlines.CHASED_KINDS)
+    else:
+        qs = qs.filter(status=Deadline.Status.OPEN)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deadlines/list.html",
+        {
+            "form": form,
+            "status": status or "open",
+            "page": page,
+            "rows": deadlines.rows(page.object_list, today=today),
+            "today": today,
+            "missing_years": workdays.years_needing_schedule(today) if request.user.is_staff else [],
+        },
+    )
+
+
+def _visible_decision(request: HttpRequest, pk: int):
+    from decisions.selectors import decisions_visible_to
+
+    decision = decisions_visible_to(request.user).select_related("government").filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    return decision
+
+
+@require_GET
+@login_required
+def decision_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
+    """One decision's clocks, open and closed, with each reminder and its delivery status."""
+    decision = _visible_decision(request, pk)
+    qs = (
+        Deadline.objects.filter(decision=decision)
+        .select_related("decision", "department", "step", "assigned_by")
+        .prefetch_related(
+            Prefetch(
+                "reminders",
+                queryset=Reminder.objects.order_by("due_day", "id").prefetch_related(
+                    Prefetch("deliveries", queryset=Delivery.objects.select_related("user", "department"))
+                ),
+            )
+        )
+        .order_by("-status", "due_date", "id")
+    )
+    return render(
+        request,
+        "deadlines/decision.html",
+        {
+            "decision": decision,
+            "rows": deadlines.rows(qs),
+            "assign_form": AssignForm() if deadlines.may_assign(request.user, decision) else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _visible_decision(request, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the kind of deadline and a due date."))
+    else:
+        try:
+            deadlines.deadline_assign(decision=decision, actor=request.user, **form.cleaned_data)
+        except DecisionError as err:
+            messages.error(request, str(err))
+        else:
+            messages.success(request, _("Deadline set."))
+    return redirect("deadlines:decision", pk=decision.pk)
+
+
+@dataclass
+class NotificationRow:
+    notification: Notification
+    headline: str
+    text: str
+    url: str
+    deliveries: list[Delivery]
+
+
+@require_GET
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first, with how each went out on every channel."""
+    qs = notifications.for_user(request.user).prefetch_related(
+        Prefetch(
+            "reminder__deliveries",
+            queryset=Delivery.objects.filter(Q(user=request.user) | Q(channel=Delivery.Channel.WEBHOOK)).select_related(
+                "department"
+            ),
+        )
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    calendar = workdays.WorkCalendar()
+    rows = []
+    for notification in page.object_list:
+        message = notifications.message(notification.reminder, calendar=calendar)
+        body = message.text.split("\n")[1:-1]
+        rows.append(
+            NotificationRow(
+                notification,
+                message.headline,
+                "\n".join(body),
+                message.url,
+                list(notification.reminder.deliveries.all()),
+            )
+        )
+    return render(request, "deadlines/notifications.html", {"page": page, "rows": rows})
+
+
+@require_POST
+@login_required
+def mark_read(request: HttpRequest) -> HttpResponse:
+    ids = request.POST.getlist("id")
+    try:
+        ids = [int(i) for i in ids] if ids else None
+    except ValueError:
+        ids = []
+    notifications.notification_mark_read(user=request.user, notification_ids=ids)
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("deadlines:notifications")
