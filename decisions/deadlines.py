@@ -331,6 +331,9 @@ def _outcome_when_no_longer_due(deadline: Deadline, ctx: _Context, today: dt.dat
     """How a derived clock ends when the lifecycle no longer calls for it."""
     decision = ctx.decision
     kind = deadline.kind
+    policy = POLICY[kind]
+    if policy.on_elapse and deadline.due_date < today and not deadline.paused:
+        return policy.on_elapse, _("the date has passed")  # a milestone that passed before anyone looked
     if decision.state == DecisionState.WITHDRAWN:
         return Status.CANCELLED, _("the decision was withdrawn")
     if kind == DeadlineKind.COMMENT_PERIOD_END:
@@ -367,6 +370,8 @@ def _outcome_when_no_longer_due(deadline: Deadline, ctx: _Context, today: dt.dat
             return status, _("opinion issued after %(days)s working days of review") % {"days": clock.counted_days}
         if review.returned_at is not None:
             return _on_time(deadline, timezone.localdate(review.returned_at))
+        if decision.state != DecisionState.LEGALITY_REVIEW:  # sent back by return_for_revision
+            return _on_time(deadline, today)
         if kind == DeadlineKind.REVIEW_MAXIMUM and review.extension_working_days:
             return Status.CANCELLED, _("extended")
         return Status.CANCELLED, _("the review round ended")

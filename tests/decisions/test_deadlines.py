@@ -347,3 +347,12 @@ def test_a_sponsor_of_another_department_sees_none_of_these_deadlines(org, clien
         page = client.get(reverse("deadlines:list"))
     assert page.status_code == 200
     assert "2026-10-23" not in page.content.decode()
+
+
+def test_a_review_returned_to_the_sponsor_closes_its_clocks_as_acted_on_that_day(org):
+    decision = under_accepted_review(org, D(2026, 9, 28))
+    with at(D(2026, 10, 26)):
+        services.decision_return_for_revision(decision=decision, actor=org.reviewer, reason="材料不全，退回补正。")
+    closed = dict(Deadline.objects.filter(decision=decision).values_list("kind", "status"))
+    # Returned on 26 October: after the 15 working days that ended on 23 October.
+    assert closed == {DeadlineKind.REVIEW_MINIMUM: Status.MET, DeadlineKind.REVIEW_MAXIMUM: Status.MISSED}
