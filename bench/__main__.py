@@ -37,8 +37,9 @@ TARGETS = {
     "service_call_p95_ms": 60.0,
     "list_p95_ms": 300.0,
     "list_queries": 12,
-    # Measured 75 ms at 2,000 decisions (was 4.4 s before the page was paged and counted in SQL).
-    "overview_p95_ms": 200.0,
+    # At 2,000 decisions: 75 ms on a quiet machine, 173 ms with the other cores busy (load 3.5);
+    # it was 4.4 s before the page was paged and its figures counted in SQL.
+    "overview_p95_ms": 250.0,
     "overview_queries": 12,
     "list_peak_mib": 64.0,
 }
