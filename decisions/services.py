@@ -75,7 +75,8 @@ def _lock(decision: Decision | int) -> Decision:
     """Re-read the decision under a row lock: concurrent changes to one decision queue up here."""
     pk = decision.pk if isinstance(decision, Decision) else decision
     try:
-        return Decision.objects.select_for_update().select_related("government").get(pk=pk)
+        # Lock the decision row only: writes to other decisions of the government go on in parallel.
+        return Decision.objects.select_for_update(of=("self",)).select_related("government").get(pk=pk)
     except Decision.DoesNotExist:
         raise DecisionError(ErrorCode.NOT_FOUND, _("No such decision.")) from None
 
@@ -292,8 +293,7 @@ def decision_record_outcome(
         dissent=dissent,
         recorded_by=actor,
     )
-    _validate(meeting, exclude=["decision"])
-    if head_against_majority and not head_reasons.strip():
+    if head_against_majority and not (head_reasons or "").strip():
         raise DecisionError(
             ErrorCode.INVALID,
             _("The head decided against the majority: record the reasons."),
@@ -301,6 +301,7 @@ def decision_record_outcome(
             rule="head_reasons",
             fields={"head_reasons": [_("The head decided against the majority: record the reasons.")]},
         )
+    _validate(meeting, exclude=["decision"])
     if held_on > timezone.localdate():
         raise _invalid(_("A meeting cannot be recorded before it is held."), held_on=_("The date is in the future."))
     meeting.save()
