@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from decisions.models import DECISION_TRANSITIONS, STEP_TRANSITIONS, StepKind
 
-from . import reviews, views
+from . import deadlines, reviews, views
 from .errors import not_found_view
 from .serializers import MAX_ID
 
@@ -87,6 +87,7 @@ urlpatterns = [
     ),
     path(decision + "events/", views.DecisionEventList.as_view(), name="decision-events"),
     path(decision + "dossier/", views.DossierView.as_view(), name="decision-dossier"),
+    path(decision + "deadlines/", deadlines.DecisionDeadlines.as_view(), name="decision-deadlines"),
     path(decision + "review/", reviews.ReviewRecordView.as_view(), name="review"),
     path(
         decision + "review/letters/<id:letter_pk>/download/",
@@ -99,6 +100,9 @@ urlpatterns = [
         for action in reviews.REVIEW_ACTIONS
     ],
     path("events/", views.EventList.as_view(), name="event-list"),
+    path("deadlines/", deadlines.DeadlineList.as_view(), name="deadline-list"),
+    path("notifications/", deadlines.NotificationList.as_view(), name="notification-list"),
+    path("notifications/read/", deadlines.NotificationsRead.as_view(), name="notifications-read"),
     path("figures/", views.FiguresView.as_view(), name="figures"),
     path("figures/xlsx/", views.FiguresWorkbook.as_view(), name="figures-xlsx"),
     path("public/catalogue/", views.PublicCatalogue.as_view(), name="public-catalogue"),

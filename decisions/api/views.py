@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from decisions import services
+from decisions.deadlines import overdue_decision_ids
 from decisions.models import (
     Attachment,
     Decision,
@@ -232,11 +233,7 @@ class DecisionListCreate(generics.GenericAPIView):
 
 
 def filter_overdue(queryset, overdue: bool):
-    """Decisions with an open deadline past its due date (decisions.deadlines, when it exists)."""
-    try:
-        from decisions.deadlines import overdue_decision_ids
-    except ImportError:  # the deadlines module is not there yet: nothing is overdue
-        return queryset.none() if overdue else queryset
+    """Decisions with an open, chased deadline past its due date (decisions.deadlines)."""
     ids = overdue_decision_ids(queryset)
     return queryset.filter(pk__in=ids) if overdue else queryset.exclude(pk__in=ids)
 

@@ -1,0 +1,149 @@
+"""Deadlines and reminders over the API: each decision's clocks (computed by decisions.deadlines, in
+Chinese working days), every visible deadline, and the caller's own notifications."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from decisions import deadlines as deadline_selectors
+from decisions import notifications
+from decisions.models import Deadline, Notification
+
+from .serializers import IdField
+from .views import DecisionScoped, parse
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    decision_code = serializers.CharField(source="decision.code", read_only=True)
+    step_kind = serializers.CharField(source="step.kind", read_only=True, allow_null=True, default=None)
+    overdue = serializers.SerializerMethodField()
+    working_days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "decision",
+            "decision_code",
+            "step_kind",
+            "department",
+            "kind",
+            "start_date",
+            "due_date",
+            "unit",
+            "amount",
+            "article",
+            "paused",
+            "status",
+            "closed_at",
+            "closed_note",
+            "note",
+            "overdue",
+            "working_days_left",
+            "created_at",
+        ]
+
+    def get_overdue(self, deadline) -> bool:
+        return deadline_selectors.is_overdue(deadline, self.context.get("today") or timezone.localdate())
+
+    def get_working_days_left(self, deadline) -> int | None:
+        left = self.context.get("working_days_left", {})
+        return left.get(deadline.pk)
+
+
+def _serialize_deadlines(deadlines) -> list:
+    deadlines = list(deadlines)
+    left = {row.deadline.pk: row.working_days_left for row in deadline_selectors.rows(deadlines)}
+    context = {"today": timezone.localdate(), "working_days_left": left}
+    return DeadlineSerializer(deadlines, many=True, context=context).data
+
+
+class DecisionDeadlines(DecisionScoped, APIView):
+    schema_tags = ["deadlines"]
+
+    @extend_schema(responses=DeadlineSerializer(many=True), operation_id="decisions_deadlines")
+    def get(self, request, pk):
+        decision = self.get_decision()
+        queryset = deadline_selectors.visible_to(request.user).filter(decision=decision).order_by("due_date", "id")
+        return Response(_serialize_deadlines(queryset))
+
+
+class DeadlineFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Deadline.Status.choices, required=False)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    decision = IdField(required=False)
+
+
+class DeadlineList(generics.GenericAPIView):
+    """Every deadline of the decisions the caller may see, newest first."""
+
+    schema_tags = ["deadlines"]
+
+    @extend_schema(parameters=[DeadlineFilter], responses=DeadlineSerializer(many=True))
+    def get(self, request):
+        query = parse(DeadlineFilter, request.query_params)
+        queryset = deadline_selectors.visible_to(request.user)
+        if query.get("status"):
+            queryset = queryset.filter(status=query["status"])
+        if query.get("decision"):
+            queryset = queryset.filter(decision_id=query["decision"])
+        if query.get("overdue") is not None:
+            overdue = deadline_selectors.overdue_decision_ids(today=timezone.localdate())
+            ids = [
+                d.pk
+                for d in queryset.filter(decision_id__in=overdue)
+                if deadline_selectors.is_overdue(d, timezone.localdate())
+            ]
+            queryset = queryset.filter(pk__in=ids) if query["overdue"] else queryset.exclude(pk__in=ids)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(_serialize_deadlines(page))
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    reminder_kind = serializers.CharField(source="reminder.kind", read_only=True)
+    deadline = DeadlineSerializer(source="reminder.deadline", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "reminder_kind", "deadline", "read_at", "created_at"]
+
+
+class NotificationFilter(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class NotificationList(generics.GenericAPIView):
+    """The caller's own reminders (what the bell shows), newest first."""
+
+    schema_tags = ["notifications"]
+
+    @extend_schema(parameters=[NotificationFilter], responses=NotificationSerializer(many=True))
+    def get(self, request):
+        query = parse(NotificationFilter, request.query_params)
+        queryset = notifications.for_user(request.user)
+        if query.get("unread") is not None:
+            queryset = queryset.filter(read_at__isnull=query["unread"])
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+
+class MarkReadInput(serializers.Serializer):
+    ids = serializers.ListField(child=IdField(), required=False, allow_null=True, default=None, max_length=1000)
+
+
+class MarkReadResult(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class NotificationsRead(APIView):
+    schema_tags = ["notifications"]
+
+    @extend_schema(request=MarkReadInput, responses=MarkReadResult, operation_id="notifications_mark_read")
+    def post(self, request):
+        ids = parse(MarkReadInput, request.data)["ids"]
+        marked = notifications.notification_mark_read(user=request.user, notification_ids=ids)
+        return Response({"marked": marked})
