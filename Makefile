@@ -14,6 +14,8 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/decision_tracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: run test install system lint migrations-check messages bench clean
+# Compiled translations are built here, not committed.
+MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +27,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+$(MO): locale/zh_Hans/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv -v0
+
 # Installs the Debian packages that are missing (as root, or through sudo).
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -34,7 +39,7 @@ system:
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-run: system install
+run: system install $(MO)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@echo
@@ -54,15 +59,16 @@ lint: install
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
-test: system install
+test: system install $(MO)
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} TEST_REDIS_URL=$${TEST_REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 
+# Refresh the catalogue after changing user-facing strings, then translate the new entries.
 messages: install
-	$(MANAGE) makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench --ignore=tests
+	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
 bench: system install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)_bench} $(BIN)/python -m bench
