@@ -634,9 +634,13 @@ def review_issue_opinion(*, decision: Decision, actor: User) -> LegalityReview:
 
 
 def _enqueue_letters(review_id: int) -> None:
+    # With the broker down the opinion is still issued; its letters are rendered on first download
+    # (reviews.views.letter renders them from the content fixed at issue), so a failed publish is
+    # only logged.
+    from decisions.reminders import enqueue_safely
     from reviews.tasks import generate_opinion_letters
 
-    generate_opinion_letters.delay(review_id)
+    enqueue_safely(generate_opinion_letters, review_id)
 
 
 # --------------------------------------------------------------------------- the sponsor's answer
