@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# A local receiver stands in for the WeCom/DingTalk group robots in the demo.
+WEBHOOK_PORT ?= 8001
+# The demo scans for due reminders every minute (production default: every five).
+DEMO_SCAN_SECONDS ?= 60
 # Debian packages the product needs: CJK fonts for the opinion letters, Chromium for the browser
 # tests, Pango for WeasyPrint, gettext for translations.
 APT_PACKAGES ?= fonts-noto-cjk chromium libpango-1.0-0 libpangoft2-1.0-0 gettext
@@ -42,14 +46,17 @@ system:
 run: system install $(MO)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	$(MANAGE) demo_reminders --webhook-url http://127.0.0.1:$(WEBHOOK_PORT)/robot
 	@echo
 	@echo "  Decision tracker: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
 	@$(MANAGE) seed_demo --list-logins
-	@echo "  Web server, Celery worker and Celery beat are starting; Ctrl-C stops all three."
+	@echo "  Reminders: in the bell, as e-mail files in var/mail/, and as webhooks printed below."
+	@echo "  Web server, Celery worker, Celery beat and the webhook receiver are starting; Ctrl-C stops them all."
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/python -m tests.decisions.webhook_receiver --port $(WEBHOOK_PORT) & \
 	  $(BIN)/celery -A config worker --pool=solo --loglevel=INFO & \
-	  $(BIN)/celery -A config beat --loglevel=INFO & \
+	  DT_REMINDER_SCAN_SECONDS=$(DEMO_SCAN_SECONDS) $(BIN)/celery -A config beat --loglevel=INFO & \
 	  $(MANAGE) runserver $(HOST):$(PORT) & \
 	  wait
 
