@@ -14,10 +14,10 @@ def _import_settings(module: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
     clean.update(env)
     code = (
-        "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = %r; django.setup(); "
+        f"import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = {module!r}; django.setup(); "
         "from django.conf import settings; "
         "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL, settings.LANGUAGE_CODE)"
-    ) % module
+    )
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
 
 
