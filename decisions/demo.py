@@ -35,6 +35,8 @@ def complete_participation(decision: Decision, people, *, hearing: bool = False,
         "period_start": start,
         "period_end": start + dt.timedelta(days=days - 1),
         "comments_count": 128,
+        "comments_adopted": 41,
+        "comments_partly_adopted": 23,
         "affected_groups_heard": "社区居民代表、相关企业、行业协会",
         "adoption_summary": "共收到意见128条，采纳41条，部分采纳23条，未采纳64条（均已说明理由）。",
     }

@@ -230,6 +230,8 @@ class ParticipationForm(forms.ModelForm):
             "shortened_period_reason",
             "affected_groups_heard",
             "comments_count",
+            "comments_adopted",
+            "comments_partly_adopted",
             "adoption_summary",
             "hearing_date",
             "hearing_participants_published_on",

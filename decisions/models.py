@@ -552,6 +552,9 @@ class ParticipationRecord(TimeStamped):
     )
     affected_groups_heard = models.TextField(_("specially affected groups heard"), blank=True)
     comments_count = models.PositiveIntegerField(_("comments received"), default=0)
+    # Art 18: every comment is answered; the counts make the adoption rate reportable.
+    comments_adopted = models.PositiveIntegerField(_("comments adopted"), default=0)
+    comments_partly_adopted = models.PositiveIntegerField(_("comments partly adopted"), default=0)
     adoption_summary = models.TextField(_("adoption summary (adopted / partly / not adopted, with reasons)"), blank=True)
     hearing_date = models.DateField(_("hearing date"), null=True, blank=True)
     hearing_participants_published_on = models.DateField(
@@ -571,6 +574,10 @@ class ParticipationRecord(TimeStamped):
                 | Q(period_end__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="participation_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(comments_count__gte=models.F("comments_adopted") + models.F("comments_partly_adopted")),
+                name="participation_adopted_within_received",
             ),
         ]
 

@@ -341,7 +341,12 @@ class AnnualFigures:
 
     def participation_table(self) -> Table:
         consultations = self.consultations()
-        comments = consultations.aggregate(n=Sum("comments_count"))["n"] or 0
+        totals = consultations.aggregate(
+            n=Sum("comments_count"), adopted=Sum("comments_adopted"), partly=Sum("comments_partly_adopted")
+        )
+        comments = totals["n"] or 0
+        adopted = totals["adopted"] or 0
+        partly = totals["partly"] or 0
         return Table(
             "participation",
             _("Public participation"),
@@ -349,6 +354,15 @@ class AnnualFigures:
             [
                 Figure("consultations", _("Consultations held"), "公开征求意见次数", consultations.count(), "times"),
                 Figure("comments", _("Comments received"), "收到意见建议", comments, "comments"),
+                Figure("comments_adopted", _("Comments adopted"), "采纳意见建议", adopted, "comments"),
+                Figure("comments_partly_adopted", _("Comments partly adopted"), "部分采纳意见建议", partly, "comments"),
+                Figure(
+                    "comment_adoption_rate",
+                    _("Comment adoption rate (adopted or partly)"),
+                    "公众意见采纳率",
+                    percent(adopted + partly, comments),
+                    "%",
+                ),
                 Figure(
                     "shortened_periods",
                     _("Consultations with a shortened comment period"),

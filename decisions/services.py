@@ -630,6 +630,18 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
         raise _invalid(_("Unknown consultation method."), methods=_("Unknown consultation method."))
     if methods is not None:
         values["methods"] = list(dict.fromkeys(methods))
+    record = ParticipationRecord.objects.filter(step=step).first()
+    counts = {
+        name: values.get(name, getattr(record, name, 0) if record else 0)
+        for name in ("comments_count", "comments_adopted", "comments_partly_adopted")
+    }
+    if all(isinstance(v, int) for v in counts.values()) and (
+        counts["comments_adopted"] + counts["comments_partly_adopted"] > counts["comments_count"]
+    ):
+        message = _("More comments adopted than received.")
+        raise DecisionError(
+            ErrorCode.INVALID, message, article="Art 18", rule="comments_counted", fields={"comments_adopted": [message]}
+        )
     record = _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values)
     deadlines.sync_for_decision(decision)  # the comment period and the hearing are clocks
     return record

@@ -113,6 +113,8 @@ class ParticipationSerializer(serializers.ModelSerializer):
             "shortened_period_reason",
             "affected_groups_heard",
             "comments_count",
+            "comments_adopted",
+            "comments_partly_adopted",
             "adoption_summary",
             "hearing_date",
             "hearing_participants_published_on",

@@ -98,6 +98,7 @@ def test_every_annual_figure_matches_the_records(org, records):
         "full_procedure": 1, "with_waivers": 1, "full_procedure_rate": 50.0,
         "waived_public_participation": 0, "waived_expert_argument": 0, "waived_risk_assessment": 1,
         "consultations": 2, "comments": 256, "shortened_periods": 0, "hearings": 1,
+        "comments_adopted": 82, "comments_partly_adopted": 46, "comment_adoption_rate": 50.0,
         "expert_arguments": 2, "experts": 3, "expert_opinions": 6, "expert_adopted": 4, "expert_partly": 2,
         "expert_adoption_rate": 100.0,
         "risk_assessments": 1, "risk_third_party": 1, "risk_high": 0, "risk_medium": 1, "risk_low": 0,
