@@ -44,7 +44,7 @@ def test_production_starts_with_secret_key_and_hosts():
 def test_zero_setup_defaults_are_sqlite_filesystem_broker_and_chinese(module, tmp_path):
     result = _import_settings(module, DT_VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "zh-hans"]
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://localhost/", "zh-hans"]
 
 
 def test_database_and_broker_urls_switch_to_postgresql_and_redis(tmp_path):

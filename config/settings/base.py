@@ -182,7 +182,8 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis by URL, otherwise kombu's filesystem transport (worker and beat as separate
 # processes, no server).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+# The host part means nothing to the filesystem transport; naming it keeps kombu from warning.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost/")
 _BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("out", "processed", "control"):
