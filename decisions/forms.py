@@ -252,6 +252,21 @@ class ParticipationForm(forms.ModelForm):
             "hearing_record": _text(2),
         }
 
+    # Counts left empty mean none (yet); the service checks they add up (Art 18).
+    COUNTS = ("comments_count", "comments_adopted", "comments_partly_adopted")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.COUNTS:
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        for name in self.COUNTS:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
+
     def _post_clean(self):
         # Model validation is the service's job (it names the rule); the form only parses.
         pass
