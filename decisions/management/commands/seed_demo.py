@@ -24,6 +24,7 @@ from decisions.models import (
     Role,
     StepKind,
 )
+from reviews import demo as review_demo
 from reviews.models import Conclusion
 
 DEMO_PASSWORD = "demo-2026"
@@ -202,6 +203,8 @@ class Command(BaseCommand):
             return
         decision = services.decision_submit_for_review(decision=decision, actor=people.sponsor_head)
         if target == DecisionState.LEGALITY_REVIEW:
+            # Submitted with the whole checklist: the demo reviewer can accept it and go on.
+            review_demo.complete_materials(decision, people)
             return
         conclusion = {
             "changes": Conclusion.LAWFUL_WITH_CHANGES,
