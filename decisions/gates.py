@@ -45,10 +45,12 @@ def _risk_controllable(decision: Decision) -> list[Refusal]:
     """Art 24: a risk judged uncontrollable blocks the decision until the draft is adjusted."""
     from decisions.models import RiskAssessmentRecord, StepKind, StepState
 
+    # Done or waived: marking the step not applicable does not erase a judgement on the record;
+    # the sponsor reopens the step and reassesses (or withdraws the judgement) instead.
     uncontrollable = RiskAssessmentRecord.objects.filter(
         step__decision=decision,
         step__kind=StepKind.RISK_ASSESSMENT,
-        step__state=StepState.DONE,
+        step__state__in=(StepState.DONE, StepState.WAIVED),
         controllable=False,
     ).exists()
     if uncontrollable:
@@ -201,7 +203,7 @@ def _hearing_outputs(record, lead_days: int) -> list[Refusal]:
     out = []
     if record.hearing_date is None:
         return [Refusal("hearing_date", _("Record the date of the hearing."), "Art 16")]
-    if record.hearing_participants_published_on is None or record.hearing_participants_published_on > record.hearing_date:
+    if record.hearing_participants_published_on is None or record.hearing_participants_published_on >= record.hearing_date:
         out.append(
             Refusal(
                 "hearing_participants_published",

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import CharField, DateTimeField, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from decisions.models import Category, Department, Government, Membership, Role
+from decisions import services
+from decisions.models import (
+    Category,
+    Decision,
+    DecisionState,
+    Department,
+    Government,
+    Membership,
+    ParticipationRecord,
+    ProcedureStep,
+    Role,
+    StepKind,
+    StepState,
+)
+from reviews import demo as review_demo
+from reviews import services as review_services
+from reviews.gates import current_review
+from reviews.models import DocumentNumberSequence, LegalityReview
 
 
 class GovernmentFactory(factory.django.DjangoModelFactory):
@@ -103,3 +125,370 @@ def make_org(name: str | None = None) -> Org:
         secretary=person(office, Role.GOVERNMENT_OFFICE),
         leader=person(office, Role.LEADER),
     )
+
+
+# --------------------------------------------------------------------------- lifecycle helpers
+# The tests' own walker through the real services (independent of decisions.demo, which serves the
+# demo data): each helper is one legal move with complete, valid records unless told otherwise. The
+# legality review's moves go through reviews.demo, the reviews app's own walker, so these tests
+# follow that app's workflow as it grows.
+
+
+def other_sponsor_head(org: Org):
+    """A head of the org's *other* sponsoring department (not the decision's lead sponsor)."""
+    return MembershipFactory(department=org.other_sponsor, role=Role.SPONSOR_HEAD).user
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def participation_values(*, days: int = 30, hearing: bool = False, **overrides) -> dict:
+    """A complete public participation record: a ``days``-long period that ended ten days ago."""
+    end = today() - dt.timedelta(days=10)
+    start = end - dt.timedelta(days=days - 1)
+    values = {
+        "methods": [ParticipationRecord.Method.ONLINE_CALL],
+        "call_published_on": start,
+        "period_start": start,
+        "period_end": end,
+        "comments_count": 12,
+        "adoption_summary": "采纳5条，部分采纳3条，未采纳4条，均已说明理由。",
+    }
+    if hearing:
+        hearing_day = end + dt.timedelta(days=3)
+        values.update(
+            methods=[ParticipationRecord.Method.ONLINE_CALL, ParticipationRecord.Method.HEARING],
+            hearing_date=hearing_day,
+            hearing_participants_published_on=hearing_day - dt.timedelta(days=15),
+            hearing_materials_sent_on=hearing_day - dt.timedelta(days=10),
+            hearing_record="听证会记录，陈述人8名。",
+            hearing_record_signed=True,
+        )
+    values.update(overrides)
+    return values
+
+
+def risk_values(**overrides) -> dict:
+    values = {
+        "assessor": "市社会稳定风险评估中心",
+        "third_party": True,
+        "risk_points": "可能引发集中投诉。",
+        "measures": "加强政策解读。",
+        "contingency_plan": "分级响应预案。",
+        "level": "medium",
+        "controllable": True,
+    }
+    values.update(overrides)
+    return values
+
+
+def expert_values(**overrides) -> dict:
+    values = {
+        "expert_name": "王建国",
+        "organisation": "市社会科学院",
+        "opinion": "方案必要、可行。",
+        "signed_on": today() - dt.timedelta(days=3),
+        "handling": "adopted",
+    }
+    values.update(overrides)
+    return values
+
+
+def register(org: Org, **overrides):
+    return services.decision_register(**org.decision_kwargs(**overrides))
+
+
+def start_step(decision, kind: str, org: Org) -> None:
+    if decision.steps.get(kind=kind).state == StepState.PENDING:
+        services.step_start(decision=decision, kind=kind, actor=org.clerk)
+
+
+def record_participation(decision, org: Org, **values) -> None:
+    start_step(decision, StepKind.PUBLIC_PARTICIPATION, org)
+    services.participation_update(decision=decision, actor=org.clerk, **participation_values(**values))
+
+
+def record_risk(decision, org: Org, **values) -> None:
+    start_step(decision, StepKind.RISK_ASSESSMENT, org)
+    services.risk_update(decision=decision, actor=org.clerk, **risk_values(**values))
+
+
+def add_expert_opinion(decision, org: Org, **values):
+    start_step(decision, StepKind.EXPERT_ARGUMENT, org)
+    return services.expert_opinion_add(decision=decision, actor=org.clerk, **expert_values(**values))
+
+
+def complete(decision, kind: str, org: Org):
+    return services.step_complete(decision=decision, kind=kind, actor=org.clerk)
+
+
+def settle_steps(decision, org: Org) -> None:
+    """All three preparatory steps done, with complete outputs."""
+    record_participation(decision, org)
+    complete(decision, StepKind.PUBLIC_PARTICIPATION, org)
+    add_expert_opinion(decision, org)
+    complete(decision, StepKind.EXPERT_ARGUMENT, org)
+    record_risk(decision, org)
+    complete(decision, StepKind.RISK_ASSESSMENT, org)
+
+
+def waive_step(decision, kind: str, org: Org, **overrides):
+    values = {"reason": "本事项不涉及该程序。", "article": "第十四条", "approver": org.sponsor_head}
+    values.update(overrides)
+    return services.step_waive(decision=decision, kind=kind, actor=org.clerk, **values)
+
+
+def write_opinion(decision, org: Org, conclusion: str = "lawful", **overrides):
+    """The legal office takes the current round to a written opinion (materials completed, accepted,
+    waivers checked, items written where the conclusion needs them), through the reviews app's own
+    walker so these tests follow its workflow."""
+    values = {"reasons": "主体、权限、程序、内容均符合规定。", "legal_risk": ""}
+    if conclusion == "exploratory_with_risk":
+        values["legal_risk"] = "缺乏上位法明确依据。"
+    values.update(overrides)
+    review_demo.take_to_opinion(decision, org, conclusion=conclusion, **values)
+    return current_review(decision)
+
+
+def issue_opinion(decision, org: Org, conclusion: str = "lawful", *, confirm: bool = True):
+    """Write and issue the current round's opinion (the minimum review time shortened by the office
+    head, as Art 26's "in general" allows) and, for changes asked for, have them answered and
+    confirmed. An unlawful opinion sends the decision back to preparing (Art 25)."""
+    write_opinion(decision, org, conclusion)
+    if conclusion != "unlawful":
+        review_demo.shorten_minimum_for_demo(decision, org)
+    review_services.review_issue_opinion(decision=decision, actor=org.legal_head)
+    if conclusion == "lawful_with_changes" and confirm:
+        review_demo.answer_and_confirm(decision, org)
+    return current_review(decision)
+
+
+def answer_changes(decision, org: Org) -> None:
+    """The sponsor answers every item of an opinion asking for changes and hands in the revised
+    draft (Art 28); the reviewer has not confirmed yet."""
+    for item in current_review(decision).items.all():
+        review_services.review_answer_item(decision=decision, actor=org.clerk, item_id=item.pk, response="adopted")
+    review_services.review_hand_in_revised_draft(
+        decision=decision,
+        actor=org.clerk,
+        uploaded_file=SimpleUploadedFile("决策草案（修改稿）.docx", b"PK\x03\x04revised draft"),
+    )
+
+
+def meeting_values(outcome: str = "approved", **overrides) -> dict:
+    values = {
+        "outcome": outcome,
+        "meeting_type": "executive",
+        "held_on": today(),
+        "attendees": "市长、副市长、秘书长",
+        "head_final_statement": "同意。",
+    }
+    values.update(overrides)
+    return values
+
+
+def publication_values(**overrides) -> dict:
+    values = {
+        "published_on": today(),
+        "document_number": "测政发〔2026〕1号",
+        "in_gazette": True,
+        "website_url": "https://www.example.gov.cn/zwgk/",
+    }
+    values.update(overrides)
+    return values
+
+
+def report_progress(decision, org: Org):
+    return services.execution_report_add(
+        decision=decision, actor=org.secretary, reported_on=today(), progress="已落实。"
+    )
+
+
+def decision_in(org: Org, state: str, **overrides):
+    """A decision of ``org`` brought to ``state`` by the real services, along the shortest path."""
+    decision = register(org, **overrides)
+    if state == DecisionState.PROPOSED:
+        return decision
+    decision = services.decision_start(decision=decision, actor=org.secretary)
+    if state == DecisionState.PREPARING:
+        return decision
+    if state == DecisionState.WITHDRAWN:
+        return services.decision_withdraw(decision=decision, actor=org.leader, reason="情况变化。")
+    settle_steps(decision, org)
+    decision = services.decision_submit_for_review(decision=decision, actor=org.sponsor_head)
+    if state == DecisionState.LEGALITY_REVIEW:
+        return decision
+    issue_opinion(decision, org)
+    decision = services.decision_clear_for_meeting(decision=decision, actor=org.reviewer)
+    if state == DecisionState.AWAITING_DECISION:
+        return decision
+    outcome = {DecisionState.DEFERRED: "deferred", DecisionState.REJECTED: "rejected"}.get(state, "approved")
+    decision = services.decision_record_outcome(decision=decision, actor=org.secretary, **meeting_values(outcome))
+    if state in (DecisionState.DEFERRED, DecisionState.REJECTED, DecisionState.DECIDED):
+        return decision
+    decision = services.decision_publish(decision=decision, actor=org.secretary, **publication_values())
+    if state == DecisionState.PUBLISHED:
+        return decision
+    decision = services.decision_begin_implementation(
+        decision=decision, actor=org.secretary, executing_unit=org.sponsor
+    )
+    if state == DecisionState.IMPLEMENTING:
+        return decision
+    if state == DecisionState.SUSPENDED:
+        return services.decision_suspend(decision=decision, actor=org.leader, reason="上级督查要求暂停。")
+    if state == DecisionState.ARCHIVED:
+        report_progress(decision, org)
+        return services.decision_archive(decision=decision, actor=org.secretary)
+    raise ValueError(f"decision_in() does not know {state}")
+
+
+# The contract (DESIGN.md): where each transition may start and where it goes. Written out here,
+# not read from the models, so a changed model fails the tests.
+TRANSITION_SOURCES = {
+    "start": {"proposed"},
+    "submit_for_review": {"preparing"},
+    "return_for_revision": {"legality_review"},
+    "clear_for_meeting": {"legality_review"},
+    "record_outcome": {"awaiting_decision"},
+    "resume": {"deferred"},
+    "publish": {"decided"},
+    "begin_implementation": {"published"},
+    "suspend": {"implementing"},
+    "resume_implementation": {"suspended"},
+    "adjust": {"implementing"},
+    "withdraw": {"proposed", "preparing", "legality_review", "awaiting_decision", "deferred"},
+    "archive": {"implementing", "rejected", "withdrawn"},
+}
+TRANSITION_TARGET = {
+    "start": "preparing",
+    "submit_for_review": "legality_review",
+    "return_for_revision": "preparing",
+    "clear_for_meeting": "awaiting_decision",
+    "record_outcome": "decided",  # with the outcome "approved"
+    "resume": "awaiting_decision",
+    "publish": "published",
+    "begin_implementation": "implementing",
+    "suspend": "suspended",
+    "resume_implementation": "implementing",
+    "adjust": "preparing",
+    "withdraw": "withdrawn",
+    "archive": "archived",
+}
+ALL_STATES = (
+    "proposed",
+    "preparing",
+    "legality_review",
+    "awaiting_decision",
+    "deferred",
+    "decided",
+    "rejected",
+    "published",
+    "implementing",
+    "suspended",
+    "withdrawn",
+    "archived",
+)
+
+
+def transition_payload(org: Org, name: str) -> dict:
+    """The right actor and a valid payload for transition ``name`` (without ``decision``)."""
+    payloads = {
+        "start": {"actor": org.secretary},
+        "submit_for_review": {"actor": org.sponsor_head},
+        "return_for_revision": {"actor": org.reviewer, "reason": "材料不齐全。"},
+        "clear_for_meeting": {"actor": org.reviewer},
+        "record_outcome": {"actor": org.secretary, **meeting_values("approved")},
+        "resume": {"actor": org.secretary},
+        "publish": {"actor": org.secretary, **publication_values()},
+        "begin_implementation": {"actor": org.secretary, "executing_unit": org.sponsor},
+        "suspend": {"actor": org.leader, "reason": "上级督查要求暂停。"},
+        "resume_implementation": {"actor": org.leader},
+        "adjust": {"actor": org.leader, "reason": "重大调整。"},
+        "withdraw": {"actor": org.leader, "reason": "情况变化。"},
+        "archive": {"actor": org.secretary},
+    }
+    return payloads[name]
+
+
+def make_ready(decision, org: Org, name: str) -> None:
+    """Open the gates of ``name`` for a decision already in one of its source states."""
+    if name == "submit_for_review":
+        settle_steps(decision, org)
+    elif name == "clear_for_meeting":
+        issue_opinion(decision, org)
+    elif name == "archive" and decision.state == "implementing":
+        report_progress(decision, org)
+
+
+def _paths_to_decision() -> list[tuple[type, list[str]]]:
+    """Every model of the decisions and reviews apps that belongs to one decision, with the lookup
+    from it to the decision (directly, or through its step or its review round). Read from the
+    models, so records added by later issues are covered without touching the tests."""
+    parents = {Decision: "", ProcedureStep: "__decision", LegalityReview: "__decision"}
+    out = []
+    for label in ("decisions", "reviews"):
+        for model in apps.get_app_config(label).get_models():
+            if model is Decision:
+                continue
+            links = [
+                f"{field.name}{parents[field.related_model]}"
+                for field in model._meta.concrete_fields
+                if field.is_relation and field.related_model in parents
+            ]
+            if links:
+                out.append((model, links))
+    return out
+
+
+def snapshot(decision) -> dict:
+    """Everything a refused call must leave as it was, read fresh from the database: the decision,
+    its steps and review rounds in full, and every other record belonging to it by id and last
+    change (one query for all of them)."""
+    d = Decision.objects.get(pk=decision.pk)
+
+    def full(qs):
+        return [tuple(sorted(row.items())) for row in qs.order_by("pk").values()]
+
+    parts = []
+    for model, paths in _paths_to_decision():
+        stamp = "updated_at" if any(f.name == "updated_at" for f in model._meta.fields) else "created_at"
+        belongs = Q()
+        for path in paths:  # e.g. a review material hangs on its round, or on a step, or both
+            belongs |= Q(**{path: d.pk})
+        parts.append(
+            model.objects.filter(belongs)
+            .order_by()
+            .annotate(
+                record=Value(model._meta.label, output_field=CharField()),
+                key=Cast("pk", output_field=CharField()),
+                stamp=Cast(stamp, output_field=DateTimeField()),
+            )
+            .values_list("record", "key", "stamp")
+        )
+    records = sorted(parts[0].union(*parts[1:], all=True)) if parts else []
+    office = Department.objects.filter(government_id=d.government_id, kind=Department.Kind.LEGAL_OFFICE)
+    return {
+        "decision": full(Decision.objects.filter(pk=d.pk)),
+        "steps": full(d.steps.all()),
+        "reviews": full(d.reviews.all()),
+        "events": list(d.events.order_by("pk").values_list("pk", "step_kind", "transition")),
+        "records": records,
+        "doc_numbers": list(DocumentNumberSequence.objects.filter(office__in=office).values_list("pk", "last_number")),
+    }
+
+
+def replayed_states(decision) -> dict[str, str]:
+    """Replay the event log: the decision's state ("") and each step's, checking every event's
+    ``from`` is the state the previous one left."""
+    states: dict[str, str] = {"": ""}
+    for event in decision.events.order_by("created_at", "id"):
+        key = event.step_kind
+        current = states.get(key, "pending" if key else "")
+        if event.from_state != current:
+            raise AssertionError(
+                f"event {event.pk} {key or 'decision'}.{event.transition} starts from "
+                f"{event.from_state!r}, but the log was at {current!r}"
+            )
+        states[key] = event.to_state
+    return states
