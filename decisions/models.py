@@ -827,6 +827,8 @@ class DecisionEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=20)
     comment = models.TextField(_("comment"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # What the row of the step or decision no longer shows, e.g. a waiver's article and approver.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
+import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -96,6 +99,7 @@ def _record_event(
     comment: str = "",
     ip: str | None = None,
     step_kind: str = "",
+    details: dict | None = None,
 ) -> DecisionEvent:
     event = DecisionEvent.objects.create(
         decision=decision,
@@ -104,12 +108,25 @@ def _record_event(
         from_state=from_state,
         to_state=to_state,
         comment=comment,
-        ip_address=ip or None,
+        ip_address=_valid_ip(ip),
         step_kind=step_kind,
+        details=details or {},
     )
     # Every recorded change (transitions, step moves, review actions) may open, move or close a clock.
     deadlines.sync_for_decision(decision)
     return event
+
+
+def _valid_ip(ip: str | None) -> str | None:
+    """The client's address as reported by the server; anything that is not an address is dropped
+    rather than failing the whole change."""
+    if not ip:
+        return None
+    try:
+        validate_ipv46_address(ip)
+    except ValidationError:
+        return None
+    return ip
 
 
 def _save_transition(obj, fields: Iterable[str] = ()) -> None:
@@ -438,10 +455,16 @@ def decision_transition(*, decision: Decision, name: str, actor: User, **payload
     service = TRANSITION_SERVICES.get(name)
     if service is None:
         raise _invalid(_("Unknown transition “%(name)s”.") % {"name": name}, transition=_("Unknown transition."))
+    _check_arguments(service, name, decision=decision, actor=actor, **payload)
+    return service(decision=decision, actor=actor, **payload)
+
+
+def _check_arguments(service, name: str, **arguments: Any) -> None:
+    """A missing or unexpected argument is bad input, not a server error; checked against the
+    service's signature before the call, so a TypeError inside a service is never mistaken for it."""
     try:
-        return service(decision=decision, actor=actor, **payload)
+        inspect.signature(service).bind(**arguments)
     except TypeError as exc:
-        # A missing or unexpected argument is bad input, not a server error.
         raise _invalid(_("Missing or unexpected input for “%(name)s”.") % {"name": name}) from exc
 
 
@@ -478,6 +501,14 @@ def _step_transition(
     if refusals:
         raise refusals[0].as_error()
     from_state = step.state
+    details = {}
+    if name == "waive":
+        details = _waiver_details(step)
+    if name == "reopen" and from_state == StepState.WAIVED:
+        # The waiver is withdrawn from the step; what it said stays in the history.
+        details = {"withdrawn_waiver": _waiver_details(step)}
+        step.waiver_reason, step.waiver_article, step.waiver_approved_by = "", "", None
+        fields = [*fields, "waiver_reason", "waiver_article", "waiver_approved_by"]
     method()
     now = timezone.now()
     if name == "start":
@@ -486,7 +517,7 @@ def _step_transition(
         step.settled_at = now
     if name == "reopen":
         step.settled_at = None
-    _save_transition(step, ["started_at", "settled_at", *fields])
+    _save_transition(step, ["started_at", "settled_at", *dict.fromkeys(fields)])
     return _record_event(
         step.decision,
         actor=actor,
@@ -496,7 +527,18 @@ def _step_transition(
         comment=comment,
         ip=ip,
         step_kind=step.kind,
+        details=details,
     )
+
+
+def _waiver_details(step: ProcedureStep) -> dict:
+    approver = step.waiver_approved_by
+    return {
+        "reason": step.waiver_reason,
+        "article": step.waiver_article,
+        "approved_by": approver.pk if approver else None,
+        "approved_by_name": (approver.get_full_name() or approver.get_username()) if approver else "",
+    }
 
 
 def _editable(step: ProcedureStep) -> None:
@@ -570,7 +612,8 @@ def step_waive(
 
 @transaction.atomic
 def step_reopen(*, decision: Decision, kind: str, actor: User, reason: str, ip: str | None = None) -> ProcedureStep:
-    """The draft changed materially: a settled step is open again, its waiver (if any) withdrawn."""
+    """The draft changed materially: a settled step is open again, its waiver (if any) withdrawn.
+    The withdrawn waiver stays in the history: its event records reason, article and approver."""
     decision, step = _locked_step(decision, kind, actor=actor)
     reason = _require_text(reason, "reason", _("Say what changed in the draft."))
     _step_transition(step, "reopen", actor=actor, comment=reason, ip=ip)
@@ -585,10 +628,8 @@ def step_action(*, decision: Decision, kind: str, action: str, actor: User, **pa
     service = STEP_SERVICES.get(action)
     if service is None:
         raise _invalid(_("Unknown step action “%(name)s”.") % {"name": action}, action=_("Unknown step action."))
-    try:
-        return service(decision=decision, kind=kind, actor=actor, **payload)
-    except TypeError as exc:
-        raise _invalid(_("Missing or unexpected input for “%(name)s”.") % {"name": action}) from exc
+    _check_arguments(service, action, decision=decision, kind=kind, actor=actor, **payload)
+    return service(decision=decision, kind=kind, actor=actor, **payload)
 
 
 PARTICIPATION_FIELDS = frozenset(
@@ -726,6 +767,22 @@ _SIGNATURES = {
 }
 
 
+# Word, Excel and OFD files are zip packages; each has a part the others do not.
+_PACKAGE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "ofd": "OFD.xml"}
+
+
+def _package_matches(uploaded_file: UploadedFile, extension: str) -> bool:
+    part = _PACKAGE_PARTS.get(extension)
+    if part is None:
+        return True
+    uploaded_file.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded_file) as package:
+            return part in package.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 @transaction.atomic
 def attachment_upload(
     *,
@@ -761,7 +818,7 @@ def attachment_upload(
         if len(head) < 16:
             head += chunk[:16]
         digest.update(chunk)
-    if not head.startswith(_SIGNATURES[extension]):
+    if not head.startswith(_SIGNATURES[extension]) or not _package_matches(uploaded_file, extension):
         message = _("The file's content does not match its type “%(ext)s”.") % {"ext": extension}
         raise _invalid(message, file=message)
     if kind not in Attachment.Kind.values:

@@ -4,6 +4,8 @@ with their SHA-256 checksum; anything refused leaves no row and no file behind."
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,11 +16,20 @@ from decisions.errors import DecisionError, ErrorCode
 from decisions.models import Attachment, DecisionState, StepKind
 from tests.factories import decision_in
 
+
+def package(part: str) -> bytes:
+    """A zip package holding ``part``, the one that tells Word, Excel and OFD files apart."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(part, "<root/>")
+    return buffer.getvalue()
+
+
 CONTENT = {
     "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n",
-    "docx": b"PK\x03\x04\x14\x00\x06\x00word/document.xml",
-    "xlsx": b"PK\x03\x04\x14\x00\x06\x00xl/workbook.xml",
-    "ofd": b"PK\x03\x04\x14\x00\x00\x00OFD.xml",
+    "docx": package("word/document.xml"),
+    "xlsx": package("xl/workbook.xml"),
+    "ofd": package("OFD.xml"),
     "doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 32,
     "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
     "jpeg": b"\xff\xd8\xff\xe1\x00\x10Exif\x00",
@@ -105,6 +116,10 @@ def test_disallowed_extension_refused(org, decision, media, name):
         ("照片.jpg", CONTENT["png"]),
         ("照片.png", CONTENT["jpg"]),
         ("版式.ofd", CONTENT["pdf"]),
+        ("说明.docx", CONTENT["xlsx"]),
+        ("统计.xlsx", CONTENT["docx"]),
+        ("版式.ofd", CONTENT["docx"]),
+        ("说明.docx", b"PK\x03\x04 a zip header and nothing else"),
     ],
 )
 def test_content_not_matching_its_type_refused(org, decision, media, name, content):

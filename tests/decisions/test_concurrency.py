@@ -23,12 +23,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROUNDS = 3  # a few races per test: the barrier lines the threads up, the scheduler decides the rest
 
 
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip(f"needs PostgreSQL row locks and concurrent writers (running on {connection.vendor})")
-
-
 def race(*calls):
     """Run each call in its own thread, released together; return ("ok", value) or ("refused", error)."""
     barrier = threading.Barrier(len(calls))

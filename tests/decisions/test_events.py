@@ -218,3 +218,29 @@ def test_replay_detects_a_log_that_does_not_chain(org):
 
     with pytest.raises(AssertionError):
         replayed_states(decision)
+
+
+def test_reopening_a_waived_step_withdraws_the_waiver_and_the_log_keeps_what_it_said(org):
+    decision = decision_in(org, DecisionState.PREPARING)
+    kind = StepKind.RISK_ASSESSMENT
+    services.step_waive(
+        decision=decision, kind=kind, actor=org.clerk, reason="不涉及稳定风险。", article="第二十二条",
+        approver=org.sponsor_head,
+    )
+
+    step = services.step_reopen(decision=decision, kind=kind, actor=org.clerk, reason="草案重大修改。")
+
+    step.refresh_from_db()
+    assert (step.waiver_reason, step.waiver_article, step.waiver_approved_by) == ("", "", None)
+    waived, reopened = decision.events.filter(step_kind=kind).order_by("id")
+    expected = {"reason": "不涉及稳定风险。", "article": "第二十二条", "approved_by": org.sponsor_head.pk}
+    assert {k: waived.details[k] for k in expected} == expected
+    assert {k: reopened.details["withdrawn_waiver"][k] for k in expected} == expected
+
+
+def test_an_address_that_is_not_an_ip_is_dropped_not_fatal(org):
+    decision = decision_in(org, DecisionState.PROPOSED)
+
+    services.decision_start(decision=decision, actor=org.secretary, ip="not-an-address")
+
+    assert decision.events.order_by("-id").first().ip_address is None

@@ -294,6 +294,7 @@ def test_a_broker_that_is_down_is_logged_not_raised(caplog):
 # --------------------------------------------------------------------------- concurrency
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_scans_at_the_same_time_send_every_reminder_once(receiver):
     from tests.factories import make_org

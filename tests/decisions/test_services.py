@@ -500,3 +500,26 @@ def test_unknown_decision_is_not_found(org):
         services.decision_start(decision=missing, actor=org.secretary)
 
     assert exc.value.code == ErrorCode.NOT_FOUND
+
+
+def test_a_type_error_inside_a_service_is_not_reported_as_bad_input(org, monkeypatch):
+    decision = decision_in(org, DecisionState.PROPOSED)
+
+    def broken(*, decision, actor, comment="", ip=None):
+        raise TypeError("a bug, not bad input")
+
+    monkeypatch.setitem(services.TRANSITION_SERVICES, "start", broken)
+
+    with pytest.raises(TypeError, match="a bug"):
+        services.decision_transition(decision=decision, name="start", actor=org.secretary)
+
+
+def test_unexpected_input_to_a_transition_is_bad_input(org):
+    decision = decision_in(org, DecisionState.PROPOSED)
+
+    with pytest.raises(DecisionError) as refused:
+        services.decision_transition(decision=decision, name="start", actor=org.secretary, colour="red")
+
+    assert refused.value.code == ErrorCode.INVALID
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.PROPOSED
