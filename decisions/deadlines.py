@@ -43,7 +43,6 @@ from decisions.models import (
     Deadline,
     DeadlineKind,
     Decision,
-    DecisionEvent,
     DecisionState,
     Department,
     Evaluation,
@@ -540,25 +539,6 @@ def refresh_open(*, government_id: int | None = None, today: dt.date | None = No
 # --------------------------------------------------------------------------- assigned clocks
 
 
-def _record_event(decision: Decision, actor: User, transition: str, comment: str) -> None:
-    # Not a state change: the event log still says who set or moved a clock, and why (Art 38–41).
-    DecisionEvent.objects.create(
-        decision=decision,
-        actor=actor,
-        transition=transition,
-        from_state=decision.state,
-        to_state=decision.state,
-        comment=comment,
-    )
-
-
-def _lock(decision: Decision) -> Decision:
-    try:
-        return Decision.objects.select_for_update().select_related("government").get(pk=decision.pk)
-    except Decision.DoesNotExist:
-        raise DecisionError(ErrorCode.NOT_FOUND, _("No such decision.")) from None
-
-
 def may_assign(user: User, decision: Decision) -> bool:
     """The government office and the leaders set the dates no statute fixes."""
     return (
@@ -572,7 +552,10 @@ def may_assign(user: User, decision: Decision) -> bool:
 def deadline_assign(*, decision: Decision, actor: User, kind: str, due_date: dt.date, note: str = "") -> Deadline:
     """Set the date of a clock no statute fixes (feedback on comments, the meeting, an implementation
     report, a post-decision evaluation). Assigning again replaces the open one."""
-    decision = _lock(decision)
+    # Imported here: the services import this module (they keep the clocks in step).
+    from decisions.services import lock_decision, record_event
+
+    decision = lock_decision(decision)
     if not may_assign(actor, decision):
         raise DecisionError(ErrorCode.FORBIDDEN, _("Only the government office or a leader assigns these dates."))
     if kind not in ASSIGNED_KINDS:
@@ -617,11 +600,14 @@ def deadline_assign(*, decision: Decision, actor: User, kind: str, due_date: dt.
     deadline.created_at = timezone.now()
     deadline.next_reminder_on = _first_reminder_day(deadline, decision)
     deadline.save()
-    _record_event(
+    # Not a state change: the log still says who set or moved a clock, and why (Art 38–41).
+    record_event(
         decision,
-        actor,
-        "assign_deadline",
-        f"{deadline.get_kind_display()}: {due_date.isoformat()}" + (f" — {deadline.note}" if deadline.note else ""),
+        actor=actor,
+        transition="assign_deadline",
+        from_state=decision.state,
+        to_state=decision.state,
+        comment=f"{deadline.get_kind_display()}: {due_date.isoformat()}" + (f" — {deadline.note}" if deadline.note else ""),
     )
     if deadline.next_reminder_on is not None and deadline.next_reminder_on <= timezone.localdate():
         from decisions import reminders

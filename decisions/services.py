@@ -74,7 +74,7 @@ def _require_text(value: str | None, field: str, message: str) -> str:
     return text
 
 
-def _lock(decision: Decision | int) -> Decision:
+def lock_decision(decision: Decision | int) -> Decision:
     """Re-read the decision under a row lock: concurrent changes to one decision queue up here."""
     pk = decision.pk if isinstance(decision, Decision) else decision
     try:
@@ -89,7 +89,7 @@ def _require(user: User, action: str, decision: Decision) -> None:
         raise DecisionError(ErrorCode.FORBIDDEN, _("Your role does not allow this action on this decision."))
 
 
-def _record_event(
+def record_event(
     decision: Decision,
     *,
     actor: User | None,
@@ -166,7 +166,7 @@ def _transition(
     except TransitionNotAllowed as exc:  # a condition changed between the check and the call
         raise DecisionError(ErrorCode.WRONG_STATE, str(exc)) from exc
     _save_transition(decision, extra_fields)
-    return _record_event(
+    return record_event(
         decision, actor=actor, transition=name, from_state=from_state, to_state=decision.state, comment=comment, ip=ip
     )
 
@@ -225,7 +225,7 @@ def decision_register(
     decision.save()
     decision.co_sponsors.set(co_sponsors)
     ProcedureStep.objects.bulk_create([ProcedureStep(decision=decision, kind=kind) for kind in StepKind.values])
-    _record_event(decision, actor=actor, transition="register", from_state="", to_state=decision.state, ip=ip)
+    record_event(decision, actor=actor, transition="register", from_state="", to_state=decision.state, ip=ip)
     return decision
 
 
@@ -235,7 +235,7 @@ def decision_register(
 @transaction.atomic
 def decision_start(*, decision: Decision, actor: User, comment: str = "", ip: str | None = None) -> Decision:
     """Art 10–11: the decision body starts the procedure; the preparatory steps may begin."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _transition(decision, "start", actor=actor, comment=comment, ip=ip)
     return decision
 
@@ -248,7 +248,7 @@ def decision_submit_for_review(
     and no risk judged uncontrollable. Each submission opens a new review round."""
     from reviews.services import review_open_round
 
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _transition(decision, "submit_for_review", actor=actor, comment=comment, ip=ip)
     review_open_round(decision=decision, submitted_by=actor)
     return decision
@@ -259,7 +259,7 @@ def decision_return_for_revision(
     *, decision: Decision, actor: User, reason: str, ip: str | None = None
 ) -> Decision:
     """Art 26: the legal office returns incomplete material, or an unlawful draft, to the sponsor."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     reason = _require_text(reason, "reason", _("Say why the submission is returned."))
     _transition(decision, "return_for_revision", actor=actor, comment=reason, ip=ip)
     return decision
@@ -271,7 +271,7 @@ def decision_clear_for_meeting(
 ) -> Decision:
     """Art 25: only with an issued legality opinion that allows it (and, with changes asked for, the
     sponsor's answer confirmed, Art 28)."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _transition(decision, "clear_for_meeting", actor=actor, comment=comment, ip=ip)
     return decision
 
@@ -294,7 +294,7 @@ def decision_record_outcome(
 ) -> Decision:
     """Art 29–30: the meeting's outcome, from its record: the head speaks last; a head deciding
     against the majority gives reasons; dissent is recorded as said."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _require(actor, "record_outcome", decision)
     if outcome not in MeetingOutcome.values:
         raise _invalid(_("Unknown meeting outcome."), outcome=_("Unknown meeting outcome."))
@@ -333,7 +333,7 @@ def decision_record_outcome(
 @transaction.atomic
 def decision_resume(*, decision: Decision, actor: User, comment: str = "", ip: str | None = None) -> Decision:
     """A deferred decision goes back on the agenda."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     decision.deferred_on = None
     _transition(decision, "resume", actor=actor, comment=comment, ip=ip, extra_fields=["deferred_on"])
     return decision
@@ -352,7 +352,7 @@ def decision_publish(
     ip: str | None = None,
 ) -> Decision:
     """Art 32: publication through the gazette and/or the government website."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _require(actor, "publish", decision)
     if decision.state != DecisionState.DECIDED:
         raise DecisionError(ErrorCode.WRONG_STATE, _("Only a decided decision can be published."))
@@ -374,7 +374,7 @@ def decision_begin_implementation(
     *, decision: Decision, actor: User, executing_unit: Department, comment: str = "", ip: str | None = None
 ) -> Decision:
     """Art 34: an executing unit of the same government is named."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     if executing_unit is None or executing_unit.government_id != decision.government_id:
         raise _invalid(
             _("Name an executing unit of this government."),
@@ -388,7 +388,7 @@ def decision_begin_implementation(
 @transaction.atomic
 def decision_suspend(*, decision: Decision, actor: User, reason: str, ip: str | None = None) -> Decision:
     """Art 37: suspension by the head, with the reason on the record."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     reason = _require_text(reason, "reason", _("Say why implementation is suspended."))
     _transition(decision, "suspend", actor=actor, comment=reason, ip=ip)
     return decision
@@ -398,7 +398,7 @@ def decision_suspend(*, decision: Decision, actor: User, reason: str, ip: str | 
 def decision_resume_implementation(
     *, decision: Decision, actor: User, comment: str = "", ip: str | None = None
 ) -> Decision:
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _transition(decision, "resume_implementation", actor=actor, comment=comment, ip=ip)
     return decision
 
@@ -406,19 +406,19 @@ def decision_resume_implementation(
 @transaction.atomic
 def decision_adjust(*, decision: Decision, actor: User, reason: str, ip: str | None = None) -> Decision:
     """Art 37: a major adjustment repeats the procedure: back to preparing, every settled step reopened."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     reason = _require_text(reason, "reason", _("Describe the major adjustment."))
     _transition(decision, "adjust", actor=actor, comment=reason, ip=ip)
     for step in decision.steps.select_for_update():
         if step.state in (StepState.DONE, StepState.WAIVED):
-            _step_transition(step, "reopen", actor=actor, comment=reason, ip=ip)
+            step_transition(step, "reopen", actor=actor, comment=reason, ip=ip)
     return decision
 
 
 @transaction.atomic
 def decision_withdraw(*, decision: Decision, actor: User, reason: str, ip: str | None = None) -> Decision:
     """Stopping a decision before it is decided, with the reason on the record."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     reason = _require_text(reason, "reason", _("Say why the decision is withdrawn."))
     _transition(decision, "withdraw", actor=actor, comment=reason, ip=ip)
     return decision
@@ -427,7 +427,7 @@ def decision_withdraw(*, decision: Decision, actor: User, reason: str, ip: str |
 @transaction.atomic
 def decision_archive(*, decision: Decision, actor: User, comment: str = "", ip: str | None = None) -> Decision:
     """Art 33: the one-file-per-decision record is closed."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _transition(decision, "archive", actor=actor, comment=comment, ip=ip)
     return decision
 
@@ -471,11 +471,11 @@ def _check_arguments(service, name: str, **arguments: Any) -> None:
 # --------------------------------------------------------------------------- preparatory steps
 
 
-def _locked_step(decision: Decision, kind: str, *, actor: User, action: str = "step") -> tuple[Decision, ProcedureStep]:
+def lock_step(decision: Decision, kind: str, *, actor: User, action: str = "step") -> tuple[Decision, ProcedureStep]:
     """Steps change only while the decision is being prepared, and only by its lead sponsor."""
     if kind not in StepKind.values:
         raise _invalid(_("Unknown step “%(kind)s”.") % {"kind": kind}, kind=_("Unknown step."))
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _require(actor, action, decision)
     if decision.state != DecisionState.PREPARING:
         raise DecisionError(
@@ -487,7 +487,7 @@ def _locked_step(decision: Decision, kind: str, *, actor: User, action: str = "s
     return decision, step
 
 
-def _step_transition(
+def step_transition(
     step: ProcedureStep, name: str, *, actor: User, comment: str = "", ip: str | None = None, fields: Iterable[str] = ()
 ) -> DecisionEvent:
     method = getattr(step, name)
@@ -518,7 +518,7 @@ def _step_transition(
     if name == "reopen":
         step.settled_at = None
     _save_transition(step, ["started_at", "settled_at", *dict.fromkeys(fields)])
-    return _record_event(
+    return record_event(
         step.decision,
         actor=actor,
         transition=name,
@@ -551,8 +551,8 @@ def _editable(step: ProcedureStep) -> None:
 
 @transaction.atomic
 def step_start(*, decision: Decision, kind: str, actor: User, comment: str = "", ip: str | None = None) -> ProcedureStep:
-    decision, step = _locked_step(decision, kind, actor=actor)
-    _step_transition(step, "start", actor=actor, comment=comment, ip=ip)
+    decision, step = lock_step(decision, kind, actor=actor)
+    step_transition(step, "start", actor=actor, comment=comment, ip=ip)
     return step
 
 
@@ -561,8 +561,8 @@ def step_complete(
     *, decision: Decision, kind: str, actor: User, comment: str = "", ip: str | None = None
 ) -> ProcedureStep:
     """A step is done only with its outputs (Art 15–18, 19–21, 22–24; see decisions.gates)."""
-    decision, step = _locked_step(decision, kind, actor=actor)
-    _step_transition(step, "complete", actor=actor, comment=comment, ip=ip)
+    decision, step = lock_step(decision, kind, actor=actor)
+    step_transition(step, "complete", actor=actor, comment=comment, ip=ip)
     return step
 
 
@@ -580,7 +580,7 @@ def step_waive(
     """Not applicable (不适用): reason, the article relied on, and an approver who is the sponsor's
     head or a leader. The legal office reviews every waiver later (a waiver is never final on the
     sponsor's word alone)."""
-    decision, step = _locked_step(decision, kind, actor=actor)
+    decision, step = lock_step(decision, kind, actor=actor)
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = [_("Give the reason the step does not apply.")]
@@ -599,7 +599,7 @@ def step_waive(
     step.waiver_reason = reason.strip()
     step.waiver_article = article.strip()
     step.waiver_approved_by = approver
-    _step_transition(
+    step_transition(
         step,
         "waive",
         actor=actor,
@@ -614,9 +614,9 @@ def step_waive(
 def step_reopen(*, decision: Decision, kind: str, actor: User, reason: str, ip: str | None = None) -> ProcedureStep:
     """The draft changed materially: a settled step is open again, its waiver (if any) withdrawn.
     The withdrawn waiver stays in the history: its event records reason, article and approver."""
-    decision, step = _locked_step(decision, kind, actor=actor)
+    decision, step = lock_step(decision, kind, actor=actor)
     reason = _require_text(reason, "reason", _("Say what changed in the draft."))
-    _step_transition(step, "reopen", actor=actor, comment=reason, ip=ip)
+    step_transition(step, "reopen", actor=actor, comment=reason, ip=ip)
     return step
 
 
@@ -662,7 +662,7 @@ def _update_record(model, step: ProcedureStep, allowed: frozenset[str], values: 
 @transaction.atomic
 def participation_update(*, decision: Decision, actor: User, **values: Any) -> ParticipationRecord:
     """Record the public participation: methods, the call, its period, comments, hearing (Art 14–18)."""
-    decision, step = _locked_step(decision, StepKind.PUBLIC_PARTICIPATION, actor=actor)
+    decision, step = lock_step(decision, StepKind.PUBLIC_PARTICIPATION, actor=actor)
     _editable(step)
     methods = values.get("methods")
     if methods is not None and (
@@ -691,7 +691,7 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
 @transaction.atomic
 def risk_update(*, decision: Decision, actor: User, **values: Any) -> RiskAssessmentRecord:
     """Record the risk assessment: assessor, risk points, measures, plan, level, controllable (Art 22–24)."""
-    decision, step = _locked_step(decision, StepKind.RISK_ASSESSMENT, actor=actor)
+    decision, step = lock_step(decision, StepKind.RISK_ASSESSMENT, actor=actor)
     _editable(step)
     return _update_record(RiskAssessmentRecord, step, RISK_FIELDS, values)
 
@@ -713,7 +713,7 @@ def expert_opinion_add(
 ) -> ExpertOpinion:
     """Art 19–21: a written opinion; an expert declaring a direct interest is kept on the record but
     not counted."""
-    decision, step = _locked_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
+    decision, step = lock_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
     _editable(step)
     record = ExpertOpinion(
         step=step,
@@ -739,7 +739,7 @@ def expert_opinion_handle(
     *, decision: Decision, actor: User, opinion_id: int, handling: str, handling_reason: str = ""
 ) -> ExpertOpinion:
     """Art 21: how each expert opinion was handled, with the reason when not fully adopted."""
-    decision, step = _locked_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
+    decision, step = lock_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
     _editable(step)
     try:
         record = step.expert_opinions.get(pk=opinion_id)
@@ -793,7 +793,7 @@ def attachment_upload(
     step_kind: str | None = None,
 ) -> Attachment:
     """Store a file with its SHA-256 checksum; only the allowed types and sizes are accepted."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _require(actor, "attach", decision)
     name = uploaded_file.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -851,7 +851,7 @@ def execution_report_add(
     *, decision: Decision, actor: User, reported_on: dt.date, progress: str, public_feedback: str = ""
 ) -> ExecutionReport:
     """Art 34–35: the executing unit reports progress and the public feedback received."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _require(actor, "report_execution", decision)
     if decision.state not in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED):
         raise DecisionError(ErrorCode.WRONG_STATE, _("Progress is reported while the decision is being implemented."))
@@ -876,7 +876,7 @@ def evaluation_record(
     conclusion: str = "",
 ) -> Evaluation:
     """Art 36: post-decision evaluation, by someone other than the department that prepared it."""
-    decision = _lock(decision)
+    decision = lock_decision(decision)
     _require(actor, "evaluate", decision)
     if decision.state not in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED, DecisionState.ARCHIVED):
         raise DecisionError(ErrorCode.WRONG_STATE, _("Only a decision being implemented can be evaluated."))
@@ -924,7 +924,7 @@ def decisions_drop_long_deferred(*, today: dt.date | None = None) -> int:
             continue
         decision.in_catalogue = False
         decision.save(update_fields=["in_catalogue", "updated_at"])
-        _record_event(
+        record_event(
             decision,
             actor=None,
             transition="leave_catalogue",

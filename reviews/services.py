@@ -75,7 +75,7 @@ def _refuse(refusals: list[Refusal]) -> None:
 def _log(decision: Decision, actor: User | None, action: str, comment: str = "") -> None:
     """One line in the decision's event log (Art 38–41: who did what, when, and what they said).
     The decision's state does not change, so from and to are the same."""
-    decision_services._record_event(
+    decision_services.record_event(
         decision,
         actor=actor,
         transition=f"review_{action}",
@@ -91,7 +91,7 @@ def _forbidden(message: str) -> DecisionError:
 
 def _open_round(decision: Decision, actor: User, allowed) -> tuple[Decision, LegalityReview]:
     """Lock the decision and its current round, which must be under review; check the actor."""
-    decision = decision_services._lock(decision)
+    decision = decision_services.lock_decision(decision)
     if not allowed(actor, decision):
         raise _forbidden(_("Your role does not allow this action on this review."))
     if decision.state != DecisionState.LEGALITY_REVIEW:
@@ -399,8 +399,8 @@ def review_check_waiver(
     # decisions.services.step_reopen is the sponsor's own action (its role check is the sponsor's);
     # here the legal office reopens the step as part of returning the decision, which its role
     # ("return_for_revision") allows, through the same locked step transition.
-    _decision, step = decision_services._locked_step(decision, step_kind, actor=actor, action="return_for_revision")
-    decision_services._step_transition(step, "reopen", actor=actor, comment=message)
+    _decision, step = decision_services.lock_step(decision, step_kind, actor=actor, action="return_for_revision")
+    decision_services.step_transition(step, "reopen", actor=actor, comment=message)
     return check
 
 
@@ -756,7 +756,7 @@ def review_send_final_text(
     be issued goes back to the legal office for wording and consistency before publication."""
     from decisions.models import Attachment
 
-    decision = decision_services._lock(decision)
+    decision = decision_services.lock_decision(decision)
     if not access.may_send_final_text(actor, decision):
         raise _forbidden(_("The final text is sent by the sponsor or the government office."))
     if not rules_for(decision.government).second_review_enabled:
@@ -789,7 +789,7 @@ def review_check_final_text(
     *, decision: Decision, actor: User, final_text_id: int, result: str, notes: str = ""
 ) -> FinalTextReview:
     """The legal office records the second review: consistent, or the changes needed (with notes)."""
-    decision = decision_services._lock(decision)
+    decision = decision_services.lock_decision(decision)
     if not access.may_write(actor, decision):
         raise _forbidden(_("Your role does not allow this action on this review."))
     if decision.state != DecisionState.DECIDED:
