@@ -126,7 +126,7 @@ def main() -> int:
     setup_test_environment()
     # Measure the services themselves: background work (letters, reminders) is queued, not run inline.
     app.conf.task_always_eager = False
-    app.conf.broker_url = "memory://"
+    app.conf.broker_url = "memory://localhost/"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     results: dict = {"walked": WALKED, "catalogue": CATALOGUE, "repeat": REPEAT, "database": connection.vendor}
     try:
