@@ -101,16 +101,26 @@ def clone_catalogue(template_ids: list[int], total: int) -> None:
     for source, clone in batch:
         for step in source.steps.all():
             copy = ProcedureStep(
-                decision=clone, kind=step.kind, waiver_reason=step.waiver_reason,
-                waiver_article=step.waiver_article, waiver_approved_by_id=step.waiver_approved_by_id,
+                decision=clone,
+                kind=step.kind,
+                waiver_reason=step.waiver_reason,
+                waiver_article=step.waiver_article,
+                waiver_approved_by_id=step.waiver_approved_by_id,
             )
             copy.__dict__["state"] = step.state
             steps.append(copy)
         for event in source.events.all():
-            events.append(DecisionEvent(
-                decision=clone, actor_id=event.actor_id, transition=event.transition, step_kind=event.step_kind,
-                from_state=event.from_state, to_state=event.to_state, comment=event.comment,
-            ))
+            events.append(
+                DecisionEvent(
+                    decision=clone,
+                    actor_id=event.actor_id,
+                    transition=event.transition,
+                    step_kind=event.step_kind,
+                    from_state=event.from_state,
+                    to_state=event.to_state,
+                    comment=event.comment,
+                )
+            )
     ProcedureStep.objects.bulk_create(steps, batch_size=1000)
     DecisionEvent.objects.bulk_create(events, batch_size=2000)
 

@@ -98,8 +98,16 @@ class DecisionAdmin(NoDeleteMixin, admin.ModelAdmin):
     search_fields = ("code", "title")
     list_select_related = ("government", "lead_sponsor")
     readonly_fields = (
-        "government", "code", "catalogue_year", "sequence", "state", "executing_unit", "deferred_on",
-        "registered_by", "created_at", "updated_at",
+        "government",
+        "code",
+        "catalogue_year",
+        "sequence",
+        "state",
+        "executing_unit",
+        "deferred_on",
+        "registered_by",
+        "created_at",
+        "updated_at",
     )
     filter_horizontal = ("co_sponsors",)
     inlines = [StepInline, EventInline]
@@ -114,7 +122,14 @@ class ProcedureStepAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("decision", "kind", "state", "settled_at")
     list_filter = ("kind", "state")
     readonly_fields = (
-        "decision", "kind", "state", "started_at", "settled_at", "waiver_reason", "waiver_article", "waiver_approved_by",
+        "decision",
+        "kind",
+        "state",
+        "started_at",
+        "settled_at",
+        "waiver_reason",
+        "waiver_article",
+        "waiver_approved_by",
     )
 
     def has_add_permission(self, request):
@@ -177,7 +192,16 @@ class AttachmentAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 @admin.register(DecisionEvent)
 class DecisionEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "decision", "step_kind", "transition", "from_state", "to_state", "actor", "ip_address")
+    list_display = (
+        "created_at",
+        "decision",
+        "step_kind",
+        "transition",
+        "from_state",
+        "to_state",
+        "actor",
+        "ip_address",
+    )
     list_filter = ("transition", "step_kind")
     search_fields = ("decision__code", "decision__title", "comment")
     list_select_related = ("decision", "actor")
@@ -193,6 +217,7 @@ class DecisionEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
 
 import decisions.admin_deadlines  # noqa: E402,F401  (calendar, deadlines, reminders, deliveries)
 import decisions.api.admin  # noqa: E402,F401  (API tokens: issued, shown last used, revoked here)

@@ -607,7 +607,8 @@ def deadline_assign(*, decision: Decision, actor: User, kind: str, due_date: dt.
         transition="assign_deadline",
         from_state=decision.state,
         to_state=decision.state,
-        comment=f"{deadline.get_kind_display()}: {due_date.isoformat()}" + (f" — {deadline.note}" if deadline.note else ""),
+        comment=f"{deadline.get_kind_display()}: {due_date.isoformat()}"
+        + (f" — {deadline.note}" if deadline.note else ""),
     )
     if deadline.next_reminder_on is not None and deadline.next_reminder_on <= timezone.localdate():
         from decisions import reminders

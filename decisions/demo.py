@@ -124,7 +124,9 @@ def issue_opinion(decision: Decision, people, *, conclusion: str = Conclusion.LA
         people,
         conclusion=conclusion,
         reasons="决策主体、权限、程序符合规定，内容不违反法律、法规和国家政策。",
-        legal_risk="改革措施缺乏上位法明确依据，存在一定法律风险。" if conclusion == Conclusion.EXPLORATORY_WITH_RISK else "",
+        legal_risk="改革措施缺乏上位法明确依据，存在一定法律风险。"
+        if conclusion == Conclusion.EXPLORATORY_WITH_RISK
+        else "",
     )
     if conclusion != Conclusion.UNLAWFUL:
         review_demo.shorten_minimum_for_demo(decision, people)
@@ -191,7 +193,9 @@ def walk(decision: Decision, target: str, people, *, executing_unit: Department 
     elif target == DecisionState.REJECTED:
         decision = hold_meeting(decision, people, MeetingOutcome.REJECTED)
     elif target == DecisionState.SUSPENDED:
-        decision = services.decision_suspend(decision=decision, actor=people.leader, reason="上级督查要求暂停执行，待评估。")
+        decision = services.decision_suspend(
+            decision=decision, actor=people.leader, reason="上级督查要求暂停执行，待评估。"
+        )
     elif target == DecisionState.ARCHIVED:
         services.execution_report_add(
             decision=decision, actor=people.secretary, reported_on=timezone.localdate(), progress="已全面落实。"

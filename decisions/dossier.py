@@ -171,8 +171,13 @@ def manifest(decision: Decision) -> tuple[dict, dict[str, bytes]]:
     return (
         {
             "format": FORMAT,
-            "decision": {"id": decision.pk, "code": decision.code, "title": decision.title,
-                         "government": decision.government.name, "state": decision.state},
+            "decision": {
+                "id": decision.pk,
+                "code": decision.code,
+                "title": decision.title,
+                "government": decision.government.name,
+                "state": decision.state,
+            },
             "counts": counts,
             "files": [
                 {"path": path, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
@@ -292,7 +297,9 @@ def dossier_import(payload: bytes) -> Decision:
             raise DecisionError(ErrorCode.CONFLICT, _("A different file is stored at %(path)s.") % {"path": path})
         saved = default_storage.save(path, ContentFile(content))
         if saved != path:
-            raise DecisionError(ErrorCode.CONFLICT, _("The file %(path)s could not be stored in place.") % {"path": path})
+            raise DecisionError(
+                ErrorCode.CONFLICT, _("The file %(path)s could not be stored in place.") % {"path": path}
+            )
     # New rows kept their keys: move the sequences past them (as loaddata does).
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), list(touched)):

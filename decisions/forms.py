@@ -186,7 +186,9 @@ class StepWaiveForm(forms.Form):
         for membership in approvers:
             if membership.user_id not in self._users:
                 self._users[membership.user_id] = membership.user
-                label = f"{user_label(membership.user)} · {membership.department.name} · {membership.get_role_display()}"
+                label = (
+                    f"{user_label(membership.user)} · {membership.department.name} · {membership.get_role_display()}"
+                )
                 choices.append((membership.user_id, label))
         self.fields["approver"].choices = choices
 
@@ -329,9 +331,7 @@ class ExpertHandlingForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices, initial=Attachment.Kind.DRAFT)
-    step = forms.ChoiceField(
-        label=_("Step (optional)"), required=False, choices=[("", _("None")), *StepKind.choices]
-    )
+    step = forms.ChoiceField(label=_("Step (optional)"), required=False, choices=[("", _("None")), *StepKind.choices])
 
 
 class ExecutionReportForm(forms.Form):
@@ -358,4 +358,3 @@ class EvaluationForm(forms.Form):
         self.fields["evaluator_department"].queryset = Department.objects.filter(
             government_id=decision.government_id
         ).order_by("kind", "name")
-

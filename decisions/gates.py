@@ -182,9 +182,7 @@ def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
                 )
             )
         if record.period_end >= timezone.localdate():
-            out.append(
-                Refusal("comment_period_closed", _("The comment period has not ended yet."), "Art 15")
-            )
+            out.append(Refusal("comment_period_closed", _("The comment period has not ended yet."), "Art 15"))
     if not record.adoption_summary.strip():
         out.append(
             Refusal(
@@ -203,7 +201,10 @@ def _hearing_outputs(record, lead_days: int) -> list[Refusal]:
     out = []
     if record.hearing_date is None:
         return [Refusal("hearing_date", _("Record the date of the hearing."), "Art 16")]
-    if record.hearing_participants_published_on is None or record.hearing_participants_published_on >= record.hearing_date:
+    if (
+        record.hearing_participants_published_on is None
+        or record.hearing_participants_published_on >= record.hearing_date
+    ):
         out.append(
             Refusal(
                 "hearing_participants_published",
@@ -211,7 +212,10 @@ def _hearing_outputs(record, lead_days: int) -> list[Refusal]:
                 "Art 16",
             )
         )
-    if record.hearing_materials_sent_on is None or (record.hearing_date - record.hearing_materials_sent_on).days < lead_days:
+    if (
+        record.hearing_materials_sent_on is None
+        or (record.hearing_date - record.hearing_materials_sent_on).days < lead_days
+    ):
         out.append(
             Refusal(
                 "hearing_materials_lead_time",
@@ -283,8 +287,10 @@ def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
         out.append(Refusal("risk_assessor", _("Name who assessed the risk."), "Art 22"))
     if not record.risk_points.strip() or not record.level:
         out.append(Refusal("risk_points", _("Record the risk points and the risk level."), "Art 22"))
-    if record.level and record.level != RiskAssessmentRecord.Level.LOW and not (
-        record.measures.strip() and record.contingency_plan.strip()
+    if (
+        record.level
+        and record.level != RiskAssessmentRecord.Level.LOW
+        and not (record.measures.strip() and record.contingency_plan.strip())
     ):
         out.append(
             Refusal(
@@ -294,9 +300,7 @@ def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
             )
         )
     if record.level == RiskAssessmentRecord.Level.HIGH and record.controllable is None:
-        out.append(
-            Refusal("risk_controllable_judged", _("Judge whether a high risk is controllable."), "Art 24")
-        )
+        out.append(Refusal("risk_controllable_judged", _("Judge whether a high risk is controllable."), "Art 24"))
     return out
 
 

@@ -340,23 +340,39 @@ class Decision(ConcurrentTransitionMixin, TimeStamped):
         return f"{self.code} {self.title}"
 
     # The transitions. Their bodies are empty on purpose: the services own the side effects.
-    @transition(field=state, source=DecisionState.PROPOSED, target=DecisionState.PREPARING,
-                conditions=[gates.condition("start")])
+    @transition(
+        field=state,
+        source=DecisionState.PROPOSED,
+        target=DecisionState.PREPARING,
+        conditions=[gates.condition("start")],
+    )
     def start(self) -> None:
         """Art 10–11: the decision body starts the procedure and names the lead sponsor."""
 
-    @transition(field=state, source=DecisionState.PREPARING, target=DecisionState.LEGALITY_REVIEW,
-                conditions=[gates.condition("submit_for_review")])
+    @transition(
+        field=state,
+        source=DecisionState.PREPARING,
+        target=DecisionState.LEGALITY_REVIEW,
+        conditions=[gates.condition("submit_for_review")],
+    )
     def submit_for_review(self) -> None:
         """Art 25: only with all three preparatory steps settled."""
 
-    @transition(field=state, source=DecisionState.LEGALITY_REVIEW, target=DecisionState.PREPARING,
-                conditions=[gates.condition("return_for_revision")])
+    @transition(
+        field=state,
+        source=DecisionState.LEGALITY_REVIEW,
+        target=DecisionState.PREPARING,
+        conditions=[gates.condition("return_for_revision")],
+    )
     def return_for_revision(self) -> None:
         """Art 26: incomplete material or an unlawful draft goes back to the sponsor."""
 
-    @transition(field=state, source=DecisionState.LEGALITY_REVIEW, target=DecisionState.AWAITING_DECISION,
-                conditions=[gates.condition("clear_for_meeting")])
+    @transition(
+        field=state,
+        source=DecisionState.LEGALITY_REVIEW,
+        target=DecisionState.AWAITING_DECISION,
+        conditions=[gates.condition("clear_for_meeting")],
+    )
     def clear_for_meeting(self) -> None:
         """Art 25: no draft reaches the meeting without an issued review that allows it."""
 
@@ -378,38 +394,66 @@ class Decision(ConcurrentTransitionMixin, TimeStamped):
     def record_outcome(self, outcome: str) -> None:
         """Art 29–30: the collective discussion's outcome."""
 
-    @transition(field=state, source=DecisionState.DEFERRED, target=DecisionState.AWAITING_DECISION,
-                conditions=[gates.condition("resume")])
+    @transition(
+        field=state,
+        source=DecisionState.DEFERRED,
+        target=DecisionState.AWAITING_DECISION,
+        conditions=[gates.condition("resume")],
+    )
     def resume(self) -> None:
         """A deferred decision goes back on the meeting agenda."""
 
-    @transition(field=state, source=DecisionState.DECIDED, target=DecisionState.PUBLISHED,
-                conditions=[gates.condition("publish")])
+    @transition(
+        field=state,
+        source=DecisionState.DECIDED,
+        target=DecisionState.PUBLISHED,
+        conditions=[gates.condition("publish")],
+    )
     def publish(self) -> None:
         """Art 32: publication through the gazette and the website."""
 
-    @transition(field=state, source=DecisionState.PUBLISHED, target=DecisionState.IMPLEMENTING,
-                conditions=[gates.condition("begin_implementation")])
+    @transition(
+        field=state,
+        source=DecisionState.PUBLISHED,
+        target=DecisionState.IMPLEMENTING,
+        conditions=[gates.condition("begin_implementation")],
+    )
     def begin_implementation(self) -> None:
         """Art 34: an executing unit is named."""
 
-    @transition(field=state, source=DecisionState.IMPLEMENTING, target=DecisionState.SUSPENDED,
-                conditions=[gates.condition("suspend")])
+    @transition(
+        field=state,
+        source=DecisionState.IMPLEMENTING,
+        target=DecisionState.SUSPENDED,
+        conditions=[gates.condition("suspend")],
+    )
     def suspend(self) -> None:
         """Art 37: suspension by the head."""
 
-    @transition(field=state, source=DecisionState.SUSPENDED, target=DecisionState.IMPLEMENTING,
-                conditions=[gates.condition("resume_implementation")])
+    @transition(
+        field=state,
+        source=DecisionState.SUSPENDED,
+        target=DecisionState.IMPLEMENTING,
+        conditions=[gates.condition("resume_implementation")],
+    )
     def resume_implementation(self) -> None:
         """Art 37: implementation resumes."""
 
-    @transition(field=state, source=DecisionState.IMPLEMENTING, target=DecisionState.PREPARING,
-                conditions=[gates.condition("adjust")])
+    @transition(
+        field=state,
+        source=DecisionState.IMPLEMENTING,
+        target=DecisionState.PREPARING,
+        conditions=[gates.condition("adjust")],
+    )
     def adjust(self) -> None:
         """Art 37: a major adjustment repeats the procedure."""
 
-    @transition(field=state, source=list(STATES_BEFORE_DECISION), target=DecisionState.WITHDRAWN,
-                conditions=[gates.condition("withdraw")])
+    @transition(
+        field=state,
+        source=list(STATES_BEFORE_DECISION),
+        target=DecisionState.WITHDRAWN,
+        conditions=[gates.condition("withdraw")],
+    )
     def withdraw(self) -> None:
         """Stopped before a decision."""
 
@@ -471,9 +515,7 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
 
     decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(_("step"), max_length=30, choices=StepKind.choices)
-    state = FSMField(
-        _("state"), max_length=20, choices=StepState.choices, default=StepState.PENDING, protected=True
-    )
+    state = FSMField(_("state"), max_length=20, choices=StepState.choices, default=StepState.PENDING, protected=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     waiver_reason = models.TextField(_("reason it does not apply"), blank=True)
@@ -511,13 +553,18 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
     def start(self) -> None:
         """The step begins."""
 
-    @transition(field=state, source=StepState.IN_PROGRESS, target=StepState.DONE,
-                conditions=[gates.step_condition("complete")])
+    @transition(
+        field=state, source=StepState.IN_PROGRESS, target=StepState.DONE, conditions=[gates.step_condition("complete")]
+    )
     def complete(self) -> None:
         """A done step has its outputs (Art 15–18, 19–21, 22–24)."""
 
-    @transition(field=state, source=[StepState.PENDING, StepState.IN_PROGRESS], target=StepState.WAIVED,
-                conditions=[gates.step_condition("waive")])
+    @transition(
+        field=state,
+        source=[StepState.PENDING, StepState.IN_PROGRESS],
+        target=StepState.WAIVED,
+        conditions=[gates.step_condition("waive")],
+    )
     def waive(self) -> None:
         """Not applicable: reason, article and approver on the record."""
 
@@ -555,7 +602,9 @@ class ParticipationRecord(TimeStamped):
     # Art 18: every comment is answered; the counts make the adoption rate reportable.
     comments_adopted = models.PositiveIntegerField(_("comments adopted"), default=0)
     comments_partly_adopted = models.PositiveIntegerField(_("comments partly adopted"), default=0)
-    adoption_summary = models.TextField(_("adoption summary (adopted / partly / not adopted, with reasons)"), blank=True)
+    adoption_summary = models.TextField(
+        _("adoption summary (adopted / partly / not adopted, with reasons)"), blank=True
+    )
     hearing_date = models.DateField(_("hearing date"), null=True, blank=True)
     hearing_participants_published_on = models.DateField(
         _("hearing participant selection published on"), null=True, blank=True
@@ -662,7 +711,9 @@ class Meeting(TimeStamped):
         EXECUTIVE = "executive", _("Executive meeting")
         PLENARY = "plenary", _("Plenary meeting")
 
-    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="meetings")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="meetings"
+    )
     meeting_type = models.CharField(_("meeting type"), max_length=20, choices=Type.choices)
     held_on = models.DateField(_("held on"))
     attendees = models.TextField(_("attendees"))
@@ -745,11 +796,17 @@ class Evaluation(TimeStamped):
         MANY_OBJECTIONS = "many_objections", _("Many objections")
         BODY_REQUEST = "body_request", _("Requested by the decision body")
 
-    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="evaluations")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="evaluations"
+    )
     trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
     evaluator = models.CharField(_("evaluator"), max_length=200)
     evaluator_department = models.ForeignKey(
-        Department, verbose_name=_("evaluating department"), null=True, blank=True, on_delete=models.PROTECT,
+        Department,
+        verbose_name=_("evaluating department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
@@ -783,9 +840,16 @@ class Attachment(TimeStamped):
         MINUTES = "minutes", _("Meeting minutes")
         OTHER = "other", _("Other")
 
-    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="attachments")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="attachments"
+    )
     step = models.ForeignKey(
-        ProcedureStep, verbose_name=_("step"), null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+        ProcedureStep,
+        verbose_name=_("step"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
@@ -908,7 +972,9 @@ class Deadline(TimeStamped):
         WORKING_DAYS = "working_days", _("working days")
         ASSIGNED = "assigned", _("date assigned")
 
-    decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="deadlines")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.CASCADE, related_name="deadlines"
+    )
     step = models.ForeignKey(
         ProcedureStep, verbose_name=_("step"), null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines"
     )
@@ -932,7 +998,11 @@ class Deadline(TimeStamped):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_note = models.CharField(_("how it closed"), max_length=200, blank=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
@@ -978,7 +1048,9 @@ class DepartmentNotificationSettings(TimeStamped):
     )
     email_enabled = models.BooleanField(_("send e-mail reminders to the department's people"), default=True)
     webhook_enabled = models.BooleanField(_("post reminders to the webhook"), default=True)
-    webhook_kind = models.CharField(_("webhook kind"), max_length=10, choices=WebhookKind.choices, default=WebhookKind.WECOM)
+    webhook_kind = models.CharField(
+        _("webhook kind"), max_length=10, choices=WebhookKind.choices, default=WebhookKind.WECOM
+    )
     webhook_url = models.URLField(_("webhook address"), max_length=500, blank=True)
     webhook_secret = models.CharField(
         _("signing secret"), max_length=200, blank=True, help_text=_("DingTalk robots with signing enabled (加签).")
@@ -1011,7 +1083,9 @@ class Reminder(TimeStamped):
         SUPERSEDED = "superseded", _("Superseded by a later reminder")
         CANCELLED = "cancelled", _("Cancelled (deadline closed)")
 
-    deadline = models.ForeignKey(Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="reminders")
+    deadline = models.ForeignKey(
+        Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     due_day = models.DateField(_("due day"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -1070,10 +1144,16 @@ class Delivery(TimeStamped):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    reminder = models.ForeignKey(Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="deliveries")
+    reminder = models.ForeignKey(
+        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     department = models.ForeignKey(
@@ -1138,7 +1218,9 @@ def _refresh_deadlines_after_commit(sender, instance, **kwargs) -> None:
 
 
 for _model in (RuleSettings, CalendarDay):
-    models.signals.post_save.connect(_refresh_deadlines_after_commit, sender=_model, dispatch_uid=f"deadlines-{_model.__name__}")
+    models.signals.post_save.connect(
+        _refresh_deadlines_after_commit, sender=_model, dispatch_uid=f"deadlines-{_model.__name__}"
+    )
     models.signals.post_delete.connect(
         _refresh_deadlines_after_commit, sender=_model, dispatch_uid=f"deadlines-del-{_model.__name__}"
     )

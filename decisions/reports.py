@@ -385,14 +385,24 @@ class AnnualFigures:
             _("Expert argument"),
             "专家论证",
             [
-                Figure("expert_arguments", _("Expert arguments held"), "组织专家论证", self.expert_arguments().count(),
-                       "times"),
+                Figure(
+                    "expert_arguments",
+                    _("Expert arguments held"),
+                    "组织专家论证",
+                    self.expert_arguments().count(),
+                    "times",
+                ),
                 Figure("experts", _("Experts involved"), "参与论证专家", experts, "people"),
                 Figure("expert_opinions", _("Opinions given"), "专家意见", total, "opinions"),
                 Figure("expert_adopted", _("Opinions adopted"), "采纳", adopted, "opinions"),
                 Figure("expert_partly", _("Opinions partly adopted"), "部分采纳", partly, "opinions"),
-                Figure("expert_adoption_rate", _("Adoption rate (adopted or partly)"), "专家意见采纳率",
-                       percent(adopted + partly, total), "%"),
+                Figure(
+                    "expert_adoption_rate",
+                    _("Adoption rate (adopted or partly)"),
+                    "专家意见采纳率",
+                    percent(adopted + partly, total),
+                    "%",
+                ),
             ],
         )
 
@@ -405,11 +415,23 @@ class AnnualFigures:
             "风险评估",
             [
                 Figure("risk_assessments", _("Risk assessments completed"), "开展风险评估", records.count(), "times"),
-                Figure("risk_third_party", _("By a third party"), "委托第三方评估", records.filter(third_party=True).count(),
-                       "times"),
-                Figure("risk_high", _("High risk"), "高风险", by_level.get(RiskAssessmentRecord.Level.HIGH, 0), "times"),
-                Figure("risk_medium", _("Medium risk"), "中风险", by_level.get(RiskAssessmentRecord.Level.MEDIUM, 0),
-                       "times"),
+                Figure(
+                    "risk_third_party",
+                    _("By a third party"),
+                    "委托第三方评估",
+                    records.filter(third_party=True).count(),
+                    "times",
+                ),
+                Figure(
+                    "risk_high", _("High risk"), "高风险", by_level.get(RiskAssessmentRecord.Level.HIGH, 0), "times"
+                ),
+                Figure(
+                    "risk_medium",
+                    _("Medium risk"),
+                    "中风险",
+                    by_level.get(RiskAssessmentRecord.Level.MEDIUM, 0),
+                    "times",
+                ),
                 Figure("risk_low", _("Low risk"), "低风险", by_level.get(RiskAssessmentRecord.Level.LOW, 0), "times"),
             ],
         )
@@ -432,42 +454,99 @@ class AnnualFigures:
             _("Legality review"),
             "合法性审查",
             [
-                Figure("reviews_submitted", _("Submissions received"), "收到送审", self.reviews_submitted().count(),
-                       "submissions"),
-                Figure("reviews_accepted", _("Submissions accepted"), "受理审查", self.reviews_accepted().count(),
-                       "submissions"),
-                Figure("reviews_returned", _("Submissions returned"), "退回送审", self.reviews_returned().count(),
-                       "submissions"),
-                Figure("opinions_issued", _("Opinion letters issued"), "出具法律审核意见书", issued.count(),
-                       "letters"),
+                Figure(
+                    "reviews_submitted",
+                    _("Submissions received"),
+                    "收到送审",
+                    self.reviews_submitted().count(),
+                    "submissions",
+                ),
+                Figure(
+                    "reviews_accepted",
+                    _("Submissions accepted"),
+                    "受理审查",
+                    self.reviews_accepted().count(),
+                    "submissions",
+                ),
+                Figure(
+                    "reviews_returned",
+                    _("Submissions returned"),
+                    "退回送审",
+                    self.reviews_returned().count(),
+                    "submissions",
+                ),
+                Figure("opinions_issued", _("Opinion letters issued"), "出具法律审核意见书", issued.count(), "letters"),
                 Figure("opinions_lawful", _("Lawful"), "合法", by_conclusion.get(Conclusion.LAWFUL, 0), "letters"),
-                Figure("opinions_lawful_with_changes", _("Lawful with changes"), "修改后合法",
-                       by_conclusion.get(Conclusion.LAWFUL_WITH_CHANGES, 0), "letters"),
-                Figure("opinions_unlawful", _("Unlawful"), "不合法", by_conclusion.get(Conclusion.UNLAWFUL, 0),
-                       "letters"),
-                Figure("opinions_exploratory", _("Exploratory, legal risk stated"), "探索性改革（提示法律风险）",
-                       by_conclusion.get(Conclusion.EXPLORATORY_WITH_RISK, 0), "letters"),
+                Figure(
+                    "opinions_lawful_with_changes",
+                    _("Lawful with changes"),
+                    "修改后合法",
+                    by_conclusion.get(Conclusion.LAWFUL_WITH_CHANGES, 0),
+                    "letters",
+                ),
+                Figure(
+                    "opinions_unlawful", _("Unlawful"), "不合法", by_conclusion.get(Conclusion.UNLAWFUL, 0), "letters"
+                ),
+                Figure(
+                    "opinions_exploratory",
+                    _("Exploratory, legal risk stated"),
+                    "探索性改革（提示法律风险）",
+                    by_conclusion.get(Conclusion.EXPLORATORY_WITH_RISK, 0),
+                    "letters",
+                ),
                 Figure("review_items", _("Suggestions made"), "提出审查意见建议", items_total, "items"),
                 Figure("review_items_adopted", _("Suggestions adopted"), "意见建议被采纳", items_adopted, "items"),
                 Figure("review_items_partly", _("Suggestions partly adopted"), "部分采纳", items_partly, "items"),
-                Figure("review_items_adoption_rate", _("Suggestion adoption rate"), "意见建议采纳率",
-                       percent(items_adopted + items_partly, items_total), "%"),
-                Figure("adviser_opinions", _("Legal adviser opinions"), "法律顾问、公职律师出具意见",
-                       self.adviser_opinions().count(), "opinions"),
-                Figure("review_days_median", _("Review time, median"), "审查用时中位数",
-                       statistics.median(times) if times else None, "working days"),
-                Figure("review_days_p90", _("Review time, 90th percentile"), "审查用时90分位",
-                       nearest_rank(times, 90), "working days"),
-                Figure("review_days_max", _("Review time, longest"), "最长审查用时", max(times) if times else None,
-                       "working days"),
-                Figure("review_on_time_rate", _("Issued within the time limit"), "按期办结率",
-                       percent(sum(on_time), len(on_time)), "%"),
+                Figure(
+                    "review_items_adoption_rate",
+                    _("Suggestion adoption rate"),
+                    "意见建议采纳率",
+                    percent(items_adopted + items_partly, items_total),
+                    "%",
+                ),
+                Figure(
+                    "adviser_opinions",
+                    _("Legal adviser opinions"),
+                    "法律顾问、公职律师出具意见",
+                    self.adviser_opinions().count(),
+                    "opinions",
+                ),
+                Figure(
+                    "review_days_median",
+                    _("Review time, median"),
+                    "审查用时中位数",
+                    statistics.median(times) if times else None,
+                    "working days",
+                ),
+                Figure(
+                    "review_days_p90",
+                    _("Review time, 90th percentile"),
+                    "审查用时90分位",
+                    nearest_rank(times, 90),
+                    "working days",
+                ),
+                Figure(
+                    "review_days_max",
+                    _("Review time, longest"),
+                    "最长审查用时",
+                    max(times) if times else None,
+                    "working days",
+                ),
+                Figure(
+                    "review_on_time_rate",
+                    _("Issued within the time limit"),
+                    "按期办结率",
+                    percent(sum(on_time), len(on_time)),
+                    "%",
+                ),
             ],
         )
 
     def meeting_table(self) -> Table:
         meetings = self.meetings()
-        by_outcome = dict(meetings.order_by().values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))
+        by_outcome = dict(
+            meetings.order_by().values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n")
+        )
         labels_zh = {
             MeetingOutcome.APPROVED: "通过",
             MeetingOutcome.REJECTED: "不予通过",
@@ -475,21 +554,33 @@ class AnnualFigures:
             MeetingOutcome.DEFERRED: "暂缓",
             MeetingOutcome.DISCUSS_AGAIN: "再次讨论",
         }
-        figures = [Figure("meetings", _("Meetings that discussed a decision"), "集体讨论次数", meetings.count(),
-                          "meetings")]
+        figures = [
+            Figure("meetings", _("Meetings that discussed a decision"), "集体讨论次数", meetings.count(), "meetings")
+        ]
         figures += [
-            Figure(f"meetings_{outcome.value}", outcome.label, labels_zh[outcome], by_outcome.get(outcome, 0),
-                   "meetings")
+            Figure(
+                f"meetings_{outcome.value}", outcome.label, labels_zh[outcome], by_outcome.get(outcome, 0), "meetings"
+            )
             for outcome in MeetingOutcome
         ]
         figures.append(
-            Figure("meetings_head_against_majority", _("Head decided against the majority"), "主要负责人未采纳多数意见",
-                   meetings.filter(head_against_majority=True).count(), "meetings")
+            Figure(
+                "meetings_head_against_majority",
+                _("Head decided against the majority"),
+                "主要负责人未采纳多数意见",
+                meetings.filter(head_against_majority=True).count(),
+                "meetings",
+            )
         )
         evaluations = self.evaluations()
         figures.append(
-            Figure("evaluations", _("Post-decision evaluations completed"), "决策后评估", evaluations.count(),
-                   "evaluations")
+            Figure(
+                "evaluations",
+                _("Post-decision evaluations completed"),
+                "决策后评估",
+                evaluations.count(),
+                "evaluations",
+            )
         )
         return Table("meetings", _("Collective discussion and evaluation"), "集体讨论决定与决策后评估", figures)
 

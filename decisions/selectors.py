@@ -65,9 +65,7 @@ def decisions_visible_to(user: User) -> QuerySet[Decision]:
     )
     # Subqueries rather than joins: no duplicates from the co-sponsor table, so no DISTINCT.
     return Decision.objects.filter(
-        Q(government_id__in=whole_government)
-        | Q(lead_sponsor_id__in=sponsor_departments)
-        | Q(pk__in=co_sponsored)
+        Q(government_id__in=whole_government) | Q(lead_sponsor_id__in=sponsor_departments) | Q(pk__in=co_sponsored)
     )
 
 
@@ -194,11 +192,15 @@ def registrable_departments(user: User) -> QuerySet[Department]:
     """The sponsoring departments in which ``user`` may register decisions."""
     if user is None or not user.is_authenticated:
         return Department.objects.none()
-    return Department.objects.filter(
-        kind=Department.Kind.SPONSOR,
-        memberships__user=user,
-        memberships__role__in=(Role.SPONSOR_CLERK, Role.SPONSOR_HEAD),
-    ).distinct().select_related("government")
+    return (
+        Department.objects.filter(
+            kind=Department.Kind.SPONSOR,
+            memberships__user=user,
+            memberships__role__in=(Role.SPONSOR_CLERK, Role.SPONSOR_HEAD),
+        )
+        .distinct()
+        .select_related("government")
+    )
 
 
 def co_sponsor_candidates(user: User) -> QuerySet[Department]:

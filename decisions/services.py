@@ -255,9 +255,7 @@ def decision_submit_for_review(
 
 
 @transaction.atomic
-def decision_return_for_revision(
-    *, decision: Decision, actor: User, reason: str, ip: str | None = None
-) -> Decision:
+def decision_return_for_revision(*, decision: Decision, actor: User, reason: str, ip: str | None = None) -> Decision:
     """Art 26: the legal office returns incomplete material, or an unlawful draft, to the sponsor."""
     decision = lock_decision(decision)
     reason = _require_text(reason, "reason", _("Say why the submission is returned."))
@@ -550,7 +548,9 @@ def _editable(step: ProcedureStep) -> None:
 
 
 @transaction.atomic
-def step_start(*, decision: Decision, kind: str, actor: User, comment: str = "", ip: str | None = None) -> ProcedureStep:
+def step_start(
+    *, decision: Decision, kind: str, actor: User, comment: str = "", ip: str | None = None
+) -> ProcedureStep:
     decision, step = lock_step(decision, kind, actor=actor)
     step_transition(step, "start", actor=actor, comment=comment, ip=ip)
     return step
@@ -633,10 +633,14 @@ def step_action(*, decision: Decision, kind: str, action: str, actor: User, **pa
 
 
 PARTICIPATION_FIELDS = frozenset(
-    f.name for f in ParticipationRecord._meta.concrete_fields if f.name not in {"id", "step", "created_at", "updated_at"}
+    f.name
+    for f in ParticipationRecord._meta.concrete_fields
+    if f.name not in {"id", "step", "created_at", "updated_at"}
 )
 RISK_FIELDS = frozenset(
-    f.name for f in RiskAssessmentRecord._meta.concrete_fields if f.name not in {"id", "step", "created_at", "updated_at"}
+    f.name
+    for f in RiskAssessmentRecord._meta.concrete_fields
+    if f.name not in {"id", "step", "created_at", "updated_at"}
 )
 
 
@@ -681,7 +685,11 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
     ):
         message = _("More comments adopted than received.")
         raise DecisionError(
-            ErrorCode.INVALID, message, article="Art 18", rule="comments_counted", fields={"comments_adopted": [message]}
+            ErrorCode.INVALID,
+            message,
+            article="Art 18",
+            rule="comments_counted",
+            fields={"comments_adopted": [message]},
         )
     record = _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values)
     deadlines.sync_for_decision(decision)  # the comment period and the hearing are clocks
@@ -856,7 +864,11 @@ def execution_report_add(
     if decision.state not in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED):
         raise DecisionError(ErrorCode.WRONG_STATE, _("Progress is reported while the decision is being implemented."))
     report = ExecutionReport(
-        decision=decision, reported_on=reported_on, progress=progress, public_feedback=public_feedback, reported_by=actor
+        decision=decision,
+        reported_on=reported_on,
+        progress=progress,
+        public_feedback=public_feedback,
+        reported_by=actor,
     )
     _validate(report, exclude=["decision"])
     report.save()

@@ -129,7 +129,7 @@ def _zh_number(n: int) -> str:
 
 
 def article_label(article: str) -> str:
-    """"Art 25" as the reader's language cites it: 第二十五条 in Chinese, Art 25 in English; an
+    """ "Art 25" as the reader's language cites it: 第二十五条 in Chinese, Art 25 in English; an
     article written any other way is shown as written."""
     article = (article or "").strip()
     match = _ARTICLE.match(article)
@@ -227,7 +227,11 @@ def _review_mark(decision: Decision) -> Mark:
         return Mark("legality_review", short, label, "pending", _("Not submitted"))
     if not decision.review_issued_at:
         return Mark(
-            "legality_review", short, label, "progress", _("Round %(round)s under review") % {"round": decision.review_round}
+            "legality_review",
+            short,
+            label,
+            "progress",
+            _("Round %(round)s under review") % {"round": decision.review_round},
         )
     conclusion = Conclusion(decision.review_conclusion)
     status = "bad" if conclusion == Conclusion.UNLAWFUL else "done"
@@ -287,10 +291,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 
 
 def _legend() -> list[Mark]:
-    return [
-        Mark(kind, str(short), _full_step_label(kind), "", "")
-        for kind, short in STEP_MARK_LABELS.items()
-    ]
+    return [Mark(kind, str(short), _full_step_label(kind), "", "") for kind, short in STEP_MARK_LABELS.items()]
 
 
 def _full_step_label(key: str) -> str:
@@ -385,7 +386,8 @@ def register(request: HttpRequest) -> HttpResponse:
     lead_sponsors = selectors.registrable_departments(request.user)
     if not lead_sponsors.exists():
         return _error_page(
-            request, DecisionError(ErrorCode.FORBIDDEN, _("Only a sponsoring department's staff can register decisions."))
+            request,
+            DecisionError(ErrorCode.FORBIDDEN, _("Only a sponsoring department's staff can register decisions.")),
         )
     form = forms.DecisionRegisterForm(
         request.POST or None,
@@ -397,9 +399,7 @@ def register(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                decision = services.decision_register(
-                    actor=request.user, ip=_client_ip(request), **form.cleaned_data
-                )
+                decision = services.decision_register(actor=request.user, ip=_client_ip(request), **form.cleaned_data)
             except DecisionError as err:
                 _add_error(form, err)
                 status = err.status

@@ -272,7 +272,9 @@ def answer_changes(decision, org: Org) -> None:
     review_services.review_hand_in_revised_draft(
         decision=decision,
         actor=org.clerk,
-        uploaded_file=SimpleUploadedFile("决策草案（修改稿）.docx", review_demo._docx("决策草案（修改稿）", "修改稿全文。")),
+        uploaded_file=SimpleUploadedFile(
+            "决策草案（修改稿）.docx", review_demo._docx("决策草案（修改稿）", "修改稿全文。")
+        ),
     )
 
 

@@ -92,7 +92,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the per-process memory cache otherwise.
 if os.environ.get("DJANGO_CACHE_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["DJANGO_CACHE_URL"]}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_CACHE_URL"],
+        }
     }
 
 AUTH_PASSWORD_VALIDATORS = [

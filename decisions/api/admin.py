@@ -27,7 +27,16 @@ class ApiTokenForm(forms.ModelForm):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "key_prefix", "user", "department", "created_at", "last_used_at", "last_used_ip", "revoked_at")
+    list_display = (
+        "name",
+        "key_prefix",
+        "user",
+        "department",
+        "created_at",
+        "last_used_at",
+        "last_used_ip",
+        "revoked_at",
+    )
     list_filter = ("department__government", "revoked_at")
     search_fields = ("name", "key_prefix", "user__username")
     form = ApiTokenForm
@@ -37,8 +46,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if obj is None:
             return ("name", "user", "department")
         return (
-            "name", "user", "department", "key_prefix", "created_by", "created_at",
-            "last_used_at", "last_used_ip", "revoked_at", "revoked_by",
+            "name",
+            "user",
+            "department",
+            "key_prefix",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "last_used_ip",
+            "revoked_at",
+            "revoked_by",
         )
 
     def get_readonly_fields(self, request, obj=None):

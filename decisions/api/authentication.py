@@ -29,9 +29,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("The token is not valid.")) from None
-        token = (
-            ApiToken.objects.select_related("user", "department").filter(key_digest=digest(key)).first()
-        )
+        token = ApiToken.objects.select_related("user", "department").filter(key_digest=digest(key)).first()
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("The token is not valid or has been revoked."))
         problem = scope_problem(token.user, token.department)

@@ -86,9 +86,11 @@ def exception_handler(exc, context):
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(_("The request could not be read."))
     elif isinstance(exc, DjangoValidationError):
-        fields = {name: [str(m) for m in msgs] for name, msgs in exc.message_dict.items()} if hasattr(
-            exc, "error_dict"
-        ) else {"non_field_errors": [str(m) for m in exc.messages]}
+        fields = (
+            {name: [str(m) for m in msgs] for name, msgs in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": [str(m) for m in exc.messages]}
+        )
         exc = exceptions.ValidationError(fields)
 
     if not isinstance(exc, exceptions.APIException):

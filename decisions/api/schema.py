@@ -54,5 +54,7 @@ def add_error_responses(result, generator, request, public):
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
             for code, description in ERROR_STATUSES.items():
-                responses.setdefault(code, {"description": description, "content": {"application/json": {"schema": ref}}})
+                responses.setdefault(
+                    code, {"description": description, "content": {"application/json": {"schema": ref}}}
+                )
     return result

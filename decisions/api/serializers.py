@@ -464,7 +464,17 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DecisionEvent
-        fields = ["id", "decision", "step_kind", "transition", "from_state", "to_state", "actor", "comment", "created_at"]
+        fields = [
+            "id",
+            "decision",
+            "step_kind",
+            "transition",
+            "from_state",
+            "to_state",
+            "actor",
+            "comment",
+            "created_at",
+        ]
 
 
 # --------------------------------------------------------------------------- public
@@ -507,7 +517,6 @@ class ConsultationSerializer(serializers.Serializer):
 class CatalogueFilterSerializer(serializers.Serializer):
     government = IdField(required=False)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-
 
 
 # --------------------------------------------------------------------------- annual figures

@@ -40,11 +40,15 @@ def scope_problem(user: User, department: Department) -> str:
 
 
 @transaction.atomic
-def api_token_issue(*, user: User, department: Department, name: str, issued_by: User | None = None) -> tuple[ApiToken, str]:
+def api_token_issue(
+    *, user: User, department: Department, name: str, issued_by: User | None = None
+) -> tuple[ApiToken, str]:
     """Issue a token for a department's service account; returns the token and its key (shown once)."""
     name = (name or "").strip()
     if not name:
-        raise DecisionError(ErrorCode.INVALID, _("Name the system the token is for."), fields={"name": [_("Required.")]})
+        raise DecisionError(
+            ErrorCode.INVALID, _("Name the system the token is for."), fields={"name": [_("Required.")]}
+        )
     problem = scope_problem(user, department)
     if problem:
         raise DecisionError(ErrorCode.INVALID, problem, fields={"user": [problem]})

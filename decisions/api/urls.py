@@ -72,8 +72,11 @@ urlpatterns = [
     ),
     path(decision + "steps/<step_kind:kind>/", views.StepDetail.as_view(), name="step-detail"),
     *[
-        path(decision + f"steps/<step_kind:kind>/{action}/", views.make_step_action_view(action).as_view(),
-             name=f"step-{action}")
+        path(
+            decision + f"steps/<step_kind:kind>/{action}/",
+            views.make_step_action_view(action).as_view(),
+            name=f"step-{action}",
+        )
         for action in STEP_TRANSITIONS
     ],
     path(decision + "meetings/", views.MeetingList.as_view(), name="meeting-list"),
@@ -95,8 +98,7 @@ urlpatterns = [
         name="review-letter-download",
     ),
     *[
-        path(decision + f"review/{action}/", reviews.make_review_action_view(action).as_view(),
-             name=f"review-{action}")
+        path(decision + f"review/{action}/", reviews.make_review_action_view(action).as_view(), name=f"review-{action}")
         for action in reviews.REVIEW_ACTIONS
     ],
     path("events/", views.EventList.as_view(), name="event-list"),

@@ -344,7 +344,9 @@ class StepActionView(DecisionScoped, APIView):
                 raise invalid("approver", _("Unknown approver."))
             payload["approver"] = approver
         extra = {"ip": client_ip(request)}
-        services.step_action(decision=decision, kind=kind, action=self.action_name, actor=request.user, **payload, **extra)
+        services.step_action(
+            decision=decision, kind=kind, action=self.action_name, actor=request.user, **payload, **extra
+        )
         step = decision_queryset().get(pk=decision.pk).steps.get(kind=kind)
         return Response(s.StepSerializer(step).data)
 

@@ -64,9 +64,10 @@ def test_decision_of_another_government_is_404_like_an_unknown_one(api):
         response = api.as_("secretary").get(path)
         assert response.status_code == 404
         assert response.json() == {"code": "not_found", "detail": response.json()["detail"]}
-    assert api.as_("secretary").post(
-        f"/api/v1/decisions/{theirs.pk}/transitions/start/", {}, format="json"
-    ).status_code == 404
+    assert (
+        api.as_("secretary").post(f"/api/v1/decisions/{theirs.pk}/transitions/start/", {}, format="json").status_code
+        == 404
+    )
 
 
 def test_another_departments_draft_is_404_for_a_sponsor(api, decision):
@@ -114,9 +115,7 @@ def test_invalid_input_is_400_with_fields(api, decision):
 
 
 def test_malformed_json_is_400_not_500(api):
-    response = api.as_("clerk").generic(
-        "POST", "/api/v1/decisions/", "{not json", content_type="application/json"
-    )
+    response = api.as_("clerk").generic("POST", "/api/v1/decisions/", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
 
@@ -140,7 +139,10 @@ def test_oversize_upload_is_413(api, decision):
 def test_upload_checks_type_and_stores_checksum(api, decision):
     client = api.as_("clerk")
     bad = SimpleUploadedFile("draft.pdf", b"MZ not a pdf", content_type="application/pdf")
-    assert client.post(f"/api/v1/decisions/{decision.pk}/attachments/", {"file": bad}, format="multipart").status_code == 400
+    assert (
+        client.post(f"/api/v1/decisions/{decision.pk}/attachments/", {"file": bad}, format="multipart").status_code
+        == 400
+    )
     good = SimpleUploadedFile("draft.pdf", b"%PDF-1.4 a draft", content_type="application/pdf")
     created = client.post(f"/api/v1/decisions/{decision.pk}/attachments/", {"file": good}, format="multipart")
     assert created.status_code == 201, created.content
@@ -198,7 +200,9 @@ def test_event_pages_are_stable_when_events_are_added(api, decision):
     second = client.get(first["next"]).json()
     seen = [e["id"] for e in first["results"] + second["results"]]
     assert len(seen) == len(set(seen))
-    expected = list(DecisionEvent.objects.filter(decision=decision).order_by("-created_at", "-id").values_list("id", flat=True))
+    expected = list(
+        DecisionEvent.objects.filter(decision=decision).order_by("-created_at", "-id").values_list("id", flat=True)
+    )
     assert seen == expected[1 : 1 + len(seen)]
 
 
@@ -244,7 +248,9 @@ def test_admin_issues_a_token_and_shows_its_key_once(client, org, django_user_mo
 
 def test_transition_through_the_api_logs_the_callers_address(api, decision):
     api.as_("secretary").post(
-        f"/api/v1/decisions/{decision.pk}/transitions/start/", {"comment": "启动"}, format="json",
+        f"/api/v1/decisions/{decision.pk}/transitions/start/",
+        {"comment": "启动"},
+        format="json",
         REMOTE_ADDR="192.0.2.7",
     )
     event = DecisionEvent.objects.get(decision=decision, transition="start")

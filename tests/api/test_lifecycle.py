@@ -103,21 +103,47 @@ def test_a_decision_lives_its_whole_life_through_the_api_with_tokens_alone(api):
     review = base + "review/"
     for kind in ("draft", "explanation"):
         ok(clerk.post(review + "add_material/", {"kind": kind, "file": _docx(f"{kind}.docx")}, format="multipart"))
-    ok(clerk.post(review + "add_material/", {"kind": "legal_basis", "text": "《价格法》第二十三条"}, format="multipart"))
+    ok(
+        clerk.post(
+            review + "add_material/", {"kind": "legal_basis", "text": "《价格法》第二十三条"}, format="multipart"
+        )
+    )
     present = {m["kind"] for m in ok(clerk.get(review))["rounds"][-1]["materials"]}
     if "procedure" not in present:
-        ok(clerk.post(review + "add_material/", {"kind": "procedure", "text": "已履行公众参与、专家论证程序。"},
-                      format="multipart"))
+        ok(
+            clerk.post(
+                review + "add_material/",
+                {"kind": "procedure", "text": "已履行公众参与、专家论证程序。"},
+                format="multipart",
+            )
+        )
     ok(reviewer.post(review + "accept/", {}, format="json"))
     ok(reviewer.post(review + "check_waiver/", {"step_kind": "risk_assessment", "confirmed": True}, format="json"))
-    ok(reviewer.post(review + "add_item/", {
-        "clause": "第五条", "problem_type": "content", "problem": "减免条件不明确",
-        "legal_basis": "《价格法》第二十三条", "suggested_change": "明确减免对象",
-    }, format="json"))
-    ok(reviewer.post(review + "record_opinion/", {"conclusion": "lawful_with_changes", "reasons": "程序合法，内容需修改。"},
-                     format="json"))
-    ok(legal_head.post(review + "shorten_minimum/", {"working_days": 0, "reason": "紧急事项，经负责人同意。"},
-                       format="json"))
+    ok(
+        reviewer.post(
+            review + "add_item/",
+            {
+                "clause": "第五条",
+                "problem_type": "content",
+                "problem": "减免条件不明确",
+                "legal_basis": "《价格法》第二十三条",
+                "suggested_change": "明确减免对象",
+            },
+            format="json",
+        )
+    )
+    ok(
+        reviewer.post(
+            review + "record_opinion/",
+            {"conclusion": "lawful_with_changes", "reasons": "程序合法，内容需修改。"},
+            format="json",
+        )
+    )
+    ok(
+        legal_head.post(
+            review + "shorten_minimum/", {"working_days": 0, "reason": "紧急事项，经负责人同意。"}, format="json"
+        )
+    )
     issued = ok(legal_head.post(review + "issue_opinion/", {}, format="json"))["rounds"][-1]
     assert issued["document_number"] and issued["issued_at"]
     item = issued["items"][0]["id"]

@@ -224,7 +224,11 @@ def test_reopening_a_waived_step_withdraws_the_waiver_and_the_log_keeps_what_it_
     decision = decision_in(org, DecisionState.PREPARING)
     kind = StepKind.RISK_ASSESSMENT
     services.step_waive(
-        decision=decision, kind=kind, actor=org.clerk, reason="不涉及稳定风险。", article="第二十二条",
+        decision=decision,
+        kind=kind,
+        actor=org.clerk,
+        reason="不涉及稳定风险。",
+        article="第二十二条",
         approver=org.sponsor_head,
     )
 

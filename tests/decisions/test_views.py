@@ -176,7 +176,11 @@ def test_a_step_is_marked_not_applicable_with_reason_article_and_approver(as_use
     prefix = f"s-{kind}-waive"
     response = as_user(org.clerk).post(
         reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "waive"}),
-        {f"{prefix}-reason": "已有合法有效的风险评估结论覆盖", f"{prefix}-article": "Art 22", f"{prefix}-approver": org.leader.pk},
+        {
+            f"{prefix}-reason": "已有合法有效的风险评估结论覆盖",
+            f"{prefix}-article": "Art 22",
+            f"{prefix}-approver": org.leader.pk,
+        },
     )
     assert response.status_code == 302
     step = decision.steps.get(kind=kind)
@@ -312,7 +316,11 @@ def test_an_attachment_is_uploaded_and_served_only_to_who_sees_the_decision(as_u
     client = as_user(org.clerk)
     response = client.post(
         reverse("decisions:attachment_upload", kwargs={"pk": decision.pk}),
-        {"att-file": SimpleUploadedFile("征求意见稿.pdf", PDF), "att-kind": "draft", "att-step": "public_participation"},
+        {
+            "att-file": SimpleUploadedFile("征求意见稿.pdf", PDF),
+            "att-kind": "draft",
+            "att-step": "public_participation",
+        },
     )
     assert response.status_code == 302
     attachment = decision.attachments.get()

@@ -36,8 +36,13 @@ def build_archived(org) -> Decision:
     )
     decision = demo.walk(decision, DecisionState.ARCHIVED, org)
     services.evaluation_record(
-        decision=decision, actor=org.secretary, trigger="body_request", evaluator="市决策评估中心",
-        evaluator_department=org.other_sponsor, completed_on=timezone.localdate(), conclusion="达到预期目标。",
+        decision=decision,
+        actor=org.secretary,
+        trigger="body_request",
+        evaluator="市决策评估中心",
+        evaluator_department=org.other_sponsor,
+        completed_on=timezone.localdate(),
+        conclusion="达到预期目标。",
     )
     return Decision.objects.get(pk=decision.pk)
 
@@ -68,9 +73,18 @@ def test_dossier_holds_manifest_files_and_pdf_index(archived):
     assert data["decision"]["code"] == archived.code
     models = {row["model"] for row in data["objects"]}
     assert {
-        "decisions.decision", "decisions.procedurestep", "decisions.participationrecord", "decisions.expertopinion",
-        "decisions.riskassessmentrecord", "decisions.meeting", "decisions.publication", "decisions.executionreport",
-        "decisions.evaluation", "decisions.attachment", "decisions.decisionevent", "reviews.legalityreview",
+        "decisions.decision",
+        "decisions.procedurestep",
+        "decisions.participationrecord",
+        "decisions.expertopinion",
+        "decisions.riskassessmentrecord",
+        "decisions.meeting",
+        "decisions.publication",
+        "decisions.executionreport",
+        "decisions.evaluation",
+        "decisions.attachment",
+        "decisions.decisionevent",
+        "reviews.legalityreview",
     } <= models
     assert data["counts"]["decisions.decisionevent"] == DecisionEvent.objects.filter(decision=archived).count()
     for entry in data["files"]:
@@ -128,4 +142,3 @@ def test_commands_export_and_import(archived, tmp_path):
     assert zipfile.ZipFile(target).read("manifest.json")
     with pytest.raises(Exception, match="already"):
         call_command("import_dossier", str(target))
-

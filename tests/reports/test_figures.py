@@ -26,11 +26,17 @@ def records(org):
     """d1 implemented with every step; d2 (other department) decided with risk assessment waived and
     a hearing; d3 withdrawn; d4 only registered; and a decided decision of another government."""
     with time_machine.travel(dt.datetime(YEAR, 6, 15, 10, tzinfo=SHANGHAI), tick=False):
-        d1 = demo.walk(services.decision_register(**org.decision_kwargs(title="殡葬基本服务收费标准调整")),
-                       DecisionState.IMPLEMENTING, org)
+        d1 = demo.walk(
+            services.decision_register(**org.decision_kwargs(title="殡葬基本服务收费标准调整")),
+            DecisionState.IMPLEMENTING,
+            org,
+        )
         other_head = _other_head(org)
-        d2 = services.decision_register(**org.decision_kwargs(actor=org.other_clerk, lead_sponsor=org.other_sponsor,
-                                                              title="中心城区禁止燃放烟花爆竹"))
+        d2 = services.decision_register(
+            **org.decision_kwargs(
+                actor=org.other_clerk, lead_sponsor=org.other_sponsor, title="中心城区禁止燃放烟花爆竹"
+            )
+        )
         people = _People(org, clerk=org.other_clerk, sponsor_head=other_head)
         d2 = services.decision_start(decision=d2, actor=org.secretary)
         demo.complete_participation(d2, people, hearing=True)
@@ -44,31 +50,55 @@ def records(org):
         services.decision_register(**org.decision_kwargs(title="中心城区通信基站布局规划"))
         stranger = make_org("外市人民政府")
         demo.walk(services.decision_register(**stranger.decision_kwargs()), DecisionState.DECIDED, stranger)
-        services.evaluation_record(decision=d1, actor=org.secretary, trigger="body_request", evaluator="市评估中心",
-                                   completed_on=dt.date(YEAR, 6, 15))
+        services.evaluation_record(
+            decision=d1,
+            actor=org.secretary,
+            trigger="body_request",
+            evaluator="市评估中心",
+            completed_on=dt.date(YEAR, 6, 15),
+        )
     r1 = LegalityReview.objects.get(decision=d1)
     r2 = LegalityReview.objects.get(decision=d2)
     # Review times on days without holidays: 7 working days (1 Jun -> 10 Jun) and 17 (1 Jul -> 24 Jul),
     # against a limit of 15.
     LegalityReview.objects.filter(pk=r1.pk).update(
-        accepted_on=dt.date(YEAR, 6, 1), issued_at=dt.datetime(YEAR, 6, 10, 9, tzinfo=SHANGHAI),
-        max_working_days=15, extension_working_days=0, supplement_time_counts=True,
+        accepted_on=dt.date(YEAR, 6, 1),
+        issued_at=dt.datetime(YEAR, 6, 10, 9, tzinfo=SHANGHAI),
+        max_working_days=15,
+        extension_working_days=0,
+        supplement_time_counts=True,
     )
     LegalityReview.objects.filter(pk=r2.pk).update(
-        accepted_on=dt.date(YEAR, 7, 1), issued_at=dt.datetime(YEAR, 7, 24, 9, tzinfo=SHANGHAI),
-        max_working_days=15, extension_working_days=0, supplement_time_counts=True,
+        accepted_on=dt.date(YEAR, 7, 1),
+        issued_at=dt.datetime(YEAR, 7, 24, 9, tzinfo=SHANGHAI),
+        max_working_days=15,
+        extension_working_days=0,
+        supplement_time_counts=True,
     )
     ReviewItem.objects.filter(review__in=[r1, r2]).delete()
     for number, response in enumerate((ItemResponse.ADOPTED, ItemResponse.PARTLY, ItemResponse.NOT_ADOPTED), 1):
-        ReviewItem.objects.create(review=r1, number=number, clause=f"第{number}条", problem_type="content",
-                                  problem="表述不准确", legal_basis="《价格法》", suggested_change="修改", response=response,
-                                  response_reason="" if response == ItemResponse.ADOPTED else "另行研究")
+        ReviewItem.objects.create(
+            review=r1,
+            number=number,
+            clause=f"第{number}条",
+            problem_type="content",
+            problem="表述不准确",
+            legal_basis="《价格法》",
+            suggested_change="修改",
+            response=response,
+            response_reason="" if response == ItemResponse.ADOPTED else "另行研究",
+        )
     AdviserOpinion.objects.filter(review__in=[r1, r2]).delete()
     for signed in (True, False):
         AdviserOpinion.objects.create(
-            review=r1, adviser=org.reviewer, question="是否符合上位法？", requested_by=org.reviewer,
-            requested_at=dt.datetime(YEAR, 6, 2, tzinfo=SHANGHAI), opinion="符合" if signed else "",
-            signed_at=dt.datetime(YEAR, 6, 3, tzinfo=SHANGHAI) if signed else None, signature="0" * 64 if signed else "",
+            review=r1,
+            adviser=org.reviewer,
+            question="是否符合上位法？",
+            requested_by=org.reviewer,
+            requested_at=dt.datetime(YEAR, 6, 2, tzinfo=SHANGHAI),
+            opinion="符合" if signed else "",
+            signed_at=dt.datetime(YEAR, 6, 3, tzinfo=SHANGHAI) if signed else None,
+            signature="0" * 64 if signed else "",
         )
     return {"d1": d1, "d2": d2, "d3": d3}
 
@@ -94,21 +124,60 @@ def test_every_annual_figure_matches_the_records(org, records):
     got = values(figures)
     d1, d2, d3 = records["d1"].code, records["d2"].code, records["d3"].code
     expected = {
-        "started": 3, "decided": 2, "rejected": 0, "published": 1, "withdrawn": 1,
-        "full_procedure": 1, "with_waivers": 1, "full_procedure_rate": 50.0,
-        "waived_public_participation": 0, "waived_expert_argument": 0, "waived_risk_assessment": 1,
-        "consultations": 2, "comments": 256, "shortened_periods": 0, "hearings": 1,
-        "comments_adopted": 82, "comments_partly_adopted": 46, "comment_adoption_rate": 50.0,
-        "expert_arguments": 2, "experts": 3, "expert_opinions": 6, "expert_adopted": 4, "expert_partly": 2,
+        "started": 3,
+        "decided": 2,
+        "rejected": 0,
+        "published": 1,
+        "withdrawn": 1,
+        "full_procedure": 1,
+        "with_waivers": 1,
+        "full_procedure_rate": 50.0,
+        "waived_public_participation": 0,
+        "waived_expert_argument": 0,
+        "waived_risk_assessment": 1,
+        "consultations": 2,
+        "comments": 256,
+        "shortened_periods": 0,
+        "hearings": 1,
+        "comments_adopted": 82,
+        "comments_partly_adopted": 46,
+        "comment_adoption_rate": 50.0,
+        "expert_arguments": 2,
+        "experts": 3,
+        "expert_opinions": 6,
+        "expert_adopted": 4,
+        "expert_partly": 2,
         "expert_adoption_rate": 100.0,
-        "risk_assessments": 1, "risk_third_party": 1, "risk_high": 0, "risk_medium": 1, "risk_low": 0,
-        "reviews_submitted": 2, "reviews_accepted": 2, "reviews_returned": 0, "opinions_issued": 2,
-        "opinions_lawful": 2, "opinions_lawful_with_changes": 0, "opinions_unlawful": 0, "opinions_exploratory": 0,
-        "review_items": 3, "review_items_adopted": 1, "review_items_partly": 1, "review_items_adoption_rate": 66.7,
+        "risk_assessments": 1,
+        "risk_third_party": 1,
+        "risk_high": 0,
+        "risk_medium": 1,
+        "risk_low": 0,
+        "reviews_submitted": 2,
+        "reviews_accepted": 2,
+        "reviews_returned": 0,
+        "opinions_issued": 2,
+        "opinions_lawful": 2,
+        "opinions_lawful_with_changes": 0,
+        "opinions_unlawful": 0,
+        "opinions_exploratory": 0,
+        "review_items": 3,
+        "review_items_adopted": 1,
+        "review_items_partly": 1,
+        "review_items_adoption_rate": 66.7,
         "adviser_opinions": 1,
-        "review_days_median": 12.0, "review_days_p90": 17, "review_days_max": 17, "review_on_time_rate": 50.0,
-        "meetings": 2, "meetings_approved": 2, "meetings_rejected": 0, "meetings_revise": 0, "meetings_deferred": 0,
-        "meetings_discuss_again": 0, "meetings_head_against_majority": 0, "evaluations": 1,
+        "review_days_median": 12.0,
+        "review_days_p90": 17,
+        "review_days_max": 17,
+        "review_on_time_rate": 50.0,
+        "meetings": 2,
+        "meetings_approved": 2,
+        "meetings_rejected": 0,
+        "meetings_revise": 0,
+        "meetings_deferred": 0,
+        "meetings_discuss_again": 0,
+        "meetings_head_against_majority": 0,
+        "evaluations": 1,
     }
     assert got == expected
     counted = {f.key: f.records for t in figures.tables() for f in t.figures if f.records}
