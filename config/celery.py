@@ -4,12 +4,27 @@ With no CELERY_BROKER_URL the broker is kombu's filesystem transport in the proj
 folder, so worker and beat run as separate processes with no server at all.
 """
 
+import logging
 import os
 
 from celery import Celery
+
+logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("decision_tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def enqueue_safely(task, *args, **kwargs) -> None:
+    """Publish a Celery task; a broker that is down is logged, never raised to the user.
+
+    Every app publishes through this: nothing is lost by a failed publish, because the work is in
+    the database and the next scheduled scan (or the first download of a letter) does it.
+    """
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=False)
+    except Exception:  # noqa: BLE001 - kombu raises many kinds of connection errors
+        logger.warning("Could not enqueue %s; the next scheduled scan will do the work.", task.name, exc_info=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from decisions import extensions
 from decisions.errors import Refusal
 from decisions.rules import rules_for
 
@@ -64,11 +65,9 @@ def _risk_controllable(decision: Decision) -> list[Refusal]:
     return []
 
 
-def _review_allows(decision: Decision) -> list[Refusal]:
-    """Art 25: no draft goes to the meeting without an issued review that allows it."""
-    from reviews.gates import clearance_refusals
-
-    return clearance_refusals(decision)
+# The legality review's clearance (Art 25) is decided by the app that keeps the review: a slot that
+# refuses while no app provides it (decisions.extensions).
+_review_allows = extensions.slot_check(extensions.REVIEW_ALLOWS)
 
 
 def _meeting_recorded(decision: Decision) -> list[Refusal]:
@@ -89,12 +88,9 @@ def _publication_recorded(decision: Decision) -> list[Refusal]:
     return []
 
 
-def _final_text_reviewed(decision: Decision) -> list[Refusal]:
-    """Local practice (a per-government setting): the text to be issued passes the legal office's
-    second review before publication."""
-    from reviews.gates import publication_refusals
-
-    return publication_refusals(decision)
+# Local practice (a per-government setting): the text to be issued passes the legal office's second
+# review before publication. Provided, like the clearance, by the review app.
+_final_text_reviewed = extensions.slot_check(extensions.FINAL_TEXT_REVIEWED)
 
 
 def _executing_unit_named(decision: Decision) -> list[Refusal]:

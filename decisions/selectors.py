@@ -11,23 +11,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    Expression,
-    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from decisions import extensions
 from decisions.models import (
-    SETTLED_STEP_STATES,
     STATES_PAST_REVIEW,
     Attachment,
     Decision,
@@ -38,9 +31,7 @@ from decisions.models import (
     Membership,
     ProcedureStep,
     Role,
-    StepState,
 )
-from reviews.models import CLEARING_CONCLUSIONS, Conclusion, LegalityReview
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -69,10 +60,6 @@ def decisions_visible_to(user: User) -> QuerySet[Decision]:
     )
 
 
-def _latest_review() -> QuerySet[LegalityReview]:
-    return LegalityReview.objects.filter(decision=OuterRef("pk")).order_by("-round")
-
-
 def _latest_meeting() -> QuerySet[Meeting]:
     return Meeting.objects.filter(decision=OuterRef("pk")).order_by("-held_on", "-id")
 
@@ -80,7 +67,6 @@ def _latest_meeting() -> QuerySet[Meeting]:
 def with_step_marks(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     """What the five-step marks need: the three steps (prefetched), the current review round and the
     last meeting (annotated), so a page of decisions costs two queries whatever its length."""
-    review = _latest_review()
     meeting = _latest_meeting()
     return (
         queryset.select_related("lead_sponsor", "government")
@@ -88,13 +74,10 @@ def with_step_marks(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
             Prefetch("steps", queryset=ProcedureStep.objects.select_related("waiver_approved_by").order_by("kind"))
         )
         .annotate(
-            review_round=Subquery(review.values("round")[:1]),
-            review_conclusion=Subquery(review.values("conclusion")[:1]),
-            review_issued_at=Subquery(review.values("issued_at")[:1]),
-            review_document_number=Subquery(review.values("document_number")[:1]),
-            review_changes_confirmed_at=Subquery(review.values("changes_confirmed_at")[:1]),
             meeting_outcome=Subquery(meeting.values("outcome")[:1]),
             meeting_held_on=Subquery(meeting.values("held_on")[:1]),
+            # The other apps' columns: the legality review's round and conclusion.
+            **extensions.annotations(),
         )
     )
 
@@ -150,8 +133,8 @@ def decision_detail(user: User, pk: int) -> Decision:
             Prefetch("events", queryset=DecisionEvent.objects.select_related("actor").order_by("created_at", "id")),
             "execution_reports__reported_by",
             "evaluations__evaluator_department",
-            Prefetch("reviews", queryset=LegalityReview.objects.select_related("issued_by").order_by("round")),
         )
+        .annotate(**extensions.annotations())
     )
     try:
         return queryset.get(pk=pk)
@@ -219,51 +202,8 @@ def co_sponsor_candidates(user: User) -> QuerySet[Department]:
 
 MEETING_STATES = frozenset(STATES_PAST_REVIEW - {DecisionState.AWAITING_DECISION})
 
-# The gates every decision past the legality review went through (Art 25, 29–30), in the order the
-# overview names them.
-GATES = ("steps_settled", "review_allows", "meeting_recorded")
 
-
-def _gate_annotations() -> dict[str, Expression]:
-    """Each gate's record as one boolean per decision, computed by the database (never NULL).
-
-    steps_settled: exactly the three preparatory steps, each done or not applicable (Art 25 via
-    ``submit_for_review``); review_allows: the current review round has an issued opinion whose
-    conclusion allows the meeting, changes confirmed where it asked for changes (Art 25, 28);
-    meeting_recorded: a meeting record exists (Art 29–30)."""
-    steps = (
-        ProcedureStep.objects.filter(decision=OuterRef("pk"))
-        .order_by()
-        .values("decision")
-        .annotate(n=Count("pk"), settled=Count("pk", filter=Q(state__in=SETTLED_STEP_STATES)))
-        .annotate(ok=ExpressionWrapper(Q(n=3) & Q(settled=3), output_field=BooleanField()))
-        .values("ok")
-    )
-    review = _latest_review().annotate(
-        ok=ExpressionWrapper(
-            Q(issued_at__isnull=False)
-            & Q(conclusion__in=CLEARING_CONCLUSIONS)
-            & (~Q(conclusion=Conclusion.LAWFUL_WITH_CHANGES) | Q(changes_confirmed_at__isnull=False)),
-            output_field=BooleanField(),
-        )
-    )
-    return {
-        "gate_steps_settled": Coalesce(Subquery(steps), Value(False)),
-        "gate_review_allows": Coalesce(Subquery(review.values("ok")[:1]), Value(False)),
-        "gate_meeting_recorded": Exists(Meeting.objects.filter(decision=OuterRef("pk"))),
-    }
-
-
-# A decision lacking a gate's record: past the review, and one of the gates it passed has no record.
-# Refers to the annotations of ``_gate_annotations``.
-LACKS_A_GATE = Q(state__in=STATES_PAST_REVIEW) & (
-    Q(gate_steps_settled=False)
-    | Q(gate_review_allows=False)
-    | (Q(state__in=MEETING_STATES) & Q(gate_meeting_recorded=False))
-)
-
-
-def _filtered(queryset: QuerySet[Decision], *, year: int | None, state: str) -> QuerySet[Decision]:
+def filter_by_year_state(queryset: QuerySet[Decision], *, year: int | None, state: str) -> QuerySet[Decision]:
     if year:
         queryset = queryset.filter(catalogue_year=year)
     if state:
@@ -276,64 +216,3 @@ def catalogue_years(user: User) -> list[int]:
     return list(
         decisions_visible_to(user).order_by("-catalogue_year").values_list("catalogue_year", flat=True).distinct()
     )
-
-
-def overview_summary(user: User) -> dict:
-    """The figures at the top of the overview, over every decision ``user`` sees, in one query:
-    ``counts`` by state, ``checked`` (decisions past the legality review) and ``flagged`` (those
-    of them lacking a gate's record)."""
-    figures = (
-        decisions_visible_to(user)
-        .annotate(**_gate_annotations())
-        .aggregate(
-            checked=Count("pk", filter=Q(state__in=STATES_PAST_REVIEW)),
-            flagged=Count("pk", filter=LACKS_A_GATE),
-            **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in DecisionState.values},
-        )
-    )
-    return {
-        "counts": {state: figures[f"state_{state}"] for state in DecisionState.values},
-        "checked": figures["checked"],
-        "flagged": figures["flagged"],
-    }
-
-
-def overview_decisions(
-    user: User, *, year: int | None = None, state: str = "", lacking_only: bool = False
-) -> QuerySet[Decision]:
-    """The overview's table: visible decisions with their five-step marks and gate checks (see
-    ``gate_problems``), optionally only those lacking a gate's record. Paginate it: a page costs
-    two queries whatever its length."""
-    queryset = with_step_marks(_filtered(decisions_visible_to(user), year=year, state=state)).annotate(
-        **_gate_annotations()
-    )
-    if lacking_only:
-        queryset = queryset.filter(LACKS_A_GATE)
-    return queryset.order_by("-catalogue_year", "-sequence")
-
-
-def waived_steps(user: User, *, year: int | None = None, state: str = "") -> QuerySet[ProcedureStep]:
-    """Steps marked not applicable, with their decision and approver, filtered by the decision's
-    catalogue year and state."""
-    decisions = _filtered(decisions_visible_to(user), year=year, state=state)
-    return (
-        ProcedureStep.objects.filter(decision__in=decisions, state=StepState.WAIVED)
-        .select_related("decision", "waiver_approved_by")
-        .order_by("-decision__catalogue_year", "-decision__sequence", "kind")
-    )
-
-
-def gate_problems(decision: Decision) -> list[str]:
-    """The gates (``GATES``) whose record a decision past the legality review lacks; an empty list
-    is what the overview proves for each. Reads the annotations of ``overview_decisions``, so the
-    rows and the summary's count come from the same SQL."""
-    if decision.state not in STATES_PAST_REVIEW:
-        return []
-    problems = []
-    if not decision.gate_steps_settled:
-        problems.append("steps_settled")
-    if not decision.gate_review_allows:
-        problems.append("review_allows")
-    if decision.state in MEETING_STATES and not decision.gate_meeting_recorded:
-        problems.append("meeting_recorded")
-    return problems

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from decisions import deadlines, gates, permissions
+from decisions import extensions, gates, permissions
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
     DECISION_TRANSITIONS,
@@ -112,8 +112,9 @@ def record_event(
         step_kind=step_kind,
         details=details or {},
     )
-    # Every recorded change (transitions, step moves, review actions) may open, move or close a clock.
-    deadlines.sync_for_decision(decision)
+    # The apps built on the core follow the record here (the review opens its round, the clocks
+    # move), inside this transaction: decisions.extensions.
+    extensions.event_recorded(event)
     return event
 
 
@@ -246,11 +247,9 @@ def decision_submit_for_review(
 ) -> Decision:
     """Art 25–26: the sponsor's head submits the draft; only with all three preparatory steps settled
     and no risk judged uncontrollable. Each submission opens a new review round."""
-    from reviews.services import review_open_round
-
     decision = lock_decision(decision)
+    # The review app opens the round from this event (decisions.extensions.on_event).
     _transition(decision, "submit_for_review", actor=actor, comment=comment, ip=ip)
-    review_open_round(decision=decision, submitted_by=actor)
     return decision
 
 
@@ -692,7 +691,7 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
             fields={"comments_adopted": [message]},
         )
     record = _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values)
-    deadlines.sync_for_decision(decision)  # the comment period and the hearing are clocks
+    extensions.record_changed(decision)  # the comment period and the hearing are clocks
     return record
 
 
@@ -872,7 +871,7 @@ def execution_report_add(
     )
     _validate(report, exclude=["decision"])
     report.save()
-    deadlines.sync_for_decision(decision)  # may meet an implementation-report deadline
+    extensions.record_changed(decision)  # may meet an implementation-report deadline
     return report
 
 
@@ -910,7 +909,7 @@ def evaluation_record(
     )
     _validate(evaluation, exclude=["decision"])
     evaluation.save()
-    deadlines.sync_for_decision(decision)  # may meet an evaluation deadline
+    extensions.record_changed(decision)  # may meet an evaluation deadline
     return evaluation
 
 

@@ -6,7 +6,6 @@ app_name = "decisions"
 
 urlpatterns = [
     path("", views.decision_list, name="list"),
-    path("overview/", views.overview, name="overview"),
     path("decisions/register/", views.register, name="register"),
     path("decisions/<int:pk>/", views.detail, name="detail"),
     path("decisions/<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),

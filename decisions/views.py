@@ -10,7 +10,6 @@ not disclosed).
 from __future__ import annotations
 
 import mimetypes
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,13 +20,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import can_proceed
 
-from decisions import forms, gates, permissions, selectors, services
+from decisions import extensions, forms, gates, permissions, selectors, services
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
     DECISION_TRANSITIONS,
@@ -35,222 +32,32 @@ from decisions.models import (
     STEP_TRANSITIONS,
     Decision,
     DecisionState,
-    MeetingOutcome,
     ParticipationRecord,
     Role,
     StepKind,
     StepState,
 )
-from reviews.models import Conclusion
-
-# --------------------------------------------------------------------------- labels
-
-TRANSITION_LABELS = {
-    "register": _lazy("Registered"),
-    "start": _lazy("Start the procedure"),
-    "submit_for_review": _lazy("Submit for legality review"),
-    "return_for_revision": _lazy("Return for revision"),
-    "clear_for_meeting": _lazy("Clear for the meeting"),
-    "record_outcome": _lazy("Record the meeting outcome"),
-    "resume": _lazy("Put back on the agenda"),
-    "publish": _lazy("Record publication"),
-    "begin_implementation": _lazy("Begin implementation"),
-    "suspend": _lazy("Suspend implementation"),
-    "resume_implementation": _lazy("Resume implementation"),
-    "adjust": _lazy("Major adjustment (repeat the procedure)"),
-    "withdraw": _lazy("Withdraw"),
-    "archive": _lazy("Archive"),
-}
-STEP_ACTION_LABELS = {
-    "start": _lazy("Start"),
-    "complete": _lazy("Mark done"),
-    "waive": _lazy("Mark not applicable"),
-    "reopen": _lazy("Reopen"),
-}
-# How the history names a step event ("Public participation: Mark done").
-STEP_EVENT_LABELS = {
-    "start": _lazy("started"),
-    "complete": _lazy("done"),
-    "waive": _lazy("marked not applicable"),
-    "reopen": _lazy("reopened"),
-}
-# Transitions that need care: shown as warnings.
-GRAVE_TRANSITIONS = frozenset({"withdraw", "suspend", "adjust", "return_for_revision"})
-# Gates that the transition's own form satisfies: the service records the meeting, the publication or
-# the executing unit and then moves the decision, so these are not reasons to close the form.
-SATISFIED_BY_FORM = {
-    "record_outcome": {"meeting_recorded"},
-    "publish": {"publication_recorded"},
-    "begin_implementation": {"executing_unit_named"},
-}
-GATE_PROBLEM_LABELS = {
-    "steps_settled": _lazy("a preparatory step is neither done nor not applicable"),
-    "review_allows": _lazy("no issued legality opinion allows the meeting"),
-    "meeting_recorded": _lazy("no meeting record"),
-}
-STEP_ORDER = {kind: index for index, kind in enumerate(StepKind.values)}
-
-STEP_MARK_LABELS = {
-    StepKind.PUBLIC_PARTICIPATION: pgettext_lazy("short for public participation", "PP"),
-    StepKind.EXPERT_ARGUMENT: pgettext_lazy("short for expert argument", "EA"),
-    StepKind.RISK_ASSESSMENT: pgettext_lazy("short for risk assessment", "RA"),
-    "legality_review": pgettext_lazy("short for legality review", "LR"),
-    "collective_discussion": pgettext_lazy("short for collective discussion", "CD"),
-}
-REVIEW_LABEL = _lazy("Legality review")
-DISCUSSION_LABEL = _lazy("Collective discussion")
-STEP_STATE_CLASS = {
-    StepState.PENDING: "pending",
-    StepState.IN_PROGRESS: "progress",
-    StepState.DONE: "done",
-    StepState.WAIVED: "waived",
-}
-
-
-# --------------------------------------------------------------------------- articles
-
-_DIGITS = "零一二三四五六七八九"
-_ARTICLE = re.compile(r"^\s*Art(?:icle)?\.?\s*(\d{1,3})(?:\s*[–—-]\s*(\d{1,3}))?\s*$", re.IGNORECASE)
-
-
-def _zh_number(n: int) -> str:
-    if n < 10:
-        return _DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    hundreds, rest = divmod(n, 100)
-    text = _DIGITS[hundreds] + "百"
-    if rest == 0:
-        return text
-    if rest < 10:
-        return text + "零" + _DIGITS[rest]
-    return text + (_DIGITS[rest // 10] + "十" + (_DIGITS[rest % 10] if rest % 10 else ""))
-
-
-def article_label(article: str) -> str:
-    """ "Art 25" as the reader's language cites it: 第二十五条 in Chinese, Art 25 in English; an
-    article written any other way is shown as written."""
-    article = (article or "").strip()
-    match = _ARTICLE.match(article)
-    if not match or not (get_language() or "").startswith("zh"):
-        return article
-    first, last = match.groups()
-    text = f"第{_zh_number(int(first))}条"
-    if last:
-        text += f"至第{_zh_number(int(last))}条"
-    return text
-
-
-def article_note(article: str) -> str:
-    """The article in brackets after a message: （第二十五条） / (Art 25)."""
-    label = article_label(article)
-    if not label:
-        return ""
-    return f"（{label}）" if (get_language() or "").startswith("zh") else f"({label})"
-
-
-@dataclass
-class Reason:
-    """A refusal or error as the page shows it: the message and its article."""
-
-    message: str
-    article: str = ""
-
-    @property
-    def note(self) -> str:
-        return article_note(self.article)
-
-
-def _reasons(refusals) -> list[Reason]:
-    return [Reason(str(r.message), r.article) for r in refusals]
-
-
-def _join(items) -> str:
-    return pgettext("list separator", ", ").join(items)
+from decisions.presentation import (
+    GRAVE_TRANSITIONS,
+    SATISFIED_BY_FORM,
+    STEP_ACTION_LABELS,
+    STEP_EVENT_LABELS,
+    TRANSITION_LABELS,
+    Reason,
+    article_label,
+    article_note,
+    join_names,
+    legend,
+    reasons,
+    sorted_steps,
+    step_marks,
+)
 
 
 def _client_ip(request: HttpRequest) -> str | None:
     # REMOTE_ADDR only: a forwarded-for header is whatever the client says unless a trusted proxy
     # sets it, and the event log is evidence.
     return request.META.get("REMOTE_ADDR") or None
-
-
-# --------------------------------------------------------------------------- the five-step marks
-
-
-@dataclass
-class Mark:
-    key: str
-    short: str
-    label: str
-    status: str  # css class: pending / progress / done / waived / bad
-    text: str
-    detail: str = ""
-
-
-def _sorted_steps(decision: Decision) -> list:
-    return sorted(decision.steps.all(), key=lambda s: STEP_ORDER.get(s.kind, 9))
-
-
-def step_marks(decision: Decision) -> list[Mark]:
-    """The five statutory steps of a decision annotated by ``selectors.with_step_marks``."""
-    marks = []
-    for step in _sorted_steps(decision):
-        detail = ""
-        if step.state == StepState.WAIVED:
-            detail = _("%(reason)s %(article)s — approved by %(approver)s") % {
-                "reason": step.waiver_reason,
-                "article": article_note(step.waiver_article),
-                "approver": forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else "?",
-            }
-        marks.append(
-            Mark(
-                step.kind,
-                str(STEP_MARK_LABELS[step.kind]),
-                # Not get_FOO_display(): it rebuilds and hashes the lazy choices on every call,
-                # which the overview and the list pay for on every row.
-                str(StepKind(step.kind).label),
-                STEP_STATE_CLASS[step.state],
-                str(StepState(step.state).label),
-                detail,
-            )
-        )
-    marks.append(_review_mark(decision))
-    marks.append(_discussion_mark(decision))
-    return marks
-
-
-def _review_mark(decision: Decision) -> Mark:
-    short, label = str(STEP_MARK_LABELS["legality_review"]), str(REVIEW_LABEL)
-    if not decision.review_round:
-        return Mark("legality_review", short, label, "pending", _("Not submitted"))
-    if not decision.review_issued_at:
-        return Mark(
-            "legality_review",
-            short,
-            label,
-            "progress",
-            _("Round %(round)s under review") % {"round": decision.review_round},
-        )
-    conclusion = Conclusion(decision.review_conclusion)
-    status = "bad" if conclusion == Conclusion.UNLAWFUL else "done"
-    if conclusion == Conclusion.LAWFUL_WITH_CHANGES and not decision.review_changes_confirmed_at:
-        status = "progress"
-    return Mark("legality_review", short, label, status, conclusion.label, decision.review_document_number or "")
-
-
-def _discussion_mark(decision: Decision) -> Mark:
-    short, label = str(STEP_MARK_LABELS["collective_discussion"]), str(DISCUSSION_LABEL)
-    if not decision.meeting_outcome:
-        return Mark("collective_discussion", short, label, "pending", _("No meeting yet"))
-    outcome = MeetingOutcome(decision.meeting_outcome)
-    status = {
-        MeetingOutcome.APPROVED: "done",
-        MeetingOutcome.REJECTED: "bad",
-    }.get(outcome, "progress")
-    held_on = decision.meeting_held_on.isoformat() if decision.meeting_held_on else ""
-    return Mark("collective_discussion", short, label, status, outcome.label, held_on)
 
 
 # --------------------------------------------------------------------------- list, overview, register
@@ -285,96 +92,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "can_register": selectors.registrable_departments(request.user).exists(),
-            "legend": _legend(),
-        },
-    )
-
-
-def _legend() -> list[Mark]:
-    return [Mark(kind, str(short), _full_step_label(kind), "", "") for kind, short in STEP_MARK_LABELS.items()]
-
-
-def _full_step_label(key: str) -> str:
-    if key == "legality_review":
-        return str(REVIEW_LABEL)
-    if key == "collective_discussion":
-        return str(DISCUSSION_LABEL)
-    return StepKind(key).label
-
-
-# Rows per page of the overview's table and of its list of waived steps.
-OVERVIEW_PAGE_SIZE = 50
-WAIVED_PAGE_SIZE = 25
-
-
-def _query_without(request: HttpRequest, name: str) -> str:
-    """The current query string without one parameter, for a pager's links."""
-    query = request.GET.copy()
-    query.pop(name, None)
-    return query.urlencode()
-
-
-@login_required
-@require_GET
-def overview(request: HttpRequest) -> HttpResponse:
-    """One screen that shows no decision skipped a step (DESIGN.md, "What no step skipped means").
-
-    The figures on top cover every decision the user sees and are counted by the database; the
-    table and the list of waived steps are paged and follow the year and state filters, so the
-    page costs the same few queries whatever the size of the catalogue."""
-    form = forms.DecisionFilterForm(request.GET or None, years=selectors.catalogue_years(request.user))
-    filters = {}
-    if form.is_bound:
-        form.is_valid()  # an unusable filter is ignored, the others still apply
-        filters = form.cleaned_data
-    year, state = filters.get("year"), filters.get("state") or ""
-    lacking_only = request.GET.get("lacking") == "1"
-    summary = selectors.overview_summary(request.user)
-    decisions = selectors.overview_decisions(request.user, year=year, state=state, lacking_only=lacking_only)
-    page = Paginator(decisions, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Labels looked up once per page: get_FOO_display() rebuilds and hashes the choices every call.
-    state_labels = {value: str(label) for value, label in DecisionState.choices}
-    rows = [
-        {
-            "decision": decision,
-            "state_label": state_labels[decision.state],
-            "marks": step_marks(decision),
-            "problems": [str(GATE_PROBLEM_LABELS[p]) for p in selectors.gate_problems(decision)],
-        }
-        for decision in page.object_list
-    ]
-    waived_page = Paginator(selectors.waived_steps(request.user, year=year, state=state), WAIVED_PAGE_SIZE).get_page(
-        request.GET.get("waived_page")
-    )
-    step_labels = {value: str(label) for value, label in StepKind.choices}
-    waived = [
-        {
-            "step": step,
-            "kind": step_labels[step.kind],
-            "article": article_label(step.waiver_article),
-            "approver": forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else "",
-        }
-        for step in waived_page.object_list
-    ]
-    counts = summary["counts"]
-    return render(
-        request,
-        "decisions/overview.html",
-        {
-            "form": form,
-            "lacking_only": lacking_only,
-            "filtered": bool(year or state or lacking_only),
-            "page": page,
-            "rows": rows,
-            "query": _query_without(request, "page"),
-            "waived_page": waived_page,
-            "waived": waived,
-            "waived_query": _query_without(request, "waived_page"),
-            "state_counts": [(DecisionState(state), n) for state, n in counts.items()],
-            "total": sum(counts.values()),
-            "checked": summary["checked"],
-            "flagged": summary["flagged"],
-            "legend": _legend(),
+            "legend": legend(),
         },
     )
 
@@ -498,7 +216,7 @@ class DetailPage:
                     label=TRANSITION_LABELS[name],
                     url=self._url("transition", name=name),
                     form=self._form(slot, lambda n=name: forms.transition_form(n, decision)),
-                    refusals=_reasons(refusals),
+                    refusals=reasons(refusals),
                     grave=name in GRAVE_TRANSITIONS,
                     open=slot in self.bound,
                 )
@@ -510,7 +228,7 @@ class DetailPage:
         may_step = decision.state == DecisionState.PREPARING and permissions.may(self.user, "step", decision)
         approvers = selectors.waiver_approvers(decision) if may_step else []
         panels = []
-        for step in _sorted_steps(decision):
+        for step in sorted_steps(decision):
             panel = StepPanel(step=step, article=article_label(STEP_ARTICLE[step.kind]))
             if step.state == StepState.WAIVED:
                 panel.waiver_article = article_label(step.waiver_article)
@@ -520,7 +238,7 @@ class DetailPage:
             record = getattr(step, "participation", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
             if record is not None:
                 labels = dict(ParticipationRecord.Method.choices)
-                panel.methods_text = _join(str(labels.get(method, method)) for method in record.methods)
+                panel.methods_text = join_names(str(labels.get(method, method)) for method in record.methods)
             editable = may_step and step.state in (StepState.PENDING, StepState.IN_PROGRESS)
             if editable:
                 self._record_form(step, panel)
@@ -540,7 +258,7 @@ class DetailPage:
                                 slot,
                                 lambda k=step.kind, a=action: forms.step_action_form(k, a, approvers=approvers),
                             ),
-                            refusals=_reasons(refusals),
+                            refusals=reasons(refusals),
                             grave=action == "waive",
                             open=slot in self.bound,
                         )
@@ -601,7 +319,6 @@ class DetailPage:
     def context(self) -> dict:
         decision = self.decision
         user = self.user
-        reviews = list(decision.reviews.all())
         actions, others = self.transitions()
         can_attach = permissions.may(user, "attach", decision)
         can_report = decision.state in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED) and permissions.may(
@@ -612,19 +329,17 @@ class DetailPage:
             DecisionState.SUSPENDED,
             DecisionState.ARCHIVED,
         ) and permissions.may(user, "evaluate", decision)
-        current_review = reviews[-1] if reviews else None
         return {
             "decision": decision,
-            "co_sponsors_text": _join(d.name for d in decision.co_sponsors.all()),
-            "sponsors_text": _join([decision.lead_sponsor.name, *(d.name for d in decision.co_sponsors.all())]),
-            "marks": step_marks(_annotate_from_record(decision, current_review)),
+            "co_sponsors_text": join_names(d.name for d in decision.co_sponsors.all()),
+            "sponsors_text": join_names([decision.lead_sponsor.name, *(d.name for d in decision.co_sponsors.all())]),
+            "marks": step_marks(_annotate_from_record(decision)),
             "error": self.error,
             "actions": actions,
             "other_actions": others,
             "steps": self.steps(),
             "steps_editable_now": decision.state == DecisionState.PREPARING,
-            "reviews": reviews,
-            "review": current_review,
+            "sections": extensions.detail_sections(decision, user),
             "meetings": list(decision.meetings.all()),
             "publication": getattr(decision, "publication", None),
             "reports": list(decision.execution_reports.all()),
@@ -644,7 +359,6 @@ class DetailPage:
             if can_evaluate
             else None,
             "evaluation_open": "evaluation" in self.bound,
-            "review_article": article_label("Art 25"),
             "meeting_article": article_label("Art 29"),
             "publication_article": article_label("Art 32"),
             "execution_article": article_label("Art 34"),
@@ -655,16 +369,12 @@ class DetailPage:
         return render(self.request, "decisions/detail.html", self.context(), status=status)
 
 
-def _annotate_from_record(decision: Decision, review) -> Decision:
-    """Give the detail page's decision the attributes the five-step marks read (the list page gets
-    them as annotations; here the record is already prefetched)."""
+def _annotate_from_record(decision: Decision) -> Decision:
+    """Give the detail page's decision the meeting attributes the five-step marks read (the list
+    page gets them as annotations; here the record is already prefetched). The other apps' columns
+    are annotated by ``selectors.decision_detail``."""
     meetings = list(decision.meetings.all())
     last = max(meetings, key=lambda m: (m.held_on, m.pk)) if meetings else None
-    decision.review_round = review.round if review else None
-    decision.review_conclusion = review.conclusion if review else ""
-    decision.review_issued_at = review.issued_at if review else None
-    decision.review_document_number = review.document_number if review else ""
-    decision.review_changes_confirmed_at = review.changes_confirmed_at if review else None
     decision.meeting_outcome = last.outcome if last else None
     decision.meeting_held_on = last.held_on if last else None
     return decision

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Legality review")
+
+    def ready(self) -> None:
+        from decisions import extensions
+        from reviews import gates, selectors, services
+
+        # Art 25: the meeting gate and the publication gate are the legal office's to decide.
+        extensions.provide_gate(extensions.REVIEW_ALLOWS, gates.clearance_refusals)
+        extensions.provide_gate(extensions.FINAL_TEXT_REVIEWED, gates.publication_refusals)
+        # Art 26: each submission opens a round; it runs before the clocks read the record.
+        extensions.on_event(services.open_round_on_submission, order=10)
+        # The review's column of the five-step marks and the overview's gate check.
+        extensions.provide_annotations(selectors.decision_review_columns)
+        extensions.provide_mark("legality_review", selectors.review_mark)
+        extensions.provide_detail_section(selectors.decision_section)

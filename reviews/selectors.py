@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.utils.translation import gettext as _
 
+from decisions import extensions
 from decisions.models import Decision, DecisionEvent, DecisionState
+from decisions.presentation import article_label
 from reviews import access
 from reviews.clock import ReviewClock, WorkCalendar, review_clock
 from reviews.models import (
+    Conclusion,
     LegalityReview,
     MaterialKind,
     ReviewItem,
@@ -22,6 +26,46 @@ from reviews.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
+    from django.db.models import QuerySet
+
+
+# --------------------------------------------------------------------------- on the decision's pages
+# (decisions.extensions: filled in reviews.apps)
+
+
+def _latest_review() -> QuerySet[LegalityReview]:
+    return LegalityReview.objects.filter(decision=OuterRef("pk")).order_by("-round")
+
+
+def decision_review_columns() -> dict[str, Subquery]:
+    """The current round of each decision, as columns of the decision lists (one subquery each)."""
+    review = _latest_review()
+    return {
+        f"review_{name}": Subquery(review.values(name)[:1])
+        for name in ("round", "conclusion", "issued_at", "document_number", "changes_confirmed_at")
+    }
+
+
+def review_mark(decision: Decision) -> extensions.MarkState:
+    """The legality review's mark among the five steps, from ``decision_review_columns``."""
+    if not decision.review_round:
+        return extensions.MarkState("pending", _("Not submitted"))
+    if not decision.review_issued_at:
+        return extensions.MarkState("progress", _("Round %(round)s under review") % {"round": decision.review_round})
+    conclusion = Conclusion(decision.review_conclusion)
+    status = "bad" if conclusion == Conclusion.UNLAWFUL else "done"
+    if conclusion == Conclusion.LAWFUL_WITH_CHANGES and not decision.review_changes_confirmed_at:
+        status = "progress"
+    return extensions.MarkState(status, str(conclusion.label), decision.review_document_number or "")
+
+
+def decision_section(decision: Decision, user: User) -> extensions.DetailSection:
+    """The review's summary on the decision's page: the current round and the earlier ones."""
+    reviews = list(decision.reviews.select_related("issued_by").order_by("round"))
+    return extensions.DetailSection(
+        "reviews/_decision_section.html",
+        {"reviews": reviews, "review": reviews[-1] if reviews else None, "review_article": article_label("Art 25")},
+    )
 
 
 def visible_decision(user: User, decision_id: int) -> Decision | None:

@@ -19,9 +19,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.celery import enqueue_safely
 from decisions import services as decision_services
 from decisions.errors import DecisionError, ErrorCode, Refusal
-from decisions.models import Decision, DecisionState, Department, Membership, Role, StepKind, StepState
+from decisions.models import Decision, DecisionEvent, DecisionState, Department, Membership, Role, StepKind, StepState
 from decisions.rules import rules_for
 from reviews import access, gates
 from reviews.letters import RENDERERS, letter_content
@@ -132,6 +133,12 @@ def _return_round(decision: Decision, review: LegalityReview, actor: User, reaso
 
 
 # --------------------------------------------------------------------------- submission
+
+
+def open_round_on_submission(event: DecisionEvent) -> None:
+    """The event hook (``decisions.extensions.on_event``) that opens a round on each submission."""
+    if event.transition == "submit_for_review":
+        review_open_round(decision=event.decision, submitted_by=event.actor)
 
 
 def review_open_round(*, decision: Decision, submitted_by: User) -> LegalityReview:
@@ -637,8 +644,7 @@ def _enqueue_letters(review_id: int) -> None:
     # With the broker down the opinion is still issued; its letters are rendered on first download
     # (reviews.views.letter renders them from the content fixed at issue), so a failed publish is
     # only logged.
-    from decisions.reminders import enqueue_safely
-    from reviews.tasks import generate_opinion_letters
+    from reviews.tasks import generate_opinion_letters  # the tasks module imports this one
 
     enqueue_safely(generate_opinion_letters, review_id)
 

@@ -41,8 +41,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The project's apps, core first; each depends only on those above it (docs/architecture.md).
     "decisions",
     "reviews",
+    "deadlines",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "decisions.bell.bell",
+                "deadlines.bell.bell",
             ],
         },
     },
@@ -206,7 +209,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Beat only starts scans; the scans find what is due in the database (decisions.reminders).
+# Beat only starts scans; the scans find what is due in the database (deadlines.reminders).
 DT_REMINDER_SCAN_SECONDS = float(os.environ.get("DT_REMINDER_SCAN_SECONDS", "300"))
 DT_REMINDER_SCAN_BUDGET_SECONDS = float(os.environ.get("DT_REMINDER_SCAN_BUDGET_SECONDS", "240"))
 CELERY_BEAT_SCHEDULE: dict = {

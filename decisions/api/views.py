@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,8 +22,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decisions import services
-from decisions.deadlines import overdue_decision_ids
+from decisions import extensions, services
 from decisions.models import (
     Attachment,
     Decision,
@@ -233,9 +232,12 @@ class DecisionListCreate(generics.GenericAPIView):
 
 
 def filter_overdue(queryset, overdue: bool):
-    """Decisions with an open, chased deadline past its due date (decisions.deadlines)."""
-    ids = overdue_decision_ids(queryset)
-    return queryset.filter(pk__in=ids) if overdue else queryset.exclude(pk__in=ids)
+    """Decisions with an open, chased deadline past its due date: the clocks' app answers it
+    (``decisions.extensions``); without one, nothing can be overdue."""
+    apply = extensions.decision_filter("overdue")
+    if apply is None:
+        return queryset.none() if overdue else queryset
+    return apply(queryset, overdue)
 
 
 class DecisionDetail(DecisionScoped, APIView):
@@ -524,22 +526,6 @@ class AttachmentDownload(DecisionScoped, FileView):
         )
 
 
-class DossierView(DecisionScoped, FileView):
-    """The decision's dossier (一事一档, Art 33): a zip with manifest.json, the files and index.pdf."""
-
-    @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
-        operation_id="decisions_dossier",
-    )
-    def get(self, request, pk):
-        from decisions.dossier import dossier_export
-
-        decision = self.get_decision()
-        response = HttpResponse(dossier_export(decision), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="dossier-{decision.government_id}-{decision.code}.zip"'
-        return response
-
-
 class DecisionEventList(DecisionScoped, generics.GenericAPIView):
     """The decision's append-only log, newest first, paged by cursor."""
 
@@ -561,46 +547,6 @@ class EventList(generics.GenericAPIView):
         events = DecisionEvent.objects.filter(decision__in=visible).select_related("actor")
         page = self.paginate_queryset(events)
         return self.get_paginated_response(s.EventSerializer(page, many=True).data)
-
-
-# --------------------------------------------------------------------------- annual figures
-
-
-class FiguresMixin:
-    schema_tags = ["figures"]
-
-    def get_figures(self):
-        from decisions.reports import AnnualFigures, figures_scope
-
-        query = parse(s.FiguresQuery, self.request.query_params)
-        government, department = figures_scope(
-            self.request.user, government_id=query.get("government"), department_id=query.get("department")
-        )
-        return AnnualFigures(government, query.get("year") or timezone.localdate().year, department)
-
-
-class FiguresView(FiguresMixin, APIView):
-    """The annual figures (法治政府建设情况报告 material); every count of decisions lists their codes."""
-
-    @extend_schema(parameters=[s.FiguresQuery], responses=s.FiguresSerializer, operation_id="figures")
-    def get(self, request):
-        return Response(self.get_figures().as_dict())
-
-
-class FiguresWorkbook(FiguresMixin, FileView):
-    """The same figures as an Excel workbook: one sheet per table, Chinese headers."""
-
-    @extend_schema(
-        parameters=[s.FiguresQuery],
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
-        operation_id="figures_workbook",
-    )
-    def get(self, request):
-        from decisions.views_reports import xlsx_response
-
-        response = xlsx_response(self.get_figures())
-        response["Content-Type"] = "application/octet-stream"
-        return response
 
 
 # --------------------------------------------------------------------------- public (no login)

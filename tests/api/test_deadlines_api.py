@@ -7,8 +7,10 @@ import datetime as dt
 import time_machine
 from django.utils import timezone
 
-from decisions import deadlines, demo, services
-from decisions.models import Deadline, DecisionState, Notification, Reminder, ReminderKind
+from deadlines import clocks as deadlines
+from deadlines.models import Deadline, Notification, Reminder, ReminderKind
+from decisions import demo, services
+from decisions.models import DecisionState
 
 
 def _under_review(org):

@@ -13,17 +13,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import deadlines, demo, services, workdays
+from deadlines import clocks as deadlines
+from deadlines.models import Deadline, DeadlineKind
+from decisions import demo, services, workdays
 from decisions.errors import DecisionError, ErrorCode
-from decisions.models import (
-    CalendarDay,
-    Deadline,
-    DeadlineKind,
-    DecisionState,
-    MeetingOutcome,
-    RuleSettings,
-    StepKind,
-)
+from decisions.models import CalendarDay, DecisionState, MeetingOutcome, RuleSettings, StepKind
 from reviews import services as review_services
 from reviews.demo import complete_materials
 

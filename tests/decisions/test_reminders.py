@@ -17,8 +17,10 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from decisions import deadlines, notifications, reminders, services
-from decisions.models import (
+from deadlines import channels as notifications
+from deadlines import clocks as deadlines
+from deadlines import reminders
+from deadlines.models import (
     Deadline,
     DeadlineKind,
     Delivery,
@@ -26,8 +28,9 @@ from decisions.models import (
     Notification,
     Reminder,
     ReminderKind,
-    RuleSettings,
 )
+from decisions import services
+from decisions.models import RuleSettings
 from tests.decisions.webhook_receiver import Receiver
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -276,7 +279,7 @@ def test_a_slow_webhook_times_out_and_the_scan_goes_on(org, receiver, settings):
 
 
 def test_a_broker_that_is_down_is_logged_not_raised(caplog):
-    from decisions.tasks import scan_reminders
+    from deadlines.tasks import scan_reminders
 
     class Unreachable:
         name = scan_reminders.name
@@ -286,7 +289,7 @@ def test_a_broker_that_is_down_is_logged_not_raised(caplog):
 
             raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
 
-    with caplog.at_level(logging.WARNING, logger="decisions.reminders"):
+    with caplog.at_level(logging.WARNING, logger="deadlines.reminders"):
         reminders.enqueue_safely(Unreachable())
     assert "Could not enqueue decisions.scan_reminders" in caplog.text
 

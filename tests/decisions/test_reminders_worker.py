@@ -39,9 +39,9 @@ from django.utils import timezone
 from kombu import pools
 
 from config.celery import app as celery_app
+from deadlines.models import Deadline, DeadlineKind, Delivery, DepartmentNotificationSettings, Notification, Reminder
+from deadlines.tasks import scan_reminders
 from decisions import services, workdays
-from decisions.models import Deadline, DeadlineKind, Delivery, DepartmentNotificationSettings, Notification, Reminder
-from decisions.tasks import scan_reminders
 from tests.decisions.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -347,7 +347,7 @@ def test_transitions_made_while_redis_is_down_lose_and_duplicate_nothing(org, tm
 
             # Redis is down: transitions still commit; asking for a scan fails and is only logged.
             started = time.monotonic()
-            with caplog.at_level(logging.WARNING, logger="decisions.reminders"):
+            with caplog.at_level(logging.WARNING, logger="deadlines.reminders"):
                 clocks = overdue_during_outage(org, receiver, 4)
             assert time.monotonic() - started < 30
             assert "Could not enqueue decisions.scan_reminders" in caplog.text

@@ -14,9 +14,9 @@ from django.db import connection
 from django.utils import timezone
 
 from decisions import demo, services
-from decisions.dossier import dossier_export, dossier_import, manifest, manifest_bytes
 from decisions.errors import DecisionError
 from decisions.models import Decision, DecisionEvent, DecisionState
+from reporting.dossier import dossier_export, dossier_import, manifest, manifest_bytes
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from decisions import demo, services
 from decisions.models import DecisionState, StepKind
-from decisions.reports import AnnualFigures, nearest_rank
+from reporting.figures import AnnualFigures, nearest_rank
 from reviews.models import AdviserOpinion, ItemResponse, LegalityReview, ReviewItem
 from tests.factories import make_org
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from decisions import deadlines
+from deadlines import clocks
 from decisions.models import CalendarDay
 
 TRUE = {"1", "true", "yes", "y", "班", "上班", "working", "work"}
@@ -97,7 +97,7 @@ class Command(BaseCommand):
             CalendarDay.objects.bulk_create(
                 days, update_conflicts=True, unique_fields=["date"], update_fields=["is_working_day", "name", "note"]
             )
-        refreshed = deadlines.refresh_open()
+        refreshed = clocks.refresh_open()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {summary}" + (f", replacing {removed}" if removed else "") + f"; {refreshed} decisions' "

@@ -1,7 +1,7 @@
 """Admin for the working-day calendar, the deadlines and the reminders.
 
 Calendar days and department channels are edited here; deadlines, reminders, deliveries and
-notifications are written only by ``decisions.deadlines`` / ``decisions.reminders`` and are shown
+notifications are written only by ``deadlines.clocks`` / ``deadlines.reminders`` and are shown
 read-only, with one action: send failed deliveries again.
 """
 
@@ -10,15 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from decisions import reminders, workdays
-from decisions.models import (
-    CalendarDay,
-    Deadline,
-    Delivery,
-    DepartmentNotificationSettings,
-    Notification,
-    Reminder,
-)
+from deadlines import reminders
+from deadlines.models import Deadline, Delivery, DepartmentNotificationSettings, Notification, Reminder
+from decisions import workdays
+from decisions.models import CalendarDay
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,4 +1,4 @@
-"""Celery tasks: thin entry points to the reminder machinery (``decisions.reminders``).
+"""Celery tasks: thin entry points to the reminder machinery (``deadlines.reminders``).
 
 No task is scheduled with an ETA or countdown: Redis would redeliver such a task after its
 visibility timeout. Beat runs the scan every few minutes and the scan finds what is due in the
@@ -7,7 +7,8 @@ database; a task that is lost, killed or run twice changes nothing that the next
 
 from celery import shared_task
 
-from decisions import deadlines, reminders, services
+from deadlines import clocks, reminders
+from decisions import services
 
 
 @shared_task(name="decisions.scan_reminders", ignore_result=True)
@@ -19,7 +20,7 @@ def scan_reminders() -> dict:
 @shared_task(name="decisions.refresh_deadlines", ignore_result=True)
 def refresh_deadlines(government_id: int | None = None) -> int:
     """Recompute open deadlines after a rule setting or the holiday calendar changed (and nightly)."""
-    return deadlines.refresh_open(government_id=government_id)
+    return clocks.refresh_open(government_id=government_id)
 
 
 @shared_task(name="decisions.drop_long_deferred", ignore_result=True)

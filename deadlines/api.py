@@ -1,20 +1,21 @@
-"""Deadlines and reminders over the API: each decision's clocks (computed by decisions.deadlines, in
+"""Deadlines and reminders over the API: each decision's clocks (computed by deadlines.clocks, in
 Chinese working days), every visible deadline, and the caller's own notifications."""
 
 from __future__ import annotations
 
+from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decisions import deadlines as deadline_selectors
-from decisions import notifications
-from decisions.models import Deadline, Notification
-
-from .serializers import IdField
-from .views import DecisionScoped, parse
+from deadlines import channels as notifications
+from deadlines import clocks
+from deadlines.models import Deadline, Notification
+from decisions.api import converters  # noqa: F401  (registers <id:…>)
+from decisions.api.serializers import IdField
+from decisions.api.views import DecisionScoped, parse
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -48,7 +49,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, deadline) -> bool:
-        return deadline_selectors.is_overdue(deadline, self.context.get("today") or timezone.localdate())
+        return clocks.is_overdue(deadline, self.context.get("today") or timezone.localdate())
 
     def get_working_days_left(self, deadline) -> int | None:
         left = self.context.get("working_days_left", {})
@@ -57,7 +58,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 def _serialize_deadlines(deadlines) -> list:
     deadlines = list(deadlines)
-    left = {row.deadline.pk: row.working_days_left for row in deadline_selectors.rows(deadlines)}
+    left = {row.deadline.pk: row.working_days_left for row in clocks.rows(deadlines)}
     context = {"today": timezone.localdate(), "working_days_left": left}
     return DeadlineSerializer(deadlines, many=True, context=context).data
 
@@ -68,7 +69,7 @@ class DecisionDeadlines(DecisionScoped, APIView):
     @extend_schema(responses=DeadlineSerializer(many=True), operation_id="decisions_deadlines")
     def get(self, request, pk):
         decision = self.get_decision()
-        queryset = deadline_selectors.visible_to(request.user).filter(decision=decision).order_by("due_date", "id")
+        queryset = clocks.visible_to(request.user).filter(decision=decision).order_by("due_date", "id")
         return Response(_serialize_deadlines(queryset))
 
 
@@ -86,18 +87,14 @@ class DeadlineList(generics.GenericAPIView):
     @extend_schema(parameters=[DeadlineFilter], responses=DeadlineSerializer(many=True))
     def get(self, request):
         query = parse(DeadlineFilter, request.query_params)
-        queryset = deadline_selectors.visible_to(request.user)
+        queryset = clocks.visible_to(request.user)
         if query.get("status"):
             queryset = queryset.filter(status=query["status"])
         if query.get("decision"):
             queryset = queryset.filter(decision_id=query["decision"])
         if query.get("overdue") is not None:
-            overdue = deadline_selectors.overdue_decision_ids(today=timezone.localdate())
-            ids = [
-                d.pk
-                for d in queryset.filter(decision_id__in=overdue)
-                if deadline_selectors.is_overdue(d, timezone.localdate())
-            ]
+            overdue = clocks.overdue_decision_ids(today=timezone.localdate())
+            ids = [d.pk for d in queryset.filter(decision_id__in=overdue) if clocks.is_overdue(d, timezone.localdate())]
             queryset = queryset.filter(pk__in=ids) if query["overdue"] else queryset.exclude(pk__in=ids)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(_serialize_deadlines(page))
@@ -147,3 +144,11 @@ class NotificationsRead(APIView):
         ids = parse(MarkReadInput, request.data)["ids"]
         marked = notifications.notification_mark_read(user=request.user, notification_ids=ids)
         return Response({"marked": marked})
+
+
+urlpatterns = [
+    path("decisions/<id:pk>/deadlines/", DecisionDeadlines.as_view(), name="decision-deadlines"),
+    path("deadlines/", DeadlineList.as_view(), name="deadline-list"),
+    path("notifications/", NotificationList.as_view(), name="notification-list"),
+    path("notifications/read/", NotificationsRead.as_view(), name="notifications-read"),
+]

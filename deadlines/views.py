@@ -1,6 +1,6 @@
 """Pages of the deadlines and the notifications (the bell).
 
-Thin views: reads through ``decisions.deadlines`` / ``decisions.notifications`` (only the decisions a
+Thin views: reads through ``deadlines.clocks`` / ``deadlines.channels`` (only the decisions a
 user may see, ``selectors.decisions_visible_to``), writes through their services.
 """
 
@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from decisions import deadlines, notifications, workdays
+from deadlines import channels as notifications
+from deadlines import clocks
+from deadlines.models import Deadline, DeadlineKind, Delivery, Notification, Reminder
+from decisions import workdays
 from decisions.errors import DecisionError
-from decisions.models import Deadline, DeadlineKind, Delivery, Notification, Reminder
 
 
 class DeadlineFilter(forms.Form):
@@ -38,7 +40,7 @@ class DeadlineFilter(forms.Form):
 
 class AssignForm(forms.Form):
     kind = forms.ChoiceField(
-        label=gettext_lazy("Deadline"), choices=[(k, DeadlineKind(k).label) for k in deadlines.ASSIGNED_KINDS]
+        label=gettext_lazy("Deadline"), choices=[(k, DeadlineKind(k).label) for k in clocks.ASSIGNED_KINDS]
     )
     due_date = forms.DateField(label=gettext_lazy("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=500)
@@ -51,11 +53,11 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     form = DeadlineFilter(request.GET or None)
     status = form.cleaned_data.get("status") if form.is_valid() else ""
     today = timezone.localdate()
-    qs = deadlines.visible_to(request.user)
+    qs = clocks.visible_to(request.user)
     if status == "closed":
         qs = qs.exclude(status=Deadline.Status.OPEN).order_by("-closed_at", "-id")
     elif status == "overdue":
-        qs = qs.filter(status=Deadline.Status.OPEN, paused=False, due_date__lt=today, kind__in=deadlines.CHASED_KINDS)
+        qs = qs.filter(status=Deadline.Status.OPEN, paused=False, due_date__lt=today, kind__in=clocks.CHASED_KINDS)
     else:
         qs = qs.filter(status=Deadline.Status.OPEN)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -66,7 +68,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "status": status or "open",
             "page": page,
-            "rows": deadlines.rows(page.object_list, today=today),
+            "rows": clocks.rows(page.object_list, today=today),
             "today": today,
             "missing_years": workdays.years_needing_schedule(today) if request.user.is_staff else [],
         },
@@ -105,8 +107,8 @@ def decision_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
         "deadlines/decision.html",
         {
             "decision": decision,
-            "rows": deadlines.rows(qs),
-            "assign_form": AssignForm() if deadlines.may_assign(request.user, decision) else None,
+            "rows": clocks.rows(qs),
+            "assign_form": AssignForm() if clocks.may_assign(request.user, decision) else None,
         },
     )
 
@@ -120,7 +122,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give the kind of deadline and a due date."))
     else:
         try:
-            deadlines.deadline_assign(decision=decision, actor=request.user, **form.cleaned_data)
+            clocks.deadline_assign(decision=decision, actor=request.user, **form.cleaned_data)
         except DecisionError as err:
             messages.error(request, str(err))
         else:

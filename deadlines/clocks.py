@@ -37,11 +37,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from deadlines.models import Deadline, DeadlineKind, Reminder
 from decisions import permissions, workdays
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
-    Deadline,
-    DeadlineKind,
     Decision,
     DecisionState,
     Department,
@@ -51,7 +50,6 @@ from decisions.models import (
     Meeting,
     ParticipationRecord,
     ProcedureStep,
-    Reminder,
     Role,
     StepKind,
     StepState,
@@ -437,7 +435,7 @@ def sync_for_decision(
 
     Called by the services inside their transaction, after the change (the decision row is locked).
     """
-    from decisions import reminders
+    from deadlines import reminders
 
     today = today or timezone.localdate()
     calendar = calendar or workdays.WorkCalendar()
@@ -611,14 +609,14 @@ def deadline_assign(*, decision: Decision, actor: User, kind: str, due_date: dt.
         + (f" — {deadline.note}" if deadline.note else ""),
     )
     if deadline.next_reminder_on is not None and deadline.next_reminder_on <= timezone.localdate():
-        from decisions import reminders
+        from deadlines import reminders
 
         reminders.request_scan()
     return deadline
 
 
 def _first_reminder_day(deadline: Deadline, decision: Decision) -> dt.date | None:
-    from decisions import reminders
+    from deadlines import reminders
 
     return reminders.first_reminder_day(
         deadline, rules_for(decision.government), workdays.WorkCalendar(), timezone.localdate()
@@ -677,7 +675,7 @@ class Row:
 
     @property
     def basis(self) -> str:
-        from decisions.notifications import basis
+        from deadlines.channels import basis
 
         return basis(self.deadline)
 

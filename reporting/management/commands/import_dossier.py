@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.dossier import dossier_import
 from decisions.errors import DecisionError
+from reporting.dossier import dossier_import
 
 
 class Command(BaseCommand):

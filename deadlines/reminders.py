@@ -36,9 +36,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from decisions import deadlines as deadline_clocks
-from decisions import notifications, workdays
-from decisions.models import Deadline, Delivery, Notification, Reminder, ReminderKind
+from config.celery import enqueue_safely
+from deadlines import channels as notifications
+from deadlines import clocks as deadline_clocks
+from deadlines.models import Deadline, Delivery, Notification, Reminder, ReminderKind
+from decisions import workdays
 from decisions.rules import Rules, rules_for
 
 logger = logging.getLogger(__name__)
@@ -350,19 +352,8 @@ def retry_delivery(delivery: Delivery) -> None:
 # --------------------------------------------------------------------------- asking for a scan now
 
 
-def enqueue_safely(task, *args, **kwargs) -> None:
-    """Publish a Celery task; a broker that is down is logged, never raised to the user.
-
-    Nothing is lost by a failed publish: the work is in the database and the next beat scan does it.
-    """
-    try:
-        task.apply_async(args=args, kwargs=kwargs, retry=False)
-    except Exception:  # noqa: BLE001 - kombu raises many kinds of connection errors
-        logger.warning("Could not enqueue %s; the next scheduled scan will do the work.", task.name, exc_info=True)
-
-
 def request_scan() -> None:
     """After the current transaction commits, ask for a scan now rather than at the next beat."""
-    from decisions.tasks import scan_reminders
+    from deadlines.tasks import scan_reminders
 
     transaction.on_commit(lambda: enqueue_safely(scan_reminders))

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from decisions import demo_reminders
+from deadlines import demo
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
         parser.add_argument("--scan", action="store_true", help="Run the reminder scan now (else the worker does).")
 
     def handle(self, *args, webhook_url: str = "", scan: bool = False, **options):
-        result = demo_reminders.seed(webhook_url=webhook_url, scan=scan)
+        result = demo.seed(webhook_url=webhook_url, scan=scan)
         self.stdout.write(", ".join(f"{key}: {value}" for key, value in result.items()))

@@ -11,17 +11,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from decisions import deadlines, reminders, workdays
-from decisions.models import (
-    Deadline,
-    DeadlineKind,
-    Decision,
-    DecisionState,
-    Department,
-    DepartmentNotificationSettings,
-    Membership,
-    Role,
-)
+from deadlines import clocks, reminders
+from deadlines.models import Deadline, DeadlineKind, DepartmentNotificationSettings
+from decisions import workdays
+from decisions.models import Decision, DecisionState, Department, Membership, Role
 
 PLAN = (
     # state, kind, working days from today
@@ -48,7 +41,7 @@ def seed(*, webhook_url: str = "", scan: bool = False) -> dict:
             if office is None:
                 continue
             due = calendar.add_working_days(today, days) if days else today
-            deadlines.deadline_assign(decision=decision, actor=office.user, kind=kind, due_date=due, note="演示")
+            clocks.deadline_assign(decision=decision, actor=office.user, kind=kind, due_date=due, note="演示")
             assigned += 1
     for membership in Membership.objects.filter(user__email="").select_related("user"):
         membership.user.email = f"{membership.user.get_username()}@demo.invalid"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.dossier import dossier_export
 from decisions.models import Decision
+from reporting.dossier import dossier_export
 
 
 class Command(BaseCommand):

@@ -25,18 +25,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from deadlines.models import Deadline, Delivery, DepartmentNotificationSettings, Notification, Reminder, ReminderKind
 from decisions import workdays
-from decisions.models import (
-    Deadline,
-    Delivery,
-    Department,
-    DepartmentNotificationSettings,
-    Membership,
-    Notification,
-    Reminder,
-    ReminderKind,
-    Role,
-)
+from decisions.models import Department, Membership, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
@@ -127,7 +118,7 @@ def basis(deadline: Deadline) -> str:
         user = deadline.assigned_by
         who = (user.get_full_name() or user.get_username()) if user else _("the government office")
         return _("date set by %(who)s") % {"who": who}
-    from decisions.deadlines import SETTING_LABELS
+    from deadlines.clocks import SETTING_LABELS
 
     values = {
         "amount": deadline.amount,

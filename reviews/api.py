@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +18,9 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from decisions.api import converters  # noqa: F401  (registers <id:…>)
+from decisions.api.serializers import IdField, ReasonInput
+from decisions.api.views import DecisionScoped, FileView, invalid, parse
 from decisions.models import StepKind
 from reviews import services as review_services
 from reviews.models import (
@@ -35,9 +39,6 @@ from reviews.models import (
     SupplementRequest,
     WaiverCheck,
 )
-
-from .serializers import IdField, ReasonInput
-from .views import DecisionScoped, FileView, invalid, parse
 
 User = get_user_model()
 
@@ -356,3 +357,19 @@ def make_review_action_view(action: str) -> type[ReviewActionView]:
             "parser_classes": [MultiPartParser] if multipart else [JSONParser],
         },
     )
+
+
+decision = "decisions/<id:pk>/"
+
+urlpatterns = [
+    path(decision + "review/", ReviewRecordView.as_view(), name="review"),
+    path(
+        decision + "review/letters/<id:letter_pk>/download/",
+        LetterDownload.as_view(),
+        name="review-letter-download",
+    ),
+    *[
+        path(decision + f"review/{action}/", make_review_action_view(action).as_view(), name=f"review-{action}")
+        for action in REVIEW_ACTIONS
+    ],
+]

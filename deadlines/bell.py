@@ -6,7 +6,8 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from decisions import notifications, workdays
+from deadlines import channels as notifications
+from decisions import workdays
 
 
 class Bell:

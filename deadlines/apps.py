@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeadlinesConfig(AppConfig):
+    name = "deadlines"
+    verbose_name = _("Deadlines and reminders")
+
+    def ready(self) -> None:
+        from deadlines import clocks, signals
+        from decisions import extensions
+
+        # The clocks read the whole record, so they follow every other hook (order 100).
+        extensions.on_event(signals.sync_clocks, order=100)
+        extensions.on_record_changed(clocks.sync_for_decision, order=100)
+        extensions.provide_decision_filter("overdue", signals.filter_overdue)
+        signals.connect()

@@ -1,0 +1,226 @@
+"""The core's extension points: small explicit tables that the apps built on ``decisions`` fill in
+their ``AppConfig.ready()``. The core calls them by name and never imports those apps.
+
+- **Gate slots.** A transition's gates (``decisions.gates``) may name a check the core does not
+  own: the legality review's clearance (Art 25) and its second review of the final text. An app
+  provides each slot once (``provide_gate``). A slot nobody provides *refuses*: a deployment
+  without the legality review cannot send a decision to the meeting.
+- **Event hooks.** After every recorded event, inside the same transaction and under the same
+  decision row lock, each hook sees the new ``DecisionEvent`` (``on_event``): the legality review
+  opens its round on submission; the clocks follow the lifecycle. Hooks run in ``order`` (lower
+  first), so readers of the whole record (the clocks) run after writers (the review round).
+  A record that changes without a transition (the comment period, a progress report) calls the
+  ``on_record_changed`` hooks the same way.
+- **Decision filters.** Query filters of the decision lists that another app answers (``overdue``
+  reads the clocks): ``provide_decision_filter``.
+- **Decision annotations.** Columns other apps add to the lists of decisions (the five-step marks
+  show the review's conclusion): ``provide_annotations``.
+- **Pages.** The mark of a statutory step the core does not keep (the legality review, step four of
+  five): ``provide_mark``; a section of the decision's page (the review's summary):
+  ``provide_detail_section``.
+
+Each table is filled once at start-up; a second provider for the same slot is a configuration
+error, not a silent override.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Expression
+from django.utils.translation import gettext as _
+
+from decisions.errors import Refusal
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from decisions.models import Decision, DecisionEvent
+
+Check = Callable[["Decision"], list[Refusal]]
+EventHook = Callable[["DecisionEvent"], None]
+RecordHook = Callable[["Decision"], None]
+AnnotationProvider = Callable[[], Mapping[str, Expression]]
+DecisionFilter = Callable[["QuerySet[Decision]", Any], "QuerySet[Decision]"]
+
+
+# --------------------------------------------------------------------------- gate slots
+
+
+@dataclass(frozen=True)
+class GateSlot:
+    """A gate the core requires and another app decides."""
+
+    name: str
+    article: str
+
+
+# The slots the lifecycle names (decisions.gates puts them on their transitions).
+REVIEW_ALLOWS = GateSlot("review_allows", "Art 25")
+FINAL_TEXT_REVIEWED = GateSlot("final_text_reviewed", "Art 32")
+GATE_SLOTS = {slot.name: slot for slot in (REVIEW_ALLOWS, FINAL_TEXT_REVIEWED)}
+
+_gate_providers: dict[str, Check] = {}
+
+
+def provide_gate(slot: GateSlot, check: Check) -> None:
+    """Fill ``slot`` with ``check`` (from an ``AppConfig.ready()``)."""
+    if slot.name not in GATE_SLOTS:
+        raise ImproperlyConfigured(f"Unknown gate slot {slot.name!r}.")
+    existing = _gate_providers.get(slot.name)
+    if existing is not None and existing is not check:
+        raise ImproperlyConfigured(f"Gate slot {slot.name!r} is provided twice.")
+    _gate_providers[slot.name] = check
+
+
+def slot_check(slot: GateSlot) -> Check:
+    """The check that stands for ``slot`` in a transition's gates: the provider's, or a refusal."""
+
+    def check(decision: Decision) -> list[Refusal]:
+        provider = _gate_providers.get(slot.name)
+        if provider is None:
+            return [
+                Refusal(
+                    slot.name,
+                    _("The check this step needs is not available in this installation."),
+                    slot.article,
+                )
+            ]
+        return provider(decision)
+
+    check.__name__ = f"slot_{slot.name}"
+    return check
+
+
+# --------------------------------------------------------------------------- event hooks
+
+
+@dataclass(frozen=True)
+class _Hook:
+    order: int
+    name: str
+    hook: Callable[[Any], None]
+
+
+_event_hooks: list[_Hook] = []
+
+
+def on_event(hook: EventHook, *, order: int = 50) -> None:
+    """Call ``hook(event)`` after every recorded event, inside the recording transaction."""
+    name = f"{hook.__module__}.{hook.__qualname__}"
+    if any(existing.name == name for existing in _event_hooks):
+        return  # ready() may run twice in tests that reload apps
+    _event_hooks.append(_Hook(order, name, hook))
+    _event_hooks.sort(key=lambda entry: entry.order)
+
+
+def event_recorded(event: DecisionEvent) -> None:
+    for entry in _event_hooks:
+        entry.hook(event)
+
+
+_record_hooks: list[_Hook] = []
+
+
+def on_record_changed(hook: RecordHook, *, order: int = 50) -> None:
+    """Call ``hook(decision)`` after a service changed one of the decision's records."""
+    name = f"{hook.__module__}.{hook.__qualname__}"
+    if any(existing.name == name for existing in _record_hooks):
+        return
+    _record_hooks.append(_Hook(order, name, hook))
+    _record_hooks.sort(key=lambda entry: entry.order)
+
+
+def record_changed(decision: Decision) -> None:
+    for entry in _record_hooks:
+        entry.hook(decision)
+
+
+# --------------------------------------------------------------------------- decision filters
+
+_decision_filters: dict[str, DecisionFilter] = {}
+
+
+def provide_decision_filter(name: str, apply: DecisionFilter) -> None:
+    existing = _decision_filters.get(name)
+    if existing is not None and existing is not apply:
+        raise ImproperlyConfigured(f"Decision filter {name!r} is provided twice.")
+    _decision_filters[name] = apply
+
+
+def decision_filter(name: str) -> DecisionFilter | None:
+    """The filter another app provides under ``name``, or None when no installed app does."""
+    return _decision_filters.get(name)
+
+
+# --------------------------------------------------------------------------- decision annotations
+
+_annotation_providers: list[AnnotationProvider] = []
+
+
+def provide_annotations(provider: AnnotationProvider) -> None:
+    """Add the columns ``provider()`` returns to every list of decisions with step marks."""
+    if provider not in _annotation_providers:
+        _annotation_providers.append(provider)
+
+
+def annotations() -> dict[str, Expression]:
+    columns: dict[str, Expression] = {}
+    for provider in _annotation_providers:
+        columns.update(provider())
+    return columns
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class MarkState:
+    """What a step's mark shows: a css status (pending / progress / done / waived / bad), a text
+    and a detail line."""
+
+    status: str
+    text: str
+    detail: str = ""
+
+
+MarkProvider = Callable[["Decision"], MarkState]
+_mark_providers: dict[str, MarkProvider] = {}
+
+
+def provide_mark(step: str, provider: MarkProvider) -> None:
+    """``provider(decision)`` tells the mark of ``step``; it reads the decision's annotations."""
+    existing = _mark_providers.get(step)
+    if existing is not None and existing is not provider:
+        raise ImproperlyConfigured(f"The mark of {step!r} is provided twice.")
+    _mark_providers[step] = provider
+
+
+def mark(step: str, decision: Decision) -> MarkState | None:
+    provider = _mark_providers.get(step)
+    return provider(decision) if provider is not None else None
+
+
+@dataclass(frozen=True)
+class DetailSection:
+    """A section of the decision's page: a template and what it reads."""
+
+    template: str
+    context: Mapping[str, Any]
+
+
+SectionProvider = Callable[["Decision", Any], "DetailSection | None"]
+_section_providers: list[SectionProvider] = []
+
+
+def provide_detail_section(provider: SectionProvider) -> None:
+    if provider not in _section_providers:
+        _section_providers.append(provider)
+
+
+def detail_sections(decision: Decision, user: Any) -> list[DetailSection]:
+    sections = (provider(decision, user) for provider in _section_providers)
+    return [section for section in sections if section is not None]

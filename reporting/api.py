@@ -1,0 +1,130 @@
+"""The reporting endpoints of /api/v1/: a decision's dossier (一事一档, Art 33) and the annual figures.
+
+The API's machinery (authentication, errors, paging, schema) is the project's, in ``decisions.api``.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from decisions.api import converters  # noqa: F401  (registers <id:…>)
+from decisions.api.serializers import IdField
+from decisions.api.views import DecisionScoped, FileView, parse
+from reporting.dossier import dossier_export
+from reporting.figures import AnnualFigures, figures_scope
+from reporting.views import xlsx_response
+
+# --------------------------------------------------------------------------- serializers
+
+
+class FiguresQuery(serializers.Serializer):
+    government = IdField(required=False, help_text=_("Default: your government."))
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text=_("Default: this year."))
+    department = IdField(required=False, help_text=_("A lead sponsoring department; default: all you may see."))
+
+
+class NamedRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    label_zh = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    unit_label = serializers.CharField(allow_blank=True)
+    records = serializers.ListField(child=serializers.CharField(), help_text=_("Codes of the decisions counted."))
+
+
+class ColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    label_zh = serializers.CharField()
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "integer"}]}})
+class RowField(serializers.DictField):
+    pass
+
+
+class FiguresTableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    title_zh = serializers.CharField()
+    figures = FigureSerializer(many=True, required=False)
+    columns = ColumnSerializer(many=True, required=False)
+    rows = serializers.ListField(child=RowField(), required=False)
+
+
+class FiguresSerializer(serializers.Serializer):
+    government = NamedRef()
+    year = serializers.IntegerField()
+    department = NamedRef(allow_null=True)
+    tables = FiguresTableSerializer(many=True)
+
+
+# --------------------------------------------------------------------------- views
+
+
+class DossierView(DecisionScoped, FileView):
+    """The decision's dossier (一事一档, Art 33): a zip with manifest.json, the files and index.pdf."""
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        operation_id="decisions_dossier",
+    )
+    def get(self, request, pk):
+        decision = self.get_decision()
+        response = HttpResponse(dossier_export(decision), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="dossier-{decision.government_id}-{decision.code}.zip"'
+        return response
+
+
+class FiguresMixin:
+    schema_tags = ["figures"]
+
+    def get_figures(self):
+        query = parse(FiguresQuery, self.request.query_params)
+        government, department = figures_scope(
+            self.request.user, government_id=query.get("government"), department_id=query.get("department")
+        )
+        return AnnualFigures(government, query.get("year") or timezone.localdate().year, department)
+
+
+class FiguresView(FiguresMixin, APIView):
+    """The annual figures (法治政府建设情况报告 material); every count of decisions lists their codes."""
+
+    @extend_schema(parameters=[FiguresQuery], responses=FiguresSerializer, operation_id="figures")
+    def get(self, request):
+        return Response(self.get_figures().as_dict())
+
+
+class FiguresWorkbook(FiguresMixin, FileView):
+    """The same figures as an Excel workbook: one sheet per table, Chinese headers."""
+
+    @extend_schema(
+        parameters=[FiguresQuery],
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        operation_id="figures_workbook",
+    )
+    def get(self, request):
+        response = xlsx_response(self.get_figures())
+        response["Content-Type"] = "application/octet-stream"
+        return response
+
+
+urlpatterns = [
+    path("decisions/<id:pk>/dossier/", DossierView.as_view(), name="decision-dossier"),
+    path("figures/", FiguresView.as_view(), name="figures"),
+    path("figures/xlsx/", FiguresWorkbook.as_view(), name="figures-xlsx"),
+]

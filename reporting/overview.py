@@ -1,0 +1,148 @@
+"""The leader overview (DESIGN.md, "What no step skipped means"): for every decision past the
+legality review, the record of each gate it went through, proved by one SQL query per page.
+
+It reads the core (``decisions``) and the legality review (``reviews``) directly: reporting sits on
+top of both, and nothing imports it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from decisions.models import (
+    SETTLED_STEP_STATES,
+    STATES_PAST_REVIEW,
+    Decision,
+    DecisionState,
+    Meeting,
+    ProcedureStep,
+    StepState,
+)
+from decisions.selectors import MEETING_STATES, decisions_visible_to, filter_by_year_state, with_step_marks
+from reviews.models import CLEARING_CONCLUSIONS, Conclusion, LegalityReview
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+
+def _latest_review() -> QuerySet[LegalityReview]:
+    return LegalityReview.objects.filter(decision=OuterRef("pk")).order_by("-round")
+
+
+# The gates every decision past the legality review went through (Art 25, 29–30), in the order the
+# overview names them.
+GATES = ("steps_settled", "review_allows", "meeting_recorded")
+
+
+def _gate_annotations() -> dict[str, Expression]:
+    """Each gate's record as one boolean per decision, computed by the database (never NULL).
+
+    steps_settled: exactly the three preparatory steps, each done or not applicable (Art 25 via
+    ``submit_for_review``); review_allows: the current review round has an issued opinion whose
+    conclusion allows the meeting, changes confirmed where it asked for changes (Art 25, 28);
+    meeting_recorded: a meeting record exists (Art 29–30)."""
+    steps = (
+        ProcedureStep.objects.filter(decision=OuterRef("pk"))
+        .order_by()
+        .values("decision")
+        .annotate(n=Count("pk"), settled=Count("pk", filter=Q(state__in=SETTLED_STEP_STATES)))
+        .annotate(ok=ExpressionWrapper(Q(n=3) & Q(settled=3), output_field=BooleanField()))
+        .values("ok")
+    )
+    review = _latest_review().annotate(
+        ok=ExpressionWrapper(
+            Q(issued_at__isnull=False)
+            & Q(conclusion__in=CLEARING_CONCLUSIONS)
+            & (~Q(conclusion=Conclusion.LAWFUL_WITH_CHANGES) | Q(changes_confirmed_at__isnull=False)),
+            output_field=BooleanField(),
+        )
+    )
+    return {
+        "gate_steps_settled": Coalesce(Subquery(steps), Value(False)),
+        "gate_review_allows": Coalesce(Subquery(review.values("ok")[:1]), Value(False)),
+        "gate_meeting_recorded": Exists(Meeting.objects.filter(decision=OuterRef("pk"))),
+    }
+
+
+# A decision lacking a gate's record: past the review, and one of the gates it passed has no record.
+# Refers to the annotations of ``_gate_annotations``.
+LACKS_A_GATE = Q(state__in=STATES_PAST_REVIEW) & (
+    Q(gate_steps_settled=False)
+    | Q(gate_review_allows=False)
+    | (Q(state__in=MEETING_STATES) & Q(gate_meeting_recorded=False))
+)
+
+
+def overview_summary(user: User) -> dict:
+    """The figures at the top of the overview, over every decision ``user`` sees, in one query:
+    ``counts`` by state, ``checked`` (decisions past the legality review) and ``flagged`` (those
+    of them lacking a gate's record)."""
+    figures = (
+        decisions_visible_to(user)
+        .annotate(**_gate_annotations())
+        .aggregate(
+            checked=Count("pk", filter=Q(state__in=STATES_PAST_REVIEW)),
+            flagged=Count("pk", filter=LACKS_A_GATE),
+            **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in DecisionState.values},
+        )
+    )
+    return {
+        "counts": {state: figures[f"state_{state}"] for state in DecisionState.values},
+        "checked": figures["checked"],
+        "flagged": figures["flagged"],
+    }
+
+
+def overview_decisions(
+    user: User, *, year: int | None = None, state: str = "", lacking_only: bool = False
+) -> QuerySet[Decision]:
+    """The overview's table: visible decisions with their five-step marks and gate checks (see
+    ``gate_problems``), optionally only those lacking a gate's record. Paginate it: a page costs
+    two queries whatever its length."""
+    queryset = with_step_marks(filter_by_year_state(decisions_visible_to(user), year=year, state=state)).annotate(
+        **_gate_annotations()
+    )
+    if lacking_only:
+        queryset = queryset.filter(LACKS_A_GATE)
+    return queryset.order_by("-catalogue_year", "-sequence")
+
+
+def waived_steps(user: User, *, year: int | None = None, state: str = "") -> QuerySet[ProcedureStep]:
+    """Steps marked not applicable, with their decision and approver, filtered by the decision's
+    catalogue year and state."""
+    decisions = filter_by_year_state(decisions_visible_to(user), year=year, state=state)
+    return (
+        ProcedureStep.objects.filter(decision__in=decisions, state=StepState.WAIVED)
+        .select_related("decision", "waiver_approved_by")
+        .order_by("-decision__catalogue_year", "-decision__sequence", "kind")
+    )
+
+
+def gate_problems(decision: Decision) -> list[str]:
+    """The gates (``GATES``) whose record a decision past the legality review lacks; an empty list
+    is what the overview proves for each. Reads the annotations of ``overview_decisions``, so the
+    rows and the summary's count come from the same SQL."""
+    if decision.state not in STATES_PAST_REVIEW:
+        return []
+    problems = []
+    if not decision.gate_steps_settled:
+        problems.append("steps_settled")
+    if not decision.gate_review_allows:
+        problems.append("review_allows")
+    if decision.state in MEETING_STATES and not decision.gate_meeting_recorded:
+        problems.append("meeting_recorded")
+    return problems

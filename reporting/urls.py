@@ -1,0 +1,15 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("figures/", views.figures_page, name="figures"),
+    path("figures/print/", views.figures_print, name="figures-print"),
+    path("figures.xlsx", views.figures_xlsx, name="figures-xlsx"),
+]
+
+# The overview keeps its address (/overview/) and its name (decisions:overview): config.urls mounts
+# it into the decisions namespace.
+overview_patterns = [path("overview/", views.overview, name="overview")]

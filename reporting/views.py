@@ -1,0 +1,162 @@
+"""The reporting pages: the leader overview, and the annual figures as a page with charts, a
+printable page and an Excel workbook (``reporting.figures``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from decisions import forms as decision_forms
+from decisions import selectors
+from decisions.models import DecisionState, StepKind
+from decisions.presentation import GATE_PROBLEM_LABELS, article_label, legend, query_without, step_marks
+from reporting import overview as overview_selectors
+from reporting.figures import AnnualFigures, figures_scope, scope_choices, workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FiguresQuery(forms.Form):
+    government = forms.IntegerField(label=_("Government"), required=False, min_value=1, max_value=10**18)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    department = forms.IntegerField(label=_("Department"), required=False, min_value=1, max_value=10**18)
+
+
+def figures_from_request(request) -> AnnualFigures:
+    query = FiguresQuery(request.GET)
+    if not query.is_valid():
+        raise Http404
+    data = query.cleaned_data
+    government, department = figures_scope(
+        request.user, government_id=data["government"], department_id=data["department"]
+    )
+    return AnnualFigures(government, data["year"] or timezone.localdate().year, department)
+
+
+def chart_rows(table) -> list[dict]:
+    """Bars for the counts of a table in its most frequent unit (bars of different units side by side
+    would mislead): label, value and width in per cent."""
+    counts = [f for f in table.figures if f.unit not in ("%", "working days") and f.value is not None]
+    units = [f.unit for f in counts]
+    if units:
+        unit = max(dict.fromkeys(units), key=units.count)
+        counts = [f for f in counts if f.unit == unit]
+    top = max((f.value for f in counts), default=0) or 1
+    return [{"label": f.label, "value": f.value, "width": round(100 * f.value / top, 1)} for f in counts]
+
+
+def _context(request, figures: AnnualFigures) -> dict:
+    tables = figures.tables()
+    governments, departments = scope_choices(request.user)
+    this_year = timezone.localdate().year
+    return {
+        "figures": figures,
+        "tables": [{"table": t, "chart": chart_rows(t)} for t in tables],
+        "governments": governments,
+        "departments": [d for d in departments if d.government_id == figures.government.pk],
+        "years": range(this_year, this_year - 6, -1),
+        "query": request.GET.urlencode(),
+    }
+
+
+@login_required
+def figures_page(request):
+    figures = figures_from_request(request)
+    return render(request, "reports/figures.html", _context(request, figures))
+
+
+@login_required
+def figures_print(request):
+    figures = figures_from_request(request)
+    return render(request, "reports/figures_print.html", _context(request, figures))
+
+
+@login_required
+def figures_xlsx(request):
+    figures = figures_from_request(request)
+    return xlsx_response(figures)
+
+
+def xlsx_response(figures: AnnualFigures) -> HttpResponse:
+    response = HttpResponse(workbook(figures), content_type=XLSX)
+    name = f"figures-{figures.government.pk}-{figures.year}"
+    if figures.department is not None:
+        name += f"-{figures.department.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# Rows per page of the overview's table and of its list of waived steps.
+OVERVIEW_PAGE_SIZE = 50
+WAIVED_PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """One screen that shows no decision skipped a step (DESIGN.md, "What no step skipped means").
+
+    The figures on top cover every decision the user sees and are counted by the database; the
+    table and the list of waived steps are paged and follow the year and state filters, so the
+    page costs the same few queries whatever the size of the catalogue."""
+    form = decision_forms.DecisionFilterForm(request.GET or None, years=selectors.catalogue_years(request.user))
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # an unusable filter is ignored, the others still apply
+        filters = form.cleaned_data
+    year, state = filters.get("year"), filters.get("state") or ""
+    lacking_only = request.GET.get("lacking") == "1"
+    summary = overview_selectors.overview_summary(request.user)
+    decisions = overview_selectors.overview_decisions(request.user, year=year, state=state, lacking_only=lacking_only)
+    page = Paginator(decisions, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Labels looked up once per page: get_FOO_display() rebuilds and hashes the choices every call.
+    state_labels = {value: str(label) for value, label in DecisionState.choices}
+    rows = [
+        {
+            "decision": decision,
+            "state_label": state_labels[decision.state],
+            "marks": step_marks(decision),
+            "problems": [str(GATE_PROBLEM_LABELS[p]) for p in overview_selectors.gate_problems(decision)],
+        }
+        for decision in page.object_list
+    ]
+    waived_page = Paginator(
+        overview_selectors.waived_steps(request.user, year=year, state=state), WAIVED_PAGE_SIZE
+    ).get_page(request.GET.get("waived_page"))
+    step_labels = {value: str(label) for value, label in StepKind.choices}
+    waived = [
+        {
+            "step": step,
+            "kind": step_labels[step.kind],
+            "article": article_label(step.waiver_article),
+            "approver": decision_forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else "",
+        }
+        for step in waived_page.object_list
+    ]
+    counts = summary["counts"]
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "form": form,
+            "lacking_only": lacking_only,
+            "filtered": bool(year or state or lacking_only),
+            "page": page,
+            "rows": rows,
+            "query": query_without(request, "page"),
+            "waived_page": waived_page,
+            "waived": waived,
+            "waived_query": query_without(request, "waived_page"),
+            "state_counts": [(DecisionState(state), n) for state, n in counts.items()],
+            "total": sum(counts.values()),
+            "checked": summary["checked"],
+            "flagged": summary["flagged"],
+            "legend": legend(),
+        },
+    )
