@@ -219,5 +219,4 @@ class DecisionEventAdmin(admin.ModelAdmin):
         return False
 
 
-import deadlines.admin  # noqa: E402,F401  (calendar, deadlines, reminders, deliveries)
 import decisions.api.admin  # noqa: E402,F401  (API tokens: issued, shown last used, revoked here)

@@ -1,4 +1,4 @@
-"""The review part of the demo walk (``decisions.demo.issue_opinion``): every step a real service.
+"""The review part of the demo walk (``demo.builder.issue_opinion``): every step a real service.
 
 ``people`` has the attributes clerk, sponsor_head, reviewer and legal_head.
 """

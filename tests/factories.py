@@ -128,7 +128,7 @@ def make_org(name: str | None = None) -> Org:
 
 
 # --------------------------------------------------------------------------- lifecycle helpers
-# The tests' own walker through the real services (independent of decisions.demo, which serves the
+# The tests' own walker through the real services (independent of demo.builder, which serves the
 # demo data): each helper is one legal move with complete, valid records unless told otherwise. The
 # legality review's moves go through reviews.demo, the reviews app's own walker, so these tests
 # follow that app's workflow as it grows.

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reviews",
     "deadlines",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,11 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from decisions import demo, services
+from decisions import services
 from decisions.api.models import ApiToken
 from decisions.api.tokens import api_token_issue, api_token_revoke
 from decisions.errors import DecisionError
 from decisions.models import DecisionEvent, DecisionState
+from demo import builder as demo
 from tests.factories import MembershipFactory, make_org
 
 

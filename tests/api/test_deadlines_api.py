@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from deadlines import clocks as deadlines
 from deadlines.models import Deadline, Notification, Reminder, ReminderKind
-from decisions import demo, services
+from decisions import services
 from decisions.models import DecisionState
+from demo import builder as demo
 
 
 def _under_review(org):

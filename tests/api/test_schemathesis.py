@@ -21,8 +21,9 @@ from schemathesis import GenerationMode
 from schemathesis import checks as st_checks
 
 from config.wsgi import application
-from decisions import demo, services
+from decisions import services
 from decisions.models import Decision, DecisionState
+from demo import builder as demo
 from tests.api.conftest import issue_keys
 from tests.factories import make_org
 

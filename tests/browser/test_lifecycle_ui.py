@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from decisions import demo, services
+from decisions import services
 from decisions.models import Decision, DecisionEvent, DecisionState, StepKind, StepState
+from demo import builder as demo
 
 
 def _register(org, **overrides):

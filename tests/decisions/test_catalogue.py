@@ -1,7 +1,8 @@
 import datetime as dt
 
-from decisions import demo, services
+from decisions import services
 from decisions.models import DecisionState, RuleSettings
+from demo import builder as demo
 
 
 def _deferred(org, on: dt.date):

@@ -1,7 +1,8 @@
 import pytest
 
-from decisions import demo, services
+from decisions import services
 from decisions.models import DecisionState
+from demo import builder as demo
 
 
 @pytest.mark.parametrize("target", [s for s in DecisionState.values])

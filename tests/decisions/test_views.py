@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import demo, services
+from decisions import services
 from decisions.models import (
     Decision,
     DecisionEvent,
@@ -18,6 +18,7 @@ from decisions.models import (
     StepKind,
     StepState,
 )
+from demo import builder as demo
 from tests.factories import make_org
 
 pytestmark = pytest.mark.django_db

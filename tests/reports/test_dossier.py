@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from decisions import demo, services
+from decisions import services
 from decisions.errors import DecisionError
 from decisions.models import Decision, DecisionEvent, DecisionState
+from demo import builder as demo
 from reporting.dossier import dossier_export, dossier_import, manifest, manifest_bytes
 
 

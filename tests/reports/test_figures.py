@@ -11,8 +11,9 @@ import time_machine
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from decisions import demo, services
+from decisions import services
 from decisions.models import DecisionState, StepKind
+from demo import builder as demo
 from reporting.figures import AnnualFigures, nearest_rank
 from reviews.models import AdviserOpinion, ItemResponse, LegalityReview, ReviewItem
 from tests.factories import make_org

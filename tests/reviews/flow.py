@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from decisions import demo, services
+from decisions import services
 from decisions.models import DecisionState
+from demo import builder as demo
 from reviews import demo as review_demo
 from reviews import services as review_services
 from reviews.gates import current_review

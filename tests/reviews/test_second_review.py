@@ -3,10 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from decisions import demo
 from decisions import services as decision_services
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import DecisionState, Publication, RuleSettings
+from demo import builder as demo
 from reviews import services
 from reviews.gates import publication_refusals
 from reviews.models import FinalTextResult

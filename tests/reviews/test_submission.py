@@ -3,10 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from decisions import demo
 from decisions import services as decision_services
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import Attachment, DecisionEvent, DecisionState, StepKind
+from demo import builder as demo
 from reviews import demo as review_demo
 from reviews import services
 from reviews.gates import materials_missing

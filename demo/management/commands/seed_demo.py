@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from decisions import demo, services
+from decisions import services
 from decisions.models import (
     Category,
     Decision,
@@ -24,6 +24,7 @@ from decisions.models import (
     Role,
     StepKind,
 )
+from demo import builder as demo
 from reviews import demo as review_demo
 from reviews.models import Conclusion
 
