@@ -17,7 +17,7 @@ APT_PACKAGES ?= fonts-noto-cjk chromium libpango-1.0-0 libpangoft2-1.0-0 gettext
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/decision_tracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install system lint migrations-check messages bench clean
+.PHONY: run test check install system lint migrations-check messages bench clean
 # Compiled translations are built here, not committed.
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
@@ -54,7 +54,7 @@ run: system install $(MO)
 	@echo "  Web server, Celery worker, Celery beat and the webhook receiver are starting; Ctrl-C stops them all."
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/python -m tests.decisions.webhook_receiver --port $(WEBHOOK_PORT) & \
+	  $(BIN)/python -m demo.webhook_receiver --port $(WEBHOOK_PORT) & \
 	  $(BIN)/celery -A config worker --pool=solo --loglevel=INFO & \
 	  DT_REMINDER_SCAN_SECONDS=$(DEMO_SCAN_SECONDS) $(BIN)/celery -A config beat --loglevel=INFO & \
 	  $(MANAGE) runserver $(HOST):$(PORT) & \
@@ -66,11 +66,19 @@ lint: install
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
-test: system install $(MO)
-	$(BIN)/ruff check .
-	$(MANAGE) makemigrations --check --dry-run
+# The guards of the architecture and style run first (seconds), then the suite with coverage.
+test: system install $(MO) check
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} TEST_REDIS_URL=$${TEST_REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(BIN)/pytest $(PYTEST_ARGS)
+	  $(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/python -m tests.coverage_by_app
+
+# Lint, format, layer contracts, types and migrations: what `make test` checks before the suite.
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(MANAGE) makemigrations --check --dry-run
 
 # Refresh the catalogue after changing user-facing strings, then translate the new entries.
 messages: install
@@ -81,4 +89,4 @@ bench: system install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)_bench} $(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis .coverage

@@ -60,7 +60,10 @@ def _serialize_deadlines(deadlines) -> list:
     deadlines = list(deadlines)
     left = {row.deadline.pk: row.working_days_left for row in clocks.rows(deadlines)}
     context = {"today": timezone.localdate(), "working_days_left": left}
-    return DeadlineSerializer(deadlines, many=True, context=context).data
+    # many=True builds a ListSerializer, whose data is a list; the stubs take the call for a
+    # DeadlineSerializer (data: a dict), so it is typed as what both are.
+    serializer: serializers.BaseSerializer = DeadlineSerializer(deadlines, many=True, context=context)
+    return serializer.data
 
 
 class DecisionDeadlines(DecisionScoped, APIView):

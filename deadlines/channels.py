@@ -30,15 +30,15 @@ from decisions import workdays
 from decisions.models import Department, Membership, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User  # the project uses Django's user model
 
 # Who does the work in each kind of department, and who heads it.
-WORKER_ROLES = {
+WORKER_ROLES: dict[str, tuple[str, ...]] = {
     Department.Kind.SPONSOR: (Role.SPONSOR_CLERK,),
     Department.Kind.LEGAL_OFFICE: (Role.LEGAL_REVIEWER,),
     Department.Kind.GOVERNMENT_OFFICE: (Role.GOVERNMENT_OFFICE,),
 }
-HEAD_ROLES = {
+HEAD_ROLES: dict[str, tuple[str, ...]] = {
     Department.Kind.SPONSOR: (Role.SPONSOR_HEAD,),
     Department.Kind.LEGAL_OFFICE: (Role.LEGAL_HEAD,),
     Department.Kind.GOVERNMENT_OFFICE: (Role.LEADER,),
@@ -69,7 +69,7 @@ def _members(department_ids: Iterable[int], roles: Iterable[str]) -> list:
         .select_related("user")
         .order_by("user_id")
     )
-    users = {}
+    users: dict[int, User] = {}
     for membership in memberships:
         users.setdefault(membership.user_id, membership.user)
     return list(users.values())
@@ -255,7 +255,9 @@ def _signed(url: str, secret: str) -> str:
 def post_webhook(delivery: Delivery, text: Message) -> None:
     """POST the reminder as JSON to the department's robot, with a timeout; a non-2xx answer or a
     robot's non-zero ``errcode`` is a failure (retried with backoff by the scans)."""
-    channel = DepartmentNotificationSettings.objects.filter(department_id=delivery.department_id).first()
+    # A delivery without a department finds no settings (Django reads "= None" as IS NULL); the
+    # plugin's lookup check does not allow None for a non-null key.
+    channel = DepartmentNotificationSettings.objects.filter(department_id=delivery.department_id).first()  # type: ignore[misc]
     if channel is None or not channel.webhook_enabled or not channel.webhook_url:
         raise WebhookError("The department has no webhook configured any more.")
     url = channel.webhook_url

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,7 +57,7 @@ from decisions.models import (
 from decisions.rules import Rules, rules_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User  # the project uses Django's user model
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ ASSIGNED_KINDS = (
     DeadlineKind.EVALUATION_DUE,
 )
 # The decision states in which an assigned clock can be set.
-ASSIGNABLE_IN = {
+ASSIGNABLE_IN: dict[str, tuple[DecisionState, ...]] = {
     DeadlineKind.FEEDBACK_DUE: (DecisionState.PREPARING,),
     DeadlineKind.MEETING: (DecisionState.AWAITING_DECISION, DecisionState.DEFERRED),
     DeadlineKind.IMPLEMENTATION_REPORT: (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED),
@@ -152,6 +152,16 @@ class Clock:
             "step_id": self.step_id,
             "fallback_years": self.fallback_years,
         }
+
+
+class _ReviewClockCommon(TypedDict):
+    """The arguments the clocks of one review round share (``_review_clocks``)."""
+
+    anchor: str
+    department_id: int
+    unit: str
+    start_date: dt.date
+    paused: bool
 
 
 class _Context:
@@ -215,16 +225,17 @@ def _review_clocks(ctx: _Context, today: dt.date) -> dict[str, Clock]:
         return {}
     ctx.calendar.take_fallback_years()
     clock = review_clock(review, today=today)
+    assert clock is not None  # an accepted round has a clock (it is None only before acceptance)
     # reviews.clock counts through the module-level functions; check the years it crossed here.
     years = ctx.calendar.years_without_schedule(range(clock.started_on.year, clock.due_on.year + 1))
-    common = {
+    common: _ReviewClockCommon = {
         "anchor": f"review:{review.pk}",
         "department_id": ctx.office(Department.Kind.LEGAL_OFFICE),
         "unit": Unit.WORKING_DAYS,
         "start_date": clock.started_on,
         "paused": clock.paused_now,
     }
-    clocks = {
+    clocks: dict[str, Clock] = {
         DeadlineKind.REVIEW_MINIMUM: Clock(
             kind=DeadlineKind.REVIEW_MINIMUM,
             due_date=clock.earliest_meeting_on,
@@ -363,6 +374,7 @@ def _outcome_when_no_longer_due(deadline: Deadline, ctx: _Context, today: dt.dat
             from reviews.clock import review_clock
 
             clock = review_clock(review, today=today)
+            assert clock is not None  # an issued round was accepted, so it has a clock
             status = Status.MET if clock.counted_days <= clock.limit_days else Status.MISSED
             return status, _("opinion issued after %(days)s working days of review") % {"days": clock.counted_days}
         if review.returned_at is not None:
@@ -404,7 +416,7 @@ def _assigned_outcome(deadline: Deadline, ctx: _Context) -> tuple[str, str] | No
             .order_by("completed_on")
             .first()
         )
-        if evaluation is not None:
+        if evaluation is not None and evaluation.completed_on is not None:  # always set: filtered above
             return _on_time(deadline, evaluation.completed_on)
     if decision.state in ENDED_STATES:
         return Status.CANCELLED, _("the decision is %(state)s") % {"state": decision.get_state_display()}
@@ -502,7 +514,9 @@ def close_elapsed(*, today: dt.date | None = None) -> int:
             status=Status.OPEN, kind__in=ELAPSING_KINDS, due_date__lt=today, paused=False
         )
         for deadline in elapsed:
-            _close(deadline, POLICY[deadline.kind].on_elapse, _("the date has passed"))
+            status = POLICY[deadline.kind].on_elapse
+            assert status is not None  # ELAPSING_KINDS are the kinds with an on_elapse status
+            _close(deadline, status, _("the date has passed"))
             closed += 1
     return closed
 
@@ -701,7 +715,7 @@ def rows(deadlines: Iterable[Deadline], *, today: dt.date | None = None) -> list
     calendar = workdays.WorkCalendar()
     deadlines = list(deadlines)
     if deadlines:
-        years = [d.due_date.year for d in deadlines] + [today.year]
+        years: Collection[int] = [d.due_date.year for d in deadlines] + [today.year]
         calendar.preload(min(years), max(years))
     out = []
     for deadline in deadlines:

@@ -4,7 +4,7 @@ On top of ``seed_demo``: the government office sets the dates no statute fixes (
 the decisions waiting for it, an implementation report due today, an evaluation of a suspended
 decision), demo people get e-mail addresses (local settings write mail to var/mail), and, when a
 webhook address is given, every department posts to it (run ``python -m
-tests.decisions.webhook_receiver`` to see the messages). Idempotent.
+demo.webhook_receiver`` to see the messages). Idempotent.
 """
 
 from __future__ import annotations

@@ -50,7 +50,9 @@ def _refresh_deadlines_after_commit(sender, instance, **kwargs) -> None:
     def enqueue() -> None:
         reminders.enqueue_safely(refresh_deadlines, government_id=government_id)
 
-    enqueue.dt_marker = marker
+    # The mark read back above, kept on the callback itself (in its __dict__, where a function's
+    # attributes live; mypy knows no attributes of a function).
+    vars(enqueue)["dt_marker"] = marker
     transaction.on_commit(enqueue)
 
 

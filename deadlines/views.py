@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from deadlines import clocks
 from deadlines.models import Deadline, DeadlineKind, Delivery, Notification, Reminder
 from decisions import workdays
 from decisions.errors import DecisionError
+from decisions.http import AuthenticatedRequest
 
 
 class DeadlineFilter(forms.Form):
@@ -48,7 +49,7 @@ class AssignForm(forms.Form):
 
 @require_GET
 @login_required
-def deadline_list(request: HttpRequest) -> HttpResponse:
+def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     """Every open deadline the user may see, with working days left and its basis."""
     form = DeadlineFilter(request.GET or None)
     status = form.cleaned_data.get("status") if form.is_valid() else ""
@@ -75,7 +76,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_decision(request: HttpRequest, pk: int):
+def _visible_decision(request: AuthenticatedRequest, pk: int):
     from decisions.selectors import decisions_visible_to
 
     decision = decisions_visible_to(request.user).select_related("government").filter(pk=pk).first()
@@ -86,7 +87,7 @@ def _visible_decision(request: HttpRequest, pk: int):
 
 @require_GET
 @login_required
-def decision_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_deadlines(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One decision's clocks, open and closed, with each reminder and its delivery status."""
     decision = _visible_decision(request, pk)
     qs = (
@@ -115,7 +116,7 @@ def decision_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _visible_decision(request, pk)
     form = AssignForm(request.POST)
     if not form.is_valid():
@@ -141,7 +142,7 @@ class NotificationRow:
 
 @require_GET
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     """The user's notifications, newest first, with how each went out on every channel."""
     qs = notifications.for_user(request.user).prefetch_related(
         Prefetch(
@@ -171,10 +172,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = request.POST.getlist("id")
+def mark_read(request: AuthenticatedRequest) -> HttpResponse:
+    raw_ids = request.POST.getlist("id")
+    ids: list[int] | None
     try:
-        ids = [int(i) for i in ids] if ids else None
+        ids = [int(i) for i in raw_ids] if raw_ids else None
     except ValueError:
         ids = []
     notifications.notification_mark_read(user=request.user, notification_ids=ids)

@@ -54,8 +54,8 @@ class DecisionError(Exception):
     def status(self) -> int:
         return STATUS_FOR_CODE[self.code]
 
-    def as_dict(self) -> dict:
-        data: dict = {"code": self.code.value, "detail": str(self.message)}
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {"code": self.code.value, "detail": str(self.message)}
         if self.rule:
             data["rule"] = self.rule
         if self.article:

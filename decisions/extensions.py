@@ -167,7 +167,7 @@ def provide_annotations(provider: AnnotationProvider) -> None:
         _annotation_providers.append(provider)
 
 
-def annotations() -> dict[str, Expression]:
+def decision_annotations() -> dict[str, Expression]:
     columns: dict[str, Expression] = {}
     for provider in _annotation_providers:
         columns.update(provider())

@@ -3,6 +3,8 @@ form never saves anything itself and the model forms here are used for their fie
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,9 @@ from decisions.models import (
     RiskAssessmentRecord,
     StepKind,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # the project uses Django's user model
 
 
 class DateInput(forms.DateInput):
@@ -181,8 +186,8 @@ class StepWaiveForm(forms.Form):
 
     def __init__(self, *args, approvers: list[Membership], **kwargs):
         super().__init__(*args, **kwargs)
-        self._users = {}
-        choices = [("", "---------")]
+        self._users: dict[int, User] = {}
+        choices: list[tuple[int | str, str]] = [("", "---------")]
         for membership in approvers:
             if membership.user_id not in self._users:
                 self._users[membership.user_id] = membership.user
@@ -190,7 +195,7 @@ class StepWaiveForm(forms.Form):
                     f"{user_label(membership.user)} · {membership.department.name} · {membership.get_role_display()}"
                 )
                 choices.append((membership.user_id, label))
-        self.fields["approver"].choices = choices
+        cast(forms.TypedChoiceField, self.fields["approver"]).choices = choices  # the field declared above
 
     def clean_approver(self):
         return self._users[self.cleaned_data["approver"]]

@@ -8,7 +8,7 @@ refuses what the services refuse, and the services can say why.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,14 +18,18 @@ from decisions.errors import Refusal
 from decisions.rules import rules_for
 
 if TYPE_CHECKING:
-    from decisions.models import Decision, ProcedureStep
+    from decisions.models import Decision, ParticipationRecord, ProcedureStep
 
 Check = Callable[["Decision"], list[Refusal]]
+# A transition's condition as django_fsm types it: Callable[[Model], bool], a check of any model,
+# though it only ever passes the instance whose transition it guards. Any lets the checks below,
+# each of one model, stand where that type is asked for.
+FsmCondition = Callable[[Any], bool]
 
 
 def _steps_settled(decision: Decision) -> list[Refusal]:
     """Art 14, 19, 22 and 25: every preparatory step ends done or not applicable before review."""
-    from decisions.models import SETTLED_STEP_STATES, STEP_ARTICLE
+    from decisions.models import SETTLED_STEP_STATES, STEP_ARTICLE, StepKind
 
     refusals = []
     for step in decision.steps.all():
@@ -34,7 +38,7 @@ def _steps_settled(decision: Decision) -> list[Refusal]:
                 Refusal(
                     "steps_settled",
                     _("%(step)s is neither done nor marked not applicable.") % {"step": step.get_kind_display()},
-                    STEP_ARTICLE[step.kind],
+                    STEP_ARTICLE[StepKind(step.kind)],
                 )
             )
     if decision.steps.count() != 3:
@@ -136,7 +140,7 @@ def refusals(name: str, decision: Decision) -> list[Refusal]:
     return [refusal for check in DECISION_GATES[name] for refusal in check(decision)]
 
 
-def condition(name: str) -> Callable[[Decision], bool]:
+def condition(name: str) -> FsmCondition:
     def check(decision: Decision) -> bool:
         return not refusals(name, decision)
 
@@ -165,7 +169,7 @@ def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
     if record.period_start is None or record.period_end is None:
         out.append(Refusal("comment_period_set", _("Record the comment period."), "Art 15"))
     else:
-        if record.period_days < rules.min_comment_period_days and not record.shortened_period_reason.strip():
+        if (record.period_days or 0) < rules.min_comment_period_days and not record.shortened_period_reason.strip():
             out.append(
                 Refusal(
                     "comment_period_minimum",
@@ -192,7 +196,7 @@ def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
     return out
 
 
-def _hearing_outputs(record, lead_days: int) -> list[Refusal]:
+def _hearing_outputs(record: ParticipationRecord, lead_days: int) -> list[Refusal]:
     """Art 16–17: participants published beforehand, materials 7 days ahead, record signed."""
     out = []
     if record.hearing_date is None:
@@ -303,13 +307,13 @@ def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
 def _waiver_complete(step: ProcedureStep) -> list[Refusal]:
     """A step is not applicable only with a reason, the article relied on and who approved it."""
     if not (step.waiver_reason.strip() and step.waiver_article.strip() and step.waiver_approved_by_id):
-        from decisions.models import STEP_ARTICLE
+        from decisions.models import STEP_ARTICLE, StepKind
 
         return [
             Refusal(
                 "waiver_complete",
                 _("Marking a step not applicable needs a reason, the article relied on and an approver."),
-                STEP_ARTICLE[step.kind],
+                STEP_ARTICLE[StepKind(step.kind)],
             )
         ]
     return []
@@ -330,7 +334,7 @@ def step_refusals(name: str, step: ProcedureStep) -> list[Refusal]:
     return []
 
 
-def step_condition(name: str) -> Callable[[ProcedureStep], bool]:
+def step_condition(name: str) -> FsmCondition:
     def check(step: ProcedureStep) -> bool:
         return not step_refusals(name, step)
 

@@ -59,7 +59,7 @@ class Government(TimeStamped):
         return self.name
 
     def clean(self) -> None:
-        order = [self.Level.PROVINCE, self.Level.CITY, self.Level.COUNTY]
+        order: list[str] = [self.Level.PROVINCE, self.Level.CITY, self.Level.COUNTY]
         if self.parent and order.index(self.parent.level) >= order.index(self.level):
             raise ValidationError({"parent": _("A government can only be nested under a higher level.")})
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from decisions.models import Department, Membership, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User  # the project uses Django's user model
+    from django.db.models import QuerySet
 
     from decisions.models import Decision, Government
 
@@ -52,13 +53,13 @@ ACTION_ROLES: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-def memberships(user: AbstractBaseUser, government: Government | int):
+def memberships(user: User, government: Government | int) -> QuerySet[Membership]:
     if not user or not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user, department__government=government)
 
 
-def may(user: AbstractBaseUser, action: str, decision: Decision) -> bool:
+def may(user: User, action: str, decision: Decision) -> bool:
     """True when ``user`` holds a role that may do ``action`` on ``decision``."""
     roles, holder = ACTION_ROLES[action]
     qs = memberships(user, decision.government_id).filter(role__in=roles)
@@ -70,16 +71,16 @@ def may(user: AbstractBaseUser, action: str, decision: Decision) -> bool:
         qs = qs.filter(department_id__in=sponsor_ids) | qs.exclude(department__kind=Department.Kind.SPONSOR)
     else:
         qs = qs.filter(department__kind=holder)
-    return qs.exists()
+    return bool(qs.exists())
 
 
-def may_approve_waiver(user: AbstractBaseUser, decision: Decision) -> bool:
+def may_approve_waiver(user: User, decision: Decision) -> bool:
     if may(user, "approve_waiver", decision):
         return True
-    return memberships(user, decision.government).filter(role=Role.LEADER).exists()
+    return bool(memberships(user, decision.government).filter(role=Role.LEADER).exists())
 
 
-def may_register(user: AbstractBaseUser, department: Department) -> bool:
+def may_register(user: User, department: Department) -> bool:
     """Sponsoring departments register their own decisions."""
     return (
         department.kind == Department.Kind.SPONSOR

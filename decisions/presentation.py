@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.http import HttpRequest
 from django.utils.translation import get_language, pgettext, pgettext_lazy
@@ -15,6 +16,11 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from decisions import extensions, forms
 from decisions.models import Decision, MeetingOutcome, StepKind, StepState
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from decisions.selectors import MeetingColumns
 
 # --------------------------------------------------------------------------- labels
 
@@ -196,6 +202,7 @@ def _review_mark(decision: Decision) -> Mark:
 
 
 def _discussion_mark(decision: Decision) -> Mark:
+    decision = cast("WithAnnotations[Decision, MeetingColumns]", decision)  # see step_marks
     short, label = str(STEP_MARK_LABELS["collective_discussion"]), str(DISCUSSION_LABEL)
     if not decision.meeting_outcome:
         return Mark("collective_discussion", short, label, "pending", _("No meeting yet"))
@@ -205,7 +212,7 @@ def _discussion_mark(decision: Decision) -> Mark:
         MeetingOutcome.REJECTED: "bad",
     }.get(outcome, "progress")
     held_on = decision.meeting_held_on.isoformat() if decision.meeting_held_on else ""
-    return Mark("collective_discussion", short, label, status, outcome.label, held_on)
+    return Mark("collective_discussion", short, label, status, str(outcome.label), held_on)
 
 
 def legend() -> list[Mark]:
@@ -217,7 +224,7 @@ def full_step_label(key: str) -> str:
         return str(REVIEW_LABEL)
     if key == "collective_discussion":
         return str(DISCUSSION_LABEL)
-    return StepKind(key).label
+    return str(StepKind(key).label)
 
 
 def query_without(request: HttpRequest, name: str) -> str:

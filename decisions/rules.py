@@ -9,7 +9,7 @@ the national default (provinces may add detail, Art 43). Services read numbers t
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from decisions.models import Government
@@ -53,7 +53,7 @@ def rules_for(government: Government | None) -> Rules:
         seen.add(node.pk)
         chain.append(node)
         node = node.parent
-    values: dict = {}
+    values: dict[str, Any] = {}
     for gov in reversed(chain):  # province first, so the nearest government wins
         settings_row = getattr(gov, "rule_settings", None) if gov.pk else None
         if settings_row is None:

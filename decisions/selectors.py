@@ -8,7 +8,7 @@ government's decisions. Every page and download reads through ``decisions_visibl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     OuterRef,
@@ -34,9 +34,16 @@ from decisions.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    import datetime as dt
 
-    User = AbstractBaseUser
+    from django.contrib.auth.models import User  # the project uses Django's user model
+
+    class MeetingColumns(TypedDict):
+        """The latest meeting's columns that ``with_step_marks`` annotates (None before any meeting)."""
+
+        meeting_outcome: str | None
+        meeting_held_on: dt.date | None
+
 
 # Departments whose staff see every decision of their government.
 OFFICE_KINDS = (Department.Kind.LEGAL_OFFICE, Department.Kind.GOVERNMENT_OFFICE)
@@ -55,9 +62,10 @@ def decisions_visible_to(user: User) -> QuerySet[Decision]:
         "decision_id"
     )
     # Subqueries rather than joins: no duplicates from the co-sponsor table, so no DISTINCT.
-    return Decision.objects.filter(
+    visible: QuerySet[Decision] = Decision.objects.filter(
         Q(government_id__in=whole_government) | Q(lead_sponsor_id__in=sponsor_departments) | Q(pk__in=co_sponsored)
     )
+    return visible
 
 
 def _latest_meeting() -> QuerySet[Meeting]:
@@ -77,7 +85,7 @@ def with_step_marks(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
             meeting_outcome=Subquery(meeting.values("outcome")[:1]),
             meeting_held_on=Subquery(meeting.values("held_on")[:1]),
             # The other apps' columns: the legality review's round and conclusion.
-            **extensions.annotations(),
+            **extensions.decision_annotations(),
         )
     )
 
@@ -134,7 +142,7 @@ def decision_detail(user: User, pk: int) -> Decision:
             "execution_reports__reported_by",
             "evaluations__evaluator_department",
         )
-        .annotate(**extensions.annotations())
+        .annotate(**extensions.decision_annotations())
     )
     try:
         return queryset.get(pk=pk)

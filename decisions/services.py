@@ -9,14 +9,14 @@ import datetime as dt
 import hashlib
 import inspect
 import zipfile
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
@@ -44,10 +44,10 @@ from decisions.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User  # the project uses Django's user model
     from django.core.files.uploadedfile import UploadedFile
 
-    User = AbstractBaseUser
+RecordT = TypeVar("RecordT", ParticipationRecord, RiskAssessmentRecord)
 
 
 # --------------------------------------------------------------------------- shared machinery
@@ -57,7 +57,7 @@ def _invalid(message: str, **fields: str) -> DecisionError:
     return DecisionError(ErrorCode.INVALID, message, fields={k: [v] for k, v in fields.items()})
 
 
-def _validate(instance, *, exclude: Iterable[str] = ()) -> None:
+def _validate(instance: Model, *, exclude: Iterable[str] = ()) -> None:
     """Model validation as a domain error: bad input changes nothing."""
     try:
         # The state is protected (FSMField): only transitions set it, so it is never "cleaned".
@@ -79,9 +79,10 @@ def lock_decision(decision: Decision | int) -> Decision:
     pk = decision.pk if isinstance(decision, Decision) else decision
     try:
         # Lock the decision row only: writes to other decisions of the government go on in parallel.
-        return Decision.objects.select_for_update(of=("self",)).select_related("government").get(pk=pk)
+        locked: Decision = Decision.objects.select_for_update(of=("self",)).select_related("government").get(pk=pk)
     except Decision.DoesNotExist:
         raise DecisionError(ErrorCode.NOT_FOUND, _("No such decision.")) from None
+    return locked
 
 
 def _require(user: User, action: str, decision: Decision) -> None:
@@ -99,7 +100,7 @@ def record_event(
     comment: str = "",
     ip: str | None = None,
     step_kind: str = "",
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> DecisionEvent:
     event = DecisionEvent.objects.create(
         decision=decision,
@@ -130,7 +131,7 @@ def _valid_ip(ip: str | None) -> str | None:
     return ip
 
 
-def _save_transition(obj, fields: Iterable[str] = ()) -> None:
+def _save_transition(obj: Model, fields: Iterable[str] = ()) -> None:
     try:
         obj.save(update_fields=["state", "updated_at", *fields])
     except ConcurrentTransition:
@@ -146,7 +147,7 @@ def _transition(
     actor: User,
     comment: str = "",
     ip: str | None = None,
-    args: tuple = (),
+    args: tuple[Any, ...] = (),
     extra_fields: Iterable[str] = (),
 ) -> DecisionEvent:
     """Role, state and gates checked in that order; then the transition, the save and its event."""
@@ -227,7 +228,8 @@ def decision_register(
     decision.co_sponsors.set(co_sponsors)
     ProcedureStep.objects.bulk_create([ProcedureStep(decision=decision, kind=kind) for kind in StepKind.values])
     record_event(decision, actor=actor, transition="register", from_state="", to_state=decision.state, ip=ip)
-    return decision
+    registered: Decision = decision
+    return registered
 
 
 # --------------------------------------------------------------------------- decision transitions
@@ -429,7 +431,7 @@ def decision_archive(*, decision: Decision, actor: User, comment: str = "", ip: 
     return decision
 
 
-TRANSITION_SERVICES = {
+TRANSITION_SERVICES: dict[str, Callable[..., Decision]] = {
     "start": decision_start,
     "submit_for_review": decision_submit_for_review,
     "return_for_revision": decision_return_for_revision,
@@ -453,10 +455,11 @@ def decision_transition(*, decision: Decision, name: str, actor: User, **payload
     if service is None:
         raise _invalid(_("Unknown transition “%(name)s”.") % {"name": name}, transition=_("Unknown transition."))
     _check_arguments(service, name, decision=decision, actor=actor, **payload)
-    return service(decision=decision, actor=actor, **payload)
+    moved: Decision = service(decision=decision, actor=actor, **payload)
+    return moved
 
 
-def _check_arguments(service, name: str, **arguments: Any) -> None:
+def _check_arguments(service: Callable[..., Any], name: str, **arguments: Any) -> None:
     """A missing or unexpected argument is bad input, not a server error; checked against the
     service's signature before the call, so a TypeError inside a service is never mistaken for it."""
     try:
@@ -528,7 +531,7 @@ def step_transition(
     )
 
 
-def _waiver_details(step: ProcedureStep) -> dict:
+def _waiver_details(step: ProcedureStep) -> dict[str, Any]:
     approver = step.waiver_approved_by
     return {
         "reason": step.waiver_reason,
@@ -619,7 +622,12 @@ def step_reopen(*, decision: Decision, kind: str, actor: User, reason: str, ip: 
     return step
 
 
-STEP_SERVICES = {"start": step_start, "complete": step_complete, "waive": step_waive, "reopen": step_reopen}
+STEP_SERVICES: dict[str, Callable[..., ProcedureStep]] = {
+    "start": step_start,
+    "complete": step_complete,
+    "waive": step_waive,
+    "reopen": step_reopen,
+}
 
 
 def step_action(*, decision: Decision, kind: str, action: str, actor: User, **payload: Any) -> ProcedureStep:
@@ -628,7 +636,8 @@ def step_action(*, decision: Decision, kind: str, action: str, actor: User, **pa
     if service is None:
         raise _invalid(_("Unknown step action “%(name)s”.") % {"name": action}, action=_("Unknown step action."))
     _check_arguments(service, action, decision=decision, kind=kind, actor=actor, **payload)
-    return service(decision=decision, kind=kind, actor=actor, **payload)
+    step: ProcedureStep = service(decision=decision, kind=kind, actor=actor, **payload)
+    return step
 
 
 PARTICIPATION_FIELDS = frozenset(
@@ -643,7 +652,9 @@ RISK_FIELDS = frozenset(
 )
 
 
-def _update_record(model, step: ProcedureStep, allowed: frozenset[str], values: dict[str, Any]):
+def _update_record(
+    model: type[RecordT], step: ProcedureStep, allowed: frozenset[str], values: dict[str, Any]
+) -> RecordT:
     unknown = set(values) - allowed
     if unknown:
         raise _invalid(
@@ -778,7 +789,7 @@ _SIGNATURES = {
 _PACKAGE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "ofd": "OFD.xml"}
 
 
-def _package_matches(uploaded_file: UploadedFile, extension: str) -> bool:
+def _package_matches(uploaded_file: UploadedFile[Any], extension: str) -> bool:
     part = _PACKAGE_PARTS.get(extension)
     if part is None:
         return True
@@ -795,7 +806,7 @@ def attachment_upload(
     *,
     decision: Decision,
     actor: User,
-    uploaded_file: UploadedFile,
+    uploaded_file: UploadedFile[Any],
     kind: str = Attachment.Kind.OTHER,
     step_kind: str | None = None,
 ) -> Attachment:
@@ -811,13 +822,14 @@ def attachment_upload(
             "allowed": ", ".join(allowed),
         }
         raise _invalid(message, file=message)
-    if uploaded_file.size > settings.ATTACHMENT_MAX_BYTES:
+    size = uploaded_file.size or 0
+    if size > settings.ATTACHMENT_MAX_BYTES:
         raise DecisionError(
             ErrorCode.TOO_LARGE,
             _("The file is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
             fields={"file": [_("File too large.")]},
         )
-    if uploaded_file.size == 0:
+    if size == 0:
         raise _invalid(_("The file is empty."), file=_("The file is empty."))
     digest = hashlib.sha256()
     head = b""
@@ -841,7 +853,7 @@ def attachment_upload(
         kind=kind,
         original_name=name[-255:],
         extension=extension,
-        size=uploaded_file.size,
+        size=size,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -26,6 +26,7 @@ from django_fsm import can_proceed
 
 from decisions import extensions, forms, gates, permissions, selectors, services
 from decisions.errors import DecisionError, ErrorCode
+from decisions.http import AuthenticatedRequest
 from decisions.models import (
     DECISION_TRANSITIONS,
     STEP_ARTICLE,
@@ -53,6 +54,11 @@ from decisions.presentation import (
     step_marks,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    from decisions.selectors import MeetingColumns
+
 
 def _client_ip(request: HttpRequest) -> str | None:
     # REMOTE_ADDR only: a forwarded-for header is whatever the client says unless a trusted proxy
@@ -65,7 +71,7 @@ def _client_ip(request: HttpRequest) -> str | None:
 
 @login_required
 @require_GET
-def decision_list(request: HttpRequest) -> HttpResponse:
+def decision_list(request: AuthenticatedRequest) -> HttpResponse:
     years, departments = selectors.list_filter_choices(request.user)
     form = forms.DecisionFilterForm(request.GET or None, years=years, departments=departments)
     filters = {}
@@ -99,7 +105,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedRequest) -> HttpResponse:
     """Art 10: a sponsoring department registers a proposed decision."""
     lead_sponsors = selectors.registrable_departments(request.user)
     if not lead_sponsors.exists():
@@ -136,7 +142,7 @@ def _error_page(request: HttpRequest, err: DecisionError) -> HttpResponse:
     )
 
 
-def _add_error(form: django_forms.Form, err: DecisionError) -> None:
+def _add_error(form: django_forms.BaseForm, err: DecisionError) -> None:
     """The service's refusal on the form: its field messages where the form has the field, and the
     message with its article above the form."""
     form.add_error(None, f"{err.message} {article_note(err.article)}".strip())
@@ -152,7 +158,7 @@ def _add_error(form: django_forms.Form, err: DecisionError) -> None:
 @dataclass
 class Action:
     name: str
-    label: str
+    label: StrOrPromise  # kept lazy: translated when the page renders
     url: str
     form: django_forms.Form | None = None
     refusals: list[Reason] = field(default_factory=list)
@@ -178,7 +184,9 @@ class DetailPage:
     """Everything the detail page shows, built from one read of the decision. ``bound`` replaces the
     blank form of one slot with the submitted one (after a refusal), ``error`` is the refusal."""
 
-    def __init__(self, request: HttpRequest, pk: int, *, bound: dict | None = None, error: Reason | None = None):
+    def __init__(
+        self, request: AuthenticatedRequest, pk: int, *, bound: dict | None = None, error: Reason | None = None
+    ):
         self.request = request
         self.user = request.user
         self.decision = selectors.decision_detail(request.user, pk)
@@ -298,6 +306,7 @@ class DetailPage:
     def events(self) -> list[dict]:
         rows = []
         for event in self.decision.events.all():
+            what: StrOrPromise
             if event.step_kind:
                 states = dict(StepState.choices)
                 what = f"{StepKind(event.step_kind).label}: {STEP_EVENT_LABELS.get(event.transition, event.transition)}"
@@ -373,6 +382,7 @@ def _annotate_from_record(decision: Decision) -> Decision:
     """Give the detail page's decision the meeting attributes the five-step marks read (the list
     page gets them as annotations; here the record is already prefetched). The other apps' columns
     are annotated by ``selectors.decision_detail``."""
+    decision = cast("WithAnnotations[Decision, MeetingColumns]", decision)  # given those columns here
     meetings = list(decision.meetings.all())
     last = max(meetings, key=lambda m: (m.held_on, m.pk)) if meetings else None
     decision.meeting_outcome = last.outcome if last else None
@@ -382,14 +392,16 @@ def _annotate_from_record(decision: Decision) -> Decision:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return DetailPage(request, pk).render()
 
 
 # --------------------------------------------------------------------------- the writes
 
 
-def _run(request: HttpRequest, pk: int, *, slot: str, form: django_forms.Form, call, success: str, anchor: str):
+def _run(
+    request: AuthenticatedRequest, pk: int, *, slot: str, form: django_forms.BaseForm, call, success: str, anchor: str
+):
     """Validate ``form``, run ``call(cleaned_data)`` (one service), and redirect to the detail page;
     or show the page again with the submitted form, its errors and the refusal, status per error."""
     if form.is_valid():
@@ -407,7 +419,7 @@ def _run(request: HttpRequest, pk: int, *, slot: str, form: django_forms.Form, c
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
     """Any decision transition by its contract name, with its payload form."""
     decision = selectors.visible_decision(request.user, pk)
     if name not in forms.TRANSITION_FORMS:
@@ -434,7 +446,7 @@ def transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_action(request: HttpRequest, pk: int, kind: str, action: str) -> HttpResponse:
+def step_action(request: AuthenticatedRequest, pk: int, kind: str, action: str) -> HttpResponse:
     decision = selectors.visible_decision(request.user, pk)
     if kind not in StepKind.values or action not in forms.STEP_ACTION_FORMS:
         return _error_page(request, DecisionError(ErrorCode.NOT_FOUND, _("Unknown step action.")))
@@ -459,7 +471,7 @@ def step_action(request: HttpRequest, pk: int, kind: str, action: str) -> HttpRe
 
 @login_required
 @require_POST
-def participation(request: HttpRequest, pk: int) -> HttpResponse:
+def participation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = selectors.visible_decision(request.user, pk)
     form = forms.ParticipationForm(request.POST, prefix="pp")
     return _run(
@@ -475,7 +487,7 @@ def participation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def risk(request: HttpRequest, pk: int) -> HttpResponse:
+def risk(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = selectors.visible_decision(request.user, pk)
     form = forms.RiskForm(request.POST, prefix="ra")
     return _run(
@@ -491,7 +503,7 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def expert_opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
+def expert_opinion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = selectors.visible_decision(request.user, pk)
     form = forms.ExpertOpinionForm(request.POST, prefix="ea")
     return _run(
@@ -507,7 +519,7 @@ def expert_opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def expert_opinion_handle(request: HttpRequest, pk: int, opinion_id: int) -> HttpResponse:
+def expert_opinion_handle(request: AuthenticatedRequest, pk: int, opinion_id: int) -> HttpResponse:
     decision = selectors.visible_decision(request.user, pk)
     form = forms.ExpertHandlingForm(request.POST, prefix=f"h{opinion_id}")
     return _run(
@@ -525,7 +537,7 @@ def expert_opinion_handle(request: HttpRequest, pk: int, opinion_id: int) -> Htt
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = selectors.visible_decision(request.user, pk)
     form = forms.AttachmentForm(request.POST, request.FILES, prefix="att")
     return _run(
@@ -547,7 +559,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """Served only to users who can see the decision (404 otherwise)."""
     attachment = selectors.visible_attachment(request.user, pk)
     content_type = mimetypes.guess_type(attachment.original_name)[0] or "application/octet-stream"
@@ -558,7 +570,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def execution_report_add(request: HttpRequest, pk: int) -> HttpResponse:
+def execution_report_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = selectors.visible_decision(request.user, pk)
     form = forms.ExecutionReportForm(request.POST, prefix="rep")
     return _run(
@@ -574,7 +586,7 @@ def execution_report_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evaluation_record(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = selectors.visible_decision(request.user, pk)
     form = forms.EvaluationForm(request.POST, decision=decision, prefix="ev")
     return _run(

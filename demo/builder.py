@@ -7,6 +7,7 @@ secretary and leader: the users who act at each step.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from reviews.models import Conclusion
 def complete_participation(decision: Decision, people, *, hearing: bool = False, days: int = 30) -> None:
     today = timezone.localdate()
     start = today - dt.timedelta(days=days + 10)
-    values = {
+    values: dict[str, Any] = {
         "methods": [ParticipationRecord.Method.ONLINE_CALL, ParticipationRecord.Method.SYMPOSIUM],
         "call_published_on": start,
         "period_start": start,
@@ -150,7 +151,7 @@ def hold_meeting(decision: Decision, people, outcome: str = MeetingOutcome.APPRO
 # The main path: each state reached from the previous one.
 def walk(decision: Decision, target: str, people, *, executing_unit: Department | None = None) -> Decision:
     """Move ``decision`` along the main path until it is in ``target`` (every call a real service)."""
-    side = {
+    side: dict[str, str] = {
         DecisionState.DEFERRED: DecisionState.AWAITING_DECISION,
         DecisionState.REJECTED: DecisionState.AWAITING_DECISION,
         DecisionState.SUSPENDED: DecisionState.IMPLEMENTING,

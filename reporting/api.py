@@ -38,7 +38,9 @@ class NamedRef(serializers.Serializer):
 
 class FigureSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # A declared field: the serializer's metaclass takes it out of the class, so it does not replace
+    # Field.label (the field's own label), which the stubs cannot tell.
+    label = serializers.CharField()  # type: ignore[assignment]
     label_zh = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
     unit = serializers.CharField(allow_blank=True)
@@ -48,7 +50,7 @@ class FigureSerializer(serializers.Serializer):
 
 class ColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, as in FigureSerializer
     label_zh = serializers.CharField()
 
 

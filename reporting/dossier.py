@@ -30,6 +30,7 @@ import uuid
 import zipfile
 from collections import deque
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -44,6 +45,10 @@ from django.utils.translation import gettext as _
 
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import Decision, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.db.models.fields.files import FieldFile
 
 FORMAT = "decision-dossier/1"
 RECORD_APPS = ("decisions", "reviews")
@@ -81,7 +86,7 @@ def collect(decision: Decision) -> dict[type[models.Model], dict[int, models.Mod
         return True
 
     # Down: the decision and everything that hangs from it.
-    queue = deque([decision])
+    queue: deque[models.Model] = deque([decision])
     add(decision)
     while queue:
         obj = queue.popleft()
@@ -150,7 +155,7 @@ class ExactEncoder(json.JSONEncoder):
         return super().default(o)
 
 
-def _file_fields(obj) -> Iterable[models.FieldFile]:
+def _file_fields(obj) -> Iterable[FieldFile]:
     for field in obj._meta.concrete_fields:
         if isinstance(field, models.FileField):
             value = getattr(obj, field.attname)
@@ -165,6 +170,7 @@ def manifest(decision: Decision) -> tuple[dict, dict[str, bytes]]:
     for bucket in found.values():
         for obj in bucket.values():
             for stored in _file_fields(obj):
+                assert stored.name is not None  # _file_fields yields only the files that are set
                 with stored.open("rb") as handle:
                     files[stored.name] = handle.read()
     counts = {_label(model): len(bucket) for model, bucket in sorted(found.items(), key=lambda i: _label(i[0]))}
@@ -285,7 +291,7 @@ def dossier_import(payload: bytes) -> Decision:
                     )
                 continue
             if model is user_model:
-                obj.set_unusable_password()
+                cast("AbstractBaseUser", obj).set_unusable_password()  # a row of the user model
             item.save()
             touched.add(model)
     connection.check_constraints(table_names=[m._meta.db_table for m in touched])

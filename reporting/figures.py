@@ -42,13 +42,15 @@ from decisions.models import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from reviews.models import AdviserOpinion, LegalityReview, ReviewItem
 
 
 @dataclass
 class Figure:
     key: str
-    label: str  # translatable, for the page and the API
+    label: StrOrPromise  # translatable, for the page and the API (lazy: translated when shown)
     label_zh: str  # the report's own term, for the workbook (its headers are Chinese whatever the UI language)
     value: int | float | None
     unit: str = ""  # a key of UNIT_LABELS, or "%"
@@ -69,11 +71,11 @@ class Figure:
 @dataclass
 class Table:
     key: str
-    title: str
+    title: StrOrPromise  # translatable (lazy: translated when shown)
     title_zh: str
     figures: list[Figure] = field(default_factory=list)
     # Tables of rows other than figures (waivers, per department) carry their own columns.
-    columns: list[tuple[str, str, str]] = field(default_factory=list)  # (key, label, label_zh)
+    columns: list[tuple[str, StrOrPromise, str]] = field(default_factory=list)  # (key, label, label_zh)
     rows: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -292,7 +294,8 @@ class AnnualFigures:
                     "full_procedure_rate",
                     _("Share decided through every step"),
                     "全程序履行率",
-                    percent(full.value, decided.value),
+                    # The two counts, as ints: a count of decisions is the number of its records (its value).
+                    percent(len(full.records), len(decided.records)),
                     "%",
                 ),
             ],
@@ -723,7 +726,7 @@ def figures_scope(user, *, government_id: int | None = None, department_id: int 
         for m in memberships
         if m.department.kind in OFFICE_KINDS or m.role == Role.LEADER
     }
-    own = {}
+    own: dict[int, list[Department]] = {}
     for m in memberships:
         if m.department.kind == Department.Kind.SPONSOR:
             own.setdefault(m.department.government_id, []).append(m.department)

@@ -7,13 +7,12 @@ top of both, and nothing imports it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
-    Expression,
     ExpressionWrapper,
     OuterRef,
     Q,
@@ -36,7 +35,16 @@ from decisions.selectors import MEETING_STATES, decisions_visible_to, filter_by_
 from reviews.models import CLEARING_CONCLUSIONS, Conclusion, LegalityReview
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User  # the project uses Django's user model
+    from django.db.models.expressions import BaseExpression
+    from django_stubs_ext import WithAnnotations
+
+    class GateColumns(TypedDict):
+        """The columns of ``_gate_annotations`` (never NULL)."""
+
+        gate_steps_settled: bool
+        gate_review_allows: bool
+        gate_meeting_recorded: bool
 
 
 def _latest_review() -> QuerySet[LegalityReview]:
@@ -48,7 +56,7 @@ def _latest_review() -> QuerySet[LegalityReview]:
 GATES = ("steps_settled", "review_allows", "meeting_recorded")
 
 
-def _gate_annotations() -> dict[str, Expression]:
+def _gate_annotations() -> dict[str, BaseExpression]:
     """Each gate's record as one boolean per decision, computed by the database (never NULL).
 
     steps_settled: exactly the three preparatory steps, each done or not applicable (Art 25 via
@@ -136,6 +144,7 @@ def gate_problems(decision: Decision) -> list[str]:
     """The gates (``GATES``) whose record a decision past the legality review lacks; an empty list
     is what the overview proves for each. Reads the annotations of ``overview_decisions``, so the
     rows and the summary's count come from the same SQL."""
+    decision = cast("WithAnnotations[Decision, GateColumns]", decision)  # annotated by overview_decisions
     if decision.state not in STATES_PAST_REVIEW:
         return []
     problems = []

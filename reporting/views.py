@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from decisions import forms as decision_forms
 from decisions import selectors
+from decisions.http import AuthenticatedRequest
 from decisions.models import DecisionState, StepKind
 from decisions.presentation import GATE_PROBLEM_LABELS, article_label, legend, query_without, step_marks
 from reporting import overview as overview_selectors
@@ -99,7 +100,7 @@ WAIVED_PAGE_SIZE = 25
 
 @login_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedRequest) -> HttpResponse:
     """One screen that shows no decision skipped a step (DESIGN.md, "What no step skipped means").
 
     The figures on top cover every decision the user sees and are counted by the database; the

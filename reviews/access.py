@@ -16,7 +16,7 @@ from decisions import permissions
 from decisions.models import Department, Membership, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User  # the project uses Django's user model
 
     from decisions.models import Decision, Government
 

@@ -16,6 +16,8 @@ class ReviewsConfig(AppConfig):
         # Art 26: each submission opens a round; it runs before the clocks read the record.
         extensions.on_event(services.open_round_on_submission, order=10)
         # The review's column of the five-step marks and the overview's gate check.
-        extensions.provide_annotations(selectors.decision_review_columns)
+        # The columns are Subqueries, which Django derives from BaseExpression, not Expression, the
+        # narrower type extensions.AnnotationProvider names; annotate() takes either.
+        extensions.provide_annotations(selectors.decision_review_columns)  # type: ignore[arg-type]
         extensions.provide_mark("legality_review", selectors.review_mark)
         extensions.provide_detail_section(selectors.decision_section)

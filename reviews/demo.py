@@ -13,7 +13,7 @@ from django.utils import timezone
 from decisions.models import Decision
 from reviews import gates, services
 from reviews.clock import review_clock
-from reviews.models import ItemResponse, MaterialKind, ProblemType, WaiverVerdict
+from reviews.models import ItemResponse, LegalityReview, MaterialKind, ProblemType, WaiverVerdict
 
 DEMO_ITEMS = (
     {
@@ -52,9 +52,16 @@ def _upload(name: str, title: str, body: str) -> SimpleUploadedFile:
     )
 
 
+def _current_review(decision: Decision) -> LegalityReview:
+    """The decision's current round; the demo calls this only after the decision was submitted."""
+    review = gates.current_review(decision)
+    assert review is not None  # submitted, so a round is open
+    return review
+
+
 def complete_materials(decision: Decision, people) -> None:
     """The sponsor hands in whatever the checklist still lacks (Art 26)."""
-    review = gates.current_review(decision)
+    review = _current_review(decision)
     missing = gates.materials_missing(review)
     if MaterialKind.DRAFT in missing:
         services.review_add_material(
@@ -87,7 +94,7 @@ def take_to_opinion(decision: Decision, people, *, conclusion: str, reasons: str
 
     complete_materials(decision, people)
     services.review_accept(decision=decision, actor=people.reviewer)
-    review = gates.current_review(decision)
+    review = _current_review(decision)
     for check in review.waiver_checks.filter(verdict=WaiverVerdict.PENDING).select_related("step"):
         services.review_check_waiver(
             decision=decision, actor=people.reviewer, step_kind=check.step.kind, confirmed=True
@@ -102,7 +109,7 @@ def take_to_opinion(decision: Decision, people, *, conclusion: str, reasons: str
 
 def answer_and_confirm(decision: Decision, people) -> None:
     """The sponsor answers every item and hands in the revised draft; the reviewer confirms."""
-    review = gates.current_review(decision)
+    review = _current_review(decision)
     for item in review.items.all():
         partly = item.problem_type == ProblemType.CONTENT and item.number > 1
         services.review_answer_item(
@@ -125,7 +132,7 @@ def answer_and_confirm(decision: Decision, people) -> None:
 def shorten_minimum_for_demo(decision: Decision, people) -> None:
     """The demo is seeded in one sitting, so the minimum review time (Art 26) cannot run out; the
     office head shortens it, as Art 26's "in general" allows, and the record says it is demo data."""
-    review = gates.current_review(decision)
+    review = _current_review(decision)
     clock = review_clock(review, today=timezone.localdate())
     if clock is not None and not clock.minimum_reached:
         services.review_shorten_minimum(

@@ -33,8 +33,10 @@ def materials_missing(review: LegalityReview) -> list[str]:
     from reviews.models import REQUIRED_MATERIALS, MaterialKind
 
     materials = list(review.materials.all())
-    missing = [kind for kind in REQUIRED_MATERIALS if not any(m.kind == kind for m in materials)]
-    accounted = {m.step.kind for m in materials if m.kind == MaterialKind.PROCEDURE and m.step_id}
+    missing: list[str] = [kind for kind in REQUIRED_MATERIALS if not any(m.kind == kind for m in materials)]
+    accounted = {
+        m.step.kind for m in materials if m.kind == MaterialKind.PROCEDURE and m.step_id and m.step is not None
+    }
     if MaterialKind.PROCEDURE not in missing and set(StepKind.values) - accounted:
         missing.append(MaterialKind.PROCEDURE)
     return missing

@@ -224,7 +224,7 @@ class MaterialKind(models.TextChoices):
 # Every one of these must be present before the legal office can accept the submission.
 REQUIRED_MATERIALS = (MaterialKind.DRAFT, MaterialKind.EXPLANATION, MaterialKind.LEGAL_BASIS, MaterialKind.PROCEDURE)
 # Attachment kinds a material of each kind is filed under in the decision's record.
-MATERIAL_ATTACHMENT_KIND = {
+MATERIAL_ATTACHMENT_KIND: dict[str, str] = {
     MaterialKind.DRAFT: Attachment.Kind.DRAFT,
     MaterialKind.EXPLANATION: Attachment.Kind.EXPLANATION,
     MaterialKind.LEGAL_BASIS: Attachment.Kind.LEGAL_BASIS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
@@ -25,8 +25,19 @@ from reviews.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User  # the project uses Django's user model
     from django.db.models import QuerySet
+    from django_stubs_ext import WithAnnotations
+
+    class ReviewColumns(TypedDict):
+        """The columns of ``decision_review_columns``. All are None for a decision without a round,
+        so the text columns are read only once ``review_round`` is known to be set."""
+
+        review_round: int | None
+        review_conclusion: str
+        review_issued_at: dt.datetime | None
+        review_document_number: str
+        review_changes_confirmed_at: dt.datetime | None
 
 
 # --------------------------------------------------------------------------- on the decision's pages
@@ -48,6 +59,7 @@ def decision_review_columns() -> dict[str, Subquery]:
 
 def review_mark(decision: Decision) -> extensions.MarkState:
     """The legality review's mark among the five steps, from ``decision_review_columns``."""
+    decision = cast("WithAnnotations[Decision, ReviewColumns]", decision)  # annotated by the decision lists
     if not decision.review_round:
         return extensions.MarkState("pending", _("Not submitted"))
     if not decision.review_issued_at:

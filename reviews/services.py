@@ -48,7 +48,7 @@ from reviews.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User  # the project uses Django's user model
     from django.core.files.uploadedfile import UploadedFile
 
     from decisions.models import Attachment
@@ -117,9 +117,10 @@ def _accepted(review: LegalityReview) -> None:
 def _writer(review: LegalityReview, actor: User, decision: Decision) -> None:
     """Once assigned, the round's opinion is written by its reviewer (or the office head)."""
     if review.assigned_to_id and review.assigned_to_id != actor.pk and not access.may_issue(actor, decision):
+        reviewer = review.assigned_to
+        assert reviewer is not None  # assigned_to_id is set
         raise _forbidden(
-            _("This review is assigned to %(name)s.")
-            % {"name": review.assigned_to.get_full_name() or review.assigned_to.get_username()}
+            _("This review is assigned to %(name)s.") % {"name": reviewer.get_full_name() or reviewer.get_username()}
         )
 
 
@@ -141,7 +142,7 @@ def open_round_on_submission(event: DecisionEvent) -> None:
         review_open_round(decision=event.decision, submitted_by=event.actor)
 
 
-def review_open_round(*, decision: Decision, submitted_by: User) -> LegalityReview:
+def review_open_round(*, decision: Decision, submitted_by: User | None) -> LegalityReview:
     """Art 26: each submission is a new round of the decision's review, holding its materials
     checklist: the sponsor's latest draft and drafting explanation, the legal basis, and for each
     preparatory step its record (attached automatically), with a check of every waiver.
@@ -431,6 +432,7 @@ def review_request_adviser_opinion(*, decision: Decision, actor: User, adviser: 
 
 def adviser_signature(opinion: AdviserOpinion) -> str:
     """The checksum of what the adviser signed: who, when, and the exact text."""
+    assert opinion.signed_at is not None  # only a signed opinion has a signature
     payload = f"{opinion.adviser_id}\n{opinion.signed_at.isoformat()}\n{opinion.opinion}"
     return hashlib.sha256(payload.encode()).hexdigest()
 

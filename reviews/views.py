@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,16 +23,20 @@ from django.views.decorators.http import require_POST
 
 from decisions import services as decision_services
 from decisions.errors import DecisionError
+from decisions.http import AuthenticatedRequest
 from decisions.rules import rules_for
 from reviews import access, forms, gates, selectors, services
 from reviews.models import FinalTextResult, ItemResponse, LegalityReview, LetterFormat, ProblemType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Action:
     form: type
     run: Callable[..., Any]
-    done: str
+    done: StrOrPromise  # lazy: ACTIONS is built at import, the message is translated when shown
     needs_decision: bool = False  # the form's choices depend on the decision
 
 
@@ -177,14 +181,14 @@ def _save_item(decision, user, cleaned):
     return services.review_add_item(decision=decision, actor=user, **values)
 
 
-def _decision_or_404(request: HttpRequest, decision_id: int):
+def _decision_or_404(request: AuthenticatedRequest, decision_id: int):
     decision = selectors.visible_decision(request.user, decision_id)
     if decision is None:
         raise Http404(_("No such review."))
     return decision
 
 
-def _page(request: HttpRequest, decision, *, status: int = 200, bound: dict | None = None) -> HttpResponse:
+def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: dict | None = None) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     rounds = selectors.decision_rounds(decision, today=today)
@@ -250,14 +254,14 @@ def _page(request: HttpRequest, decision, *, status: int = 200, bound: dict | No
 
 
 @login_required
-def decision_review(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decision_review(request: AuthenticatedRequest, decision_id: int) -> HttpResponse:
     """reviews:decision — the decision's review, all rounds, and what the user can do now."""
     return _page(request, _decision_or_404(request, decision_id))
 
 
 @login_required
 @require_POST
-def act(request: HttpRequest, decision_id: int, action: str) -> HttpResponse:
+def act(request: AuthenticatedRequest, decision_id: int, action: str) -> HttpResponse:
     """One action on the review: parse the form, call the service, answer."""
     decision = _decision_or_404(request, decision_id)
     spec = ACTIONS.get(action)
@@ -292,7 +296,7 @@ _FORM_SLOT = {
 
 
 @login_required
-def letter(request: HttpRequest, review_id: int, fmt: str) -> FileResponse:
+def letter(request: AuthenticatedRequest, review_id: int, fmt: str) -> FileResponse:
     """The issued opinion letter as PDF or Word (generated on first need, then served as stored)."""
     review = LegalityReview.objects.filter(pk=review_id).select_related("decision").first()
     if review is None or not access.may_see(request.user, review.decision) or fmt not in LetterFormat.values:
@@ -318,7 +322,7 @@ def letter(request: HttpRequest, review_id: int, fmt: str) -> FileResponse:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     """reviews:queue — the legal office's open reviews, overdue first, then by working days left."""
     if not access.legal_office_governments(request.user):
         raise PermissionDenied(_("The review queue is the legal office's."))

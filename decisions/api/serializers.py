@@ -249,7 +249,10 @@ class DecisionListSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(DecisionListSerializer):
-    co_sponsors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    # The stubs' view of it: with many=True, DRF builds a ManyRelatedField around this field.
+    co_sponsors: serializers.PrimaryKeyRelatedField[Department] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     registered_by = UserBriefSerializer(read_only=True, allow_null=True)
     steps = StepSerializer(many=True, read_only=True)
     publication = serializers.SerializerMethodField()
@@ -419,7 +422,9 @@ class ExecutionReportSerializer(serializers.ModelSerializer):
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
-    evaluator_department = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    evaluator_department: serializers.PrimaryKeyRelatedField[Department] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Evaluation

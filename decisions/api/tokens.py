@@ -16,7 +16,7 @@ from decisions.models import Department, Membership
 from .models import ApiToken
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User  # the project uses Django's user model
 
 KEY_PREFIX = "dt_"
 # last_used_at is written at most this often per token: a busy OA system does not write on every call.

@@ -7,6 +7,8 @@ Visibility is ``decisions.selectors.decisions_visible_to``: a decision outside i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
@@ -45,6 +47,9 @@ from . import serializers as s
 from .authentication import client_ip
 from .models import ApiToken
 from .options import step_options, transition_options
+
+if TYPE_CHECKING:
+    from decisions.http import AuthenticatedApiRequest
 
 User = get_user_model()
 
@@ -92,10 +97,21 @@ def decision_queryset():
     ).prefetch_related("co_sponsors", Prefetch("steps", queryset=steps.order_by("kind")))
 
 
-class DecisionScoped:
+# The mixins below (DecisionScoped, PublicView) come first in the bases of APIViews; the type checker
+# is told they are APIViews, to know the request, the URL's kwargs and the attributes they set. At
+# run time they are plain classes.
+if TYPE_CHECKING:
+    _APIViewMixin = APIView
+else:
+    _APIViewMixin = object
+
+
+class DecisionScoped(_APIViewMixin):
     """A view about one decision: 404 unless the caller may see it."""
 
     schema_tags = ["decisions"]
+    if TYPE_CHECKING:
+        request: AuthenticatedApiRequest  # IsAuthenticated, the API's default permission
 
     def get_decision(self, queryset=None) -> Decision:
         queryset = queryset if queryset is not None else Decision.objects.select_related("government", "lead_sponsor")
@@ -376,7 +392,7 @@ def make_step_action_view(action: str) -> type[StepActionView]:
 class RecordUpdateView(DecisionScoped, APIView):
     schema_tags = ["steps"]
     kind = ""
-    input_class = s.ParticipationUpdateSerializer
+    input_class: type[serializers.BaseSerializer] = s.ParticipationUpdateSerializer
 
     def patch(self, request, pk):
         decision = self.get_decision()
@@ -552,7 +568,7 @@ class EventList(generics.GenericAPIView):
 # --------------------------------------------------------------------------- public (no login)
 
 
-class PublicView:
+class PublicView(_APIViewMixin):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     schema_tags = ["public"]

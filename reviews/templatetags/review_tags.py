@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
@@ -38,5 +43,5 @@ def person(user) -> str:
 
 
 @register.filter
-def event_label(transition: str) -> str:
+def event_label(transition: str) -> "StrOrPromise":  # lazy: translated when the page renders
     return EVENT_LABELS.get(transition, transition)

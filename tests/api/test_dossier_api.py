@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from tests.reports.test_dossier import build_archived
+from tests.reporting.test_dossier import build_archived
 
 
 @pytest.fixture

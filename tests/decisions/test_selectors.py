@@ -2,8 +2,8 @@
 
 import pytest
 
-from decisions import demo, selectors, services
-from decisions.models import DecisionState, Role, StepKind
+from decisions import selectors, services
+from decisions.models import DecisionState, Role
 from tests.factories import MembershipFactory, make_org
 
 pytestmark = pytest.mark.django_db
@@ -69,23 +69,3 @@ def test_waiver_approvers_are_the_lead_sponsors_heads_and_the_governments_leader
     decision = _register(org)
     approvers = {m.user for m in selectors.waiver_approvers(decision)}
     assert approvers == {org.sponsor_head, org.leader}
-
-
-def test_a_decision_walked_through_the_services_shows_no_gate_problem(org):
-    decision = demo.walk(_register(org), DecisionState.DECIDED, org)
-    [row] = selectors.overview_decisions(org.leader)
-    assert row.pk == decision.pk
-    assert selectors.gate_problems(row) == []
-
-
-def test_waived_steps_are_listed_with_their_approver(org):
-    decision = _register(org)
-    services.decision_start(decision=decision, actor=org.secretary)
-    demo.waive(decision, StepKind.EXPERT_ARGUMENT, org, reason="不涉及专业性、技术性问题", article="Art 19")
-    [step] = selectors.waived_steps(org.leader)
-    assert (step.decision_id, step.kind, step.waiver_approved_by) == (
-        decision.pk,
-        StepKind.EXPERT_ARGUMENT,
-        org.sponsor_head,
-    )
-    assert not selectors.waived_steps(make_org().leader).exists()

@@ -6,6 +6,7 @@ Idempotent: what exists is left alone, so a second run changes nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -27,6 +28,9 @@ from decisions.models import (
 from demo import builder as demo
 from reviews import demo as review_demo
 from reviews.models import Conclusion
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # the project uses Django's user model
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -97,12 +101,12 @@ DECISIONS = [
 
 @dataclass
 class People:
-    clerk: object
-    sponsor_head: object
-    reviewer: object
-    legal_head: object
-    secretary: object
-    leader: object
+    clerk: User
+    sponsor_head: User
+    reviewer: User
+    legal_head: User
+    secretary: User
+    leader: User
 
 
 class Command(BaseCommand):

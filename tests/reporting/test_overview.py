@@ -13,9 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from decisions import demo, selectors, services, views
+from decisions import presentation, services
 from decisions.models import Decision, DecisionState, ProcedureStep, StepKind, StepState
+from demo import builder as demo
+from reporting import overview, views
 from reviews.models import Conclusion, LegalityReview
+from tests.factories import make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +40,7 @@ def _forced_into(decision, state):
 
 
 def _problems(org, decision):
-    return selectors.gate_problems(selectors.overview_decisions(org.leader).get(pk=decision.pk))
+    return overview.gate_problems(overview.overview_decisions(org.leader).get(pk=decision.pk))
 
 
 def _rows(page: str) -> int:
@@ -58,7 +61,7 @@ def test_a_decision_walked_through_the_services_has_every_gates_record(org):
     awaiting = demo.walk(_register(org, title="民用天然气价格调整"), DecisionState.AWAITING_DECISION, org)
     assert _problems(org, decided) == []
     assert _problems(org, awaiting) == []  # awaiting the meeting: no meeting record is due yet
-    summary = selectors.overview_summary(org.leader)
+    summary = overview.overview_summary(org.leader)
     assert (summary["checked"], summary["flagged"]) == (2, 0)
 
 
@@ -66,7 +69,7 @@ def test_a_decision_past_the_review_without_any_record_lacks_every_gate(org):
     decision = _preparing(org)
     _forced_into(decision, DecisionState.DECIDED)
     assert _problems(org, decision) == ["steps_settled", "review_allows", "meeting_recorded"]
-    summary = selectors.overview_summary(org.leader)
+    summary = overview.overview_summary(org.leader)
     assert (summary["checked"], summary["flagged"]) == (1, 1)
 
 
@@ -104,7 +107,7 @@ def test_an_unlawful_opinion_does_not_allow_the_meeting(org):
 def test_decisions_before_the_review_are_not_checked(org):
     _preparing(org)
     _register(org, title="民用天然气价格调整")
-    summary = selectors.overview_summary(org.leader)
+    summary = overview.overview_summary(org.leader)
     assert (summary["checked"], summary["flagged"]) == (0, 0)
     assert (summary["counts"][DecisionState.PREPARING], summary["counts"][DecisionState.PROPOSED]) == (1, 1)
 
@@ -129,7 +132,7 @@ def test_the_proof_covers_every_decision_while_the_table_is_paged(leader_client,
     assert _rows(second) == 2
     assert "缺少记录的决策事项" in second
     assert 'class="row-bad"' in second
-    assert str(views.GATE_PROBLEM_LABELS["meeting_recorded"]) in second
+    assert str(presentation.GATE_PROBLEM_LABELS["meeting_recorded"]) in second
 
 
 def test_the_lacking_filter_shows_only_decisions_lacking_a_gates_record(leader_client, org):
@@ -199,3 +202,23 @@ def test_the_overview_query_count_does_not_grow_with_the_catalogue(leader_client
     assert re.search(r"Page 1 of 2 \(26 steps marked not applicable\)", page)
     # session, user, bell, years, the figures, page count and rows, their steps, waived count and rows
     assert small <= 10, small
+
+
+def test_a_decision_walked_through_the_services_shows_no_gate_problem(org):
+    decision = demo.walk(_register(org), DecisionState.DECIDED, org)
+    [row] = overview.overview_decisions(org.leader)
+    assert row.pk == decision.pk
+    assert overview.gate_problems(row) == []
+
+
+def test_waived_steps_are_listed_with_their_approver(org):
+    decision = _register(org)
+    services.decision_start(decision=decision, actor=org.secretary)
+    demo.waive(decision, StepKind.EXPERT_ARGUMENT, org, reason="不涉及专业性、技术性问题", article="Art 19")
+    [step] = overview.waived_steps(org.leader)
+    assert (step.decision_id, step.kind, step.waiver_approved_by) == (
+        decision.pk,
+        StepKind.EXPERT_ARGUMENT,
+        org.sponsor_head,
+    )
+    assert not overview.waived_steps(make_org().leader).exists()

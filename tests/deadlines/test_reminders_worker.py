@@ -42,7 +42,7 @@ from config.celery import app as celery_app
 from deadlines.models import Deadline, DeadlineKind, Delivery, DepartmentNotificationSettings, Notification, Reminder
 from deadlines.tasks import scan_reminders
 from decisions import services, workdays
-from tests.decisions.webhook_receiver import Receiver
+from demo.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +82,7 @@ class Processes:
     def env(self) -> dict:
         env = dict(os.environ)
         env.update(
-            DJANGO_SETTINGS_MODULE="tests.decisions.worker_settings",
+            DJANGO_SETTINGS_MODULE="tests.deadlines.worker_settings",
             DATABASE_URL=_database_url(),
             CELERY_BROKER_URL=self.broker_url,
             DT_TEST_QUEUE=self.queue,

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from deadlines import clocks as deadlines
 from deadlines.models import Deadline, DeadlineKind
-from decisions import demo, services, workdays
+from decisions import services, workdays
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import CalendarDay, DecisionState, MeetingOutcome, RuleSettings, StepKind
+from demo import builder as demo
 from reviews import services as review_services
 from reviews.demo import complete_materials
 

@@ -31,7 +31,7 @@ from deadlines.models import (
 )
 from decisions import services
 from decisions.models import RuleSettings
-from tests.decisions.webhook_receiver import Receiver
+from demo.webhook_receiver import Receiver
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date

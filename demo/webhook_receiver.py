@@ -4,7 +4,7 @@ In tests: ``Receiver().start()`` serves on 127.0.0.1 on a free port in a thread 
 POST (path, headers, JSON body, idempotency key). It can be told to answer slowly, to fail a number
 of times, or to answer like a robot refusing the message (``errcode`` non-zero).
 
-For the demo: ``python -m tests.decisions.webhook_receiver --port 8765`` prints every message it gets;
+For the demo: ``python -m demo.webhook_receiver --port 8765`` prints every message it gets;
 set a department's webhook address to http://127.0.0.1:8765/robot in the admin.
 """
 
