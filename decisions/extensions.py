@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Expression
+from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext as _
 
 from decisions.errors import Refusal
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 Check = Callable[["Decision"], list[Refusal]]
 EventHook = Callable[["DecisionEvent"], None]
 RecordHook = Callable[["Decision"], None]
-AnnotationProvider = Callable[[], Mapping[str, Expression]]
+AnnotationProvider = Callable[[], Mapping[str, BaseExpression]]
 DecisionFilter = Callable[["QuerySet[Decision]", Any], "QuerySet[Decision]"]
 
 
@@ -167,8 +167,8 @@ def provide_annotations(provider: AnnotationProvider) -> None:
         _annotation_providers.append(provider)
 
 
-def decision_annotations() -> dict[str, Expression]:
-    columns: dict[str, Expression] = {}
+def decision_annotations() -> dict[str, BaseExpression]:
+    columns: dict[str, BaseExpression] = {}
     for provider in _annotation_providers:
         columns.update(provider())
     return columns

@@ -18,6 +18,6 @@ class ReviewsConfig(AppConfig):
         # The review's column of the five-step marks and the overview's gate check.
         # The columns are Subqueries, which Django derives from BaseExpression, not Expression, the
         # narrower type extensions.AnnotationProvider names; annotate() takes either.
-        extensions.provide_annotations(selectors.decision_review_columns)  # type: ignore[arg-type]
+        extensions.provide_annotations(selectors.decision_review_columns)
         extensions.provide_mark("legality_review", selectors.review_mark)
         extensions.provide_detail_section(selectors.decision_section)

@@ -1,0 +1,96 @@
+"""Migrations apply to a database holding data of the previous version.
+
+The deadline and reminder models moved from the decisions app to the deadlines app with their tables
+(decisions.0006, deadlines.0001): the rows written at the old schema are read by the new models,
+nothing is lost, and permissions granted on the old models follow them.
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User as CurrentUser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from deadlines.models import Deadline, Delivery, Notification, Reminder
+
+OLD = [("deadlines", None), ("decisions", "0005_event_details"), ("reviews", "0002_workflow")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    # The other apps (auth, contenttypes) as they are now, ours as the targets say.
+    named = {app for app, _name in targets}
+    nodes = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in named]
+    return executor.loader.project_state(nodes + [t for t in targets if t[1] is not None]).apps
+
+
+def _latest():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deadlines_written_at_the_old_schema_are_read_by_the_deadlines_app():
+    old = _migrate(OLD)
+    User = old.get_model("auth", "User")
+    Permission = old.get_model("auth", "Permission")
+    ContentType = old.get_model("contenttypes", "ContentType")
+    Government = old.get_model("decisions", "Government")
+    Department = old.get_model("decisions", "Department")
+    Decision = old.get_model("decisions", "Decision")
+    OldDeadline = old.get_model("decisions", "Deadline")
+    OldReminder = old.get_model("decisions", "Reminder")
+    OldNotification = old.get_model("decisions", "Notification")
+    OldDelivery = old.get_model("decisions", "Delivery")
+
+    clerk = User.objects.create(username="clerk")
+    city = Government.objects.create(name="示例市人民政府", level="city")
+    sponsor = Department.objects.create(government=city, name="市发展改革委", kind="sponsor")
+    decision = Decision.objects.create(
+        government=city,
+        code="2026-001",
+        catalogue_year=2026,
+        sequence=1,
+        title="城市供水价格调整",
+        category="public_policy",
+        lead_sponsor=sponsor,
+        decision_body="市人民政府常务会议",
+    )
+    deadline = OldDeadline.objects.create(
+        decision=decision,
+        department=sponsor,
+        kind="comment_period_end",
+        anchor="period:2026-03-01",
+        due_date=dt.date(2026, 3, 31),
+        unit="calendar_days",
+        amount=30,
+        article="Art 15",
+    )
+    reminder = OldReminder.objects.create(deadline=deadline, kind="before", due_day=dt.date(2026, 3, 26))
+    notification = OldNotification.objects.create(user=clerk, reminder=reminder)
+    delivery = OldDelivery.objects.create(reminder=reminder, channel="email", user=clerk, address="c@example.cn")
+    # On a database made by the new version, unapplying deadlines.0001 moved its types back here.
+    deadline_type, _ = ContentType.objects.get_or_create(app_label="decisions", model="deadline")
+    permission, _ = Permission.objects.get_or_create(
+        content_type=deadline_type, codename="view_deadline", defaults={"name": "Can view deadline"}
+    )
+    clerk.user_permissions.add(permission)
+
+    _migrate(_latest())
+
+    moved = Deadline.objects.get(pk=deadline.pk)
+    assert (moved.decision_id, moved.department_id, moved.due_date, moved.article) == (
+        decision.pk,
+        sponsor.pk,
+        dt.date(2026, 3, 31),
+        "Art 15",
+    )
+    assert Reminder.objects.get(pk=reminder.pk).deadline_id == deadline.pk
+    assert Notification.objects.get(pk=notification.pk).reminder_id == reminder.pk
+    assert Delivery.objects.get(pk=delivery.pk).address == "c@example.cn"
+    assert Deadline._meta.db_table == "decisions_deadline"
+    # The permission granted on the old model now belongs to the deadlines app's model.
+    assert CurrentUser.objects.get(pk=clerk.pk).has_perm("deadlines.view_deadline")
