@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from decisions import lifecycle
 from decisions.models import (
     Attachment,
     Category,
@@ -137,20 +138,17 @@ class BeginImplementationForm(forms.Form):
 
 
 # transition name -> the form of its payload (DESIGN.md lifecycle contract).
+# One form per input shape of the lifecycle spec (decisions.lifecycle.Inputs).
+INPUT_FORMS: dict[str, type[forms.Form]] = {
+    lifecycle.Inputs.COMMENT: CommentForm,
+    lifecycle.Inputs.REASON: ReasonForm,
+    lifecycle.Inputs.RECORD_OUTCOME: RecordOutcomeForm,
+    lifecycle.Inputs.PUBLISH: PublishForm,
+    lifecycle.Inputs.BEGIN_IMPLEMENTATION: BeginImplementationForm,
+}
+assert set(INPUT_FORMS) == set(lifecycle.Inputs.ALL)
 TRANSITION_FORMS: dict[str, type[forms.Form]] = {
-    "start": CommentForm,
-    "submit_for_review": CommentForm,
-    "return_for_revision": ReasonForm,
-    "clear_for_meeting": CommentForm,
-    "record_outcome": RecordOutcomeForm,
-    "resume": CommentForm,
-    "publish": PublishForm,
-    "begin_implementation": BeginImplementationForm,
-    "suspend": ReasonForm,
-    "resume_implementation": CommentForm,
-    "adjust": ReasonForm,
-    "withdraw": ReasonForm,
-    "archive": CommentForm,
+    name: INPUT_FORMS[spec.inputs] for name, spec in lifecycle.TRANSITIONS.items()
 }
 
 

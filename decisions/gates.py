@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from decisions import extensions
+from decisions import extensions, lifecycle
 from decisions.errors import Refusal
 from decisions.rules import rules_for
 
@@ -29,7 +29,8 @@ FsmCondition = Callable[[Any], bool]
 
 def _steps_settled(decision: Decision) -> list[Refusal]:
     """Art 14, 19, 22 and 25: every preparatory step ends done or not applicable before review."""
-    from decisions.models import SETTLED_STEP_STATES, STEP_ARTICLE, StepKind
+    from decisions.choices import STEP_ARTICLE
+    from decisions.models import SETTLED_STEP_STATES, StepKind
 
     refusals = []
     for step in decision.steps.all():
@@ -119,25 +120,25 @@ def _progress_reported(decision: Decision) -> list[Refusal]:
     return []
 
 
-DECISION_GATES: dict[str, tuple[Check, ...]] = {
-    "start": (),
-    "submit_for_review": (_steps_settled, _risk_controllable),
-    "return_for_revision": (),
-    "clear_for_meeting": (_steps_settled, _risk_controllable, _review_allows),
-    "record_outcome": (_steps_settled, _review_allows, _meeting_recorded),
-    "resume": (),
-    "publish": (_publication_recorded, _final_text_reviewed),
-    "begin_implementation": (_executing_unit_named,),
-    "suspend": (),
-    "resume_implementation": (),
-    "adjust": (),
-    "withdraw": (),
-    "archive": (_progress_reported,),
+# The checks the lifecycle spec (decisions.lifecycle) names in each transition's ``gates``.
+CHECKS: dict[str, Check] = {
+    "steps_settled": _steps_settled,
+    "risk_controllable": _risk_controllable,
+    "review_allows": _review_allows,
+    "meeting_recorded": _meeting_recorded,
+    "publication_recorded": _publication_recorded,
+    "final_text_reviewed": _final_text_reviewed,
+    "executing_unit_named": _executing_unit_named,
+    "progress_reported": _progress_reported,
 }
+assert {gate for spec in lifecycle.TRANSITIONS.values() for gate in spec.gates} <= set(CHECKS), (
+    "a gate without its check"
+)
 
 
 def refusals(name: str, decision: Decision) -> list[Refusal]:
-    return [refusal for check in DECISION_GATES[name] for refusal in check(decision)]
+    """Why the transition ``name`` is closed for ``decision`` now (its spec's gates, in order)."""
+    return [refusal for gate in lifecycle.TRANSITIONS[name].gates for refusal in CHECKS[gate](decision)]
 
 
 def condition(name: str) -> FsmCondition:
@@ -307,7 +308,8 @@ def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
 def _waiver_complete(step: ProcedureStep) -> list[Refusal]:
     """A step is not applicable only with a reason, the article relied on and who approved it."""
     if not (step.waiver_reason.strip() and step.waiver_article.strip() and step.waiver_approved_by_id):
-        from decisions.models import STEP_ARTICLE, StepKind
+        from decisions.choices import STEP_ARTICLE
+        from decisions.models import StepKind
 
         return [
             Refusal(

@@ -8,6 +8,8 @@ transition method directly can pass a closed gate either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,7 +17,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
-from decisions import gates
+from decisions import gates, lifecycle
+from decisions.choices import (  # re-exported: decisions.models is where the app's names are looked up
+    OUTCOME_TARGET,
+    SETTLED_STEP_STATES,
+    Category,
+    DecisionState,
+    DepartmentKind,
+    MeetingOutcome,
+    Role,
+    StepKind,
+    StepState,
+)
 
 
 class TimeStamped(models.Model):
@@ -65,10 +78,7 @@ class Government(TimeStamped):
 
 
 class Department(TimeStamped):
-    class Kind(models.TextChoices):
-        SPONSOR = "sponsor", _("Sponsoring department")
-        LEGAL_OFFICE = "legal_office", _("Legal office")
-        GOVERNMENT_OFFICE = "government_office", _("Government office")
+    Kind = DepartmentKind
 
     government = models.ForeignKey(
         Government, verbose_name=_("government"), on_delete=models.PROTECT, related_name="departments"
@@ -92,17 +102,6 @@ class Department(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    SPONSOR_CLERK = "sponsor_clerk", _("Sponsor clerk")
-    SPONSOR_HEAD = "sponsor_head", _("Sponsor head")
-    LEGAL_REVIEWER = "legal_reviewer", _("Legal reviewer")
-    LEGAL_HEAD = "legal_head", _("Legal office head")
-    LEGAL_ADVISER = "legal_adviser", _("Legal adviser / public lawyer")
-    EXPERT = "expert", _("Expert")
-    GOVERNMENT_OFFICE = "government_office", _("Government office secretary")
-    LEADER = "leader", _("Government leader")
 
 
 # Which department kind each role belongs to; a membership outside it is refused.
@@ -216,73 +215,18 @@ class RuleSettings(TimeStamped):
 # --------------------------------------------------------------------------- the decision
 
 
-class DecisionState(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")  # registered; the body has not started the procedure (Art 10)
-    PREPARING = "preparing", _("Preparing the draft")  # procedure started, sponsor named (Art 11)
-    LEGALITY_REVIEW = "legality_review", _("Under legality review")  # with the legal office (Art 25)
-    AWAITING_DECISION = "awaiting_decision", _("Awaiting collective discussion")  # cleared (Art 28)
-    DEFERRED = "deferred", _("Deferred")  # the meeting deferred it
-    DECIDED = "decided", _("Decided")  # approved at the meeting (Art 30)
-    REJECTED = "rejected", _("Rejected")  # the meeting rejected it
-    PUBLISHED = "published", _("Published")  # Art 32
-    IMPLEMENTING = "implementing", _("Implementing")  # executing unit named (Art 34)
-    SUSPENDED = "suspended", _("Suspended")  # by the head (Art 37)
-    WITHDRAWN = "withdrawn", _("Withdrawn")  # stopped before a decision
-    ARCHIVED = "archived", _("Archived")  # one file per decision closed (Art 33)
-
-
-# States a decision can only be in after passing both hard gates (legality review and meeting
-# materials): the invariant the property tests check.
-STATES_PAST_REVIEW = frozenset(
-    {
-        DecisionState.AWAITING_DECISION,
-        DecisionState.DEFERRED,
-        DecisionState.DECIDED,
-        DecisionState.REJECTED,
-        DecisionState.PUBLISHED,
-        DecisionState.IMPLEMENTING,
-        DecisionState.SUSPENDED,
-    }
-)
-STATES_BEFORE_DECISION = (
-    DecisionState.PROPOSED,
-    DecisionState.PREPARING,
-    DecisionState.LEGALITY_REVIEW,
-    DecisionState.AWAITING_DECISION,
-    DecisionState.DEFERRED,
-)
-
-
-class Category(models.TextChoices):
-    """The kinds of major decision of Art 3."""
-
-    PUBLIC_POLICY = "public_policy", _("Major public policy or measure (public services, market, society, environment)")
-    DEVELOPMENT_PLAN = "development_plan", _("Important economic or social development plan")
-    RESOURCES = "resources", _("Use or protection of important natural or cultural resources")
-    CONSTRUCTION = "construction", _("Major public construction project")
-    OTHER = "other", _("Other matter of major public interest")
-
-
-class MeetingOutcome(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    REVISE = "revise", _("Revise the draft")
-    DEFERRED = "deferred", _("Deferred")
-    DISCUSS_AGAIN = "discuss_again", _("Discuss again")
-
-
-OUTCOME_TARGET = {
-    MeetingOutcome.APPROVED: DecisionState.DECIDED,
-    MeetingOutcome.REJECTED: DecisionState.REJECTED,
-    MeetingOutcome.DEFERRED: DecisionState.DEFERRED,
-    MeetingOutcome.REVISE: DecisionState.PREPARING,
-    # Not settled at this meeting: it waits for the next one.
-    MeetingOutcome.DISCUSS_AGAIN: DecisionState.AWAITING_DECISION,
-}
-
-
-def _outcome_target(decision: Decision, outcome: str, **kwargs) -> str:
+def _outcome_target(decision: Decision, outcome: str, **kwargs: object) -> str:
     return OUTCOME_TARGET[MeetingOutcome(outcome)]
+
+
+def _fsm(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """django-fsm's ``transition`` for the decision's transition ``name``, from its spec."""
+    spec = lifecycle.TRANSITIONS[name]
+    target: str | GET_STATE = (
+        spec.target if spec.target is not None else GET_STATE(_outcome_target, states=list(spec.targets))
+    )
+    source = list(spec.source) if len(spec.source) > 1 else spec.source[0]
+    return transition(field="state", source=source, target=target, conditions=[gates.condition(name)])
 
 
 class Decision(ConcurrentTransitionMixin, TimeStamped):
@@ -339,175 +283,66 @@ class Decision(ConcurrentTransitionMixin, TimeStamped):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
-    # The transitions. Their bodies are empty on purpose: the services own the side effects.
-    @transition(
-        field=state,
-        source=DecisionState.PROPOSED,
-        target=DecisionState.PREPARING,
-        conditions=[gates.condition("start")],
-    )
+    # The transitions, wired from their specs (decisions.lifecycle: source, target, gates). Their
+    # bodies are empty on purpose: the services own the side effects.
+    @_fsm("start")
     def start(self) -> None:
         """Art 10–11: the decision body starts the procedure and names the lead sponsor."""
 
-    @transition(
-        field=state,
-        source=DecisionState.PREPARING,
-        target=DecisionState.LEGALITY_REVIEW,
-        conditions=[gates.condition("submit_for_review")],
-    )
+    @_fsm("submit_for_review")
     def submit_for_review(self) -> None:
         """Art 25: only with all three preparatory steps settled."""
 
-    @transition(
-        field=state,
-        source=DecisionState.LEGALITY_REVIEW,
-        target=DecisionState.PREPARING,
-        conditions=[gates.condition("return_for_revision")],
-    )
+    @_fsm("return_for_revision")
     def return_for_revision(self) -> None:
         """Art 26: incomplete material or an unlawful draft goes back to the sponsor."""
 
-    @transition(
-        field=state,
-        source=DecisionState.LEGALITY_REVIEW,
-        target=DecisionState.AWAITING_DECISION,
-        conditions=[gates.condition("clear_for_meeting")],
-    )
+    @_fsm("clear_for_meeting")
     def clear_for_meeting(self) -> None:
         """Art 25: no draft reaches the meeting without an issued review that allows it."""
 
-    @transition(
-        field=state,
-        source=DecisionState.AWAITING_DECISION,
-        target=GET_STATE(
-            _outcome_target,
-            states=[
-                DecisionState.DECIDED,
-                DecisionState.REJECTED,
-                DecisionState.DEFERRED,
-                DecisionState.PREPARING,
-                DecisionState.AWAITING_DECISION,
-            ],
-        ),
-        conditions=[gates.condition("record_outcome")],
-    )
+    @_fsm("record_outcome")
     def record_outcome(self, outcome: str) -> None:
         """Art 29–30: the collective discussion's outcome."""
 
-    @transition(
-        field=state,
-        source=DecisionState.DEFERRED,
-        target=DecisionState.AWAITING_DECISION,
-        conditions=[gates.condition("resume")],
-    )
+    @_fsm("resume")
     def resume(self) -> None:
         """A deferred decision goes back on the meeting agenda."""
 
-    @transition(
-        field=state,
-        source=DecisionState.DECIDED,
-        target=DecisionState.PUBLISHED,
-        conditions=[gates.condition("publish")],
-    )
+    @_fsm("publish")
     def publish(self) -> None:
         """Art 32: publication through the gazette and the website."""
 
-    @transition(
-        field=state,
-        source=DecisionState.PUBLISHED,
-        target=DecisionState.IMPLEMENTING,
-        conditions=[gates.condition("begin_implementation")],
-    )
+    @_fsm("begin_implementation")
     def begin_implementation(self) -> None:
         """Art 34: an executing unit is named."""
 
-    @transition(
-        field=state,
-        source=DecisionState.IMPLEMENTING,
-        target=DecisionState.SUSPENDED,
-        conditions=[gates.condition("suspend")],
-    )
+    @_fsm("suspend")
     def suspend(self) -> None:
         """Art 37: suspension by the head."""
 
-    @transition(
-        field=state,
-        source=DecisionState.SUSPENDED,
-        target=DecisionState.IMPLEMENTING,
-        conditions=[gates.condition("resume_implementation")],
-    )
+    @_fsm("resume_implementation")
     def resume_implementation(self) -> None:
         """Art 37: implementation resumes."""
 
-    @transition(
-        field=state,
-        source=DecisionState.IMPLEMENTING,
-        target=DecisionState.PREPARING,
-        conditions=[gates.condition("adjust")],
-    )
+    @_fsm("adjust")
     def adjust(self) -> None:
         """Art 37: a major adjustment repeats the procedure."""
 
-    @transition(
-        field=state,
-        source=list(STATES_BEFORE_DECISION),
-        target=DecisionState.WITHDRAWN,
-        conditions=[gates.condition("withdraw")],
-    )
+    @_fsm("withdraw")
     def withdraw(self) -> None:
         """Stopped before a decision."""
 
-    @transition(
-        field=state,
-        source=[DecisionState.IMPLEMENTING, DecisionState.REJECTED, DecisionState.WITHDRAWN],
-        target=DecisionState.ARCHIVED,
-        conditions=[gates.condition("archive")],
-    )
+    @_fsm("archive")
     def archive(self) -> None:
         """Art 33: the one-file-per-decision record is closed."""
 
 
-DECISION_TRANSITIONS = (
-    "start",
-    "submit_for_review",
-    "return_for_revision",
-    "clear_for_meeting",
-    "record_outcome",
-    "resume",
-    "publish",
-    "begin_implementation",
-    "suspend",
-    "resume_implementation",
-    "adjust",
-    "withdraw",
-    "archive",
-)
+DECISION_TRANSITIONS = lifecycle.TRANSITION_NAMES
+assert all(callable(getattr(Decision, name, None)) for name in DECISION_TRANSITIONS), "a spec without its method"
 
 
 # --------------------------------------------------------------------------- preparatory steps
-
-
-class StepKind(models.TextChoices):
-    PUBLIC_PARTICIPATION = "public_participation", _("Public participation")  # Art 14–18
-    EXPERT_ARGUMENT = "expert_argument", _("Expert argument")  # Art 19–21
-    RISK_ASSESSMENT = "risk_assessment", _("Risk assessment")  # Art 22–24
-
-
-STEP_ARTICLE = {
-    StepKind.PUBLIC_PARTICIPATION: "Art 14",
-    StepKind.EXPERT_ARGUMENT: "Art 19",
-    StepKind.RISK_ASSESSMENT: "Art 22",
-}
-
-
-class StepState(models.TextChoices):
-    PENDING = "pending", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    WAIVED = "waived", _("Not applicable")
-
-
-SETTLED_STEP_STATES = (StepState.DONE, StepState.WAIVED)
 
 
 class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
@@ -573,7 +408,7 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
         """The draft changed materially: the step is open again."""
 
 
-STEP_TRANSITIONS = ("start", "complete", "waive", "reopen")
+STEP_TRANSITIONS = lifecycle.STEP_TRANSITIONS
 
 
 class ParticipationRecord(TimeStamped):

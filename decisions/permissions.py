@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from decisions import lifecycle
+from decisions.lifecycle import (
+    ANY_INVOLVED,
+    GOVERNMENT_OFFICE,
+    LEAD_SPONSOR,
+    LEGAL_OFFICE,
+    LEGAL_ROLES,
+    OFFICE_OR_LEADER,
+    SPONSOR_ROLES,
+)
 from decisions.models import Department, Membership, Role
 
 if TYPE_CHECKING:
@@ -17,36 +27,17 @@ if TYPE_CHECKING:
 
     from decisions.models import Decision, Government
 
-LEAD_SPONSOR = "lead_sponsor"
-LEGAL_OFFICE = Department.Kind.LEGAL_OFFICE
-GOVERNMENT_OFFICE = Department.Kind.GOVERNMENT_OFFICE
-
-SPONSOR_ROLES = frozenset({Role.SPONSOR_CLERK, Role.SPONSOR_HEAD})
-LEGAL_ROLES = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD})
-
-# action -> (roles allowed, department that must hold the role)
-ACTION_ROLES: dict[str, tuple[frozenset[str], str]] = {
-    "start": (frozenset({Role.GOVERNMENT_OFFICE, Role.LEADER}), GOVERNMENT_OFFICE),
-    "submit_for_review": (frozenset({Role.SPONSOR_HEAD}), LEAD_SPONSOR),
-    "return_for_revision": (LEGAL_ROLES, LEGAL_OFFICE),
-    "clear_for_meeting": (LEGAL_ROLES, LEGAL_OFFICE),
-    "record_outcome": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
-    "resume": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
-    "publish": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
-    "begin_implementation": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
-    # Art 37: suspension, and what follows it, is the head's call.
-    "suspend": (frozenset({Role.LEADER}), GOVERNMENT_OFFICE),
-    "resume_implementation": (frozenset({Role.LEADER}), GOVERNMENT_OFFICE),
-    "adjust": (frozenset({Role.LEADER}), GOVERNMENT_OFFICE),
-    "withdraw": (frozenset({Role.GOVERNMENT_OFFICE, Role.LEADER}), GOVERNMENT_OFFICE),
-    "archive": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
+# action -> (roles allowed, department that must hold the role). The transitions' entries come from
+# their specs (decisions.lifecycle); the other actions are the records around them.
+ACTION_ROLES: dict[str, tuple[frozenset[Role], str]] = {
+    **{name: (spec.roles, spec.holder) for name, spec in lifecycle.TRANSITIONS.items()},
     # Preparatory steps: the sponsor records them.
     "step": (SPONSOR_ROLES, LEAD_SPONSOR),
     # A waiver is approved by the sponsor's head or a leader of the government.
     "approve_waiver": (frozenset({Role.SPONSOR_HEAD}), LEAD_SPONSOR),
-    "attach": (SPONSOR_ROLES | LEGAL_ROLES | {Role.GOVERNMENT_OFFICE}, ""),
-    "report_execution": (SPONSOR_ROLES | {Role.GOVERNMENT_OFFICE}, ""),
-    "evaluate": (frozenset({Role.GOVERNMENT_OFFICE, Role.LEADER}), GOVERNMENT_OFFICE),
+    "attach": (SPONSOR_ROLES | LEGAL_ROLES | {Role.GOVERNMENT_OFFICE}, ANY_INVOLVED),
+    "report_execution": (SPONSOR_ROLES | {Role.GOVERNMENT_OFFICE}, ANY_INVOLVED),
+    "evaluate": (OFFICE_OR_LEADER, GOVERNMENT_OFFICE),
     # Legality review (reviews app).
     "review_write": (LEGAL_ROLES, LEGAL_OFFICE),
     "review_issue": (frozenset({Role.LEGAL_HEAD}), LEGAL_OFFICE),
@@ -65,7 +56,7 @@ def may(user: User, action: str, decision: Decision) -> bool:
     qs = memberships(user, decision.government_id).filter(role__in=roles)
     if holder == LEAD_SPONSOR:
         qs = qs.filter(department_id=decision.lead_sponsor_id)
-    elif holder == "":
+    elif holder == ANY_INVOLVED:
         # Any department involved: the lead sponsor, a co-sponsor, or one of the offices.
         sponsor_ids = [decision.lead_sponsor_id, *decision.co_sponsors.values_list("id", flat=True)]
         qs = qs.filter(department_id__in=sponsor_ids) | qs.exclude(department__kind=Department.Kind.SPONSOR)

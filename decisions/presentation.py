@@ -14,7 +14,8 @@ from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from decisions import extensions, forms
+from decisions import extensions, forms, lifecycle
+from decisions.choices import STEP_ORDER
 from decisions.models import Decision, MeetingOutcome, StepKind, StepState
 
 if TYPE_CHECKING:
@@ -24,28 +25,13 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- labels
 
+# The transitions' labels are their specs' (decisions.lifecycle); registering is not a transition
+# but opens every history.
 TRANSITION_LABELS = {
     "register": _lazy("Registered"),
-    "start": _lazy("Start the procedure"),
-    "submit_for_review": _lazy("Submit for legality review"),
-    "return_for_revision": _lazy("Return for revision"),
-    "clear_for_meeting": _lazy("Clear for the meeting"),
-    "record_outcome": _lazy("Record the meeting outcome"),
-    "resume": _lazy("Put back on the agenda"),
-    "publish": _lazy("Record publication"),
-    "begin_implementation": _lazy("Begin implementation"),
-    "suspend": _lazy("Suspend implementation"),
-    "resume_implementation": _lazy("Resume implementation"),
-    "adjust": _lazy("Major adjustment (repeat the procedure)"),
-    "withdraw": _lazy("Withdraw"),
-    "archive": _lazy("Archive"),
+    **{name: spec.label for name, spec in lifecycle.TRANSITIONS.items()},
 }
-STEP_ACTION_LABELS = {
-    "start": _lazy("Start"),
-    "complete": _lazy("Mark done"),
-    "waive": _lazy("Mark not applicable"),
-    "reopen": _lazy("Reopen"),
-}
+STEP_ACTION_LABELS = lifecycle.STEP_ACTION_LABELS
 # How the history names a step event ("Public participation: Mark done").
 STEP_EVENT_LABELS = {
     "start": _lazy("started"),
@@ -54,20 +40,11 @@ STEP_EVENT_LABELS = {
     "reopen": _lazy("reopened"),
 }
 # Transitions that need care: shown as warnings.
-GRAVE_TRANSITIONS = frozenset({"withdraw", "suspend", "adjust", "return_for_revision"})
-# Gates that the transition's own form satisfies: the service records the meeting, the publication or
-# the executing unit and then moves the decision, so these are not reasons to close the form.
-SATISFIED_BY_FORM = {
-    "record_outcome": {"meeting_recorded"},
-    "publish": {"publication_recorded"},
-    "begin_implementation": {"executing_unit_named"},
-}
 GATE_PROBLEM_LABELS = {
     "steps_settled": _lazy("a preparatory step is neither done nor not applicable"),
     "review_allows": _lazy("no issued legality opinion allows the meeting"),
     "meeting_recorded": _lazy("no meeting record"),
 }
-STEP_ORDER = {kind: index for index, kind in enumerate(StepKind.values)}
 
 STEP_MARK_LABELS = {
     StepKind.PUBLIC_PARTICIPATION: pgettext_lazy("short for public participation", "PP"),

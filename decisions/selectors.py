@@ -8,6 +8,7 @@ government's decisions. Every page and download reads through ``decisions_visibl
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
@@ -18,10 +19,12 @@ from django.db.models import (
     Subquery,
 )
 from django.http import Http404
+from django_fsm import can_proceed
 
-from decisions import extensions
+from decisions import extensions, gates, lifecycle, permissions
+from decisions.choices import STATES_PAST_REVIEW
+from decisions.errors import Refusal
 from decisions.models import (
-    STATES_PAST_REVIEW,
     Attachment,
     Decision,
     DecisionEvent,
@@ -224,3 +227,76 @@ def catalogue_years(user: User) -> list[int]:
     return list(
         decisions_visible_to(user).order_by("-catalogue_year").values_list("catalogue_year", flat=True).distinct()
     )
+
+
+# --------------------------------------------------------------------------- what the user may do now
+# One answer for the page and the API: the same three checks the services make, in their order:
+# the role (decisions.permissions), the state (the state machine), the gates (decisions.gates).
+
+
+class TransitionOption:
+    """One transition of the lifecycle as ``user`` meets it on ``decision`` now. The gates are
+    checked only when asked (and the state allows the transition): a page that shows a transition
+    the user's role does not allow only names who may do it."""
+
+    def __init__(self, spec: lifecycle.TransitionSpec, decision: Decision, *, role_ok: bool) -> None:
+        self.spec = spec
+        self.decision = decision
+        self.role_ok = role_ok
+        self.state_ok: bool = can_proceed(getattr(decision, spec.name), check_conditions=False)
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @cached_property
+    def refusals(self) -> list[Refusal]:
+        """The gates closed now, leaving out those the transition's own input satisfies."""
+        if not self.state_ok:
+            return []
+        closed = gates.refusals(self.spec.name, self.decision)
+        return [refusal for refusal in closed if refusal.rule not in self.spec.supplied_by_input]
+
+    @property
+    def allowed(self) -> bool:
+        return self.role_ok and self.state_ok and not self.refusals
+
+
+def available_transitions(user: User, decision: Decision) -> list[TransitionOption]:
+    return [
+        TransitionOption(spec, decision, role_ok=permissions.may(user, spec.name, decision))
+        for spec in lifecycle.TRANSITIONS.values()
+    ]
+
+
+class StepActionOption:
+    """One action on one preparatory step as ``user`` meets it now."""
+
+    def __init__(self, step: ProcedureStep, name: str, *, role_ok: bool, preparing: bool) -> None:
+        self.step = step
+        self.name = name
+        self.role_ok = role_ok
+        self.preparing = preparing  # steps change only while the draft is being prepared
+        self.state_ok: bool = can_proceed(getattr(step, name), check_conditions=False)
+
+    @cached_property
+    def refusals(self) -> list[Refusal]:
+        """Only "complete" is gated here: a waiver's gate is about its own input (reason, article,
+        approver), checked on the call."""
+        if not self.state_ok or self.name != "complete":
+            return []
+        return gates.step_refusals(self.name, self.step)
+
+    @property
+    def allowed(self) -> bool:
+        return self.role_ok and self.preparing and self.state_ok and not self.refusals
+
+
+def available_step_actions(user: User, decision: Decision) -> list[StepActionOption]:
+    role_ok = permissions.may(user, "step", decision)
+    preparing = decision.state == DecisionState.PREPARING
+    return [
+        StepActionOption(step, name, role_ok=role_ok, preparing=preparing)
+        for step in decision.steps.all()
+        for name in lifecycle.STEP_TRANSITIONS
+    ]

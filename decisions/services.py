@@ -21,10 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from decisions import extensions, gates, permissions
+from decisions import extensions, gates, lifecycle, permissions
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
-    DECISION_TRANSITIONS,
     Attachment,
     Decision,
     DecisionEvent,
@@ -431,22 +430,10 @@ def decision_archive(*, decision: Decision, actor: User, comment: str = "", ip: 
     return decision
 
 
+# Each transition of the spec (decisions.lifecycle) is run by the service named after it.
 TRANSITION_SERVICES: dict[str, Callable[..., Decision]] = {
-    "start": decision_start,
-    "submit_for_review": decision_submit_for_review,
-    "return_for_revision": decision_return_for_revision,
-    "clear_for_meeting": decision_clear_for_meeting,
-    "record_outcome": decision_record_outcome,
-    "resume": decision_resume,
-    "publish": decision_publish,
-    "begin_implementation": decision_begin_implementation,
-    "suspend": decision_suspend,
-    "resume_implementation": decision_resume_implementation,
-    "adjust": decision_adjust,
-    "withdraw": decision_withdraw,
-    "archive": decision_archive,
+    name: globals()[f"decision_{name}"] for name in lifecycle.TRANSITION_NAMES
 }
-assert set(TRANSITION_SERVICES) == set(DECISION_TRANSITIONS)
 
 
 def decision_transition(*, decision: Decision, name: str, actor: User, **payload: Any) -> Decision:

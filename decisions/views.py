@@ -22,15 +22,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_fsm import can_proceed
 
-from decisions import extensions, forms, gates, permissions, selectors, services
+from decisions import extensions, forms, permissions, selectors, services
+from decisions.choices import STEP_ARTICLE
 from decisions.errors import DecisionError, ErrorCode
 from decisions.http import AuthenticatedRequest
 from decisions.models import (
-    DECISION_TRANSITIONS,
-    STEP_ARTICLE,
-    STEP_TRANSITIONS,
     Decision,
     DecisionState,
     ParticipationRecord,
@@ -39,8 +36,6 @@ from decisions.models import (
     StepState,
 )
 from decisions.presentation import (
-    GRAVE_TRANSITIONS,
-    SATISFIED_BY_FORM,
     STEP_ACTION_LABELS,
     STEP_EVENT_LABELS,
     TRANSITION_LABELS,
@@ -201,31 +196,25 @@ class DetailPage:
 
     def transitions(self) -> tuple[list[Action], list[dict]]:
         """The transitions open in this state: those the user may do, with their form or, when a
-        gate is closed, why; and the others, with who does them."""
+        gate is closed, why; and the others, with who does them (selectors.available_transitions)."""
         decision = self.decision
         mine, others = [], []
-        for name in DECISION_TRANSITIONS:
-            if not can_proceed(getattr(decision, name), check_conditions=False):
+        for option in selectors.available_transitions(self.user, decision):
+            if not option.state_ok:
                 continue
-            if not permissions.may(self.user, name, decision):
-                roles, _holder = permissions.ACTION_ROLES[name]
-                others.append(
-                    {
-                        "label": TRANSITION_LABELS[name],
-                        "roles": [Role(role).label for role in sorted(roles)],
-                    }
-                )
+            spec = option.spec
+            if not option.role_ok:
+                others.append({"label": spec.label, "roles": [Role(role).label for role in sorted(spec.roles)]})
                 continue
-            slot = f"transition:{name}"
-            refusals = [r for r in gates.refusals(name, decision) if r.rule not in SATISFIED_BY_FORM.get(name, ())]
+            slot = f"transition:{spec.name}"
             mine.append(
                 Action(
-                    name=name,
-                    label=TRANSITION_LABELS[name],
-                    url=self._url("transition", name=name),
-                    form=self._form(slot, lambda n=name: forms.transition_form(n, decision)),
-                    refusals=reasons(refusals),
-                    grave=name in GRAVE_TRANSITIONS,
+                    name=spec.name,
+                    label=spec.label,
+                    url=self._url("transition", name=spec.name),
+                    form=self._form(slot, lambda n=spec.name: forms.transition_form(n, decision)),
+                    refusals=reasons(option.refusals),
+                    grave=spec.grave,
                     open=slot in self.bound,
                 )
             )
@@ -233,8 +222,16 @@ class DetailPage:
 
     def steps(self) -> list[StepPanel]:
         decision = self.decision
-        may_step = decision.state == DecisionState.PREPARING and permissions.may(self.user, "step", decision)
+        # Steps change only while the draft is being prepared: only then is the role asked.
+        options = (
+            selectors.available_step_actions(self.user, decision) if decision.state == DecisionState.PREPARING else []
+        )
+        may_step = bool(options) and options[0].role_ok
         approvers = selectors.waiver_approvers(decision) if may_step else []
+        step_actions: dict[int, list[selectors.StepActionOption]] = {}
+        for option in options if may_step else []:
+            if option.state_ok:
+                step_actions.setdefault(option.step.pk, []).append(option)
         panels = []
         for step in sorted_steps(decision):
             panel = StepPanel(step=step, article=article_label(STEP_ARTICLE[step.kind]))
@@ -250,27 +247,22 @@ class DetailPage:
             editable = may_step and step.state in (StepState.PENDING, StepState.IN_PROGRESS)
             if editable:
                 self._record_form(step, panel)
-            if may_step:
-                for action in STEP_TRANSITIONS:
-                    if not can_proceed(getattr(step, action), check_conditions=False):
-                        continue
-                    slot = f"step:{step.kind}:{action}"
-                    # The waiver's own inputs are what its gate asks for: only "complete" is gated here.
-                    refusals = gates.step_refusals(action, step) if action == "complete" else []
-                    panel.actions.append(
-                        Action(
-                            name=action,
-                            label=STEP_ACTION_LABELS[action],
-                            url=self._url("step_action", kind=step.kind, action=action),
-                            form=self._form(
-                                slot,
-                                lambda k=step.kind, a=action: forms.step_action_form(k, a, approvers=approvers),
-                            ),
-                            refusals=reasons(refusals),
-                            grave=action == "waive",
-                            open=slot in self.bound,
-                        )
+            for option in step_actions.get(step.pk, []):
+                slot = f"step:{step.kind}:{option.name}"
+                panel.actions.append(
+                    Action(
+                        name=option.name,
+                        label=STEP_ACTION_LABELS[option.name],
+                        url=self._url("step_action", kind=step.kind, action=option.name),
+                        form=self._form(
+                            slot,
+                            lambda k=step.kind, a=option.name: forms.step_action_form(k, a, approvers=approvers),
+                        ),
+                        refusals=reasons(option.refusals),
+                        grave=option.name == "waive",
+                        open=slot in self.bound,
                     )
+                )
             panels.append(panel)
         return panels
 

@@ -12,8 +12,8 @@ from typing import Any
 from django.utils import timezone
 
 from decisions import services
+from decisions.choices import STATES_BEFORE_DECISION
 from decisions.models import (
-    STATES_BEFORE_DECISION,
     Decision,
     DecisionState,
     Department,

@@ -22,15 +22,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from decisions.models import (
-    SETTLED_STEP_STATES,
-    STATES_PAST_REVIEW,
-    Decision,
-    DecisionState,
-    Meeting,
-    ProcedureStep,
-    StepState,
-)
+from decisions.choices import STATES_PAST_REVIEW
+from decisions.models import SETTLED_STEP_STATES, Decision, DecisionState, Meeting, ProcedureStep, StepState
 from decisions.selectors import MEETING_STATES, decisions_visible_to, filter_by_year_state, with_step_marks
 from reviews.models import CLEARING_CONCLUSIONS, Conclusion, LegalityReview
 

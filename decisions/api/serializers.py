@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from decisions import lifecycle
 from decisions.models import (
     Attachment,
     Category,
@@ -334,20 +335,17 @@ class BeginImplementationInput(CommentInput):
 
 
 # Each transition's input: the names are the lifecycle contract's (DESIGN.md).
+# One serializer per input shape of the lifecycle spec (decisions.lifecycle.Inputs).
+INPUT_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+    lifecycle.Inputs.COMMENT: CommentInput,
+    lifecycle.Inputs.REASON: ReasonInput,
+    lifecycle.Inputs.RECORD_OUTCOME: RecordOutcomeInput,
+    lifecycle.Inputs.PUBLISH: PublishInput,
+    lifecycle.Inputs.BEGIN_IMPLEMENTATION: BeginImplementationInput,
+}
+assert set(INPUT_SERIALIZERS) == set(lifecycle.Inputs.ALL)
 TRANSITION_INPUTS: dict[str, type[serializers.Serializer]] = {
-    "start": CommentInput,
-    "submit_for_review": CommentInput,
-    "return_for_revision": ReasonInput,
-    "clear_for_meeting": CommentInput,
-    "record_outcome": RecordOutcomeInput,
-    "resume": CommentInput,
-    "publish": PublishInput,
-    "begin_implementation": BeginImplementationInput,
-    "suspend": ReasonInput,
-    "resume_implementation": CommentInput,
-    "adjust": ReasonInput,
-    "withdraw": ReasonInput,
-    "archive": CommentInput,
+    name: INPUT_SERIALIZERS[spec.inputs] for name, spec in lifecycle.TRANSITIONS.items()
 }
 
 

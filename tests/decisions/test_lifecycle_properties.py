@@ -31,10 +31,10 @@ from hypothesis.stateful import (
 )
 
 from decisions import services
+from decisions.choices import STATES_PAST_REVIEW
 from decisions.errors import DecisionError
 from decisions.models import (
     DECISION_TRANSITIONS,
-    STATES_PAST_REVIEW,
     Decision,
     DecisionState,
     MeetingOutcome,

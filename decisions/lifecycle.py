@@ -1,0 +1,234 @@
+"""The lifecycle contract (DESIGN.md, "Lifecycle contract"): one declarative spec per transition.
+
+Everything else is derived from ``TRANSITIONS``: the state machine's sources and targets
+(``decisions.models``), the gates each transition must pass (``decisions.gates``), who may do it
+(``decisions.permissions``), the service that runs it (``decisions.services.decision_<name>``), the
+input it takes (a form on the page, a serializer in the API: one per input shape), the label of its
+button and history line, and whether the page warns before it. A new transition is one entry here,
+one model method and one service.
+
+The names are part of the API: keep them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from decisions.choices import (
+    OUTCOME_TARGET,
+    STATES_BEFORE_DECISION,
+    DecisionState,
+    DepartmentKind,
+    Role,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+# Which department must hold the role: the decision's lead sponsor, or an office of its government.
+LEAD_SPONSOR = "lead_sponsor"
+LEGAL_OFFICE = DepartmentKind.LEGAL_OFFICE
+GOVERNMENT_OFFICE = DepartmentKind.GOVERNMENT_OFFICE
+# Any department involved in the decision: the lead sponsor, a co-sponsor or one of the offices.
+ANY_INVOLVED = ""
+
+SPONSOR_ROLES = frozenset({Role.SPONSOR_CLERK, Role.SPONSOR_HEAD})
+LEGAL_ROLES = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD})
+OFFICE_OR_LEADER = frozenset({Role.GOVERNMENT_OFFICE, Role.LEADER})
+SECRETARY = frozenset({Role.GOVERNMENT_OFFICE})
+LEADER = frozenset({Role.LEADER})
+
+
+class Inputs:
+    """The input shapes of the transitions; ``decisions.forms`` and ``decisions.api.serializers``
+    each have one class per shape."""
+
+    COMMENT = "comment"  # an optional comment
+    REASON = "reason"  # a required reason
+    RECORD_OUTCOME = "record_outcome"  # the meeting record (Art 29–30)
+    PUBLISH = "publish"  # where and under which number (Art 32)
+    BEGIN_IMPLEMENTATION = "begin_implementation"  # the executing unit (Art 34)
+
+    ALL = (COMMENT, REASON, RECORD_OUTCOME, PUBLISH, BEGIN_IMPLEMENTATION)
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    name: str
+    label: StrPromise
+    source: tuple[DecisionState, ...]
+    # None: the target depends on the input (the meeting's outcome, ``choices.OUTCOME_TARGET``).
+    target: DecisionState | None
+    roles: frozenset[Role]
+    holder: str
+    # Names of the checks in ``decisions.gates.CHECKS``, all of which must pass.
+    gates: tuple[str, ...] = ()
+    inputs: str = Inputs.COMMENT
+    # Gates the transition's own input satisfies (the service records the meeting, then moves the
+    # decision): not shown as reasons before the call, since no other act could lift them.
+    supplied_by_input: frozenset[str] = frozenset()
+    # Shown as a warning on the page: hard to undo, or stopping someone else's work.
+    grave: bool = False
+
+    @property
+    def targets(self) -> tuple[DecisionState, ...]:
+        return (self.target,) if self.target is not None else tuple(dict.fromkeys(OUTCOME_TARGET.values()))
+
+
+_PREPARED = ("steps_settled", "risk_controllable")
+
+TRANSITIONS: dict[str, TransitionSpec] = {
+    spec.name: spec
+    for spec in (
+        # Art 10–11: the decision body starts the procedure and names the lead sponsor.
+        TransitionSpec(
+            "start",
+            _("Start the procedure"),
+            (DecisionState.PROPOSED,),
+            DecisionState.PREPARING,
+            OFFICE_OR_LEADER,
+            GOVERNMENT_OFFICE,
+        ),
+        # Art 25–26: only with the three preparatory steps settled and no uncontrollable risk.
+        TransitionSpec(
+            "submit_for_review",
+            _("Submit for legality review"),
+            (DecisionState.PREPARING,),
+            DecisionState.LEGALITY_REVIEW,
+            frozenset({Role.SPONSOR_HEAD}),
+            LEAD_SPONSOR,
+            gates=_PREPARED,
+        ),
+        # Art 26: incomplete material or an unlawful draft goes back to the sponsor.
+        TransitionSpec(
+            "return_for_revision",
+            _("Return for revision"),
+            (DecisionState.LEGALITY_REVIEW,),
+            DecisionState.PREPARING,
+            LEGAL_ROLES,
+            LEGAL_OFFICE,
+            inputs=Inputs.REASON,
+            grave=True,
+        ),
+        # Art 25: no draft reaches the meeting without an issued review that allows it.
+        TransitionSpec(
+            "clear_for_meeting",
+            _("Clear for the meeting"),
+            (DecisionState.LEGALITY_REVIEW,),
+            DecisionState.AWAITING_DECISION,
+            LEGAL_ROLES,
+            LEGAL_OFFICE,
+            gates=(*_PREPARED, "review_allows"),
+        ),
+        # Art 29–30: the collective discussion's outcome, from the meeting's record.
+        TransitionSpec(
+            "record_outcome",
+            _("Record the meeting outcome"),
+            (DecisionState.AWAITING_DECISION,),
+            None,
+            SECRETARY,
+            GOVERNMENT_OFFICE,
+            gates=("steps_settled", "review_allows", "meeting_recorded"),
+            inputs=Inputs.RECORD_OUTCOME,
+            supplied_by_input=frozenset({"meeting_recorded"}),
+        ),
+        # A deferred decision goes back on the meeting agenda.
+        TransitionSpec(
+            "resume",
+            _("Put back on the agenda"),
+            (DecisionState.DEFERRED,),
+            DecisionState.AWAITING_DECISION,
+            SECRETARY,
+            GOVERNMENT_OFFICE,
+        ),
+        # Art 32: publication through the gazette and the website (and, where a government requires
+        # it, after the legal office's second review of the final text).
+        TransitionSpec(
+            "publish",
+            _("Record publication"),
+            (DecisionState.DECIDED,),
+            DecisionState.PUBLISHED,
+            SECRETARY,
+            GOVERNMENT_OFFICE,
+            gates=("publication_recorded", "final_text_reviewed"),
+            inputs=Inputs.PUBLISH,
+            supplied_by_input=frozenset({"publication_recorded"}),
+        ),
+        # Art 34: an executing unit is named.
+        TransitionSpec(
+            "begin_implementation",
+            _("Begin implementation"),
+            (DecisionState.PUBLISHED,),
+            DecisionState.IMPLEMENTING,
+            SECRETARY,
+            GOVERNMENT_OFFICE,
+            gates=("executing_unit_named",),
+            inputs=Inputs.BEGIN_IMPLEMENTATION,
+            supplied_by_input=frozenset({"executing_unit_named"}),
+        ),
+        # Art 37: suspension, and what follows it, is the head's call.
+        TransitionSpec(
+            "suspend",
+            _("Suspend implementation"),
+            (DecisionState.IMPLEMENTING,),
+            DecisionState.SUSPENDED,
+            LEADER,
+            GOVERNMENT_OFFICE,
+            inputs=Inputs.REASON,
+            grave=True,
+        ),
+        TransitionSpec(
+            "resume_implementation",
+            _("Resume implementation"),
+            (DecisionState.SUSPENDED,),
+            DecisionState.IMPLEMENTING,
+            LEADER,
+            GOVERNMENT_OFFICE,
+        ),
+        # Art 37: a major adjustment repeats the procedure.
+        TransitionSpec(
+            "adjust",
+            _("Major adjustment (repeat the procedure)"),
+            (DecisionState.IMPLEMENTING,),
+            DecisionState.PREPARING,
+            LEADER,
+            GOVERNMENT_OFFICE,
+            inputs=Inputs.REASON,
+            grave=True,
+        ),
+        # Stopped before a decision.
+        TransitionSpec(
+            "withdraw",
+            _("Withdraw"),
+            STATES_BEFORE_DECISION,
+            DecisionState.WITHDRAWN,
+            OFFICE_OR_LEADER,
+            GOVERNMENT_OFFICE,
+            inputs=Inputs.REASON,
+            grave=True,
+        ),
+        # Art 33: the one-file-per-decision record is closed.
+        TransitionSpec(
+            "archive",
+            _("Archive"),
+            (DecisionState.IMPLEMENTING, DecisionState.REJECTED, DecisionState.WITHDRAWN),
+            DecisionState.ARCHIVED,
+            SECRETARY,
+            GOVERNMENT_OFFICE,
+            gates=("progress_reported",),
+        ),
+    )
+}
+TRANSITION_NAMES: tuple[str, ...] = tuple(TRANSITIONS)
+
+# The preparatory steps' own transitions (pending -> in_progress -> done | waived, reopen).
+STEP_TRANSITIONS = ("start", "complete", "waive", "reopen")
+STEP_ACTION_LABELS = {
+    "start": _("Start"),
+    "complete": _("Mark done"),
+    "waive": _("Mark not applicable"),
+    "reopen": _("Reopen"),
+}
