@@ -8,8 +8,10 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self) -> None:
         from deadlines import clocks, signals
+        from deadlines.models import DeadlineEvent
         from decisions import extensions
 
+        extensions.provide_vocabulary(events=DeadlineEvent)
         # The clocks read the whole record, so they follow every other hook (order 100).
         extensions.on_event(signals.sync_clocks, order=100)
         extensions.on_record_changed(clocks.sync_for_decision, order=100)

@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from deadlines.models import Deadline, DeadlineKind, Reminder
+from deadlines.models import Deadline, DeadlineEvent, DeadlineKind, Reminder
 from decisions import permissions, workdays
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
@@ -616,7 +616,7 @@ def deadline_assign(*, decision: Decision, actor: User, kind: str, due_date: dt.
     record_event(
         decision,
         actor=actor,
-        transition="assign_deadline",
+        transition=DeadlineEvent.ASSIGN_DEADLINE,
         from_state=decision.state,
         to_state=decision.state,
         comment=f"{deadline.get_kind_display()}: {due_date.isoformat()}"

@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from decisions.models import Decision, Department, ProcedureStep, TimeStamped
 
 
+class DeadlineEvent(models.TextChoices):
+    """``DecisionEvent.transition`` of the clocks' acts on the decision's record."""
+
+    ASSIGN_DEADLINE = "assign_deadline", _("Deadline assigned")
+
+
 class DeadlineKind(models.TextChoices):
     COMMENT_PERIOD_END = "comment_period_end", _("Public comment period ends")  # Art 15
     FEEDBACK_DUE = "feedback_due", _("Feedback on comments due")  # Art 18

@@ -124,3 +124,77 @@ SETTLED_STEP_STATES = (StepState.DONE, StepState.WAIVED)
 
 # The steps in the law's order (Art 14–24), not the database's.
 STEP_ORDER = {kind: index for index, kind in enumerate(StepKind.values)}
+
+
+# --------------------------------------------------------------------------- the record's names
+
+
+class EventType(models.TextChoices):
+    """What a row of the decision's event log records (``DecisionEvent.transition``). A step's
+    event has the step's kind beside it; the apps built on the core add their own names
+    (``decisions.extensions.provide_vocabulary``)."""
+
+    REGISTER = "register", _("Registered")  # Art 10
+    # The decision's transitions (decisions.lifecycle); a step's start and reopen share the names.
+    START = "start", _("Start the procedure")
+    SUBMIT_FOR_REVIEW = "submit_for_review", _("Submit for legality review")
+    RETURN_FOR_REVISION = "return_for_revision", _("Return for revision")
+    CLEAR_FOR_MEETING = "clear_for_meeting", _("Clear for the meeting")
+    RECORD_OUTCOME = "record_outcome", _("Record the meeting outcome")
+    RESUME = "resume", _("Put back on the agenda")
+    PUBLISH = "publish", _("Record publication")
+    BEGIN_IMPLEMENTATION = "begin_implementation", _("Begin implementation")
+    SUSPEND = "suspend", _("Suspend implementation")
+    RESUME_IMPLEMENTATION = "resume_implementation", _("Resume implementation")
+    ADJUST = "adjust", _("Major adjustment (repeat the procedure)")
+    WITHDRAW = "withdraw", _("Withdraw")
+    ARCHIVE = "archive", _("Archive")
+    # The preparatory steps' own transitions.
+    COMPLETE = "complete", _("Mark done")
+    WAIVE = "waive", _("Mark not applicable")
+    REOPEN = "reopen", _("Reopen")
+    # A deferred decision past the deferral limit leaves the catalogue (local practice).
+    LEAVE_CATALOGUE = "leave_catalogue", _("Left the catalogue")
+
+
+class RuleCode(models.TextChoices):
+    """The named rules of the core that refuse an action (``DecisionError.rule``, ``Refusal.rule``),
+    each with the reason a person reads. The apps built on the core add their own
+    (``decisions.extensions.provide_vocabulary``); the OpenAPI error schema lists them all."""
+
+    # The lifecycle's gates (decisions.gates.CHECKS).
+    STEPS_SETTLED = "steps_settled", _("Every preparatory step done or not applicable")  # Art 25
+    RISK_CONTROLLABLE = "risk_controllable", _("No risk judged uncontrollable")  # Art 24
+    REVIEW_ALLOWS = "review_allows", _("An issued legality opinion allows the meeting")  # Art 25
+    MEETING_RECORDED = "meeting_recorded", _("The meeting is on the record")  # Art 30
+    PUBLICATION_RECORDED = "publication_recorded", _("The publication is on the record")  # Art 32
+    FINAL_TEXT_REVIEWED = "final_text_reviewed", _("The final text passed the second review")  # local rule
+    EXECUTING_UNIT_NAMED = "executing_unit_named", _("An executing unit is named")  # Art 34
+    PROGRESS_REPORTED = "progress_reported", _("Execution progress is reported")  # Art 34
+    # Public participation (Art 14–18).
+    PARTICIPATION_RECORDED = "participation_recorded", _("The consultation is on the record")
+    PARTICIPATION_METHODS = "participation_methods", _("A way of consulting the public is named")
+    PARTICIPATION_CALL_PUBLISHED = "participation_call_published", _("The call for comments was published")
+    COMMENT_PERIOD_SET = "comment_period_set", _("The comment period is recorded")
+    COMMENT_PERIOD_MINIMUM = "comment_period_minimum", _("The comment period is long enough, or a reason is given")
+    COMMENT_PERIOD_CLOSED = "comment_period_closed", _("The comment period has ended")
+    COMMENTS_ANSWERED = "comments_answered", _("Every comment is sorted and answered")
+    COMMENTS_COUNTED = "comments_counted", _("The comment counts add up")
+    HEARING_DATE = "hearing_date", _("The hearing's date is recorded")
+    HEARING_PARTICIPANTS_PUBLISHED = "hearing_participants_published", _("Hearing participants published beforehand")
+    HEARING_MATERIALS_LEAD_TIME = "hearing_materials_lead_time", _("Hearing materials sent in time")
+    HEARING_RECORD_SIGNED = "hearing_record_signed", _("The hearing record is confirmed and signed")
+    # Expert argument (Art 19–21).
+    EXPERT_OPINIONS_PRESENT = "expert_opinions_present", _("An opinion from an expert without an interest")
+    EXPERT_OPINION_SIGNED = "expert_opinion_signed", _("Every expert opinion is signed")
+    EXPERT_OPINION_HANDLED = "expert_opinion_handled", _("Every expert opinion is handled, with reasons")
+    # Risk assessment (Art 22–24).
+    RISK_RECORDED = "risk_recorded", _("The risk assessment is on the record")
+    RISK_ASSESSOR = "risk_assessor", _("The assessor is named")
+    RISK_POINTS = "risk_points", _("Risk points and level are recorded")
+    RISK_MEASURES = "risk_measures", _("Measures and a contingency plan for a medium or high risk")
+    RISK_CONTROLLABLE_JUDGED = "risk_controllable_judged", _("A high risk is judged controllable or not")
+    # Not applicable (不适用), the meeting, evaluation.
+    WAIVER_COMPLETE = "waiver_complete", _("A waiver has its reason, article and approver")
+    HEAD_REASONS = "head_reasons", _("The head gives reasons for deciding against the majority")  # Art 30
+    EVALUATOR_INDEPENDENT = "evaluator_independent", _("The evaluator did not prepare the decision")  # Art 36

@@ -15,6 +15,9 @@ their ``AppConfig.ready()``. The core calls them by name and never imports those
   reads the clocks): ``provide_decision_filter``.
 - **Decision annotations.** Columns other apps add to the lists of decisions (the five-step marks
   show the review's conclusion): ``provide_annotations``.
+- **Vocabulary.** The names other apps write into the core's record: their event types and the
+  codes of the rules that refuse their acts (``provide_vocabulary``). ``record_event`` accepts
+  only a known event type; the OpenAPI schema lists every rule code.
 - **Pages.** The mark of a statutory step the core does not keep (the legality review, step four of
   five): ``provide_mark``; a section of the decision's page (the review's summary):
   ``provide_detail_section``.
@@ -30,13 +33,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext as _
 
+from decisions.choices import EventType, RuleCode
 from decisions.errors import Refusal
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
     from decisions.models import Decision, DecisionEvent
 
@@ -59,8 +65,8 @@ class GateSlot:
 
 
 # The slots the lifecycle names (decisions.gates puts them on their transitions).
-REVIEW_ALLOWS = GateSlot("review_allows", "Art 25")
-FINAL_TEXT_REVIEWED = GateSlot("final_text_reviewed", "Art 32")
+REVIEW_ALLOWS = GateSlot(RuleCode.REVIEW_ALLOWS, "Art 25")
+FINAL_TEXT_REVIEWED = GateSlot(RuleCode.FINAL_TEXT_REVIEWED, "Art 32")
 GATE_SLOTS = {slot.name: slot for slot in (REVIEW_ALLOWS, FINAL_TEXT_REVIEWED)}
 
 _gate_providers: dict[str, Check] = {}
@@ -224,3 +230,28 @@ def provide_detail_section(provider: SectionProvider) -> None:
 def detail_sections(decision: Decision, user: Any) -> list[DetailSection]:
     sections = (provider(decision, user) for provider in _section_providers)
     return [section for section in sections if section is not None]
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+_event_types: list[type[models.TextChoices]] = [EventType]
+_rule_codes: list[type[models.TextChoices]] = [RuleCode]
+
+
+def provide_vocabulary(
+    *, events: type[models.TextChoices] | None = None, rules: type[models.TextChoices] | None = None
+) -> None:
+    """Add an app's event types and rule codes to the record's vocabulary."""
+    for table, choices in ((_event_types, events), (_rule_codes, rules)):
+        if choices is not None and choices not in table:
+            table.append(choices)
+
+
+def event_labels() -> dict[str, StrOrPromise]:
+    """Every event type the record may hold, with its label."""
+    return {value: label for choices in _event_types for value, label in choices.choices}
+
+
+def rule_labels() -> dict[str, StrOrPromise]:
+    """Every rule code a refusal may carry, with what the rule asks."""
+    return {value: label for choices in _rule_codes for value, label in choices.choices}

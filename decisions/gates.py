@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions import extensions, lifecycle
+from decisions.choices import RuleCode
 from decisions.errors import Refusal
 from decisions.rules import rules_for
 
@@ -37,13 +38,15 @@ def _steps_settled(decision: Decision) -> list[Refusal]:
         if step.state not in SETTLED_STEP_STATES:
             refusals.append(
                 Refusal(
-                    "steps_settled",
+                    RuleCode.STEPS_SETTLED,
                     _("%(step)s is neither done nor marked not applicable.") % {"step": step.get_kind_display()},
                     STEP_ARTICLE[StepKind(step.kind)],
                 )
             )
     if decision.steps.count() != 3:
-        refusals.append(Refusal("steps_settled", _("The decision lacks one of its preparatory steps."), "Art 25"))
+        refusals.append(
+            Refusal(RuleCode.STEPS_SETTLED, _("The decision lacks one of its preparatory steps."), "Art 25")
+        )
     return refusals
 
 
@@ -62,7 +65,7 @@ def _risk_controllable(decision: Decision) -> list[Refusal]:
     if uncontrollable:
         return [
             Refusal(
-                "risk_controllable",
+                RuleCode.RISK_CONTROLLABLE,
                 _("The risk was judged uncontrollable: adjust the draft and reassess before going on."),
                 "Art 24",
             )
@@ -80,7 +83,7 @@ def _meeting_recorded(decision: Decision) -> list[Refusal]:
     meetings = decision.meetings.count()
     applied = decision.events.filter(transition="record_outcome").count()
     if meetings <= applied:
-        return [Refusal("meeting_recorded", _("Record the meeting before its outcome."), "Art 30")]
+        return [Refusal(RuleCode.MEETING_RECORDED, _("Record the meeting before its outcome."), "Art 30")]
     return []
 
 
@@ -89,7 +92,9 @@ def _publication_recorded(decision: Decision) -> list[Refusal]:
     from decisions.models import Publication
 
     if not Publication.objects.filter(decision=decision).exists():
-        return [Refusal("publication_recorded", _("Record where and under which number it was published."), "Art 32")]
+        return [
+            Refusal(RuleCode.PUBLICATION_RECORDED, _("Record where and under which number it was published."), "Art 32")
+        ]
     return []
 
 
@@ -101,7 +106,7 @@ _final_text_reviewed = extensions.slot_check(extensions.FINAL_TEXT_REVIEWED)
 def _executing_unit_named(decision: Decision) -> list[Refusal]:
     """Art 34: the decision body names an executing unit."""
     if decision.executing_unit_id is None:
-        return [Refusal("executing_unit_named", _("Name the executing unit."), "Art 34")]
+        return [Refusal(RuleCode.EXECUTING_UNIT_NAMED, _("Name the executing unit."), "Art 34")]
     return []
 
 
@@ -112,7 +117,7 @@ def _progress_reported(decision: Decision) -> list[Refusal]:
     if decision.state == DecisionState.IMPLEMENTING and not decision.execution_reports.exists():
         return [
             Refusal(
-                "progress_reported",
+                RuleCode.PROGRESS_REPORTED,
                 _("Record at least one execution progress report before archiving."),
                 "Art 34",
             )
@@ -121,15 +126,15 @@ def _progress_reported(decision: Decision) -> list[Refusal]:
 
 
 # The checks the lifecycle spec (decisions.lifecycle) names in each transition's ``gates``.
-CHECKS: dict[str, Check] = {
-    "steps_settled": _steps_settled,
-    "risk_controllable": _risk_controllable,
-    "review_allows": _review_allows,
-    "meeting_recorded": _meeting_recorded,
-    "publication_recorded": _publication_recorded,
-    "final_text_reviewed": _final_text_reviewed,
-    "executing_unit_named": _executing_unit_named,
-    "progress_reported": _progress_reported,
+CHECKS: dict[RuleCode, Check] = {
+    RuleCode.STEPS_SETTLED: _steps_settled,
+    RuleCode.RISK_CONTROLLABLE: _risk_controllable,
+    RuleCode.REVIEW_ALLOWS: _review_allows,
+    RuleCode.MEETING_RECORDED: _meeting_recorded,
+    RuleCode.PUBLICATION_RECORDED: _publication_recorded,
+    RuleCode.FINAL_TEXT_REVIEWED: _final_text_reviewed,
+    RuleCode.EXECUTING_UNIT_NAMED: _executing_unit_named,
+    RuleCode.PROGRESS_REPORTED: _progress_reported,
 }
 assert {gate for spec in lifecycle.TRANSITIONS.values() for gate in spec.gates} <= set(CHECKS), (
     "a gate without its check"
@@ -158,22 +163,26 @@ def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
 
     record = ParticipationRecord.objects.filter(step=step).first()
     if record is None:
-        return [Refusal("participation_recorded", _("Record how the public was consulted."), "Art 15")]
+        return [Refusal(RuleCode.PARTICIPATION_RECORDED, _("Record how the public was consulted."), "Art 15")]
     rules = rules_for(step.decision.government)
     out = []
     if not record.methods:
-        out.append(Refusal("participation_methods", _("Name at least one way the public was consulted."), "Art 14"))
+        out.append(
+            Refusal(RuleCode.PARTICIPATION_METHODS, _("Name at least one way the public was consulted."), "Art 14")
+        )
     if record.call_published_on is None:
         out.append(
-            Refusal("participation_call_published", _("Record when the draft and the call were published."), "Art 15")
+            Refusal(
+                RuleCode.PARTICIPATION_CALL_PUBLISHED, _("Record when the draft and the call were published."), "Art 15"
+            )
         )
     if record.period_start is None or record.period_end is None:
-        out.append(Refusal("comment_period_set", _("Record the comment period."), "Art 15"))
+        out.append(Refusal(RuleCode.COMMENT_PERIOD_SET, _("Record the comment period."), "Art 15"))
     else:
         if (record.period_days or 0) < rules.min_comment_period_days and not record.shortened_period_reason.strip():
             out.append(
                 Refusal(
-                    "comment_period_minimum",
+                    RuleCode.COMMENT_PERIOD_MINIMUM,
                     _(
                         "The comment period is %(days)s days, shorter than %(minimum)s: "
                         "a shorter period needs a reason published with the call."
@@ -183,11 +192,11 @@ def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
                 )
             )
         if record.period_end >= timezone.localdate():
-            out.append(Refusal("comment_period_closed", _("The comment period has not ended yet."), "Art 15"))
+            out.append(Refusal(RuleCode.COMMENT_PERIOD_CLOSED, _("The comment period has not ended yet."), "Art 15"))
     if not record.adoption_summary.strip():
         out.append(
             Refusal(
-                "comments_answered",
+                RuleCode.COMMENTS_ANSWERED,
                 _("Sort the comments and state which were adopted, partly adopted or not, with reasons."),
                 "Art 18",
             )
@@ -201,14 +210,14 @@ def _hearing_outputs(record: ParticipationRecord, lead_days: int) -> list[Refusa
     """Art 16–17: participants published beforehand, materials 7 days ahead, record signed."""
     out = []
     if record.hearing_date is None:
-        return [Refusal("hearing_date", _("Record the date of the hearing."), "Art 16")]
+        return [Refusal(RuleCode.HEARING_DATE, _("Record the date of the hearing."), "Art 16")]
     if (
         record.hearing_participants_published_on is None
         or record.hearing_participants_published_on >= record.hearing_date
     ):
         out.append(
             Refusal(
-                "hearing_participants_published",
+                RuleCode.HEARING_PARTICIPANTS_PUBLISHED,
                 _("The selection of hearing participants must be published before the hearing."),
                 "Art 16",
             )
@@ -219,7 +228,7 @@ def _hearing_outputs(record: ParticipationRecord, lead_days: int) -> list[Refusa
     ):
         out.append(
             Refusal(
-                "hearing_materials_lead_time",
+                RuleCode.HEARING_MATERIALS_LEAD_TIME,
                 _("Hearing materials must reach participants at least %(days)s days before the hearing.")
                 % {"days": lead_days},
                 "Art 16",
@@ -227,7 +236,9 @@ def _hearing_outputs(record: ParticipationRecord, lead_days: int) -> list[Refusa
         )
     if not record.hearing_record.strip() or not record.hearing_record_signed:
         out.append(
-            Refusal("hearing_record_signed", _("The hearing record must be made, confirmed and signed."), "Art 17")
+            Refusal(
+                RuleCode.HEARING_RECORD_SIGNED, _("The hearing record must be made, confirmed and signed."), "Art 17"
+            )
         )
     return out
 
@@ -242,7 +253,7 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
     if not counted:
         out.append(
             Refusal(
-                "expert_opinions_present",
+                RuleCode.EXPERT_OPINIONS_PRESENT,
                 _("At least one opinion from an expert without a declared interest is needed."),
                 "Art 20",
             )
@@ -251,7 +262,7 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
         if opinion.signed_on is None:
             out.append(
                 Refusal(
-                    "expert_opinion_signed",
+                    RuleCode.EXPERT_OPINION_SIGNED,
                     _("The opinion of %(name)s is not signed.") % {"name": opinion.expert_name},
                     "Art 19",
                 )
@@ -260,7 +271,7 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
         if not opinion.handling:
             out.append(
                 Refusal(
-                    "expert_opinion_handled",
+                    RuleCode.EXPERT_OPINION_HANDLED,
                     _("State how the opinion of %(name)s was handled.") % {"name": opinion.expert_name},
                     "Art 21",
                 )
@@ -268,7 +279,7 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
         elif opinion.handling != ExpertOpinion.Handling.ADOPTED and not opinion.handling_reason.strip():
             out.append(
                 Refusal(
-                    "expert_opinion_handled",
+                    RuleCode.EXPERT_OPINION_HANDLED,
                     _("Give the reason the opinion of %(name)s was not fully adopted.") % {"name": opinion.expert_name},
                     "Art 21",
                 )
@@ -282,12 +293,12 @@ def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
 
     record = RiskAssessmentRecord.objects.filter(step=step).first()
     if record is None:
-        return [Refusal("risk_recorded", _("Record the risk assessment."), "Art 22")]
+        return [Refusal(RuleCode.RISK_RECORDED, _("Record the risk assessment."), "Art 22")]
     out = []
     if not record.assessor.strip():
-        out.append(Refusal("risk_assessor", _("Name who assessed the risk."), "Art 22"))
+        out.append(Refusal(RuleCode.RISK_ASSESSOR, _("Name who assessed the risk."), "Art 22"))
     if not record.risk_points.strip() or not record.level:
-        out.append(Refusal("risk_points", _("Record the risk points and the risk level."), "Art 22"))
+        out.append(Refusal(RuleCode.RISK_POINTS, _("Record the risk points and the risk level."), "Art 22"))
     if (
         record.level
         and record.level != RiskAssessmentRecord.Level.LOW
@@ -295,13 +306,15 @@ def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
     ):
         out.append(
             Refusal(
-                "risk_measures",
+                RuleCode.RISK_MEASURES,
                 _("A medium or high risk needs prevention measures and a contingency plan."),
                 "Art 22",
             )
         )
     if record.level == RiskAssessmentRecord.Level.HIGH and record.controllable is None:
-        out.append(Refusal("risk_controllable_judged", _("Judge whether a high risk is controllable."), "Art 24"))
+        out.append(
+            Refusal(RuleCode.RISK_CONTROLLABLE_JUDGED, _("Judge whether a high risk is controllable."), "Art 24")
+        )
     return out
 
 
@@ -313,7 +326,7 @@ def _waiver_complete(step: ProcedureStep) -> list[Refusal]:
 
         return [
             Refusal(
-                "waiver_complete",
+                RuleCode.WAIVER_COMPLETE,
                 _("Marking a step not applicable needs a reason, the article relied on and an approver."),
                 STEP_ARTICLE[StepKind(step.kind)],
             )

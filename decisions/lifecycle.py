@@ -23,6 +23,7 @@ from decisions.choices import (
     DecisionState,
     DepartmentKind,
     Role,
+    RuleCode,
 )
 
 if TYPE_CHECKING:
@@ -64,12 +65,12 @@ class TransitionSpec:
     target: DecisionState | None
     roles: frozenset[Role]
     holder: str
-    # Names of the checks in ``decisions.gates.CHECKS``, all of which must pass.
-    gates: tuple[str, ...] = ()
+    # The checks of ``decisions.gates.CHECKS``, all of which must pass.
+    gates: tuple[RuleCode, ...] = ()
     inputs: str = Inputs.COMMENT
     # Gates the transition's own input satisfies (the service records the meeting, then moves the
     # decision): not shown as reasons before the call, since no other act could lift them.
-    supplied_by_input: frozenset[str] = frozenset()
+    supplied_by_input: frozenset[RuleCode] = frozenset()
     # Shown as a warning on the page: hard to undo, or stopping someone else's work.
     grave: bool = False
 
@@ -78,7 +79,7 @@ class TransitionSpec:
         return (self.target,) if self.target is not None else tuple(dict.fromkeys(OUTCOME_TARGET.values()))
 
 
-_PREPARED = ("steps_settled", "risk_controllable")
+_PREPARED = (RuleCode.STEPS_SETTLED, RuleCode.RISK_CONTROLLABLE)
 
 TRANSITIONS: dict[str, TransitionSpec] = {
     spec.name: spec
@@ -121,7 +122,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             DecisionState.AWAITING_DECISION,
             LEGAL_ROLES,
             LEGAL_OFFICE,
-            gates=(*_PREPARED, "review_allows"),
+            gates=(*_PREPARED, RuleCode.REVIEW_ALLOWS),
         ),
         # Art 29–30: the collective discussion's outcome, from the meeting's record.
         TransitionSpec(
@@ -131,9 +132,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             None,
             SECRETARY,
             GOVERNMENT_OFFICE,
-            gates=("steps_settled", "review_allows", "meeting_recorded"),
+            gates=(RuleCode.STEPS_SETTLED, RuleCode.REVIEW_ALLOWS, RuleCode.MEETING_RECORDED),
             inputs=Inputs.RECORD_OUTCOME,
-            supplied_by_input=frozenset({"meeting_recorded"}),
+            supplied_by_input=frozenset({RuleCode.MEETING_RECORDED}),
         ),
         # A deferred decision goes back on the meeting agenda.
         TransitionSpec(
@@ -153,9 +154,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             DecisionState.PUBLISHED,
             SECRETARY,
             GOVERNMENT_OFFICE,
-            gates=("publication_recorded", "final_text_reviewed"),
+            gates=(RuleCode.PUBLICATION_RECORDED, RuleCode.FINAL_TEXT_REVIEWED),
             inputs=Inputs.PUBLISH,
-            supplied_by_input=frozenset({"publication_recorded"}),
+            supplied_by_input=frozenset({RuleCode.PUBLICATION_RECORDED}),
         ),
         # Art 34: an executing unit is named.
         TransitionSpec(
@@ -165,9 +166,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             DecisionState.IMPLEMENTING,
             SECRETARY,
             GOVERNMENT_OFFICE,
-            gates=("executing_unit_named",),
+            gates=(RuleCode.EXECUTING_UNIT_NAMED,),
             inputs=Inputs.BEGIN_IMPLEMENTATION,
-            supplied_by_input=frozenset({"executing_unit_named"}),
+            supplied_by_input=frozenset({RuleCode.EXECUTING_UNIT_NAMED}),
         ),
         # Art 37: suspension, and what follows it, is the head's call.
         TransitionSpec(
@@ -218,7 +219,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             DecisionState.ARCHIVED,
             SECRETARY,
             GOVERNMENT_OFFICE,
-            gates=("progress_reported",),
+            gates=(RuleCode.PROGRESS_REPORTED,),
         ),
     )
 }

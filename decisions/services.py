@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from decisions import extensions, gates, lifecycle, permissions
+from decisions.choices import EventType, RuleCode
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
     Attachment,
@@ -101,6 +102,9 @@ def record_event(
     step_kind: str = "",
     details: dict[str, Any] | None = None,
 ) -> DecisionEvent:
+    if transition not in extensions.event_labels():
+        # A programming error, not bad input: every event type is named in the vocabulary.
+        raise ValueError(f"Unknown event type {transition!r}: add it to the record's vocabulary.")
     event = DecisionEvent.objects.create(
         decision=decision,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -226,7 +230,7 @@ def decision_register(
     decision.save()
     decision.co_sponsors.set(co_sponsors)
     ProcedureStep.objects.bulk_create([ProcedureStep(decision=decision, kind=kind) for kind in StepKind.values])
-    record_event(decision, actor=actor, transition="register", from_state="", to_state=decision.state, ip=ip)
+    record_event(decision, actor=actor, transition=EventType.REGISTER, from_state="", to_state=decision.state, ip=ip)
     registered: Decision = decision
     return registered
 
@@ -313,7 +317,7 @@ def decision_record_outcome(
             ErrorCode.INVALID,
             _("The head decided against the majority: record the reasons."),
             article="Art 30",
-            rule="head_reasons",
+            rule=RuleCode.HEAD_REASONS,
             fields={"head_reasons": [_("The head decided against the majority: record the reasons.")]},
         )
     _validate(meeting, exclude=["decision"])
@@ -685,7 +689,7 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
             ErrorCode.INVALID,
             message,
             article="Art 18",
-            rule="comments_counted",
+            rule=RuleCode.COMMENTS_COUNTED,
             fields={"comments_adopted": [message]},
         )
     record = _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values)
@@ -895,7 +899,7 @@ def evaluation_record(
             ErrorCode.INVALID,
             _("The evaluation must be done by someone other than the department that prepared the decision."),
             article="Art 36",
-            rule="evaluator_independent",
+            rule=RuleCode.EVALUATOR_INDEPENDENT,
             fields={"evaluator_department": [_("Not the department that prepared the decision.")]},
         )
     evaluation = Evaluation(
@@ -937,7 +941,7 @@ def decisions_drop_long_deferred(*, today: dt.date | None = None) -> int:
         record_event(
             decision,
             actor=None,
-            transition="leave_catalogue",
+            transition=EventType.LEAVE_CATALOGUE,
             from_state=decision.state,
             to_state=decision.state,
             comment=_("Deferred for more than %(days)s days: removed from the catalogue.") % {"days": limit},

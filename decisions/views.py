@@ -297,6 +297,8 @@ class DetailPage:
 
     def events(self) -> list[dict]:
         rows = []
+        # Every app's events are in the record's vocabulary (decisions.extensions.provide_vocabulary).
+        labels = {**extensions.event_labels(), **TRANSITION_LABELS}
         for event in self.decision.events.all():
             what: StrOrPromise
             if event.step_kind:
@@ -304,8 +306,7 @@ class DetailPage:
                 what = f"{StepKind(event.step_kind).label}: {STEP_EVENT_LABELS.get(event.transition, event.transition)}"
             else:
                 states = dict(DecisionState.choices)
-                # Other apps (the legality review) log events of their own under their own names.
-                what = TRANSITION_LABELS.get(event.transition) or event.transition.replace("_", " ").capitalize()
+                what = labels.get(event.transition, event.transition)
             rows.append(
                 {
                     "event": event,

@@ -9,7 +9,9 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from decisions import extensions
         from reviews import gates, selectors, services
+        from reviews.choices import ReviewEvent, ReviewRule
 
+        extensions.provide_vocabulary(events=ReviewEvent, rules=ReviewRule)
         # Art 25: the meeting gate and the publication gate are the legal office's to decide.
         extensions.provide_gate(extensions.REVIEW_ALLOWS, gates.clearance_refusals)
         extensions.provide_gate(extensions.FINAL_TEXT_REVIEWED, gates.publication_refusals)

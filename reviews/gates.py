@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from decisions.choices import RuleCode
 from decisions.errors import Refusal
 from decisions.rules import rules_for
+from reviews.choices import ReviewRule
 
 if TYPE_CHECKING:
     from decisions.models import Decision
@@ -51,7 +53,7 @@ def acceptance_refusals(review: LegalityReview) -> list[Refusal]:
     if missing:
         out.append(
             Refusal(
-                "materials_complete",
+                ReviewRule.MATERIALS_COMPLETE,
                 _("The submission lacks: %(missing)s. Ask for supplements or return it.")
                 % {"missing": ", ".join(str(MaterialKind(kind).label) for kind in missing)},
                 "Art 26",
@@ -59,7 +61,11 @@ def acceptance_refusals(review: LegalityReview) -> list[Refusal]:
         )
     if review.open_supplement() is not None:
         out.append(
-            Refusal("supplement_answered", _("The sponsor has not yet answered the request for supplements."), "Art 26")
+            Refusal(
+                ReviewRule.SUPPLEMENT_ANSWERED,
+                _("The sponsor has not yet answered the request for supplements."),
+                "Art 26",
+            )
         )
     return out
 
@@ -70,13 +76,13 @@ def issue_refusals(review: LegalityReview) -> list[Refusal]:
 
     out = []
     if not review.is_accepted:
-        out.append(Refusal("review_accepted", _("The submission has not been accepted."), "Art 26"))
+        out.append(Refusal(ReviewRule.REVIEW_ACCEPTED, _("The submission has not been accepted."), "Art 26"))
     if not review.conclusion:
-        out.append(Refusal("opinion_written", _("Write the opinion before issuing it."), "Art 28"))
+        out.append(Refusal(ReviewRule.OPINION_WRITTEN, _("Write the opinion before issuing it."), "Art 28"))
     elif review.conclusion in CONCLUSIONS_WITH_ITEMS and not review.items.exists():
         out.append(
             Refusal(
-                "opinion_items",
+                ReviewRule.OPINION_ITEMS,
                 _("An opinion that asks for changes or finds the draft unlawful says what is wrong, item by item."),
                 "Art 27",
             )
@@ -84,7 +90,7 @@ def issue_refusals(review: LegalityReview) -> list[Refusal]:
     if any(check.verdict != WaiverVerdict.CONFIRMED for check in review.waiver_checks.all()):
         out.append(
             Refusal(
-                "waivers_checked",
+                ReviewRule.WAIVERS_CHECKED,
                 _("Confirm or reject every preparatory step the sponsor marked not applicable."),
                 "Art 25",
             )
@@ -92,7 +98,7 @@ def issue_refusals(review: LegalityReview) -> list[Refusal]:
     if any(opinion.is_open for opinion in review.adviser_opinions.all()):
         out.append(
             Refusal(
-                "adviser_opinions_given",
+                ReviewRule.ADVISER_OPINIONS_GIVEN,
                 _("A legal adviser's opinion that was asked for has not been given (or the request withdrawn)."),
                 "Art 28",
             )
@@ -108,14 +114,14 @@ def response_refusals(review: LegalityReview) -> list[Refusal]:
     if unanswered:
         out.append(
             Refusal(
-                "items_answered",
+                ReviewRule.ITEMS_ANSWERED,
                 _("The sponsor has not answered item(s) %(numbers)s.")
                 % {"numbers": ", ".join(str(n) for n in unanswered)},
                 "Art 28",
             )
         )
     if review.revised_draft_id is None:
-        out.append(Refusal("revised_draft", _("The sponsor has not handed in the revised draft."), "Art 28"))
+        out.append(Refusal(ReviewRule.REVISED_DRAFT, _("The sponsor has not handed in the revised draft."), "Art 28"))
     return out
 
 
@@ -126,11 +132,11 @@ def minimum_time_refusals(review: LegalityReview) -> list[Refusal]:
 
     clock = review_clock(review, today=timezone.localdate())
     if clock is None:
-        return [Refusal("review_accepted", _("The submission has not been accepted."), "Art 26")]
+        return [Refusal(ReviewRule.REVIEW_ACCEPTED, _("The submission has not been accepted."), "Art 26")]
     if not clock.minimum_reached:
         return [
             Refusal(
-                "review_minimum_time",
+                ReviewRule.REVIEW_MINIMUM_TIME,
                 _(
                     "The legal office must be given at least %(days)s working days from acceptance; "
                     "the meeting can be scheduled from %(date)s."
@@ -152,13 +158,13 @@ def clearance_refusals(decision: Decision) -> list[Refusal]:
     if review is None or not review.is_issued:
         return [
             Refusal(
-                "review_issued",
+                ReviewRule.REVIEW_ISSUED,
                 _("No legality review opinion has been issued for the current submission."),
                 "Art 25",
             )
         ]
     if review.conclusion == Conclusion.UNLAWFUL:
-        return [Refusal("review_not_unlawful", _("The legality review found the draft unlawful."), "Art 25")]
+        return [Refusal(ReviewRule.REVIEW_NOT_UNLAWFUL, _("The legality review found the draft unlawful."), "Art 25")]
     out = minimum_time_refusals(review)
     # Confirmation itself requires every item answered and the revised draft (review_confirm_changes),
     # and answers cannot change afterwards, so a confirmed answer needs no second look.
@@ -166,7 +172,7 @@ def clearance_refusals(decision: Decision) -> list[Refusal]:
         out.extend(response_refusals(review))
         out.append(
             Refusal(
-                "review_changes_confirmed",
+                ReviewRule.REVIEW_CHANGES_CONFIRMED,
                 _("The reviewer has not yet confirmed the sponsor's answer to the changes asked for."),
                 "Art 28",
             )
@@ -185,7 +191,7 @@ def publication_refusals(decision: Decision) -> list[Refusal]:
     if latest is None or latest.result != FinalTextResult.CONSISTENT:
         return [
             Refusal(
-                "final_text_reviewed",
+                RuleCode.FINAL_TEXT_REVIEWED,
                 _("The final text has not passed the legal office's second review."),
                 _("local rule"),
             )

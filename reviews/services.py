@@ -25,6 +25,7 @@ from decisions.errors import DecisionError, ErrorCode, Refusal
 from decisions.models import Decision, DecisionEvent, DecisionState, Department, Membership, Role, StepKind, StepState
 from decisions.rules import rules_for
 from reviews import access, gates
+from reviews.choices import ReviewEvent, ReviewRule
 from reviews.letters import RENDERERS, letter_content
 from reviews.models import (
     MATERIAL_ATTACHMENT_KIND,
@@ -73,13 +74,13 @@ def _refuse(refusals: list[Refusal]) -> None:
         raise refusals[0].as_error()
 
 
-def _log(decision: Decision, actor: User | None, action: str, comment: str = "") -> None:
+def _log(decision: Decision, actor: User | None, event: ReviewEvent, comment: str = "") -> None:
     """One line in the decision's event log (Art 38–41: who did what, when, and what they said).
     The decision's state does not change, so from and to are the same."""
     decision_services.record_event(
         decision,
         actor=actor,
-        transition=f"review_{action}",
+        transition=event,
         from_state=decision.state,
         to_state=decision.state,
         comment=comment,
@@ -111,7 +112,9 @@ def _not_issued(review: LegalityReview) -> None:
 
 def _accepted(review: LegalityReview) -> None:
     if not review.is_accepted:
-        raise DecisionError(ErrorCode.RULE, _("Accept the submission first."), article="Art 26", rule="review_accepted")
+        raise DecisionError(
+            ErrorCode.RULE, _("Accept the submission first."), article="Art 26", rule=ReviewRule.REVIEW_ACCEPTED
+        )
 
 
 def _writer(review: LegalityReview, actor: User, decision: Decision) -> None:
@@ -222,7 +225,7 @@ def review_add_material(
     material = SubmissionMaterial.objects.create(
         review=review, kind=kind, attachment=attachment, text=text, added_by=actor
     )
-    _log(decision, actor, "add_material", str(MaterialKind(kind).label))
+    _log(decision, actor, ReviewEvent.ADD_MATERIAL, str(MaterialKind(kind).label))
     return material
 
 
@@ -239,7 +242,7 @@ def review_request_supplement(*, decision: Decision, actor: User, missing: str) 
     request = SupplementRequest.objects.create(
         review=review, missing=missing, requested_on=timezone.localdate(now), requested_at=now, requested_by=actor
     )
-    _log(decision, actor, "request_supplement", missing)
+    _log(decision, actor, ReviewEvent.REQUEST_SUPPLEMENT, missing)
     return request
 
 
@@ -256,7 +259,7 @@ def review_answer_supplement(*, decision: Decision, actor: User, answer: str) ->
     request.answered_on = timezone.localdate(now)
     request.answered_by = actor
     request.save(update_fields=["answer", "answered_at", "answered_on", "answered_by", "updated_at"])
-    _log(decision, actor, "answer_supplement", request.answer)
+    _log(decision, actor, ReviewEvent.ANSWER_SUPPLEMENT, request.answer)
     return request
 
 
@@ -294,7 +297,7 @@ def review_accept(*, decision: Decision, actor: User) -> LegalityReview:
         review.assigned_to = actor
         fields.append("assigned_to")
     review.save(update_fields=[*fields, "updated_at"])
-    _log(decision, actor, "accept")
+    _log(decision, actor, ReviewEvent.ACCEPT)
     return review
 
 
@@ -317,7 +320,7 @@ def review_assign(*, decision: Decision, actor: User, reviewer: User) -> Legalit
         raise _invalid(_("Assign the review to a reviewer of this legal office."), reviewer=_("Not in the office."))
     review.assigned_to = reviewer
     review.save(update_fields=["assigned_to", "updated_at"])
-    _log(decision, actor, "assign", reviewer.get_full_name() or reviewer.get_username())
+    _log(decision, actor, ReviewEvent.ASSIGN, reviewer.get_full_name() or reviewer.get_username())
     return review
 
 
@@ -331,21 +334,21 @@ def review_extend(*, decision: Decision, actor: User, working_days: int, reason:
     reason = _text(reason, "reason", _("Give the reason for the extension."))
     if review.extension_working_days:
         raise DecisionError(
-            ErrorCode.RULE, _("The review time has already been extended once."), rule="review_extension_once"
+            ErrorCode.RULE, _("The review time has already been extended once."), rule=ReviewRule.REVIEW_EXTENSION_ONCE
         )
     limit = rules_for(decision.government).review_extension_working_days
     if not 1 <= int(working_days) <= limit:
         raise DecisionError(
             ErrorCode.RULE,
             _("An extension is between 1 and %(limit)s working days.") % {"limit": limit},
-            rule="review_extension_limit",
+            rule=ReviewRule.REVIEW_EXTENSION_LIMIT,
             fields={"working_days": [_("At most %(limit)s.") % {"limit": limit}]},
         )
     review.extension_working_days = int(working_days)
     review.extension_reason = reason
     review.extension_approved_by = actor
     review.save(update_fields=["extension_working_days", "extension_reason", "extension_approved_by", "updated_at"])
-    _log(decision, actor, "extend", f"+{working_days}: {reason}")
+    _log(decision, actor, ReviewEvent.EXTEND, f"+{working_days}: {reason}")
     return review
 
 
@@ -366,7 +369,7 @@ def review_shorten_minimum(*, decision: Decision, actor: User, working_days: int
     review.minimum_shortened_reason = reason
     review.minimum_shortened_by = actor
     review.save(update_fields=["min_working_days", "minimum_shortened_reason", "minimum_shortened_by", "updated_at"])
-    _log(decision, actor, "shorten_minimum", f"{current} → {working_days}: {reason}")
+    _log(decision, actor, ReviewEvent.SHORTEN_MINIMUM, f"{current} → {working_days}: {reason}")
     return review
 
 
@@ -400,7 +403,7 @@ def review_check_waiver(
     check.save(update_fields=["verdict", "verdict_reason", "checked_by", "checked_at", "updated_at"])
     label = StepKind(step_kind).label
     if confirmed:
-        _log(decision, actor, "confirm_waiver", str(label))
+        _log(decision, actor, ReviewEvent.CONFIRM_WAIVER, str(label))
         return check
     message = _("The waiver of “%(step)s” is rejected: %(reason)s") % {"step": label, "reason": reason}
     _return_round(decision, review, actor, message)
@@ -426,7 +429,7 @@ def review_request_adviser_opinion(*, decision: Decision, actor: User, adviser: 
     opinion = AdviserOpinion.objects.create(
         review=review, adviser=adviser, question=question, requested_by=actor, requested_at=timezone.now()
     )
-    _log(decision, actor, "request_adviser_opinion", adviser.get_full_name() or adviser.get_username())
+    _log(decision, actor, ReviewEvent.REQUEST_ADVISER_OPINION, adviser.get_full_name() or adviser.get_username())
     return opinion
 
 
@@ -454,7 +457,7 @@ def review_sign_adviser_opinion(*, decision: Decision, actor: User, opinion_id: 
     record.signed_at = timezone.now()
     record.signature = adviser_signature(record)
     record.save(update_fields=["opinion", "signed_at", "signature", "updated_at"])
-    _log(decision, actor, "sign_adviser_opinion")
+    _log(decision, actor, ReviewEvent.SIGN_ADVISER_OPINION)
     return record
 
 
@@ -471,7 +474,7 @@ def review_withdraw_adviser_request(*, decision: Decision, actor: User, opinion_
         raise DecisionError(ErrorCode.WRONG_STATE, _("This opinion is already signed or its request withdrawn."))
     record.withdrawn_at = timezone.now()
     record.save(update_fields=["withdrawn_at", "updated_at"])
-    _log(decision, actor, "withdraw_adviser_request")
+    _log(decision, actor, ReviewEvent.WITHDRAW_ADVISER_REQUEST)
     return record
 
 
@@ -590,7 +593,7 @@ def review_record_opinion(
             ErrorCode.INVALID,
             _("An exploratory reform must state its legal risk openly."),
             article="Art 25",
-            rule="exploratory_states_risk",
+            rule=ReviewRule.EXPLORATORY_STATES_RISK,
             fields={"legal_risk": [_("Required.")]},
         )
     review.conclusion = conclusion
@@ -598,7 +601,7 @@ def review_record_opinion(
     review.legal_risk = (legal_risk or "").strip() if conclusion == Conclusion.EXPLORATORY_WITH_RISK else ""
     review.written_by = actor
     review.save(update_fields=["conclusion", "reasons", "legal_risk", "written_by", "updated_at"])
-    _log(decision, actor, "record_opinion", str(Conclusion(conclusion).label))
+    _log(decision, actor, ReviewEvent.RECORD_OPINION, str(Conclusion(conclusion).label))
     return review
 
 
@@ -629,7 +632,7 @@ def review_issue_opinion(*, decision: Decision, actor: User) -> LegalityReview:
     review.issued_by = actor
     review.letter_content = letter_content(review)
     review.save(update_fields=["document_number", "issued_at", "issued_by", "letter_content", "updated_at"])
-    _log(decision, actor, "issue", f"{review.document_number} · {Conclusion(review.conclusion).label}")
+    _log(decision, actor, ReviewEvent.ISSUE, f"{review.document_number} · {Conclusion(review.conclusion).label}")
     if review.conclusion == Conclusion.UNLAWFUL:
         _return_round(
             decision,
@@ -674,7 +677,7 @@ def review_answer_item(*, decision: Decision, actor: User, item_id: int, respons
     item.responded_by = actor
     item.responded_at = timezone.now()
     item.save(update_fields=["response", "response_reason", "responded_by", "responded_at", "updated_at"])
-    _log(decision, actor, "answer_item", f"{item.number}: {ItemResponse(response).label}")
+    _log(decision, actor, ReviewEvent.ANSWER_ITEM, f"{item.number}: {ItemResponse(response).label}")
     return item
 
 
@@ -697,7 +700,7 @@ def review_hand_in_revised_draft(*, decision: Decision, actor: User, uploaded_fi
     )
     review.revised_draft = attachment
     review.save(update_fields=["revised_draft", "updated_at"])
-    _log(decision, actor, "hand_in_revised_draft", attachment.original_name)
+    _log(decision, actor, ReviewEvent.HAND_IN_REVISED_DRAFT, attachment.original_name)
     return attachment
 
 
@@ -711,7 +714,7 @@ def review_confirm_changes(*, decision: Decision, actor: User) -> LegalityReview
     review.changes_confirmed_at = timezone.now()
     review.changes_confirmed_by = actor
     review.save(update_fields=["changes_confirmed_at", "changes_confirmed_by", "updated_at"])
-    _log(decision, actor, "confirm_changes")
+    _log(decision, actor, ReviewEvent.CONFIRM_CHANGES)
     return review
 
 
@@ -769,7 +772,7 @@ def review_send_final_text(
         raise _forbidden(_("The final text is sent by the sponsor or the government office."))
     if not rules_for(decision.government).second_review_enabled:
         raise DecisionError(
-            ErrorCode.RULE, _("This government does not use a second review."), rule="second_review_enabled"
+            ErrorCode.RULE, _("This government does not use a second review."), rule=ReviewRule.SECOND_REVIEW_ENABLED
         )
     if decision.state != DecisionState.DECIDED:
         raise DecisionError(
@@ -788,7 +791,7 @@ def review_send_final_text(
     record = FinalTextReview.objects.create(
         decision=decision, text_kind=text_kind, attachment=attachment, requested_by=actor
     )
-    _log(decision, actor, "send_final_text", str(FinalTextKind(text_kind).label))
+    _log(decision, actor, ReviewEvent.SEND_FINAL_TEXT, str(FinalTextKind(text_kind).label))
     return record
 
 
@@ -820,5 +823,5 @@ def review_check_final_text(
     record.reviewed_by = actor
     record.reviewed_at = timezone.now()
     record.save(update_fields=["result", "notes", "reviewed_by", "reviewed_at", "updated_at"])
-    _log(decision, actor, "check_final_text", str(FinalTextResult(result).label))
+    _log(decision, actor, ReviewEvent.CHECK_FINAL_TEXT, str(FinalTextResult(result).label))
     return record

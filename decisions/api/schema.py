@@ -3,7 +3,11 @@ can answer with, so schema-driven clients (and the schemathesis run) can rely on
 
 from __future__ import annotations
 
+import copy
+
 from drf_spectacular.openapi import AutoSchema
+
+from decisions import extensions
 
 ERROR_COMPONENT = {
     "type": "object",
@@ -47,8 +51,16 @@ class ApiAutoSchema(AutoSchema):
 
 
 def add_error_responses(result, generator, request, public):
-    """Postprocessing hook: the Error component, and its responses on every operation."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_COMPONENT
+    """Postprocessing hook: the Error component, and its responses on every operation; the rule
+    codes and event types of every installed app (decisions.extensions) as enums."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    error = copy.deepcopy(ERROR_COMPONENT)
+    error["properties"]["rule"]["enum"] = sorted(extensions.rule_labels())
+    schemas["Error"] = error
+    event = schemas.get("Event", {}).get("properties", {}).get("transition")
+    if event is not None:
+        event["enum"] = sorted(extensions.event_labels())
+        event["description"] = "What the row records: a transition, a step's action, or another app's act."
     ref = {"$ref": "#/components/schemas/Error"}
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():

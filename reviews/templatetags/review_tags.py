@@ -3,34 +3,21 @@ from typing import TYPE_CHECKING
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from decisions.choices import EventType
+from reviews.choices import ReviewEvent
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 register = template.Library()
 
-# The review's lines of the decision's event log, as people read them.
+# The review's lines of the decision's event log, as people read them: the review's own events, and
+# the lifecycle's transitions that pass through the legal office.
 EVENT_LABELS = {
-    "submit_for_review": _("Submitted for review"),
-    "return_for_revision": _("Returned to the sponsor"),
-    "clear_for_meeting": _("Cleared for the meeting"),
-    "review_accept": _("Submission accepted"),
-    "review_add_material": _("Material added"),
-    "review_answer_item": _("Item answered"),
-    "review_answer_supplement": _("Supplements handed in"),
-    "review_assign": _("Review assigned"),
-    "review_check_final_text": _("Final text checked"),
-    "review_confirm_changes": _("Sponsor's answer confirmed"),
-    "review_confirm_waiver": _("Waiver confirmed"),
-    "review_extend": _("Review time extended"),
-    "review_hand_in_revised_draft": _("Revised draft handed in"),
-    "review_issue": _("Opinion issued"),
-    "review_record_opinion": _("Opinion written"),
-    "review_request_adviser_opinion": _("Adviser's opinion requested"),
-    "review_request_supplement": _("Supplements requested"),
-    "review_send_final_text": _("Final text sent for the second review"),
-    "review_shorten_minimum": _("Minimum review time shortened"),
-    "review_sign_adviser_opinion": _("Adviser's opinion signed"),
-    "review_withdraw_adviser_request": _("Request to an adviser withdrawn"),
+    EventType.SUBMIT_FOR_REVIEW.value: _("Submitted for review"),
+    EventType.RETURN_FOR_REVISION.value: _("Returned to the sponsor"),
+    EventType.CLEAR_FOR_MEETING.value: _("Cleared for the meeting"),
+    **{event.value: event.label for event in ReviewEvent},
 }
 
 
