@@ -7,6 +7,7 @@ class DeadlinesConfig(AppConfig):
     verbose_name = _("Deadlines and reminders")
 
     def ready(self) -> None:
+        # Imported here, as Django asks: the models and services load once the app registry is ready.
         from deadlines import clocks, signals
         from deadlines.models import DeadlineEvent
         from decisions import extensions

@@ -23,8 +23,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
+from deadlines.clocks import basis
 from deadlines.models import Deadline, Delivery, DepartmentNotificationSettings, Notification, Reminder, ReminderKind
 from decisions import workdays
 from decisions.models import Department, Membership, Role
@@ -42,10 +43,6 @@ HEAD_ROLES: dict[str, tuple[str, ...]] = {
     Department.Kind.SPONSOR: (Role.SPONSOR_HEAD,),
     Department.Kind.LEGAL_OFFICE: (Role.LEGAL_HEAD,),
     Department.Kind.GOVERNMENT_OFFICE: (Role.LEADER,),
-}
-ARTICLE_LABELS = {
-    "local rule": gettext_lazy("local rule"),
-    "local practice": gettext_lazy("local practice"),
 }
 
 
@@ -110,26 +107,6 @@ class Message:
     text: str
     url: str
     headline: str
-
-
-def basis(deadline: Deadline) -> str:
-    """How the due date was reached, with the setting and the article."""
-    if deadline.unit == Deadline.Unit.ASSIGNED:
-        user = deadline.assigned_by
-        who = (user.get_full_name() or user.get_username()) if user else _("the government office")
-        return _("date set by %(who)s") % {"who": who}
-    from deadlines.clocks import SETTING_LABELS
-
-    values = {
-        "amount": deadline.amount,
-        "unit": deadline.get_unit_display(),
-        "start": deadline.start_date.isoformat() if deadline.start_date else "",
-        "setting": SETTING_LABELS.get(deadline.setting, deadline.setting),
-        "article": ARTICLE_LABELS.get(deadline.article, deadline.article),
-    }
-    if deadline.start_date and deadline.due_date < deadline.start_date:
-        return _("%(amount)s %(unit)s before %(start)s — %(setting)s (%(article)s)") % values
-    return _("%(amount)s %(unit)s from %(start)s — %(setting)s (%(article)s)") % values
 
 
 def deadline_url(deadline: Deadline) -> str:

@@ -55,6 +55,10 @@ from decisions.models import (
     StepState,
 )
 from decisions.rules import Rules, rules_for
+from decisions.selectors import decisions_visible_to
+from decisions.services import lock_decision, record_event
+from reviews.clock import review_clock
+from reviews.models import LegalityReview
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
@@ -116,6 +120,31 @@ SETTING_LABELS = {
     "deferral_limit_days": gettext_lazy("deferral limit"),
 }
 LOCAL_RULE = "local rule"
+
+ARTICLE_LABELS = {
+    "local rule": gettext_lazy("local rule"),
+    "local practice": gettext_lazy("local practice"),
+}
+
+
+def basis(deadline: Deadline) -> str:
+    """How the due date was reached, with the setting and the article."""
+    if deadline.unit == Deadline.Unit.ASSIGNED:
+        user = deadline.assigned_by
+        who = (user.get_full_name() or user.get_username()) if user else _("the government office")
+        return _("date set by %(who)s") % {"who": who}
+    values = {
+        "amount": deadline.amount,
+        "unit": deadline.get_unit_display(),
+        "start": deadline.start_date.isoformat() if deadline.start_date else "",
+        "setting": SETTING_LABELS.get(deadline.setting, deadline.setting),
+        "article": ARTICLE_LABELS.get(deadline.article, deadline.article),
+    }
+    if deadline.start_date and deadline.due_date < deadline.start_date:
+        return _("%(amount)s %(unit)s before %(start)s — %(setting)s (%(article)s)") % values
+    return _("%(amount)s %(unit)s from %(start)s — %(setting)s (%(article)s)") % values
+
+
 LOCAL_PRACTICE = "local practice"
 
 
@@ -209,8 +238,6 @@ class _Context:
     def review(self):
         """The latest legality review round."""
         if not self._review_loaded:
-            from reviews.models import LegalityReview
-
             self._review = LegalityReview.objects.filter(decision=self.decision).order_by("-round").first()
             self._review_loaded = True
         return self._review
@@ -218,7 +245,6 @@ class _Context:
 
 def _review_clocks(ctx: _Context, today: dt.date) -> dict[str, Clock]:
     """The clocks of the current review round, as ``reviews.clock`` counts them."""
-    from reviews.clock import review_clock
 
     review = ctx.review
     if review is None or review.is_issued or review.returned_at is not None or not review.is_accepted:
@@ -371,8 +397,6 @@ def _outcome_when_no_longer_due(deadline: Deadline, ctx: _Context, today: dt.dat
                 else (Status.CANCELLED, _("the review round ended"))
             )
         if review.is_issued:
-            from reviews.clock import review_clock
-
             clock = review_clock(review, today=today)
             assert clock is not None  # an issued round was accepted, so it has a clock
             status = Status.MET if clock.counted_days <= clock.limit_days else Status.MISSED
@@ -447,7 +471,7 @@ def sync_for_decision(
 
     Called by the services inside their transaction, after the change (the decision row is locked).
     """
-    from deadlines import reminders
+    from deadlines import reminders  # reminders imports this module (the clocks' policies)
 
     today = today or timezone.localdate()
     calendar = calendar or workdays.WorkCalendar()
@@ -565,7 +589,6 @@ def deadline_assign(*, decision: Decision, actor: User, kind: str, due_date: dt.
     """Set the date of a clock no statute fixes (feedback on comments, the meeting, an implementation
     report, a post-decision evaluation). Assigning again replaces the open one."""
     # Imported here: the services import this module (they keep the clocks in step).
-    from decisions.services import lock_decision, record_event
 
     decision = lock_decision(decision)
     if not may_assign(actor, decision):
@@ -623,14 +646,14 @@ def deadline_assign(*, decision: Decision, actor: User, kind: str, due_date: dt.
         + (f" — {deadline.note}" if deadline.note else ""),
     )
     if deadline.next_reminder_on is not None and deadline.next_reminder_on <= timezone.localdate():
-        from deadlines import reminders
+        from deadlines import reminders  # as in sync_for_decision
 
         reminders.request_scan()
     return deadline
 
 
 def _first_reminder_day(deadline: Deadline, decision: Decision) -> dt.date | None:
-    from deadlines import reminders
+    from deadlines import reminders  # as in sync_for_decision
 
     return reminders.first_reminder_day(
         deadline, rules_for(decision.government), workdays.WorkCalendar(), timezone.localdate()
@@ -663,7 +686,6 @@ def overdue_decision_ids(decisions=None, *, today: dt.date | None = None):
 
 def visible_to(user: User):
     """The deadlines of the decisions ``user`` may see (``selectors.decisions_visible_to``)."""
-    from decisions.selectors import decisions_visible_to
 
     return Deadline.objects.filter(decision__in=decisions_visible_to(user)).select_related(
         "decision", "department", "step", "assigned_by"
@@ -689,8 +711,6 @@ class Row:
 
     @property
     def basis(self) -> str:
-        from deadlines.channels import basis
-
         return basis(self.deadline)
 
     @property

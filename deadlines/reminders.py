@@ -354,6 +354,6 @@ def retry_delivery(delivery: Delivery) -> None:
 
 def request_scan() -> None:
     """After the current transaction commits, ask for a scan now rather than at the next beat."""
-    from deadlines.tasks import scan_reminders
+    from deadlines.tasks import scan_reminders  # the tasks module imports this one
 
     transaction.on_commit(lambda: enqueue_safely(scan_reminders))

@@ -26,6 +26,7 @@ from deadlines.models import Deadline, DeadlineKind, Delivery, Notification, Rem
 from decisions import workdays
 from decisions.errors import DecisionError
 from decisions.http import AuthenticatedRequest
+from decisions.selectors import decisions_visible_to
 
 
 class DeadlineFilter(forms.Form):
@@ -77,8 +78,6 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _visible_decision(request: AuthenticatedRequest, pk: int):
-    from decisions.selectors import decisions_visible_to
-
     decision = decisions_visible_to(request.user).select_related("government").filter(pk=pk).first()
     if decision is None:
         raise Http404

@@ -8,31 +8,28 @@ refuses what the services refuse, and the services can say why.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions import extensions, lifecycle
-from decisions.choices import RuleCode
+from decisions.choices import SETTLED_STEP_STATES, STEP_ARTICLE, DecisionState, RuleCode, StepKind, StepState
 from decisions.errors import Refusal
+from decisions.models import (
+    Decision,
+    ExpertOpinion,
+    ParticipationRecord,
+    ProcedureStep,
+    Publication,
+    RiskAssessmentRecord,
+)
 from decisions.rules import rules_for
 
-if TYPE_CHECKING:
-    from decisions.models import Decision, ParticipationRecord, ProcedureStep
-
-Check = Callable[["Decision"], list[Refusal]]
-# A transition's condition as django_fsm types it: Callable[[Model], bool], a check of any model,
-# though it only ever passes the instance whose transition it guards. Any lets the checks below,
-# each of one model, stand where that type is asked for.
-FsmCondition = Callable[[Any], bool]
+Check = Callable[[Decision], list[Refusal]]
 
 
 def _steps_settled(decision: Decision) -> list[Refusal]:
     """Art 14, 19, 22 and 25: every preparatory step ends done or not applicable before review."""
-    from decisions.choices import STEP_ARTICLE
-    from decisions.models import SETTLED_STEP_STATES, StepKind
-
     refusals = []
     for step in decision.steps.all():
         if step.state not in SETTLED_STEP_STATES:
@@ -52,7 +49,6 @@ def _steps_settled(decision: Decision) -> list[Refusal]:
 
 def _risk_controllable(decision: Decision) -> list[Refusal]:
     """Art 24: a risk judged uncontrollable blocks the decision until the draft is adjusted."""
-    from decisions.models import RiskAssessmentRecord, StepKind, StepState
 
     # Done or waived: marking the step not applicable does not erase a judgement on the record;
     # the sponsor reopens the step and reassesses (or withdraws the judgement) instead.
@@ -89,7 +85,6 @@ def _meeting_recorded(decision: Decision) -> list[Refusal]:
 
 def _publication_recorded(decision: Decision) -> list[Refusal]:
     """Art 32: publication is recorded with its document number and channel."""
-    from decisions.models import Publication
 
     if not Publication.objects.filter(decision=decision).exists():
         return [
@@ -112,7 +107,6 @@ def _executing_unit_named(decision: Decision) -> list[Refusal]:
 
 def _progress_reported(decision: Decision) -> list[Refusal]:
     """Art 34 and 33: an implemented decision is archived only with its execution on the record."""
-    from decisions.models import DecisionState
 
     if decision.state == DecisionState.IMPLEMENTING and not decision.execution_reports.exists():
         return [
@@ -146,20 +140,11 @@ def refusals(name: str, decision: Decision) -> list[Refusal]:
     return [refusal for gate in lifecycle.TRANSITIONS[name].gates for refusal in CHECKS[gate](decision)]
 
 
-def condition(name: str) -> FsmCondition:
-    def check(decision: Decision) -> bool:
-        return not refusals(name, decision)
-
-    check.__name__ = f"gate_{name}"
-    return check
-
-
 # --------------------------------------------------------------------------- step gates
 
 
 def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
     """Art 15–18: the call, its period, the hearing if one was held, and every comment answered."""
-    from decisions.models import ParticipationRecord
 
     record = ParticipationRecord.objects.filter(step=step).first()
     if record is None:
@@ -245,7 +230,6 @@ def _hearing_outputs(record: ParticipationRecord, lead_days: int) -> list[Refusa
 
 def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
     """Art 19–21: written opinions, each signed; interested experts excluded; each opinion handled."""
-    from decisions.models import ExpertOpinion
 
     opinions = list(step.expert_opinions.all())
     counted = [o for o in opinions if o.counts]
@@ -289,7 +273,6 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
 
 def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
     """Art 22–23: risk points and level; measures and a plan unless low; high risk judged controllable or not."""
-    from decisions.models import RiskAssessmentRecord
 
     record = RiskAssessmentRecord.objects.filter(step=step).first()
     if record is None:
@@ -321,9 +304,6 @@ def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
 def _waiver_complete(step: ProcedureStep) -> list[Refusal]:
     """A step is not applicable only with a reason, the article relied on and who approved it."""
     if not (step.waiver_reason.strip() and step.waiver_article.strip() and step.waiver_approved_by_id):
-        from decisions.choices import STEP_ARTICLE
-        from decisions.models import StepKind
-
         return [
             Refusal(
                 RuleCode.WAIVER_COMPLETE,
@@ -335,8 +315,6 @@ def _waiver_complete(step: ProcedureStep) -> list[Refusal]:
 
 
 def step_refusals(name: str, step: ProcedureStep) -> list[Refusal]:
-    from decisions.models import StepKind
-
     if name == "complete":
         check = {
             StepKind.PUBLIC_PARTICIPATION: _participation_outputs,
@@ -347,11 +325,3 @@ def step_refusals(name: str, step: ProcedureStep) -> list[Refusal]:
     if name == "waive":
         return _waiver_complete(step)
     return []
-
-
-def step_condition(name: str) -> FsmCondition:
-    def check(step: ProcedureStep) -> bool:
-        return not step_refusals(name, step)
-
-    check.__name__ = f"step_gate_{name}"
-    return check

@@ -9,6 +9,7 @@ transition method directly can pass a closed gate either.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
-from decisions import gates, lifecycle
+from decisions import lifecycle
 from decisions.choices import (  # re-exported: decisions.models is where the app's names are looked up
     OUTCOME_TARGET,
     SETTLED_STEP_STATES,
@@ -219,6 +220,30 @@ def _outcome_target(decision: Decision, outcome: str, **kwargs: object) -> str:
     return OUTCOME_TARGET[MeetingOutcome(outcome)]
 
 
+# django_fsm types a condition as Callable[[Model], bool]; each of these checks one model.
+def _gate(name: str) -> Callable[[Any], bool]:
+    """The transition's condition: its gates (decisions.gates) all open. The model layer refuses
+    what the services refuse, so no code path that calls a transition method passes a closed gate."""
+
+    def check(decision: Decision) -> bool:
+        from decisions import gates  # the gates read these models: imported when first checked
+
+        return not gates.refusals(name, decision)
+
+    check.__name__ = f"gate_{name}"
+    return check
+
+
+def _step_gate(name: str) -> Callable[[Any], bool]:
+    def check(step: ProcedureStep) -> bool:
+        from decisions import gates  # as in _gate
+
+        return not gates.step_refusals(name, step)
+
+    check.__name__ = f"step_gate_{name}"
+    return check
+
+
 def _fsm(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """django-fsm's ``transition`` for the decision's transition ``name``, from its spec."""
     spec = lifecycle.TRANSITIONS[name]
@@ -226,7 +251,7 @@ def _fsm(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
         spec.target if spec.target is not None else GET_STATE(_outcome_target, states=list(spec.targets))
     )
     source = list(spec.source) if len(spec.source) > 1 else spec.source[0]
-    return transition(field="state", source=source, target=target, conditions=[gates.condition(name)])
+    return transition(field="state", source=source, target=target, conditions=[_gate(name)])
 
 
 class Decision(ConcurrentTransitionMixin, TimeStamped):
@@ -388,9 +413,7 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
     def start(self) -> None:
         """The step begins."""
 
-    @transition(
-        field=state, source=StepState.IN_PROGRESS, target=StepState.DONE, conditions=[gates.step_condition("complete")]
-    )
+    @transition(field=state, source=StepState.IN_PROGRESS, target=StepState.DONE, conditions=[_step_gate("complete")])
     def complete(self) -> None:
         """A done step has its outputs (Art 15–18, 19–21, 22–24)."""
 
@@ -398,7 +421,7 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
         field=state,
         source=[StepState.PENDING, StepState.IN_PROGRESS],
         target=StepState.WAIVED,
-        conditions=[gates.step_condition("waive")],
+        conditions=[_step_gate("waive")],
     )
     def waive(self) -> None:
         """Not applicable: reason, article and approver on the record."""

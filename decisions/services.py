@@ -42,6 +42,7 @@ from decisions.models import (
     StepKind,
     StepState,
 )
+from decisions.rules import rules_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
@@ -923,7 +924,6 @@ def evaluation_record(
 def decisions_drop_long_deferred(*, today: dt.date | None = None) -> int:
     """Local practice: a decision deferred longer than the government's deferral limit leaves the
     yearly catalogue (Art 3). It stays deferred and on record; the event says why it left."""
-    from decisions.rules import rules_for
 
     today = today or timezone.localdate()
     dropped = 0

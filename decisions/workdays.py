@@ -33,6 +33,8 @@ from chinese_calendar import constants as _package_data
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from decisions.models import CalendarDay
+
 
 class Source:
     OVERRIDE = "override"
@@ -74,15 +76,12 @@ class WorkCalendar:
 
     def _year_overrides(self, year: int) -> dict[dt.date, tuple[bool, str]]:
         if year not in self._overrides:
-            from decisions.models import CalendarDay
-
             rows = CalendarDay.objects.filter(date__year=year).values_list("date", "is_working_day", "name")
             self._overrides[year] = {day: (working, name) for day, working, name in rows}
         return self._overrides[year]
 
     def preload(self, first: int, last: int) -> None:
         """Read the overrides of several years in one query (for long ranges and bulk work)."""
-        from decisions.models import CalendarDay
 
         missing = [y for y in range(first, last + 1) if y not in self._overrides]
         if not missing:

@@ -23,6 +23,7 @@ from decisions.models import (
     StepKind,
     StepState,
 )
+from reviews import demo as review_demo
 from reviews import services as review_services
 from reviews.models import Conclusion
 
@@ -118,7 +119,6 @@ def issue_opinion(decision: Decision, people, *, conclusion: str = Conclusion.LA
     """The current review round from submission to an issued opinion: materials completed, accepted,
     waivers checked, items and opinion written, minimum time shortened for the demo, issued; an
     opinion asking for changes is answered by the sponsor and confirmed by the reviewer."""
-    from reviews import demo as review_demo
 
     review_demo.take_to_opinion(
         decision,

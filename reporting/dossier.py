@@ -39,6 +39,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext as _
@@ -215,8 +216,7 @@ def dossier_export(decision: Decision, *, with_index: bool = True) -> bytes:
 
 def index_pdf(decision: Decision, data: dict) -> bytes:
     """The printable index: what the dossier holds, its files with checksums, and the event log."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy: loaded by the processes that build a dossier, not by every import
 
     events = decision.events.select_related("actor").order_by("created_at", "id")
     html = render_to_string(

@@ -16,11 +16,13 @@ import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass, field
+from io import BytesIO
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,17 +36,20 @@ from decisions.models import (
     Government,
     Meeting,
     MeetingOutcome,
+    Membership,
     ParticipationRecord,
     ProcedureStep,
     RiskAssessmentRecord,
+    Role,
     StepKind,
     StepState,
 )
+from decisions.selectors import OFFICE_KINDS
+from reviews.clock import review_clock
+from reviews.models import AdviserOpinion, Conclusion, ItemResponse, LegalityReview, ReviewItem
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-    from reviews.models import AdviserOpinion, LegalityReview, ReviewItem
 
 
 @dataclass
@@ -192,8 +197,6 @@ class AnnualFigures:
         return RiskAssessmentRecord.objects.filter(step__in=self._steps_done(StepKind.RISK_ASSESSMENT))
 
     def _reviews(self) -> QuerySet[LegalityReview]:
-        from reviews.models import LegalityReview
-
         return LegalityReview.objects.filter(decision__in=self.decisions())
 
     def reviews_submitted(self) -> QuerySet[LegalityReview]:
@@ -213,13 +216,11 @@ class AnnualFigures:
 
     def review_items(self) -> QuerySet[ReviewItem]:
         """Items (suggestions) raised by the opinions issued in the year."""
-        from reviews.models import ReviewItem
 
         return ReviewItem.objects.filter(review__in=self.opinions_issued())
 
     def adviser_opinions(self) -> QuerySet[AdviserOpinion]:
         """Legal advisers' and public lawyers' opinions signed in the year (Art 28)."""
-        from reviews.models import AdviserOpinion
 
         return AdviserOpinion.objects.filter(review__decision__in=self.decisions(), **self._in_year("signed_at"))
 
@@ -237,7 +238,6 @@ class AnnualFigures:
     def review_times(self) -> list[tuple[LegalityReview, int, bool]]:
         """(round, working days it took, within its limit) for the opinions issued in the year, from
         the review clock (acceptance to issue, time waiting for supplements not counted)."""
-        from reviews.clock import review_clock
 
         out = []
         for review in self.opinions_issued().prefetch_related("supplements").select_related("decision"):
@@ -440,8 +440,6 @@ class AnnualFigures:
         )
 
     def review_table(self) -> Table:
-        from reviews.models import Conclusion, ItemResponse
-
         issued = self.opinions_issued()
         by_conclusion = dict(
             issued.order_by().values_list("conclusion").annotate(n=Count("pk")).values_list("conclusion", "n")
@@ -636,9 +634,8 @@ class AnnualFigures:
 
 def workbook(figures: AnnualFigures) -> bytes:
     """The figures as an Excel workbook: one sheet per table, Chinese headers (the report's terms)."""
-    from io import BytesIO
 
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # loaded only when a workbook is asked for
     from openpyxl.styles import Font
 
     book = Workbook()
@@ -713,10 +710,6 @@ def figures_scope(user, *, government_id: int | None = None, department_id: int 
     departments; a sponsoring department's staff see their own department only (its decisions are
     what they may see, see decisions.selectors). Anything else is "not found", as for decisions.
     """
-    from django.http import Http404
-
-    from decisions.models import Membership, Role
-    from decisions.selectors import OFFICE_KINDS
 
     if user is None or not user.is_authenticated:
         raise Http404
@@ -755,8 +748,6 @@ def figures_scope(user, *, government_id: int | None = None, department_id: int 
 
 def scope_choices(user) -> tuple[list[Government], list[Department]]:
     """The governments and departments ``user`` may choose on the figures page."""
-    from decisions.models import Membership, Role
-    from decisions.selectors import OFFICE_KINDS
 
     memberships = Membership.objects.filter(user=user).select_related("department__government")
     governments, departments = {}, {}

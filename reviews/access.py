@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from decisions import permissions
-from decisions.models import Department, Membership, Role
+from decisions.models import Decision, Department, Government, Membership, Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
 
-    from decisions.models import Decision, Government
 
 LEGAL_OFFICE_ROLES = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD, Role.LEGAL_ADVISER})
 
@@ -75,7 +74,6 @@ def is_adviser(user: User, decision: Decision) -> bool:
 
 def legal_office_governments(user: User) -> list[Government]:
     """The governments whose legal office ``user`` works in (the review queue's scope)."""
-    from decisions.models import Government
 
     if not user or not user.is_authenticated:
         return []

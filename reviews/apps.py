@@ -7,6 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Legality review")
 
     def ready(self) -> None:
+        # Imported here, as Django asks: the models and services load once the app registry is ready.
         from decisions import extensions
         from reviews import gates, selectors, services
         from reviews.choices import ReviewEvent, ReviewRule

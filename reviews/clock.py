@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 if TYPE_CHECKING:
     from reviews.models import LegalityReview
 
@@ -102,7 +104,6 @@ def _paused_days(review: LegalityReview, start: dt.date, until: dt.date, calenda
 def review_clock(review: LegalityReview, *, today: dt.date, calendar: WorkCalendar | None = None) -> ReviewClock | None:
     """The clock of an accepted round as of ``today`` (None before acceptance). Pass one calendar
     to many rounds (the queue) so the holiday table is read once."""
-    from django.utils import timezone
 
     if review.accepted_on is None:
         return None

@@ -13,7 +13,14 @@ from django.utils import timezone
 from decisions.models import Decision
 from reviews import gates, services
 from reviews.clock import review_clock
-from reviews.models import ItemResponse, LegalityReview, MaterialKind, ProblemType, WaiverVerdict
+from reviews.models import (
+    CONCLUSIONS_WITH_ITEMS,
+    ItemResponse,
+    LegalityReview,
+    MaterialKind,
+    ProblemType,
+    WaiverVerdict,
+)
 
 DEMO_ITEMS = (
     {
@@ -34,7 +41,7 @@ DEMO_ITEMS = (
 
 
 def _docx(title: str, body: str) -> bytes:
-    from docx import Document
+    from docx import Document  # python-docx loaded only when the demo builds its drafts
 
     document = Document()
     document.add_heading(title, level=1)
@@ -90,7 +97,6 @@ def complete_materials(decision: Decision, people) -> None:
 
 def take_to_opinion(decision: Decision, people, *, conclusion: str, reasons: str, legal_risk: str = "") -> None:
     """Accept, check the waivers, write the items and the opinion (the reviewer)."""
-    from reviews.models import CONCLUSIONS_WITH_ITEMS
 
     complete_materials(decision, people)
     services.review_accept(decision=decision, actor=people.reviewer)

@@ -8,31 +8,32 @@ to show what is still missing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from decisions.choices import RuleCode
 from decisions.errors import Refusal
+from decisions.models import Decision, StepKind
 from decisions.rules import rules_for
 from reviews.choices import ReviewRule
-
-if TYPE_CHECKING:
-    from decisions.models import Decision
-    from reviews.models import LegalityReview
+from reviews.clock import review_clock
+from reviews.models import (
+    CONCLUSIONS_WITH_ITEMS,
+    REQUIRED_MATERIALS,
+    Conclusion,
+    FinalTextResult,
+    LegalityReview,
+    MaterialKind,
+    WaiverVerdict,
+)
 
 
 def current_review(decision: Decision) -> LegalityReview | None:
-    from reviews.models import LegalityReview
-
     return LegalityReview.objects.filter(decision=decision).order_by("-round").first()
 
 
 def materials_missing(review: LegalityReview) -> list[str]:
     """The required kinds of material (Art 26) the submission does not hold yet."""
-    from decisions.models import StepKind
-    from reviews.models import REQUIRED_MATERIALS, MaterialKind
 
     materials = list(review.materials.all())
     missing: list[str] = [kind for kind in REQUIRED_MATERIALS if not any(m.kind == kind for m in materials)]
@@ -46,7 +47,6 @@ def materials_missing(review: LegalityReview) -> list[str]:
 
 def acceptance_refusals(review: LegalityReview) -> list[Refusal]:
     """Art 26: the legal office accepts a submission only with its materials complete."""
-    from reviews.models import MaterialKind
 
     out = []
     missing = materials_missing(review)
@@ -72,7 +72,6 @@ def acceptance_refusals(review: LegalityReview) -> list[Refusal]:
 
 def issue_refusals(review: LegalityReview) -> list[Refusal]:
     """What an opinion needs before the office head can issue it (Art 27–28)."""
-    from reviews.models import CONCLUSIONS_WITH_ITEMS, WaiverVerdict
 
     out = []
     if not review.is_accepted:
@@ -128,7 +127,6 @@ def response_refusals(review: LegalityReview) -> list[Refusal]:
 def minimum_time_refusals(review: LegalityReview) -> list[Refusal]:
     """Art 26: the legal office is given at least the minimum review time (7 working days unless the
     government sets otherwise, or the office head shortened it with a reason)."""
-    from reviews.clock import review_clock
 
     clock = review_clock(review, today=timezone.localdate())
     if clock is None:
@@ -152,7 +150,6 @@ def clearance_refusals(decision: Decision) -> list[Refusal]:
     """Art 25: no meeting without an issued review of the current submission that allows it, and not
     before the minimum review time (Art 26); Art 28: with changes asked for, every item answered by
     the sponsor and the answer confirmed by the reviewer."""
-    from reviews.models import Conclusion
 
     review = current_review(decision)
     if review is None or not review.is_issued:
@@ -183,7 +180,6 @@ def clearance_refusals(decision: Decision) -> list[Refusal]:
 def publication_refusals(decision: Decision) -> list[Refusal]:
     """Second review (local practice, a per-government setting): where it is required, the text to be
     issued passes the legal office's check of wording and consistency before publication."""
-    from reviews.models import FinalTextResult
 
     if not rules_for(decision.government).second_review_enabled:
         return []

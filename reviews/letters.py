@@ -30,6 +30,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from decisions.models import Department
+
 if TYPE_CHECKING:
     from reviews.models import LegalityReview
 
@@ -90,7 +92,6 @@ def _self_reference(office: str) -> str:
 
 def letter_content(review: LegalityReview) -> dict[str, Any]:
     """Everything the letter says, as plain data (stored on the review when it is issued)."""
-    from decisions.models import Department
 
     decision = review.decision
     office = Department.objects.get(government_id=decision.government_id, kind=Department.Kind.LEGAL_OFFICE)
@@ -178,7 +179,7 @@ def _require_pdf_font() -> None:
 
 
 def render_pdf(content: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy: loaded by the processes that render letters, not by every import
 
     _require_pdf_font()
     html = render_to_string(
@@ -198,7 +199,7 @@ def render_pdf(content: dict[str, Any]) -> bytes:
 
 
 def _fonts(run, east_asian: str, size_pt: float, *, bold: bool = False, color: str | None = None) -> None:
-    from docx.oxml.ns import qn
+    from docx.oxml.ns import qn  # python-docx loaded only to render (as weasyprint above)
     from docx.shared import Pt, RGBColor
 
     run.font.name = DOCX_LATIN_FONT
@@ -211,7 +212,7 @@ def _fonts(run, east_asian: str, size_pt: float, *, bold: bool = False, color: s
 
 
 def render_docx(content: dict[str, Any]) -> bytes:
-    from docx import Document
+    from docx import Document  # python-docx loaded only to render (as weasyprint above)
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Mm, Pt
 

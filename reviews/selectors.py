@@ -14,6 +14,7 @@ from decisions.models import Decision, DecisionEvent, DecisionState
 from decisions.presentation import article_label
 from reviews import access
 from reviews.clock import ReviewClock, WorkCalendar, review_clock
+from reviews.gates import materials_missing
 from reviews.models import (
     Conclusion,
     LegalityReview,
@@ -105,7 +106,6 @@ class RoundView:
 
 def decision_rounds(decision: Decision, *, today: dt.date) -> list[RoundView]:
     """Every round of the decision's review, newest first, with what each page section needs."""
-    from reviews.gates import materials_missing
 
     reviews = list(
         LegalityReview.objects.filter(decision=decision)

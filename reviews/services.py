@@ -22,7 +22,17 @@ from django.utils.translation import gettext as _
 from config.celery import enqueue_safely
 from decisions import services as decision_services
 from decisions.errors import DecisionError, ErrorCode, Refusal
-from decisions.models import Decision, DecisionEvent, DecisionState, Department, Membership, Role, StepKind, StepState
+from decisions.models import (
+    Attachment,
+    Decision,
+    DecisionEvent,
+    DecisionState,
+    Department,
+    Membership,
+    Role,
+    StepKind,
+    StepState,
+)
 from decisions.rules import rules_for
 from reviews import access, gates
 from reviews.choices import ReviewEvent, ReviewRule
@@ -51,8 +61,6 @@ from reviews.models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
     from django.core.files.uploadedfile import UploadedFile
-
-    from decisions.models import Attachment
 
 
 # --------------------------------------------------------------------------- shared machinery
@@ -150,7 +158,6 @@ def review_open_round(*, decision: Decision, submitted_by: User | None) -> Legal
     checklist: the sponsor's latest draft and drafting explanation, the legal basis, and for each
     preparatory step its record (attached automatically), with a check of every waiver.
     Called by ``decision_submit_for_review`` inside its transaction (the decision row is locked)."""
-    from decisions.models import Attachment
 
     last = LegalityReview.objects.filter(decision=decision).aggregate(m=Max("round"))["m"] or 0
     review = LegalityReview.objects.create(
@@ -691,7 +698,6 @@ def _awaiting_answer(review: LegalityReview) -> None:
 @transaction.atomic
 def review_hand_in_revised_draft(*, decision: Decision, actor: User, uploaded_file: UploadedFile) -> Attachment:
     """Art 28: the sponsor adjusts the draft to the opinion and hands in the revised draft."""
-    from decisions.models import Attachment
 
     decision, review = _open_round(decision, actor, access.may_answer)
     _awaiting_answer(review)
@@ -765,7 +771,6 @@ def review_send_final_text(
 ) -> FinalTextReview:
     """Second review (二次审查, where the government's rules ask for it): after the meeting, the text to
     be issued goes back to the legal office for wording and consistency before publication."""
-    from decisions.models import Attachment
 
     decision = decision_services.lock_decision(decision)
     if not access.may_send_final_text(actor, decision):
