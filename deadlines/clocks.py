@@ -55,8 +55,8 @@ from decisions.models import (
     StepState,
 )
 from decisions.rules import Rules, rules_for
-from decisions.selectors import decisions_visible_to
 from decisions.services import lock_decision, record_event
+from decisions.visibility import decisions_visible_to
 from reviews.clock import review_clock
 from reviews.models import LegalityReview
 
@@ -685,7 +685,7 @@ def overdue_decision_ids(decisions=None, *, today: dt.date | None = None):
 
 
 def visible_to(user: User):
-    """The deadlines of the decisions ``user`` may see (``selectors.decisions_visible_to``)."""
+    """The deadlines of the decisions ``user`` may see (``visibility.decisions_visible_to``)."""
 
     return Deadline.objects.filter(decision__in=decisions_visible_to(user)).select_related(
         "decision", "department", "step", "assigned_by"

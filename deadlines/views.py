@@ -1,7 +1,7 @@
 """Pages of the deadlines and the notifications (the bell).
 
 Thin views: reads through ``deadlines.clocks`` / ``deadlines.channels`` (only the decisions a
-user may see, ``selectors.decisions_visible_to``), writes through their services.
+user may see, ``visibility.decisions_visible_to``), writes through their services.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from deadlines.models import Deadline, DeadlineKind, Delivery, Notification, Rem
 from decisions import workdays
 from decisions.errors import DecisionError
 from decisions.http import AuthenticatedRequest
-from decisions.selectors import decisions_visible_to
+from decisions.visibility import decisions_visible_to
 
 
 class DeadlineFilter(forms.Form):

@@ -1,9 +1,6 @@
-"""Reads of the decisions app: who sees which decision, and the querysets behind the pages.
+"""Reads of the decisions app: the querysets behind the pages, and what a user may do now.
 
-Visibility (DESIGN.md, "Who uses it"): the legal office, the government office and the leaders see
-every decision of their government; a sponsoring department's staff see the decisions their
-department leads or co-sponsors, never another department's drafts; nobody sees another
-government's decisions. Every page and download reads through ``decisions_visible_to``.
+Every read starts from what the user may see (``decisions.visibility``).
 """
 
 from __future__ import annotations
@@ -35,6 +32,7 @@ from decisions.models import (
     ProcedureStep,
     Role,
 )
+from decisions.visibility import decisions_visible_to
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -46,29 +44,6 @@ if TYPE_CHECKING:
 
         meeting_outcome: str | None
         meeting_held_on: dt.date | None
-
-
-# Departments whose staff see every decision of their government.
-OFFICE_KINDS = (Department.Kind.LEGAL_OFFICE, Department.Kind.GOVERNMENT_OFFICE)
-
-
-def decisions_visible_to(user: User) -> QuerySet[Decision]:
-    """The decisions ``user`` may see, as one query (visibility rules in the module docstring)."""
-    if user is None or not user.is_authenticated:
-        return Decision.objects.none()
-    mine = Membership.objects.filter(user=user)
-    whole_government = mine.filter(Q(department__kind__in=OFFICE_KINDS) | Q(role=Role.LEADER)).values(
-        "department__government_id"
-    )
-    sponsor_departments = mine.filter(department__kind=Department.Kind.SPONSOR).values("department_id")
-    co_sponsored = Decision.co_sponsors.through.objects.filter(department_id__in=sponsor_departments).values(
-        "decision_id"
-    )
-    # Subqueries rather than joins: no duplicates from the co-sponsor table, so no DISTINCT.
-    visible: QuerySet[Decision] = Decision.objects.filter(
-        Q(government_id__in=whole_government) | Q(lead_sponsor_id__in=sponsor_departments) | Q(pk__in=co_sponsored)
-    )
-    return visible
 
 
 def _latest_meeting() -> QuerySet[Meeting]:
@@ -150,22 +125,6 @@ def decision_detail(user: User, pk: int) -> Decision:
     try:
         return queryset.get(pk=pk)
     except Decision.DoesNotExist:
-        raise Http404 from None
-
-
-def visible_decision(user: User, pk: int) -> Decision:
-    """The bare decision row, for the POST views (the services re-read it under a lock)."""
-    try:
-        return decisions_visible_to(user).select_related("government", "lead_sponsor").get(pk=pk)
-    except Decision.DoesNotExist:
-        raise Http404 from None
-
-
-def visible_attachment(user: User, pk: int) -> Attachment:
-    """An attachment is served only to users who can see its decision."""
-    try:
-        return Attachment.objects.filter(decision__in=decisions_visible_to(user)).get(pk=pk)
-    except Attachment.DoesNotExist:
         raise Http404 from None
 
 

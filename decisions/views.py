@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decisions import extensions, forms, permissions, selectors, services
+from decisions import extensions, forms, permissions, selectors, services, visibility
 from decisions.choices import STEP_ARTICLE
 from decisions.errors import DecisionError, ErrorCode
 from decisions.http import AuthenticatedRequest
@@ -414,7 +414,7 @@ def _run(
 @require_POST
 def transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
     """Any decision transition by its contract name, with its payload form."""
-    decision = selectors.visible_decision(request.user, pk)
+    decision = visibility.visible_decision(request.user, pk)
     if name not in forms.TRANSITION_FORMS:
         return _error_page(request, DecisionError(ErrorCode.NOT_FOUND, _("Unknown transition.")))
     form = forms.transition_form(name, decision, data=request.POST)
@@ -440,7 +440,7 @@ def transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpRespons
 @login_required
 @require_POST
 def step_action(request: AuthenticatedRequest, pk: int, kind: str, action: str) -> HttpResponse:
-    decision = selectors.visible_decision(request.user, pk)
+    decision = visibility.visible_decision(request.user, pk)
     if kind not in StepKind.values or action not in forms.STEP_ACTION_FORMS:
         return _error_page(request, DecisionError(ErrorCode.NOT_FOUND, _("Unknown step action.")))
     approvers = selectors.waiver_approvers(decision) if action == "waive" else []
@@ -465,7 +465,7 @@ def step_action(request: AuthenticatedRequest, pk: int, kind: str, action: str) 
 @login_required
 @require_POST
 def participation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = selectors.visible_decision(request.user, pk)
+    decision = visibility.visible_decision(request.user, pk)
     form = forms.ParticipationForm(request.POST, prefix="pp")
     return _run(
         request,
@@ -481,7 +481,7 @@ def participation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def risk(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = selectors.visible_decision(request.user, pk)
+    decision = visibility.visible_decision(request.user, pk)
     form = forms.RiskForm(request.POST, prefix="ra")
     return _run(
         request,
@@ -497,7 +497,7 @@ def risk(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def expert_opinion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = selectors.visible_decision(request.user, pk)
+    decision = visibility.visible_decision(request.user, pk)
     form = forms.ExpertOpinionForm(request.POST, prefix="ea")
     return _run(
         request,
@@ -513,7 +513,7 @@ def expert_opinion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def expert_opinion_handle(request: AuthenticatedRequest, pk: int, opinion_id: int) -> HttpResponse:
-    decision = selectors.visible_decision(request.user, pk)
+    decision = visibility.visible_decision(request.user, pk)
     form = forms.ExpertHandlingForm(request.POST, prefix=f"h{opinion_id}")
     return _run(
         request,
@@ -531,7 +531,7 @@ def expert_opinion_handle(request: AuthenticatedRequest, pk: int, opinion_id: in
 @login_required
 @require_POST
 def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = selectors.visible_decision(request.user, pk)
+    decision = visibility.visible_decision(request.user, pk)
     form = forms.AttachmentForm(request.POST, request.FILES, prefix="att")
     return _run(
         request,
@@ -554,7 +554,7 @@ def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """Served only to users who can see the decision (404 otherwise)."""
-    attachment = selectors.visible_attachment(request.user, pk)
+    attachment = visibility.visible_attachment(request.user, pk)
     content_type = mimetypes.guess_type(attachment.original_name)[0] or "application/octet-stream"
     return FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=content_type
@@ -564,7 +564,7 @@ def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def execution_report_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = selectors.visible_decision(request.user, pk)
+    decision = visibility.visible_decision(request.user, pk)
     form = forms.ExecutionReportForm(request.POST, prefix="rep")
     return _run(
         request,
@@ -580,7 +580,7 @@ def execution_report_add(request: AuthenticatedRequest, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def evaluation_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    decision = selectors.visible_decision(request.user, pk)
+    decision = visibility.visible_decision(request.user, pk)
     form = forms.EvaluationForm(request.POST, decision=decision, prefix="ev")
     return _run(
         request,

@@ -26,6 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from decisions import visibility
 from decisions.models import (
     Decision,
     DecisionEvent,
@@ -36,19 +37,17 @@ from decisions.models import (
     Government,
     Meeting,
     MeetingOutcome,
-    Membership,
     ParticipationRecord,
     ProcedureStep,
     RiskAssessmentRecord,
-    Role,
     StepKind,
     StepState,
 )
-from decisions.selectors import OFFICE_KINDS
 from reviews.clock import review_clock
 from reviews.models import AdviserOpinion, Conclusion, ItemResponse, LegalityReview, ReviewItem
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
     from django_stubs_ext import StrOrPromise
 
 
@@ -703,27 +702,17 @@ UNIT_ZH = {
 # --------------------------------------------------------------------------- who sees which figures
 
 
-def figures_scope(user, *, government_id: int | None = None, department_id: int | None = None):
+def figures_scope(
+    user: User | AnonymousUser | None, *, government_id: int | None = None, department_id: int | None = None
+) -> tuple[Government, Department | None]:
     """(government, department or None) whose figures ``user`` may see, as asked for.
 
     The legal office, the government office and leaders see their whole government and any of its
     departments; a sponsoring department's staff see their own department only (its decisions are
-    what they may see, see decisions.selectors). Anything else is "not found", as for decisions.
+    what they may see: ``decisions.visibility``). Anything else is "not found", as for decisions.
     """
-
-    if user is None or not user.is_authenticated:
-        raise Http404
-    memberships = list(Membership.objects.filter(user=user).select_related("department__government"))
-    whole = {
-        m.department.government_id: m.department.government
-        for m in memberships
-        if m.department.kind in OFFICE_KINDS or m.role == Role.LEADER
-    }
-    own: dict[int, list[Department]] = {}
-    for m in memberships:
-        if m.department.kind == Department.Kind.SPONSOR:
-            own.setdefault(m.department.government_id, []).append(m.department)
-    governments = {**{gid: deps[0].government for gid, deps in own.items()}, **whole}
+    scope = visibility.reach(user)
+    governments = scope.governments
     if not governments:
         raise Http404
     if government_id is None:
@@ -731,14 +720,14 @@ def figures_scope(user, *, government_id: int | None = None, department_id: int 
     government = governments.get(government_id)
     if government is None:
         raise Http404
-    if government_id in whole:
+    if government_id in scope.whole:
         if department_id is None:
             return government, None
         department = Department.objects.filter(pk=department_id, government=government).first()
         if department is None:
             raise Http404
         return government, department
-    departments = {d.pk: d for d in own[government_id]}
+    departments = {d.pk: d for d in scope.own[government_id]}
     if department_id is None:
         department_id = sorted(departments)[0]
     if department_id not in departments:
@@ -746,19 +735,13 @@ def figures_scope(user, *, government_id: int | None = None, department_id: int 
     return government, departments[department_id]
 
 
-def scope_choices(user) -> tuple[list[Government], list[Department]]:
+def scope_choices(user: User | AnonymousUser | None) -> tuple[list[Government], list[Department]]:
     """The governments and departments ``user`` may choose on the figures page."""
-
-    memberships = Membership.objects.filter(user=user).select_related("department__government")
-    governments, departments = {}, {}
-    for m in memberships:
-        governments[m.department.government_id] = m.department.government
-        if m.department.kind in OFFICE_KINDS or m.role == Role.LEADER:
-            for d in Department.objects.filter(government_id=m.department.government_id, kind=Department.Kind.SPONSOR):
-                departments[d.pk] = d
-        elif m.department.kind == Department.Kind.SPONSOR:
-            departments[m.department.pk] = m.department
+    scope = visibility.reach(user)
+    departments = {d.pk: d for own in scope.own.values() for d in own}
+    for department in Department.objects.filter(government_id__in=scope.whole, kind=Department.Kind.SPONSOR):
+        departments[department.pk] = department
     return (
-        sorted(governments.values(), key=lambda g: g.name),
+        sorted(scope.governments.values(), key=lambda g: g.name),
         sorted(departments.values(), key=lambda d: (d.government_id, d.name)),
     )

@@ -24,7 +24,8 @@ from django.db.models.functions import Coalesce
 
 from decisions.choices import STATES_PAST_REVIEW
 from decisions.models import SETTLED_STEP_STATES, Decision, DecisionState, Meeting, ProcedureStep, StepState
-from decisions.selectors import MEETING_STATES, decisions_visible_to, filter_by_year_state, with_step_marks
+from decisions.selectors import MEETING_STATES, filter_by_year_state, with_step_marks
+from decisions.visibility import decisions_visible_to
 from reviews.models import CLEARING_CONCLUSIONS, Conclusion, LegalityReview
 
 if TYPE_CHECKING:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-
-from decisions import permissions
+from decisions import permissions, visibility
 from decisions.models import Decision, Department, Government, Membership, Role
 
 if TYPE_CHECKING:
@@ -29,16 +27,9 @@ def _memberships(user: User, government_id: int):
 
 
 def may_see(user: User, decision: Decision) -> bool:
-    """The decision's lead sponsor and co-sponsors, and its government's legal office and office."""
-    sponsor_ids = [decision.lead_sponsor_id, *decision.co_sponsors.values_list("id", flat=True)]
-    return (
-        _memberships(user, decision.government_id)
-        .filter(
-            Q(department_id__in=sponsor_ids)
-            | Q(department__kind__in=[Department.Kind.LEGAL_OFFICE, Department.Kind.GOVERNMENT_OFFICE])
-        )
-        .exists()
-    )
+    """The review is seen by whoever sees the decision (``decisions.visibility``): its sponsors, and
+    its government's legal office, office and leaders."""
+    return visibility.may_see(user, decision)
 
 
 def may_write(user: User, decision: Decision) -> bool:

@@ -81,15 +81,6 @@ def decision_section(decision: Decision, user: User) -> extensions.DetailSection
     )
 
 
-def visible_decision(user: User, decision_id: int) -> Decision | None:
-    """The decision if ``user`` may see its review; None otherwise (the page answers 404, so another
-    government's reviewer cannot even tell it exists)."""
-    decision = Decision.objects.select_related("government", "lead_sponsor").filter(pk=decision_id).first()
-    if decision is None or not access.may_see(user, decision):
-        return None
-    return decision
-
-
 @dataclass
 class RoundView:
     review: LegalityReview

@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from decisions import services as decision_services
+from decisions import visibility
 from decisions.errors import DecisionError
 from decisions.http import AuthenticatedRequest
+from decisions.models import Decision
 from decisions.rules import rules_for
 from reviews import access, forms, gates, selectors, services
 from reviews.models import FinalTextResult, ItemResponse, LegalityReview, LetterFormat, ProblemType
@@ -181,11 +183,10 @@ def _save_item(decision, user, cleaned):
     return services.review_add_item(decision=decision, actor=user, **values)
 
 
-def _decision_or_404(request: AuthenticatedRequest, decision_id: int):
-    decision = selectors.visible_decision(request.user, decision_id)
-    if decision is None:
-        raise Http404(_("No such review."))
-    return decision
+def _decision_or_404(request: AuthenticatedRequest, decision_id: int) -> Decision:
+    """The decision whose review ``request.user`` may see; 404 otherwise, so another government's
+    reviewer cannot even tell it exists."""
+    return visibility.visible_decision(request.user, decision_id)
 
 
 def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: dict | None = None) -> HttpResponse:

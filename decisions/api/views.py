@@ -1,6 +1,6 @@
 """The REST API's views: each parses the request, calls one service or selector, formats the answer.
 
-Visibility is ``decisions.selectors.decisions_visible_to``: a decision outside it is answered with
+Visibility is ``decisions.visibility.decisions_visible_to``: a decision outside it is answered with
 404, exactly as an unknown one, so existence does not leak. Every refusal is a DecisionError that
 ``decisions.api.errors.exception_handler`` maps to the one error shape.
 """
@@ -41,7 +41,7 @@ from decisions.models import (
     StepKind,
     StepState,
 )
-from decisions.selectors import decisions_visible_to
+from decisions.visibility import decisions_visible_to
 
 from . import serializers as s
 from .authentication import client_ip

@@ -2,7 +2,7 @@
 
 import pytest
 
-from decisions import selectors, services
+from decisions import selectors, services, visibility
 from decisions.models import DecisionState, Role
 from tests.factories import MembershipFactory, make_org
 
@@ -17,33 +17,33 @@ def test_legal_office_government_office_and_leaders_see_every_decision_of_their_
     mine = _register(org)
     theirs = _register(org, actor=org.other_clerk, lead_sponsor=org.other_sponsor, title="殡葬基本服务收费标准调整")
     for user in (org.reviewer, org.legal_head, org.secretary, org.leader):
-        assert set(selectors.decisions_visible_to(user)) == {mine, theirs}
+        assert set(visibility.decisions_visible_to(user)) == {mine, theirs}
 
 
 def test_sponsor_staff_see_only_the_decisions_their_department_leads(org):
     mine = _register(org)
     theirs = _register(org, actor=org.other_clerk, lead_sponsor=org.other_sponsor, title="殡葬基本服务收费标准调整")
-    assert list(selectors.decisions_visible_to(org.clerk)) == [mine]
-    assert list(selectors.decisions_visible_to(org.sponsor_head)) == [mine]
-    assert list(selectors.decisions_visible_to(org.other_clerk)) == [theirs]
+    assert list(visibility.decisions_visible_to(org.clerk)) == [mine]
+    assert list(visibility.decisions_visible_to(org.sponsor_head)) == [mine]
+    assert list(visibility.decisions_visible_to(org.other_clerk)) == [theirs]
 
 
 def test_a_co_sponsor_sees_the_decision_it_co_sponsors(org):
     decision = _register(org, co_sponsors=[org.other_sponsor])
-    assert list(selectors.decisions_visible_to(org.other_clerk)) == [decision]
+    assert list(visibility.decisions_visible_to(org.other_clerk)) == [decision]
 
 
 def test_another_governments_users_see_nothing(org):
     _register(org)
     other = make_org("邻市人民政府")
     for user in (other.clerk, other.reviewer, other.secretary, other.leader):
-        assert not selectors.decisions_visible_to(user).exists()
+        assert not visibility.decisions_visible_to(user).exists()
 
 
 def test_a_user_without_membership_sees_nothing(org):
     _register(org)
     stranger = MembershipFactory(role=Role.SPONSOR_CLERK).user  # a department of yet another government
-    assert not selectors.decisions_visible_to(stranger).exists()
+    assert not visibility.decisions_visible_to(stranger).exists()
 
 
 def test_the_list_filters_by_year_state_department_and_search(org):

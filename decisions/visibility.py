@@ -1,0 +1,113 @@
+"""Who sees what (DESIGN.md, "Who uses it"), written once.
+
+The legal office, the government office and the leaders see every decision of their government; a
+sponsoring department's staff see the decisions their department leads or co-sponsors, never
+another department's drafts; nobody sees another government's decisions. Every page, download,
+API call, review, clock and figure reads through this module; what is not visible is answered as
+not found (404), so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.http import Http404
+
+from decisions.choices import DepartmentKind, Role
+from decisions.models import Attachment, Decision, Department, Government, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User  # the project uses Django's user model
+
+# Departments whose staff see every decision of their government.
+OFFICE_KINDS = (DepartmentKind.LEGAL_OFFICE, DepartmentKind.GOVERNMENT_OFFICE)
+# Whose membership opens a whole government: the offices' staff, and the leaders.
+WHOLE_GOVERNMENT = Q(department__kind__in=OFFICE_KINDS) | Q(role=Role.LEADER)
+# Whose membership opens what one department leads or co-sponsors.
+OWN_DEPARTMENT = Q(department__kind=DepartmentKind.SPONSOR)
+
+
+def _memberships(user: User | AnonymousUser | None) -> QuerySet[Membership]:
+    if user is None or not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user_id=user.pk)
+
+
+def decisions_visible_to(user: User | AnonymousUser | None) -> QuerySet[Decision]:
+    """The decisions ``user`` may see, as one query."""
+    if user is None or not user.is_authenticated:
+        return Decision.objects.none()
+    mine = _memberships(user)
+    whole_government = mine.filter(WHOLE_GOVERNMENT).values("department__government_id")
+    sponsor_departments = mine.filter(OWN_DEPARTMENT).values("department_id")
+    co_sponsored = Decision.co_sponsors.through.objects.filter(department_id__in=sponsor_departments).values(
+        "decision_id"
+    )
+    # Subqueries rather than joins: no duplicates from the co-sponsor table, so no DISTINCT.
+    visible: QuerySet[Decision] = Decision.objects.filter(
+        Q(government_id__in=whole_government) | Q(lead_sponsor_id__in=sponsor_departments) | Q(pk__in=co_sponsored)
+    )
+    return visible
+
+
+def may_see(user: User | AnonymousUser | None, decision: Decision) -> bool:
+    """Whether ``user`` may see ``decision`` (the same rule, asked of one row)."""
+    return bool(decisions_visible_to(user).filter(pk=decision.pk).exists())
+
+
+def visible_decision(
+    user: User | AnonymousUser | None, pk: int, *, queryset: QuerySet[Decision] | None = None
+) -> Decision:
+    """The decision ``pk`` from ``queryset`` (default: the bare row with its government and lead
+    sponsor) if ``user`` may see it; Http404 otherwise, exactly as for one that does not exist."""
+    rows = queryset if queryset is not None else Decision.objects.select_related("government", "lead_sponsor")
+    try:
+        decision: Decision = rows.filter(pk__in=decisions_visible_to(user).values("pk")).get(pk=pk)
+    except Decision.DoesNotExist:
+        raise Http404 from None
+    return decision
+
+
+def visible_attachment(user: User | AnonymousUser | None, pk: int) -> Attachment:
+    """An attachment is served only to users who can see its decision."""
+    try:
+        attachment: Attachment = Attachment.objects.filter(decision__in=decisions_visible_to(user)).get(pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    return attachment
+
+
+@dataclass
+class Reach:
+    """The governments ``user`` sees whole, and the departments whose own decisions they see, by
+    government: what scopes a report rather than a row."""
+
+    whole: dict[int, Government] = field(default_factory=dict)
+    own: dict[int, list[Department]] = field(default_factory=dict)
+
+    @property
+    def governments(self) -> dict[int, Government]:
+        return {**{gid: departments[0].government for gid, departments in self.own.items()}, **self.whole}
+
+
+def reach(user: User | AnonymousUser | None) -> Reach:
+    """``user``'s reach, in one query, by the same two rules as ``decisions_visible_to``."""
+    memberships = (
+        _memberships(user)
+        .select_related("department__government")
+        .annotate(
+            sees_whole=ExpressionWrapper(WHOLE_GOVERNMENT, output_field=BooleanField()),
+            sees_own=ExpressionWrapper(OWN_DEPARTMENT, output_field=BooleanField()),
+        )
+        .order_by("department_id")
+    )
+    result = Reach()
+    for membership in memberships:
+        department = membership.department
+        if membership.sees_whole:
+            result.whole[department.government_id] = department.government
+        if membership.sees_own:
+            result.own.setdefault(department.government_id, []).append(department)
+    return result
