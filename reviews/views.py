@@ -7,9 +7,7 @@ with the reason; a user who may not see the review gets 404 whatever they try.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,169 +16,23 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from decisions import services as decision_services
 from decisions import visibility
 from decisions.errors import DecisionError
 from decisions.http import AuthenticatedRequest
 from decisions.models import Decision
 from decisions.rules import rules_for
-from reviews import access, forms, gates, selectors, services
+from reviews import access, gates, selectors, services
+from reviews.actions import PAGE_ACTIONS
 from reviews.models import FinalTextResult, ItemResponse, LegalityReview, LetterFormat, ProblemType
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-@dataclass(frozen=True)
-class Action:
-    form: type
-    run: Callable[..., Any]
-    done: StrOrPromise  # lazy: ACTIONS is built at import, the message is translated when shown
-    needs_decision: bool = False  # the form's choices depend on the decision
+    pass
 
 
 def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
-
-
-ACTIONS: dict[str, Action] = {
-    "add_material": Action(
-        forms.MaterialForm,
-        lambda d, u, c, r: services.review_add_material(
-            decision=d, actor=u, kind=c["kind"], text=c["text"], uploaded_file=c["file"]
-        ),
-        _lazy("Material added."),
-    ),
-    "request_supplement": Action(
-        forms.SupplementRequestForm,
-        lambda d, u, c, r: services.review_request_supplement(decision=d, actor=u, missing=c["missing"]),
-        _lazy("Supplements requested; the review clock waits."),
-    ),
-    "answer_supplement": Action(
-        forms.SupplementAnswerForm,
-        lambda d, u, c, r: services.review_answer_supplement(decision=d, actor=u, answer=c["answer"]),
-        _lazy("Supplements handed in."),
-    ),
-    "accept": Action(
-        forms.EmptyForm, lambda d, u, c, r: services.review_accept(decision=d, actor=u), _lazy("Submission accepted.")
-    ),
-    "return": Action(
-        forms.ReasonForm,
-        lambda d, u, c, r: services.review_return(decision=d, actor=u, reason=c["reason"]),
-        _lazy("Submission returned to the sponsor."),
-    ),
-    "assign": Action(
-        forms.AssignForm,
-        lambda d, u, c, r: services.review_assign(decision=d, actor=u, reviewer=c["reviewer"]),
-        _lazy("Review assigned."),
-        needs_decision=True,
-    ),
-    "extend": Action(
-        forms.WorkingDaysForm,
-        lambda d, u, c, r: services.review_extend(
-            decision=d, actor=u, working_days=c["working_days"], reason=c["reason"]
-        ),
-        _lazy("Review time extended."),
-    ),
-    "shorten_minimum": Action(
-        forms.WorkingDaysForm,
-        lambda d, u, c, r: services.review_shorten_minimum(
-            decision=d, actor=u, working_days=c["working_days"], reason=c["reason"]
-        ),
-        _lazy("Minimum review time shortened."),
-    ),
-    "check_waiver": Action(
-        forms.WaiverCheckForm,
-        lambda d, u, c, r: services.review_check_waiver(
-            decision=d, actor=u, step_kind=c["step_kind"], confirmed=c["verdict"] == "confirm", reason=c["reason"]
-        ),
-        _lazy("Waiver checked."),
-    ),
-    "request_adviser_opinion": Action(
-        forms.AdviserRequestForm,
-        lambda d, u, c, r: services.review_request_adviser_opinion(
-            decision=d, actor=u, adviser=c["adviser"], question=c["question"]
-        ),
-        _lazy("Opinion requested."),
-        needs_decision=True,
-    ),
-    "sign_adviser_opinion": Action(
-        forms.AdviserSignForm,
-        lambda d, u, c, r: services.review_sign_adviser_opinion(
-            decision=d, actor=u, opinion_id=c["opinion_id"], opinion=c["opinion"]
-        ),
-        _lazy("Opinion signed."),
-    ),
-    "withdraw_adviser_request": Action(
-        forms.AdviserWithdrawForm,
-        lambda d, u, c, r: services.review_withdraw_adviser_request(decision=d, actor=u, opinion_id=c["opinion_id"]),
-        _lazy("Request withdrawn."),
-    ),
-    "save_item": Action(forms.ItemForm, lambda d, u, c, r: _save_item(d, u, c), _lazy("Item saved.")),
-    "delete_item": Action(
-        forms.ItemDeleteForm,
-        lambda d, u, c, r: services.review_delete_item(decision=d, actor=u, item_id=c["item_id"]),
-        _lazy("Item removed."),
-    ),
-    "record_opinion": Action(
-        forms.OpinionForm,
-        lambda d, u, c, r: services.review_record_opinion(
-            decision=d, actor=u, conclusion=c["conclusion"], reasons=c["reasons"], legal_risk=c["legal_risk"]
-        ),
-        _lazy("Opinion saved."),
-    ),
-    "issue": Action(
-        forms.EmptyForm,
-        lambda d, u, c, r: services.review_issue_opinion(decision=d, actor=u),
-        _lazy("Opinion issued."),
-    ),
-    "answer_item": Action(
-        forms.AnswerItemForm,
-        lambda d, u, c, r: services.review_answer_item(
-            decision=d, actor=u, item_id=c["item_id"], response=c["response"], reason=c["reason"]
-        ),
-        _lazy("Answer saved."),
-    ),
-    "revised_draft": Action(
-        forms.FileForm,
-        lambda d, u, c, r: services.review_hand_in_revised_draft(decision=d, actor=u, uploaded_file=c["file"]),
-        _lazy("Revised draft handed in."),
-    ),
-    "confirm_changes": Action(
-        forms.EmptyForm,
-        lambda d, u, c, r: services.review_confirm_changes(decision=d, actor=u),
-        _lazy("The sponsor's answer is confirmed."),
-    ),
-    "clear_for_meeting": Action(
-        forms.EmptyForm,
-        lambda d, u, c, r: decision_services.decision_clear_for_meeting(decision=d, actor=u, ip=_client_ip(r)),
-        _lazy("Cleared for the meeting."),
-    ),
-    "send_final_text": Action(
-        forms.FinalTextForm,
-        lambda d, u, c, r: services.review_send_final_text(
-            decision=d, actor=u, text_kind=c["text_kind"], uploaded_file=c["file"]
-        ),
-        _lazy("Final text sent for the second review."),
-    ),
-    "check_final_text": Action(
-        forms.FinalTextCheckForm,
-        lambda d, u, c, r: services.review_check_final_text(
-            decision=d, actor=u, final_text_id=c["final_text_id"], result=c["result"], notes=c["notes"]
-        ),
-        _lazy("Second review recorded."),
-    ),
-}
-
-
-def _save_item(decision, user, cleaned):
-    values = {name: cleaned[name] for name in ("clause", "problem_type", "problem", "legal_basis", "suggested_change")}
-    if cleaned.get("item_id"):
-        return services.review_update_item(decision=decision, actor=user, item_id=cleaned["item_id"], **values)
-    return services.review_add_item(decision=decision, actor=user, **values)
 
 
 def _decision_or_404(request: AuthenticatedRequest, decision_id: int) -> Decision:
@@ -201,7 +53,8 @@ def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: 
     def form(name: str, **initial):
         if name in bound:
             return bound[name]
-        action = ACTIONS[name]
+        action = PAGE_ACTIONS[name]
+        assert action.form is not None  # PAGE_ACTIONS holds the acts with a form
         kwargs = {"decision": decision} if action.needs_decision else {}
         return action.form(initial=initial or None, **kwargs)
 
@@ -265,8 +118,8 @@ def decision_review(request: AuthenticatedRequest, decision_id: int) -> HttpResp
 def act(request: AuthenticatedRequest, decision_id: int, action: str) -> HttpResponse:
     """One action on the review: parse the form, call the service, answer."""
     decision = _decision_or_404(request, decision_id)
-    spec = ACTIONS.get(action)
-    if spec is None:
+    spec = PAGE_ACTIONS.get(action)
+    if spec is None or spec.form is None:
         raise Http404(_("Unknown action."))
     kwargs = {"decision": decision} if spec.needs_decision else {}
     form = spec.form(request.POST, request.FILES, **kwargs)
@@ -274,7 +127,7 @@ def act(request: AuthenticatedRequest, decision_id: int, action: str) -> HttpRes
         messages.error(request, _("Please correct the fields marked below."))
         return _page(request, decision, status=400, bound={_FORM_SLOT.get(action, action): form})
     try:
-        spec.run(decision, request.user, form.cleaned_data, request)
+        spec.run_from_form(decision=decision, actor=request.user, cleaned=form.cleaned_data, ip=_client_ip(request))
     except DecisionError as exc:
         messages.error(request, str(exc))
         for field, errors in exc.fields.items():
