@@ -10,8 +10,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from deadlines import channels as notifications
-from deadlines import clocks
+from deadlines import clocks, notifications
 from deadlines.models import Deadline, Notification
 from decisions.api import converters  # noqa: F401  (registers <id:…>)
 from decisions.api.serializers import IdField

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from deadlines import channels as notifications
+from deadlines import notifications
 from decisions import workdays
 
 

@@ -37,9 +37,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import enqueue_safely
-from deadlines import channels as notifications
+from deadlines import channels, notifications
 from deadlines import clocks as deadline_clocks
-from deadlines.models import Deadline, Delivery, Notification, Reminder, ReminderKind
+from deadlines.models import Deadline, Delivery, Reminder, ReminderKind
 from decisions import workdays
 from decisions.rules import Rules, rules_for
 
@@ -199,37 +199,8 @@ def dispatch_one(*, today: dt.date) -> bool:
             reminder.status = Reminder.Status.CANCELLED
             reminder.save(update_fields=["status", "updated_at"])
             return True
-        plan = notifications.recipients(reminder)
-        Notification.objects.bulk_create(
-            [Notification(user=user, reminder=reminder) for user in plan.users], ignore_conflicts=True
-        )
-        deliveries = [
-            Delivery(
-                reminder=reminder,
-                channel=Delivery.Channel.IN_APP,
-                user=user,
-                status=Delivery.Status.SENT,
-                attempts=1,
-                sent_at=now,
-            )
-            for user in plan.users
-        ]
-        deliveries += [
-            Delivery(
-                reminder=reminder, channel=Delivery.Channel.EMAIL, user=user, address=user.email, next_attempt_at=now
-            )
-            for user in plan.email_users
-        ]
-        if plan.webhook is not None:
-            deliveries.append(
-                Delivery(
-                    reminder=reminder,
-                    channel=Delivery.Channel.WEBHOOK,
-                    department=plan.webhook.department,
-                    address=plan.webhook.webhook_url,
-                    next_attempt_at=now,
-                )
-            )
+        people = notifications.recipients(reminder)
+        deliveries = channels.plan(reminder, people, now)
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         reminder.status = Reminder.Status.SENT
         reminder.sent_at = now
@@ -262,7 +233,7 @@ def deliver_one() -> str | None:
                 "department__notification_settings",
             )
             .filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-            .exclude(channel=Delivery.Channel.IN_APP)
+            .filter(channel__in=channels.sent_by_workers())
             .order_by("next_attempt_at", "id")
             .first()
         )
@@ -270,7 +241,7 @@ def deliver_one() -> str | None:
             return None
         delivery.attempts += 1
         try:
-            notifications.send(delivery)
+            channels.send(delivery)
         except Exception as exc:  # noqa: BLE001 - any failure of a channel is recorded and retried
             delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if delivery.attempts >= settings.DT_DELIVERY_MAX_ATTEMPTS:

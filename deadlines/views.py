@@ -1,6 +1,6 @@
 """Pages of the deadlines and the notifications (the bell).
 
-Thin views: reads through ``deadlines.clocks`` / ``deadlines.channels`` (only the decisions a
+Thin views: reads through ``deadlines.clocks`` / ``deadlines.notifications`` (only the decisions a
 user may see, ``visibility.decisions_visible_to``), writes through their services.
 """
 
@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from deadlines import channels as notifications
-from deadlines import clocks
+from deadlines import clocks, notifications
 from deadlines.models import Deadline, DeadlineKind, Delivery, Notification, Reminder
 from decisions import workdays
 from decisions.errors import DecisionError

@@ -17,9 +17,8 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from deadlines import channels as notifications
 from deadlines import clocks as deadlines
-from deadlines import reminders
+from deadlines import notifications, reminders
 from deadlines.models import (
     Deadline,
     DeadlineKind,

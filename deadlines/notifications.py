@@ -1,4 +1,4 @@
-"""Who a reminder goes to, what it says, and the three channels: in-app, e-mail and webhook.
+"""Who a reminder goes to, what it says, and the bell. How it gets there: ``deadlines.channels``.
 
 The texts are built from the reminder (its kind and day) and its deadline, never stored: the bell
 shows them in the reader's language, e-mails and robots get them in the site's language.
@@ -6,27 +6,19 @@ shows them in the reader's language, e-mails and robots get them in the site's l
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import time
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from deadlines.clocks import basis
-from deadlines.models import Deadline, Delivery, DepartmentNotificationSettings, Notification, Reminder, ReminderKind
+from deadlines.models import Deadline, DepartmentNotificationSettings, Notification, Reminder, ReminderKind
 from decisions import workdays
 from decisions.models import Department, Membership, Role
 
@@ -46,18 +38,17 @@ HEAD_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-class WebhookError(Exception):
-    pass
-
-
 # --------------------------------------------------------------------------- recipients
 
 
 @dataclass
 class Recipients:
-    users: list
-    email_users: list
-    webhook: DepartmentNotificationSettings | None
+    """Who a reminder reaches: the people, and the department whose settings (its robot, whether it
+    takes e-mail) the channels read."""
+
+    users: list[User]
+    department: Department
+    settings: DepartmentNotificationSettings | None
 
 
 def _members(department_ids: Iterable[int], roles: Iterable[str]) -> list:
@@ -92,10 +83,8 @@ def recipients(reminder: Reminder) -> Recipients:
         users = _members([department.pk], WORKER_ROLES[department.kind]) or _members(
             [department.pk], HEAD_ROLES[department.kind]
         )
-    channel = DepartmentNotificationSettings.objects.filter(department=target).first()
-    email_on = channel is None or channel.email_enabled
-    webhook = channel if channel is not None and channel.webhook_enabled and channel.webhook_url else None
-    return Recipients(users=users, email_users=[u for u in users if email_on and u.email], webhook=webhook)
+    settings_row = DepartmentNotificationSettings.objects.filter(department=target).first()
+    return Recipients(users=users, department=target, settings=settings_row)
 
 
 # --------------------------------------------------------------------------- texts
@@ -158,110 +147,6 @@ def message(reminder: Reminder, *, calendar: workdays.WorkCalendar | None = None
         lines.append(_("Note: %(note)s") % {"note": note})
     lines.append(settings.DT_SITE_URL.rstrip("/") + url)
     return Message(subject=f"[{decision.code}] {headline}", text="\n".join(lines), url=url, headline=headline)
-
-
-# --------------------------------------------------------------------------- channels
-
-
-def idempotency_key(delivery: Delivery) -> str:
-    """Stable across retries of one delivery: a receiver that sees it twice knows it is one message."""
-    return f"dt-delivery-{delivery.pk}"
-
-
-def send(delivery: Delivery) -> None:
-    """Send one e-mail or webhook delivery; raises on any failure."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = message(delivery.reminder)
-        if delivery.channel == Delivery.Channel.EMAIL:
-            send_email(delivery, text)
-        elif delivery.channel == Delivery.Channel.WEBHOOK:
-            post_webhook(delivery, text)
-        else:
-            raise ValueError(f"Channel {delivery.channel} is not sent by a worker.")
-
-
-def send_email(delivery: Delivery, text: Message) -> None:
-    key = idempotency_key(delivery)
-    email = EmailMessage(
-        subject=text.subject,
-        body=text.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.address],
-        headers={"Message-ID": f"<{key}@{settings.DT_MAIL_DOMAIN}>", "X-Idempotency-Key": key},
-    )
-    email.send(fail_silently=False)
-
-
-def _payload(delivery: Delivery, channel: DepartmentNotificationSettings, text: Message) -> dict:
-    if channel.webhook_kind in (
-        DepartmentNotificationSettings.WebhookKind.WECOM,
-        DepartmentNotificationSettings.WebhookKind.DINGTALK,
-    ):
-        # Both group robots take the same plain-text message.
-        return {"msgtype": "text", "text": {"content": f"{text.subject}\n{text.text.split(chr(10), 1)[1]}"}}
-    reminder = delivery.reminder
-    deadline = reminder.deadline
-    return {
-        "id": idempotency_key(delivery),
-        "event": "deadline.reminder",
-        "reminder": {"kind": reminder.kind, "due_day": reminder.due_day.isoformat()},
-        "deadline": {
-            "id": deadline.pk,
-            "kind": deadline.kind,
-            "label": str(deadline.get_kind_display()),
-            "due_date": deadline.due_date.isoformat(),
-            "status": deadline.status,
-            "basis": basis(deadline),
-        },
-        "decision": {"id": deadline.decision_id, "code": deadline.decision.code, "title": deadline.decision.title},
-        "department": str(deadline.department),
-        "subject": text.subject,
-        "text": text.text,
-        "url": settings.DT_SITE_URL.rstrip("/") + text.url,
-    }
-
-
-def _signed(url: str, secret: str) -> str:
-    """DingTalk's 加签: HMAC-SHA256 of "timestamp\\nsecret", base64, as query parameters."""
-    timestamp = str(round(time.time() * 1000))
-    digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
-    sign = urllib.parse.quote_plus(base64.b64encode(digest))
-    return f"{url}{'&' if '?' in url else '?'}timestamp={timestamp}&sign={sign}"
-
-
-def post_webhook(delivery: Delivery, text: Message) -> None:
-    """POST the reminder as JSON to the department's robot, with a timeout; a non-2xx answer or a
-    robot's non-zero ``errcode`` is a failure (retried with backoff by the scans)."""
-    # A delivery without a department finds no settings (Django reads "= None" as IS NULL); the
-    # plugin's lookup check does not allow None for a non-null key.
-    channel = DepartmentNotificationSettings.objects.filter(department_id=delivery.department_id).first()  # type: ignore[misc]
-    if channel is None or not channel.webhook_enabled or not channel.webhook_url:
-        raise WebhookError("The department has no webhook configured any more.")
-    url = channel.webhook_url
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise WebhookError("Only http and https webhook addresses are allowed.")
-    delivery.address = url
-    if channel.webhook_kind == DepartmentNotificationSettings.WebhookKind.DINGTALK and channel.webhook_secret:
-        url = _signed(url, channel.webhook_secret)
-    body = json.dumps(_payload(delivery, channel, text), ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "Idempotency-Key": idempotency_key(delivery),
-            "User-Agent": "decision-tracker-reminders",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=settings.DT_WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
-        raw = response.read(65536)
-    try:
-        answer = json.loads(raw or b"{}")
-    except ValueError:
-        return
-    if isinstance(answer, dict) and answer.get("errcode", 0) not in (0, "0"):
-        raise WebhookError(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
 
 
 # --------------------------------------------------------------------------- the bell
