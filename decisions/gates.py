@@ -86,7 +86,10 @@ def _meeting_recorded(decision: Decision) -> list[Refusal]:
 def _publication_recorded(decision: Decision) -> list[Refusal]:
     """Art 32: publication is recorded with its document number and channel."""
 
-    if not Publication.objects.filter(decision=decision).exists():
+    # One publication per time the decision was published: a decision made again after a major
+    # adjustment (Art 37) needs its own.
+    published = decision.events.filter(transition="publish").count()
+    if Publication.objects.filter(decision=decision).count() <= published:
         return [
             Refusal(RuleCode.PUBLICATION_RECORDED, _("Record where and under which number it was published."), "Art 32")
         ]

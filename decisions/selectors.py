@@ -110,9 +110,10 @@ def decision_detail(user: User, pk: int) -> Decision:
     )
     queryset = (
         decisions_visible_to(user)
-        .select_related("lead_sponsor", "government", "executing_unit", "registered_by", "publication")
+        .select_related("lead_sponsor", "government", "executing_unit", "registered_by")
         .prefetch_related(
             "co_sponsors",
+            "publications",
             Prefetch("steps", queryset=steps.order_by("kind")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by", "step")),
             Prefetch("meetings", queryset=Meeting.objects.select_related("recorded_by")),

@@ -38,7 +38,8 @@ def _memberships(user: User | AnonymousUser | None) -> QuerySet[Membership]:
 def decisions_visible_to(user: User | AnonymousUser | None) -> QuerySet[Decision]:
     """The decisions ``user`` may see, as one query."""
     if user is None or not user.is_authenticated:
-        return Decision.objects.none()
+        nothing: QuerySet[Decision] = Decision.objects.none()
+        return nothing
     mine = _memberships(user)
     whole_government = mine.filter(WHOLE_GOVERNMENT).values("department__government_id")
     sponsor_departments = mine.filter(OWN_DEPARTMENT).values("department_id")

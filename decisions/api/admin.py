@@ -7,7 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken
+from decisions.models import ApiToken
+
 from .tokens import api_token_issue, api_token_revoke, scope_problem
 
 

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from .models import ApiToken
+from decisions.models import ApiToken
+
 from .tokens import api_token_touch, digest, scope_problem
 
 

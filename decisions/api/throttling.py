@@ -6,7 +6,7 @@ from __future__ import annotations
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from .models import ApiToken
+from decisions.models import ApiToken
 
 
 class PerTokenThrottle(SimpleRateThrottle):

@@ -11,9 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions.errors import DecisionError, ErrorCode
-from decisions.models import Department, Membership
-
-from .models import ApiToken
+from decisions.models import ApiToken, Department, Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model

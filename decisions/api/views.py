@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from decisions import extensions, services
 from decisions.models import (
+    ApiToken,
     Attachment,
     Decision,
     DecisionEvent,
@@ -45,7 +46,6 @@ from decisions.visibility import decisions_visible_to
 
 from . import serializers as s
 from .authentication import client_ip
-from .models import ApiToken
 from .options import step_options, transition_options
 
 if TYPE_CHECKING:
@@ -92,9 +92,9 @@ def decision_queryset():
     steps = ProcedureStep.objects.select_related("waiver_approved_by", "participation", "risk").prefetch_related(
         "expert_opinions"
     )
-    return Decision.objects.select_related(
-        "lead_sponsor", "government", "registered_by", "publication"
-    ).prefetch_related("co_sponsors", Prefetch("steps", queryset=steps.order_by("kind")))
+    return Decision.objects.select_related("lead_sponsor", "government", "registered_by").prefetch_related(
+        "co_sponsors", "publications", Prefetch("steps", queryset=steps.order_by("kind"))
+    )
 
 
 # The mixins below (DecisionScoped, PublicView) come first in the bases of APIViews; the type checker

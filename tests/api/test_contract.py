@@ -8,10 +8,9 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from decisions import services
-from decisions.api.models import ApiToken
 from decisions.api.tokens import api_token_issue, api_token_revoke
 from decisions.errors import DecisionError
-from decisions.models import DecisionEvent, DecisionState
+from decisions.models import ApiToken, DecisionEvent, DecisionState
 from demo import builder as demo
 from tests.factories import MembershipFactory, make_org
 

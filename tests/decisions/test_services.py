@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from decisions import services
+from decisions import gates, services
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import Decision, DecisionState, Meeting, StepKind, StepState
 from tests.factories import (
@@ -523,3 +523,44 @@ def test_unexpected_input_to_a_transition_is_bad_input(org):
     assert refused.value.code == ErrorCode.INVALID
     decision.refresh_from_db()
     assert decision.state == DecisionState.PROPOSED
+
+
+def test_a_decision_made_again_after_a_major_adjustment_is_published_again_and_the_first_publication_stays(org):
+    # Given a decision published, then adjusted (Art 37) and decided again at a second meeting
+    decision = decision_in(org, DecisionState.IMPLEMENTING)
+    first = decision.publications.get()
+    services.decision_adjust(decision=decision, actor=org.leader, reason="调整收费标准。")
+    settle_steps(decision, org)
+    services.decision_submit_for_review(decision=decision, actor=org.sponsor_head)
+    issue_opinion(decision, org)
+    services.decision_clear_for_meeting(decision=decision, actor=org.reviewer)
+    services.decision_record_outcome(decision=decision, actor=org.secretary, **meeting_values())
+
+    # When it is published again (Art 32)
+    services.decision_publish(
+        decision=decision, actor=org.secretary, **publication_values(document_number="测政发〔2026〕9号")
+    )
+
+    # Then both publications are on the record, the new one is the decision's current one
+    assert state_of(decision) == DecisionState.PUBLISHED
+    assert list(decision.publications.values_list("document_number", flat=True)) == [
+        first.document_number,
+        "测政发〔2026〕9号",
+    ]
+    assert Decision.objects.get(pk=decision.pk).publication.document_number == "测政发〔2026〕9号"
+
+
+def test_a_second_publish_needs_its_own_publication_record(org):
+    # Given a decision published once, adjusted and decided again
+    decision = decision_in(org, DecisionState.IMPLEMENTING)
+    services.decision_adjust(decision=decision, actor=org.leader, reason="调整收费标准。")
+    settle_steps(decision, org)
+    services.decision_submit_for_review(decision=decision, actor=org.sponsor_head)
+    issue_opinion(decision, org)
+    services.decision_clear_for_meeting(decision=decision, actor=org.reviewer)
+    services.decision_record_outcome(decision=decision, actor=org.secretary, **meeting_values())
+    decision.refresh_from_db()
+
+    # Then the first publication does not open the gate a second time (Art 32)
+    refusals = gates.refusals("publish", decision)
+    assert [r.rule for r in refusals] == ["publication_recorded"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from decisions.api.models import ApiToken
 from decisions.api.tokens import api_token_issue, api_token_revoke
 from decisions.errors import DecisionError
-from decisions.models import Department
+from decisions.models import ApiToken, Department
 
 
 class Command(BaseCommand):

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import Department, TimeStamped
+from decisions.models.base import TimeStamped
+from decisions.models.organisation import Department
 
 
 class ApiToken(TimeStamped):

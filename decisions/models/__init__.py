@@ -1,0 +1,102 @@
+"""The decisions app's models, one module per part of the record:
+
+- ``organisation``: governments, departments, roles, rule settings;
+- ``lifecycle``: the decision and its preparatory steps, as state machines;
+- ``records``: what the gates judge (participation, experts, risk, meeting, publication, ...);
+- ``history``: attachments and the append-only event log;
+- ``calendar``: the holiday schedule;
+- ``api_token``: the API's service-account tokens.
+
+Everything is importable from ``decisions.models``, as Django and the migrations expect; the
+lifecycle's vocabulary (``decisions.choices``) too.
+"""
+
+from decisions.choices import (
+    OUTCOME_TARGET,
+    SETTLED_STEP_STATES,
+    STATES_BEFORE_DECISION,
+    STATES_PAST_REVIEW,
+    STEP_ARTICLE,
+    Category,
+    DecisionState,
+    DepartmentKind,
+    MeetingOutcome,
+    Role,
+    StepKind,
+    StepState,
+)
+from decisions.models.api_token import (
+    ApiToken,
+)
+from decisions.models.base import (
+    TimeStamped,
+)
+from decisions.models.calendar import (
+    CalendarDay,
+)
+from decisions.models.history import (
+    AppendOnlyQuerySet,
+    Attachment,
+    DecisionEvent,
+    attachment_path,
+)
+from decisions.models.lifecycle import (
+    DECISION_TRANSITIONS,
+    STEP_TRANSITIONS,
+    Decision,
+    ProcedureStep,
+)
+from decisions.models.organisation import (
+    ROLE_DEPARTMENT_KIND,
+    Department,
+    Government,
+    Membership,
+    RuleSettings,
+)
+from decisions.models.records import (
+    Evaluation,
+    ExecutionReport,
+    ExpertOpinion,
+    Meeting,
+    ParticipationRecord,
+    Publication,
+    RiskAssessmentRecord,
+)
+
+__all__ = [
+    "ApiToken",
+    "AppendOnlyQuerySet",
+    "Attachment",
+    "CalendarDay",
+    "Category",
+    "DECISION_TRANSITIONS",
+    "Decision",
+    "DecisionEvent",
+    "DecisionState",
+    "Department",
+    "DepartmentKind",
+    "Evaluation",
+    "ExecutionReport",
+    "ExpertOpinion",
+    "Government",
+    "Meeting",
+    "MeetingOutcome",
+    "Membership",
+    "OUTCOME_TARGET",
+    "ParticipationRecord",
+    "ProcedureStep",
+    "Publication",
+    "ROLE_DEPARTMENT_KIND",
+    "RiskAssessmentRecord",
+    "Role",
+    "RuleSettings",
+    "SETTLED_STEP_STATES",
+    "STATES_BEFORE_DECISION",
+    "STATES_PAST_REVIEW",
+    "STEP_ARTICLE",
+    "STEP_TRANSITIONS",
+    "StepKind",
+    "StepState",
+    "TimeStamped",
+    "attachment_path",
+]

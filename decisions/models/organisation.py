@@ -1,0 +1,183 @@
+"""Governments (province > city > county), their departments, who holds which role, and each
+government's rule settings (Art 43: provinces may add detail; settings tighten, never loosen)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from decisions.choices import DepartmentKind, Role
+from decisions.models.base import TimeStamped
+
+
+class Government(TimeStamped):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent government"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    short_name = models.CharField(
+        _("short name"), max_length=10, help_text=_("Used in document numbers, e.g. the X in X司法审〔2026〕17号.")
+    )
+
+    class Meta:
+        ordering = ["level", "name"]
+        verbose_name = _("government")
+        verbose_name_plural = _("governments")
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="government_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        order: list[str] = [self.Level.PROVINCE, self.Level.CITY, self.Level.COUNTY]
+        if self.parent and order.index(self.parent.level) >= order.index(self.level):
+            raise ValidationError({"parent": _("A government can only be nested under a higher level.")})
+
+
+class Department(TimeStamped):
+    Kind = DepartmentKind
+
+    government = models.ForeignKey(
+        Government, verbose_name=_("government"), on_delete=models.PROTECT, related_name="departments"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SPONSOR)
+
+    class Meta:
+        ordering = ["government", "kind", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["government", "name"], name="department_unique_name"),
+            # One legal office and one government office per government.
+            models.UniqueConstraint(
+                fields=["government", "kind"],
+                condition=~Q(kind="sponsor"),
+                name="department_one_office_of_each_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Which department kind each role belongs to; a membership outside it is refused.
+ROLE_DEPARTMENT_KIND = {
+    Role.SPONSOR_CLERK: Department.Kind.SPONSOR,
+    Role.SPONSOR_HEAD: Department.Kind.SPONSOR,
+    Role.LEGAL_REVIEWER: Department.Kind.LEGAL_OFFICE,
+    Role.LEGAL_HEAD: Department.Kind.LEGAL_OFFICE,
+    Role.LEGAL_ADVISER: Department.Kind.LEGAL_OFFICE,
+    Role.EXPERT: Department.Kind.SPONSOR,
+    Role.GOVERNMENT_OFFICE: Department.Kind.GOVERNMENT_OFFICE,
+    Role.LEADER: Department.Kind.GOVERNMENT_OFFICE,
+}
+
+
+class Membership(TimeStamped):
+    """A user's role in a department: user x department x role."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["department", "role", "user"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.department} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        expected = ROLE_DEPARTMENT_KIND[Role(self.role)]
+        if self.department_id and self.department.kind != expected:
+            raise ValidationError(
+                {"role": _("This role belongs to a department of kind “%(kind)s”.") % {"kind": expected.label}}
+            )
+
+
+class RuleSettings(TimeStamped):
+    """A government's overrides of the national numbers; blank means inherit (see decisions.rules)."""
+
+    government = models.OneToOneField(
+        Government, verbose_name=_("government"), on_delete=models.CASCADE, related_name="rule_settings"
+    )
+    min_comment_period_days = models.PositiveSmallIntegerField(
+        _("minimum public comment period (calendar days, Art 15)"), null=True, blank=True
+    )
+    hearing_materials_lead_days = models.PositiveSmallIntegerField(
+        _("hearing materials sent before the hearing (calendar days, Art 16)"), null=True, blank=True
+    )
+    min_review_working_days = models.PositiveSmallIntegerField(
+        _("minimum legality review time (working days, Art 26)"), null=True, blank=True
+    )
+    max_review_working_days = models.PositiveSmallIntegerField(
+        _("maximum legality review time (working days, local rule)"), null=True, blank=True
+    )
+    review_extension_working_days = models.PositiveSmallIntegerField(
+        _("legality review extension (working days, local rule)"), null=True, blank=True
+    )
+    reminder_lead_working_days = models.JSONField(
+        _("reminder lead times (working days before the due date)"), null=True, blank=True
+    )
+    remind_on_due_day = models.BooleanField(_("remind on the due day"), null=True, blank=True)
+    remind_daily_when_overdue = models.BooleanField(_("remind daily when overdue"), null=True, blank=True)
+    escalate_to_leader_after_working_days = models.PositiveSmallIntegerField(
+        _("escalate overdue work to the leader after (working days)"), null=True, blank=True
+    )
+    deferral_limit_days = models.PositiveSmallIntegerField(
+        _("deferral after which a decision leaves the catalogue (days)"), null=True, blank=True
+    )
+    supplement_time_counts = models.BooleanField(
+        _("time waiting for supplementary materials counts toward the review"), null=True, blank=True
+    )
+    second_review_enabled = models.BooleanField(
+        _("second review of the final text before publication"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["government"]
+        verbose_name = _("rule settings")
+        verbose_name_plural = _("rule settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_review_working_days__isnull=True)
+                | Q(max_review_working_days__isnull=True)
+                | Q(max_review_working_days__gte=models.F("min_review_working_days")),
+                name="rule_settings_review_max_not_below_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.government)
+
+    def clean(self) -> None:
+        leads = self.reminder_lead_working_days
+        if leads is not None and (
+            not isinstance(leads, list) or not all(isinstance(v, int) and 0 < v <= 30 for v in leads)
+        ):
+            raise ValidationError(
+                {"reminder_lead_working_days": _("Give a list of whole numbers of working days, e.g. [3, 1].")}
+            )

@@ -1,0 +1,259 @@
+"""The records the gates judge: public participation, expert opinions, the risk assessment (Art
+14–24), and after the review the meeting, publication, execution reports and evaluations (Art 29–36)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from decisions.choices import (
+    MeetingOutcome,
+)
+from decisions.models.base import TimeStamped
+from decisions.models.lifecycle import Decision, ProcedureStep
+from decisions.models.organisation import Department
+
+
+class ParticipationRecord(TimeStamped):
+    """Public participation outputs (Art 14–18)."""
+
+    class Method(models.TextChoices):
+        ONLINE_CALL = "online_call", _("Online call for comments")
+        SYMPOSIUM = "symposium", _("Symposium")
+        HEARING = "hearing", _("Hearing")
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+        FIELD_VISIT = "field_visit", _("Field visit")
+        OTHER = "other", _("Other")
+
+    step = models.OneToOneField(
+        ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="participation"
+    )
+    methods = models.JSONField(_("methods"), default=list, blank=True)
+    call_published_on = models.DateField(_("call for comments published on"), null=True, blank=True)
+    period_start = models.DateField(_("comment period starts"), null=True, blank=True)
+    period_end = models.DateField(_("comment period ends"), null=True, blank=True)
+    shortened_period_reason = models.TextField(
+        _("reason for a shorter comment period (published with the call)"), blank=True
+    )
+    affected_groups_heard = models.TextField(_("specially affected groups heard"), blank=True)
+    comments_count = models.PositiveIntegerField(_("comments received"), default=0)
+    # Art 18: every comment is answered; the counts make the adoption rate reportable.
+    comments_adopted = models.PositiveIntegerField(_("comments adopted"), default=0)
+    comments_partly_adopted = models.PositiveIntegerField(_("comments partly adopted"), default=0)
+    adoption_summary = models.TextField(
+        _("adoption summary (adopted / partly / not adopted, with reasons)"), blank=True
+    )
+    hearing_date = models.DateField(_("hearing date"), null=True, blank=True)
+    hearing_participants_published_on = models.DateField(
+        _("hearing participant selection published on"), null=True, blank=True
+    )
+    hearing_materials_sent_on = models.DateField(_("hearing materials sent on"), null=True, blank=True)
+    hearing_record = models.TextField(_("hearing record"), blank=True)
+    hearing_record_signed = models.BooleanField(_("hearing record confirmed and signed"), default=False)
+
+    class Meta:
+        ordering = ["step"]
+        verbose_name = _("public participation record")
+        verbose_name_plural = _("public participation records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="participation_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(comments_count__gte=models.F("comments_adopted") + models.F("comments_partly_adopted")),
+                name="participation_adopted_within_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.step)
+
+    @property
+    def period_days(self) -> int | None:
+        if self.period_start and self.period_end:
+            return (self.period_end - self.period_start).days + 1
+        return None
+
+
+class ExpertOpinion(TimeStamped):
+    """One expert's written, signed opinion (Art 19–21)."""
+
+    class Handling(models.TextChoices):
+        ADOPTED = "adopted", _("Adopted")
+        PARTLY = "partly", _("Partly adopted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+    step = models.ForeignKey(
+        ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="expert_opinions"
+    )
+    expert_name = models.CharField(_("expert"), max_length=100)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    speciality = models.CharField(_("speciality"), max_length=100, blank=True)
+    opinion = models.TextField(_("opinion (necessity, feasibility, soundness)"))
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    declared_interest = models.BooleanField(_("declared a direct interest"), default=False)
+    interest_detail = models.TextField(_("interest declared"), blank=True)
+    handling = models.CharField(_("handling"), max_length=20, choices=Handling.choices, blank=True)
+    handling_reason = models.TextField(_("reason for the handling"), blank=True)
+
+    class Meta:
+        ordering = ["step", "created_at", "id"]
+        verbose_name = _("expert opinion")
+        verbose_name_plural = _("expert opinions")
+
+    def __str__(self) -> str:
+        return f"{self.expert_name} · {self.step}"
+
+    @property
+    def counts(self) -> bool:
+        """Art 20: an expert with a direct interest is excluded and not counted."""
+        return not self.declared_interest
+
+
+class RiskAssessmentRecord(TimeStamped):
+    """Risk assessment outputs (Art 22–24)."""
+
+    class Level(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    step = models.OneToOneField(ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="risk")
+    assessor = models.CharField(_("assessor"), max_length=200, blank=True)
+    third_party = models.BooleanField(_("done by a third party"), default=False)
+    risk_points = models.TextField(_("risk points"), blank=True)
+    measures = models.TextField(_("prevention and mitigation measures"), blank=True)
+    contingency_plan = models.TextField(_("contingency plan"), blank=True)
+    level = models.CharField(_("risk level"), max_length=10, choices=Level.choices, blank=True)
+    controllable = models.BooleanField(_("judged controllable"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["step"]
+        verbose_name = _("risk assessment record")
+        verbose_name_plural = _("risk assessment records")
+
+    def __str__(self) -> str:
+        return str(self.step)
+
+
+class Meeting(TimeStamped):
+    """A collective discussion of the decision (Art 29–31)."""
+
+    class Type(models.TextChoices):
+        EXECUTIVE = "executive", _("Executive meeting")
+        PLENARY = "plenary", _("Plenary meeting")
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    meeting_type = models.CharField(_("meeting type"), max_length=20, choices=Type.choices)
+    held_on = models.DateField(_("held on"))
+    attendees = models.TextField(_("attendees"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=MeetingOutcome.choices)
+    head_final_statement = models.TextField(_("head's final statement (the head speaks last)"))
+    head_against_majority = models.BooleanField(_("the head decided against the majority"), default=False)
+    head_reasons = models.TextField(_("reasons given by the head"), blank=True)
+    dissent = models.TextField(_("dissent, as said"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["decision", "held_on", "id"]
+        verbose_name = _("meeting record")
+        verbose_name_plural = _("meeting records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(head_against_majority=False) | Q(head_reasons__gt=""),
+                name="meeting_head_against_majority_gives_reasons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.code} · {self.held_on}"
+
+
+class Publication(TimeStamped):
+    """Art 32: publication through the gazette and the website. A decision made again after a major
+    adjustment (Art 37) is published again: each publication is its own row, none is replaced."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="publications"
+    )
+    published_on = models.DateField(_("published on"))
+    document_number = models.CharField(_("document number"), max_length=100)
+    in_gazette = models.BooleanField(_("in the government gazette"), default=False)
+    website_url = models.URLField(_("website address"), blank=True)
+
+    class Meta:
+        ordering = ["decision", "published_on", "id"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(in_gazette=True) | Q(website_url__gt=""), name="publication_has_a_channel"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.code} · {self.document_number}"
+
+
+class ExecutionReport(TimeStamped):
+    """Art 34–35: progress reported by the executing unit."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="execution_reports"
+    )
+    reported_on = models.DateField(_("reported on"))
+    progress = models.TextField(_("progress"))
+    public_feedback = models.TextField(_("public feedback received"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["decision", "reported_on", "id"]
+        verbose_name = _("execution report")
+        verbose_name_plural = _("execution reports")
+
+    def __str__(self) -> str:
+        return f"{self.decision.code} · {self.reported_on}"
+
+
+class Evaluation(TimeStamped):
+    """Art 36: post-decision evaluation, by someone other than who prepared the decision."""
+
+    class Trigger(models.TextChoices):
+        GOALS_MISSED = "goals_missed", _("Goals not met")
+        MANY_OBJECTIONS = "many_objections", _("Many objections")
+        BODY_REQUEST = "body_request", _("Requested by the decision body")
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
+    evaluator = models.CharField(_("evaluator"), max_length=200)
+    evaluator_department = models.ForeignKey(
+        Department,
+        verbose_name=_("evaluating department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+
+    class Meta:
+        ordering = ["decision", "created_at"]
+        verbose_name = _("post-decision evaluation")
+        verbose_name_plural = _("post-decision evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.decision.code} · {self.get_trigger_display()}"

@@ -1,0 +1,124 @@
+"""Attachments: only the allowed types (by extension and by content) and sizes, each stored with its
+SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from decisions.errors import DecisionError, ErrorCode
+from decisions.models import (
+    Attachment,
+    Decision,
+    StepKind,
+)
+from decisions.services.base import (
+    _invalid,
+    _require,
+    lock_decision,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # the project uses Django's user model
+    from django.core.files.uploadedfile import UploadedFile
+
+
+# --------------------------------------------------------------------------- files, execution, evaluation
+
+# The first bytes each allowed type starts with; the extension alone is not trusted.
+_SIGNATURES = {
+    "pdf": (b"%PDF",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "ofd": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+# Word, Excel and OFD files are zip packages; each has a part the others do not.
+_PACKAGE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "ofd": "OFD.xml"}
+
+
+def _package_matches(uploaded_file: UploadedFile[Any], extension: str) -> bool:
+    part = _PACKAGE_PARTS.get(extension)
+    if part is None:
+        return True
+    uploaded_file.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded_file) as package:
+            return part in package.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+@transaction.atomic
+def attachment_upload(
+    *,
+    decision: Decision,
+    actor: User,
+    uploaded_file: UploadedFile[Any],
+    kind: str = Attachment.Kind.OTHER,
+    step_kind: str | None = None,
+) -> Attachment:
+    """Store a file with its SHA-256 checksum; only the allowed types and sizes are accepted."""
+    decision = lock_decision(decision)
+    _require(actor, "attach", decision)
+    name = uploaded_file.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = settings.ATTACHMENT_EXTENSIONS
+    if extension not in allowed:
+        message = _("Files of type “%(ext)s” are not accepted; allowed: %(allowed)s.") % {
+            "ext": extension or "?",
+            "allowed": ", ".join(allowed),
+        }
+        raise _invalid(message, file=message)
+    size = uploaded_file.size or 0
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        raise DecisionError(
+            ErrorCode.TOO_LARGE,
+            _("The file is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            fields={"file": [_("File too large.")]},
+        )
+    if size == 0:
+        raise _invalid(_("The file is empty."), file=_("The file is empty."))
+    digest = hashlib.sha256()
+    head = b""
+    for chunk in uploaded_file.chunks():
+        if len(head) < 16:
+            head += chunk[:16]
+        digest.update(chunk)
+    if not head.startswith(_SIGNATURES[extension]) or not _package_matches(uploaded_file, extension):
+        message = _("The file's content does not match its type “%(ext)s”.") % {"ext": extension}
+        raise _invalid(message, file=message)
+    if kind not in Attachment.Kind.values:
+        raise _invalid(_("Unknown attachment kind."), kind=_("Unknown attachment kind."))
+    step = None
+    if step_kind:
+        if step_kind not in StepKind.values:
+            raise _invalid(_("Unknown step."), step=_("Unknown step."))
+        step = decision.steps.get(kind=step_kind)
+    attachment = Attachment(
+        decision=decision,
+        step=step,
+        kind=kind,
+        original_name=name[-255:],
+        extension=extension,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    uploaded_file.seek(0)
+    # Stored under its checksum: a rolled-back upload leaves at most a file that the same upload
+    # would reuse, never a row without its file.
+    attachment.file.save(name, uploaded_file, save=False)
+    attachment.save()
+    return attachment

@@ -1,0 +1,351 @@
+"""The decision's writes: registration (Art 10), its transitions (one service per transition of
+``decisions.lifecycle``, named ``decision_<name>``) and the catalogue's upkeep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from decisions import lifecycle, permissions
+from decisions.choices import EventType, RuleCode
+from decisions.errors import DecisionError, ErrorCode
+from decisions.models import (
+    Decision,
+    DecisionState,
+    Department,
+    Meeting,
+    MeetingOutcome,
+    ProcedureStep,
+    Publication,
+    StepKind,
+    StepState,
+)
+from decisions.rules import rules_for
+from decisions.services.base import (
+    _check_arguments,
+    _invalid,
+    _require,
+    _require_text,
+    _transition,
+    _validate,
+    lock_decision,
+    record_event,
+)
+from decisions.services.steps import step_transition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # the project uses Django's user model
+
+
+# --------------------------------------------------------------------------- registration
+
+
+@transaction.atomic
+def decision_register(
+    *,
+    actor: User,
+    lead_sponsor: Department,
+    title: str,
+    category: str,
+    catalogue_year: int,
+    decision_body: str,
+    summary: str = "",
+    legal_basis: str = "",
+    co_sponsors: Iterable[Department] = (),
+    in_catalogue: bool = True,
+    ip: str | None = None,
+) -> Decision:
+    """Art 10: a sponsoring department registers a proposed decision; it gets the next code of the
+    year (e.g. 2026-007) in its government and its three preparatory steps."""
+    if not permissions.may_register(actor, lead_sponsor):
+        raise DecisionError(ErrorCode.FORBIDDEN, _("Only a sponsoring department's staff can register its decisions."))
+    co_sponsors = list(co_sponsors)
+    for dept in co_sponsors:
+        if dept.government_id != lead_sponsor.government_id or dept.pk == lead_sponsor.pk:
+            raise _invalid(
+                _("Co-sponsors must be other departments of the same government."),
+                co_sponsors=_("Co-sponsors must be other departments of the same government."),
+            )
+    government = type(lead_sponsor.government).objects.select_for_update().get(pk=lead_sponsor.government_id)
+    decision = Decision(
+        government=government,
+        catalogue_year=catalogue_year,
+        title=(title or "").strip(),
+        summary=summary,
+        category=category,
+        lead_sponsor=lead_sponsor,
+        decision_body=(decision_body or "").strip(),
+        in_catalogue=in_catalogue,
+        legal_basis=legal_basis,
+        registered_by=actor,
+        sequence=0,
+        code="-",
+    )
+    _validate(decision, exclude=["sequence", "code"])
+    if not 2000 <= int(catalogue_year) <= 2100:
+        raise _invalid(_("Give a real catalogue year."), catalogue_year=_("Give a real catalogue year."))
+    # The government row is locked: sequences within a year are unique and gapless.
+    last = Decision.objects.filter(government=government, catalogue_year=catalogue_year).aggregate(m=Max("sequence"))
+    decision.sequence = (last["m"] or 0) + 1
+    decision.code = f"{catalogue_year}-{decision.sequence:03d}"
+    decision.save()
+    decision.co_sponsors.set(co_sponsors)
+    ProcedureStep.objects.bulk_create([ProcedureStep(decision=decision, kind=kind) for kind in StepKind.values])
+    record_event(decision, actor=actor, transition=EventType.REGISTER, from_state="", to_state=decision.state, ip=ip)
+    registered: Decision = decision
+    return registered
+
+
+# --------------------------------------------------------------------------- decision transitions
+
+
+@transaction.atomic
+def decision_start(*, decision: Decision, actor: User, comment: str = "", ip: str | None = None) -> Decision:
+    """Art 10–11: the decision body starts the procedure; the preparatory steps may begin."""
+    decision = lock_decision(decision)
+    _transition(decision, "start", actor=actor, comment=comment, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_submit_for_review(
+    *, decision: Decision, actor: User, comment: str = "", ip: str | None = None
+) -> Decision:
+    """Art 25–26: the sponsor's head submits the draft; only with all three preparatory steps settled
+    and no risk judged uncontrollable. Each submission opens a new review round."""
+    decision = lock_decision(decision)
+    # The review app opens the round from this event (decisions.extensions.on_event).
+    _transition(decision, "submit_for_review", actor=actor, comment=comment, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_return_for_revision(*, decision: Decision, actor: User, reason: str, ip: str | None = None) -> Decision:
+    """Art 26: the legal office returns incomplete material, or an unlawful draft, to the sponsor."""
+    decision = lock_decision(decision)
+    reason = _require_text(reason, "reason", _("Say why the submission is returned."))
+    _transition(decision, "return_for_revision", actor=actor, comment=reason, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_clear_for_meeting(
+    *, decision: Decision, actor: User, comment: str = "", ip: str | None = None
+) -> Decision:
+    """Art 25: only with an issued legality opinion that allows it (and, with changes asked for, the
+    sponsor's answer confirmed, Art 28)."""
+    decision = lock_decision(decision)
+    _transition(decision, "clear_for_meeting", actor=actor, comment=comment, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_record_outcome(
+    *,
+    decision: Decision,
+    actor: User,
+    outcome: str,
+    meeting_type: str,
+    held_on: dt.date,
+    attendees: str,
+    head_final_statement: str,
+    head_against_majority: bool = False,
+    head_reasons: str = "",
+    dissent: str = "",
+    comment: str = "",
+    ip: str | None = None,
+) -> Decision:
+    """Art 29–30: the meeting's outcome, from its record: the head speaks last; a head deciding
+    against the majority gives reasons; dissent is recorded as said."""
+    decision = lock_decision(decision)
+    _require(actor, "record_outcome", decision)
+    if outcome not in MeetingOutcome.values:
+        raise _invalid(_("Unknown meeting outcome."), outcome=_("Unknown meeting outcome."))
+    meeting = Meeting(
+        decision=decision,
+        meeting_type=meeting_type,
+        held_on=held_on,
+        attendees=attendees,
+        outcome=outcome,
+        head_final_statement=head_final_statement,
+        head_against_majority=head_against_majority,
+        head_reasons=head_reasons,
+        dissent=dissent,
+        recorded_by=actor,
+    )
+    if head_against_majority and not (head_reasons or "").strip():
+        raise DecisionError(
+            ErrorCode.INVALID,
+            _("The head decided against the majority: record the reasons."),
+            article="Art 30",
+            rule=RuleCode.HEAD_REASONS,
+            fields={"head_reasons": [_("The head decided against the majority: record the reasons.")]},
+        )
+    _validate(meeting, exclude=["decision"])
+    if held_on > timezone.localdate():
+        raise _invalid(_("A meeting cannot be recorded before it is held."), held_on=_("The date is in the future."))
+    meeting.save()
+    extra = []
+    if outcome == MeetingOutcome.DEFERRED:
+        decision.deferred_on = held_on
+        extra.append("deferred_on")
+    _transition(decision, "record_outcome", actor=actor, comment=comment, ip=ip, args=(outcome,), extra_fields=extra)
+    return decision
+
+
+@transaction.atomic
+def decision_resume(*, decision: Decision, actor: User, comment: str = "", ip: str | None = None) -> Decision:
+    """A deferred decision goes back on the agenda."""
+    decision = lock_decision(decision)
+    decision.deferred_on = None
+    _transition(decision, "resume", actor=actor, comment=comment, ip=ip, extra_fields=["deferred_on"])
+    return decision
+
+
+@transaction.atomic
+def decision_publish(
+    *,
+    decision: Decision,
+    actor: User,
+    published_on: dt.date,
+    document_number: str,
+    in_gazette: bool = False,
+    website_url: str = "",
+    comment: str = "",
+    ip: str | None = None,
+) -> Decision:
+    """Art 32: publication through the gazette and/or the government website."""
+    decision = lock_decision(decision)
+    _require(actor, "publish", decision)
+    if decision.state != DecisionState.DECIDED:
+        raise DecisionError(ErrorCode.WRONG_STATE, _("Only a decided decision can be published."))
+    publication = Publication(
+        decision=decision,
+        published_on=published_on,
+        document_number=(document_number or "").strip(),
+        in_gazette=in_gazette,
+        website_url=website_url,
+    )
+    _validate(publication, exclude=["decision"])
+    publication.save()
+    _transition(decision, "publish", actor=actor, comment=comment, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_begin_implementation(
+    *, decision: Decision, actor: User, executing_unit: Department, comment: str = "", ip: str | None = None
+) -> Decision:
+    """Art 34: an executing unit of the same government is named."""
+    decision = lock_decision(decision)
+    if executing_unit is None or executing_unit.government_id != decision.government_id:
+        raise _invalid(
+            _("Name an executing unit of this government."),
+            executing_unit=_("Name an executing unit of this government."),
+        )
+    decision.executing_unit = executing_unit
+    _transition(decision, "begin_implementation", actor=actor, comment=comment, ip=ip, extra_fields=["executing_unit"])
+    return decision
+
+
+@transaction.atomic
+def decision_suspend(*, decision: Decision, actor: User, reason: str, ip: str | None = None) -> Decision:
+    """Art 37: suspension by the head, with the reason on the record."""
+    decision = lock_decision(decision)
+    reason = _require_text(reason, "reason", _("Say why implementation is suspended."))
+    _transition(decision, "suspend", actor=actor, comment=reason, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_resume_implementation(
+    *, decision: Decision, actor: User, comment: str = "", ip: str | None = None
+) -> Decision:
+    decision = lock_decision(decision)
+    _transition(decision, "resume_implementation", actor=actor, comment=comment, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_adjust(*, decision: Decision, actor: User, reason: str, ip: str | None = None) -> Decision:
+    """Art 37: a major adjustment repeats the procedure: back to preparing, every settled step reopened."""
+    decision = lock_decision(decision)
+    reason = _require_text(reason, "reason", _("Describe the major adjustment."))
+    _transition(decision, "adjust", actor=actor, comment=reason, ip=ip)
+    for step in decision.steps.select_for_update():
+        if step.state in (StepState.DONE, StepState.WAIVED):
+            step_transition(step, "reopen", actor=actor, comment=reason, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_withdraw(*, decision: Decision, actor: User, reason: str, ip: str | None = None) -> Decision:
+    """Stopping a decision before it is decided, with the reason on the record."""
+    decision = lock_decision(decision)
+    reason = _require_text(reason, "reason", _("Say why the decision is withdrawn."))
+    _transition(decision, "withdraw", actor=actor, comment=reason, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_archive(*, decision: Decision, actor: User, comment: str = "", ip: str | None = None) -> Decision:
+    """Art 33: the one-file-per-decision record is closed."""
+    decision = lock_decision(decision)
+    _transition(decision, "archive", actor=actor, comment=comment, ip=ip)
+    return decision
+
+
+# Each transition of the spec (decisions.lifecycle) is run by the service named after it.
+TRANSITION_SERVICES: dict[str, Callable[..., Decision]] = {
+    name: globals()[f"decision_{name}"] for name in lifecycle.TRANSITION_NAMES
+}
+
+
+def decision_transition(*, decision: Decision, name: str, actor: User, **payload: Any) -> Decision:
+    """Run a transition by its contract name (UI and API entry points)."""
+    service = TRANSITION_SERVICES.get(name)
+    if service is None:
+        raise _invalid(_("Unknown transition “%(name)s”.") % {"name": name}, transition=_("Unknown transition."))
+    _check_arguments(service, name, decision=decision, actor=actor, **payload)
+    moved: Decision = service(decision=decision, actor=actor, **payload)
+    return moved
+
+
+# --------------------------------------------------------------------------- catalogue upkeep
+
+
+@transaction.atomic
+def decisions_drop_long_deferred(*, today: dt.date | None = None) -> int:
+    """Local practice: a decision deferred longer than the government's deferral limit leaves the
+    yearly catalogue (Art 3). It stays deferred and on record; the event says why it left."""
+
+    today = today or timezone.localdate()
+    dropped = 0
+    candidates = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("government")
+        .filter(state=DecisionState.DEFERRED, in_catalogue=True, deferred_on__isnull=False)
+    )
+    for decision in candidates:
+        limit = rules_for(decision.government).deferral_limit_days
+        if (today - decision.deferred_on).days < limit:
+            continue
+        decision.in_catalogue = False
+        decision.save(update_fields=["in_catalogue", "updated_at"])
+        record_event(
+            decision,
+            actor=None,
+            transition=EventType.LEAVE_CATALOGUE,
+            from_state=decision.state,
+            to_state=decision.state,
+            comment=_("Deferred for more than %(days)s days: removed from the catalogue.") % {"days": limit},
+        )
+        dropped += 1
+    return dropped

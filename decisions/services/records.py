@@ -1,0 +1,233 @@
+"""The records the gates judge, written while their step is open (Art 14–24), and after the
+decision the execution reports and evaluations (Art 34–36).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from decisions import extensions
+from decisions.choices import RuleCode
+from decisions.errors import DecisionError, ErrorCode
+from decisions.models import (
+    Decision,
+    DecisionState,
+    Department,
+    Evaluation,
+    ExecutionReport,
+    ExpertOpinion,
+    ParticipationRecord,
+    ProcedureStep,
+    RiskAssessmentRecord,
+    StepKind,
+)
+from decisions.services.base import (
+    _invalid,
+    _require,
+    _validate,
+    lock_decision,
+)
+from decisions.services.steps import _editable, lock_step
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # the project uses Django's user model
+
+
+RecordT = TypeVar("RecordT", ParticipationRecord, RiskAssessmentRecord)
+
+
+PARTICIPATION_FIELDS = frozenset(
+    f.name
+    for f in ParticipationRecord._meta.concrete_fields
+    if f.name not in {"id", "step", "created_at", "updated_at"}
+)
+RISK_FIELDS = frozenset(
+    f.name
+    for f in RiskAssessmentRecord._meta.concrete_fields
+    if f.name not in {"id", "step", "created_at", "updated_at"}
+)
+
+
+def _update_record(
+    model: type[RecordT], step: ProcedureStep, allowed: frozenset[str], values: dict[str, Any]
+) -> RecordT:
+    unknown = set(values) - allowed
+    if unknown:
+        raise _invalid(
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            **{name: _("Unknown field.") for name in unknown},
+        )
+    record, _created = model.objects.get_or_create(step=step)
+    for name, value in values.items():
+        setattr(record, name, value)
+    _validate(record, exclude=["step"])
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:
+        raise _invalid(_("These values contradict each other (check the dates).")) from exc
+    return record
+
+
+@transaction.atomic
+def participation_update(*, decision: Decision, actor: User, **values: Any) -> ParticipationRecord:
+    """Record the public participation: methods, the call, its period, comments, hearing (Art 14–18)."""
+    decision, step = lock_step(decision, StepKind.PUBLIC_PARTICIPATION, actor=actor)
+    _editable(step)
+    methods = values.get("methods")
+    if methods is not None and (
+        not isinstance(methods, list | tuple) or not set(methods) <= set(ParticipationRecord.Method.values)
+    ):
+        raise _invalid(_("Unknown consultation method."), methods=_("Unknown consultation method."))
+    if methods is not None:
+        values["methods"] = list(dict.fromkeys(methods))
+    record = ParticipationRecord.objects.filter(step=step).first()
+    counts = {
+        name: values.get(name, getattr(record, name, 0) if record else 0)
+        for name in ("comments_count", "comments_adopted", "comments_partly_adopted")
+    }
+    if all(isinstance(v, int) for v in counts.values()) and (
+        counts["comments_adopted"] + counts["comments_partly_adopted"] > counts["comments_count"]
+    ):
+        message = _("More comments adopted than received.")
+        raise DecisionError(
+            ErrorCode.INVALID,
+            message,
+            article="Art 18",
+            rule=RuleCode.COMMENTS_COUNTED,
+            fields={"comments_adopted": [message]},
+        )
+    record = _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values)
+    extensions.record_changed(decision)  # the comment period and the hearing are clocks
+    return record
+
+
+@transaction.atomic
+def risk_update(*, decision: Decision, actor: User, **values: Any) -> RiskAssessmentRecord:
+    """Record the risk assessment: assessor, risk points, measures, plan, level, controllable (Art 22–24)."""
+    decision, step = lock_step(decision, StepKind.RISK_ASSESSMENT, actor=actor)
+    _editable(step)
+    return _update_record(RiskAssessmentRecord, step, RISK_FIELDS, values)
+
+
+@transaction.atomic
+def expert_opinion_add(
+    *,
+    decision: Decision,
+    actor: User,
+    expert_name: str,
+    opinion: str,
+    organisation: str = "",
+    speciality: str = "",
+    signed_on: dt.date | None = None,
+    declared_interest: bool = False,
+    interest_detail: str = "",
+    handling: str = "",
+    handling_reason: str = "",
+) -> ExpertOpinion:
+    """Art 19–21: a written opinion; an expert declaring a direct interest is kept on the record but
+    not counted."""
+    decision, step = lock_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
+    _editable(step)
+    record = ExpertOpinion(
+        step=step,
+        expert_name=(expert_name or "").strip(),
+        opinion=(opinion or "").strip(),
+        organisation=organisation,
+        speciality=speciality,
+        signed_on=signed_on,
+        declared_interest=declared_interest,
+        interest_detail=interest_detail,
+        handling=handling,
+        handling_reason=handling_reason,
+    )
+    _validate(record, exclude=["step"])
+    if declared_interest and not interest_detail.strip():
+        raise _invalid(_("Describe the interest declared."), interest_detail=_("Describe the interest declared."))
+    record.save()
+    return record
+
+
+@transaction.atomic
+def expert_opinion_handle(
+    *, decision: Decision, actor: User, opinion_id: int, handling: str, handling_reason: str = ""
+) -> ExpertOpinion:
+    """Art 21: how each expert opinion was handled, with the reason when not fully adopted."""
+    decision, step = lock_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
+    _editable(step)
+    try:
+        record = step.expert_opinions.get(pk=opinion_id)
+    except ExpertOpinion.DoesNotExist:
+        raise DecisionError(ErrorCode.NOT_FOUND, _("No such expert opinion.")) from None
+    record.handling = handling
+    record.handling_reason = handling_reason
+    _validate(record, exclude=["step"])
+    record.save(update_fields=["handling", "handling_reason", "updated_at"])
+    return record
+
+
+# --------------------------------------------------------------------------- execution and evaluation (Art 34–36)
+
+
+@transaction.atomic
+def execution_report_add(
+    *, decision: Decision, actor: User, reported_on: dt.date, progress: str, public_feedback: str = ""
+) -> ExecutionReport:
+    """Art 34–35: the executing unit reports progress and the public feedback received."""
+    decision = lock_decision(decision)
+    _require(actor, "report_execution", decision)
+    if decision.state not in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED):
+        raise DecisionError(ErrorCode.WRONG_STATE, _("Progress is reported while the decision is being implemented."))
+    report = ExecutionReport(
+        decision=decision,
+        reported_on=reported_on,
+        progress=progress,
+        public_feedback=public_feedback,
+        reported_by=actor,
+    )
+    _validate(report, exclude=["decision"])
+    report.save()
+    extensions.record_changed(decision)  # may meet an implementation-report deadline
+    return report
+
+
+@transaction.atomic
+def evaluation_record(
+    *,
+    decision: Decision,
+    actor: User,
+    trigger: str,
+    evaluator: str,
+    evaluator_department: Department | None = None,
+    completed_on: dt.date | None = None,
+    conclusion: str = "",
+) -> Evaluation:
+    """Art 36: post-decision evaluation, by someone other than the department that prepared it."""
+    decision = lock_decision(decision)
+    _require(actor, "evaluate", decision)
+    if decision.state not in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED, DecisionState.ARCHIVED):
+        raise DecisionError(ErrorCode.WRONG_STATE, _("Only a decision being implemented can be evaluated."))
+    if evaluator_department is not None and evaluator_department.pk == decision.lead_sponsor_id:
+        raise DecisionError(
+            ErrorCode.INVALID,
+            _("The evaluation must be done by someone other than the department that prepared the decision."),
+            article="Art 36",
+            rule=RuleCode.EVALUATOR_INDEPENDENT,
+            fields={"evaluator_department": [_("Not the department that prepared the decision.")]},
+        )
+    evaluation = Evaluation(
+        decision=decision,
+        trigger=trigger,
+        evaluator=evaluator,
+        evaluator_department=evaluator_department,
+        completed_on=completed_on,
+        conclusion=conclusion,
+    )
+    _validate(evaluation, exclude=["decision"])
+    evaluation.save()
+    extensions.record_changed(decision)  # may meet an evaluation deadline
+    return evaluation
