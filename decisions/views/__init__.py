@@ -1,0 +1,39 @@
+"""The server-rendered web UI of the decision lifecycle.
+
+Thin views: a form parses the input, ONE service (decisions.services) does the work, the page shows
+the result. A refused action (DecisionError) is shown with its message and article, answered with
+the error's HTTP status, and has changed nothing (the services are atomic). Reads go through
+decisions.selectors, so nobody reaches a decision they cannot see (404, not 403: its existence is
+not disclosed).
+"""
+
+from decisions.views.detail import detail
+from decisions.views.lists import decision_list, register
+from decisions.views.writes import (
+    attachment_download,
+    attachment_upload,
+    evaluation_record,
+    execution_report_add,
+    expert_opinion_add,
+    expert_opinion_handle,
+    participation,
+    risk,
+    step_action,
+    transition,
+)
+
+__all__ = [
+    "attachment_download",
+    "attachment_upload",
+    "decision_list",
+    "detail",
+    "evaluation_record",
+    "execution_report_add",
+    "expert_opinion_add",
+    "expert_opinion_handle",
+    "participation",
+    "register",
+    "risk",
+    "step_action",
+    "transition",
+]

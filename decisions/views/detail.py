@@ -1,0 +1,283 @@
+"""The decision's page: its whole record, and the actions the user's role may take now, with the
+rule and article when a gate is closed (``selectors.available_transitions``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms as django_forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from decisions import extensions, forms, permissions, selectors
+from decisions.choices import STEP_ARTICLE
+from decisions.http import AuthenticatedRequest
+from decisions.models import (
+    Decision,
+    DecisionState,
+    ParticipationRecord,
+    Role,
+    StepKind,
+    StepState,
+)
+from decisions.presentation import (
+    STEP_ACTION_LABELS,
+    STEP_EVENT_LABELS,
+    TRANSITION_LABELS,
+    Reason,
+    article_label,
+    join_names,
+    reasons,
+    sorted_steps,
+    step_marks,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    from decisions.selectors import MeetingColumns
+
+
+@dataclass
+class Action:
+    name: str
+    label: StrOrPromise  # kept lazy: translated when the page renders
+    url: str
+    form: django_forms.Form | None = None
+    refusals: list[Reason] = field(default_factory=list)
+    grave: bool = False
+    open: bool = False
+
+
+@dataclass
+class StepPanel:
+    step: Any
+    article: str
+    record_form: django_forms.Form | None = None
+    record_url: str = ""
+    record_open: bool = False
+    actions: list[Action] = field(default_factory=list)
+    opinions: list = field(default_factory=list)
+    methods_text: str = ""
+    waiver_article: str = ""
+    waiver_approver: str = ""
+
+
+class DetailPage:
+    """Everything the detail page shows, built from one read of the decision. ``bound`` replaces the
+    blank form of one slot with the submitted one (after a refusal), ``error`` is the refusal."""
+
+    def __init__(
+        self, request: AuthenticatedRequest, pk: int, *, bound: dict | None = None, error: Reason | None = None
+    ):
+        self.request = request
+        self.user = request.user
+        self.decision = selectors.decision_detail(request.user, pk)
+        self.bound = bound or {}
+        self.error = error
+
+    def _form(self, slot: str, factory):
+        return self.bound.get(slot) or factory()
+
+    def _url(self, view: str, **kwargs) -> str:
+        return reverse(f"decisions:{view}", kwargs={"pk": self.decision.pk, **kwargs})
+
+    def transitions(self) -> tuple[list[Action], list[dict]]:
+        """The transitions open in this state: those the user may do, with their form or, when a
+        gate is closed, why; and the others, with who does them (selectors.available_transitions)."""
+        decision = self.decision
+        mine, others = [], []
+        for option in selectors.available_transitions(self.user, decision):
+            if not option.state_ok:
+                continue
+            spec = option.spec
+            if not option.role_ok:
+                others.append({"label": spec.label, "roles": [Role(role).label for role in sorted(spec.roles)]})
+                continue
+            slot = f"transition:{spec.name}"
+            mine.append(
+                Action(
+                    name=spec.name,
+                    label=spec.label,
+                    url=self._url("transition", name=spec.name),
+                    form=self._form(slot, lambda n=spec.name: forms.transition_form(n, decision)),
+                    refusals=reasons(option.refusals),
+                    grave=spec.grave,
+                    open=slot in self.bound,
+                )
+            )
+        return mine, others
+
+    def steps(self) -> list[StepPanel]:
+        decision = self.decision
+        # Steps change only while the draft is being prepared: only then is the role asked.
+        options = (
+            selectors.available_step_actions(self.user, decision) if decision.state == DecisionState.PREPARING else []
+        )
+        may_step = bool(options) and options[0].role_ok
+        approvers = selectors.waiver_approvers(decision) if may_step else []
+        step_actions: dict[int, list[selectors.StepActionOption]] = {}
+        for option in options if may_step else []:
+            if option.state_ok:
+                step_actions.setdefault(option.step.pk, []).append(option)
+        panels = []
+        for step in sorted_steps(decision):
+            panel = StepPanel(step=step, article=article_label(STEP_ARTICLE[step.kind]))
+            if step.state == StepState.WAIVED:
+                panel.waiver_article = article_label(step.waiver_article)
+                panel.waiver_approver = forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else ""
+            if step.kind == StepKind.EXPERT_ARGUMENT:
+                panel.opinions = list(step.expert_opinions.all())
+            record = getattr(step, "participation", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
+            if record is not None:
+                labels = dict(ParticipationRecord.Method.choices)
+                panel.methods_text = join_names(str(labels.get(method, method)) for method in record.methods)
+            editable = may_step and step.state in (StepState.PENDING, StepState.IN_PROGRESS)
+            if editable:
+                self._record_form(step, panel)
+            for option in step_actions.get(step.pk, []):
+                slot = f"step:{step.kind}:{option.name}"
+                panel.actions.append(
+                    Action(
+                        name=option.name,
+                        label=STEP_ACTION_LABELS[option.name],
+                        url=self._url("step_action", kind=step.kind, action=option.name),
+                        form=self._form(
+                            slot,
+                            lambda k=step.kind, a=option.name: forms.step_action_form(k, a, approvers=approvers),
+                        ),
+                        refusals=reasons(option.refusals),
+                        grave=option.name == "waive",
+                        open=slot in self.bound,
+                    )
+                )
+            panels.append(panel)
+        return panels
+
+    def _record_form(self, step, panel: StepPanel) -> None:
+        kind = step.kind
+        if kind == StepKind.PUBLIC_PARTICIPATION:
+            record = getattr(step, "participation", None)
+            panel.record_form = self._form(
+                "participation", lambda: forms.ParticipationForm(instance=record, prefix="pp")
+            )
+            panel.record_url = self._url("participation")
+            panel.record_open = "participation" in self.bound
+        elif kind == StepKind.RISK_ASSESSMENT:
+            record = getattr(step, "risk", None)
+            panel.record_form = self._form("risk", lambda: forms.RiskForm(instance=record, prefix="ra"))
+            panel.record_url = self._url("risk")
+            panel.record_open = "risk" in self.bound
+        else:
+            panel.record_form = self._form("expert", lambda: forms.ExpertOpinionForm(prefix="ea"))
+            panel.record_url = self._url("expert_opinion_add")
+            panel.record_open = "expert" in self.bound
+            for opinion in panel.opinions:
+                slot = f"handle:{opinion.pk}"
+                opinion.handling_form = self._form(
+                    slot,
+                    lambda o=opinion: forms.ExpertHandlingForm(
+                        initial={"handling": o.handling, "handling_reason": o.handling_reason}, prefix=f"h{o.pk}"
+                    ),
+                )
+                opinion.handling_url = self._url("expert_opinion_handle", opinion_id=opinion.pk)
+                opinion.handling_open = slot in self.bound
+
+    def events(self) -> list[dict]:
+        rows = []
+        # Every app's events are in the record's vocabulary (decisions.extensions.provide_vocabulary).
+        labels = {**extensions.event_labels(), **TRANSITION_LABELS}
+        for event in self.decision.events.all():
+            what: StrOrPromise
+            if event.step_kind:
+                states = dict(StepState.choices)
+                what = f"{StepKind(event.step_kind).label}: {STEP_EVENT_LABELS.get(event.transition, event.transition)}"
+            else:
+                states = dict(DecisionState.choices)
+                what = labels.get(event.transition, event.transition)
+            rows.append(
+                {
+                    "event": event,
+                    "what": what,
+                    "from": states.get(event.from_state, event.from_state),
+                    "to": states.get(event.to_state, event.to_state),
+                    "actor": forms.user_label(event.actor) if event.actor else _("system"),
+                }
+            )
+        return rows
+
+    def context(self) -> dict:
+        decision = self.decision
+        user = self.user
+        actions, others = self.transitions()
+        can_attach = permissions.may(user, "attach", decision)
+        can_report = decision.state in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED) and permissions.may(
+            user, "report_execution", decision
+        )
+        can_evaluate = decision.state in (
+            DecisionState.IMPLEMENTING,
+            DecisionState.SUSPENDED,
+            DecisionState.ARCHIVED,
+        ) and permissions.may(user, "evaluate", decision)
+        return {
+            "decision": decision,
+            "co_sponsors_text": join_names(d.name for d in decision.co_sponsors.all()),
+            "sponsors_text": join_names([decision.lead_sponsor.name, *(d.name for d in decision.co_sponsors.all())]),
+            "marks": step_marks(_annotate_from_record(decision)),
+            "error": self.error,
+            "actions": actions,
+            "other_actions": others,
+            "steps": self.steps(),
+            "steps_editable_now": decision.state == DecisionState.PREPARING,
+            "sections": extensions.detail_sections(decision, user),
+            "meetings": list(decision.meetings.all()),
+            "publication": getattr(decision, "publication", None),
+            "reports": list(decision.execution_reports.all()),
+            "evaluations": list(decision.evaluations.all()),
+            "attachments": list(decision.attachments.all()),
+            "events": self.events(),
+            "can_attach": can_attach,
+            "attachment_form": self._form("attachment", lambda: forms.AttachmentForm(prefix="att"))
+            if can_attach
+            else None,
+            "attachment_open": "attachment" in self.bound,
+            "report_form": self._form("report", lambda: forms.ExecutionReportForm(prefix="rep"))
+            if can_report
+            else None,
+            "report_open": "report" in self.bound,
+            "evaluation_form": self._form("evaluation", lambda: forms.EvaluationForm(decision=decision, prefix="ev"))
+            if can_evaluate
+            else None,
+            "evaluation_open": "evaluation" in self.bound,
+            "meeting_article": article_label("Art 29"),
+            "publication_article": article_label("Art 32"),
+            "execution_article": article_label("Art 34"),
+            "evaluation_article": article_label("Art 36"),
+        }
+
+    def render(self, status: int = 200) -> HttpResponse:
+        return render(self.request, "decisions/detail.html", self.context(), status=status)
+
+
+def _annotate_from_record(decision: Decision) -> Decision:
+    """Give the detail page's decision the meeting attributes the five-step marks read (the list
+    page gets them as annotations; here the record is already prefetched). The other apps' columns
+    are annotated by ``selectors.decision_detail``."""
+    decision = cast("WithAnnotations[Decision, MeetingColumns]", decision)  # given those columns here
+    meetings = list(decision.meetings.all())
+    last = max(meetings, key=lambda m: (m.held_on, m.pk)) if meetings else None
+    decision.meeting_outcome = last.outcome if last else None
+    decision.meeting_held_on = last.held_on if last else None
+    return decision
+
+
+@login_required
+@require_GET
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return DetailPage(request, pk).render()

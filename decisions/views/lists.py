@@ -1,0 +1,89 @@
+"""The list of decisions (with the five-step marks) and the registration of a new one (Art 10)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from decisions import forms, selectors, services
+from decisions.errors import DecisionError, ErrorCode
+from decisions.http import AuthenticatedRequest
+from decisions.presentation import (
+    legend,
+    step_marks,
+)
+
+if TYPE_CHECKING:
+    pass
+from decisions.views.common import add_error, client_ip, error_page
+
+
+@login_required
+@require_GET
+def decision_list(request: AuthenticatedRequest) -> HttpResponse:
+    years, departments = selectors.list_filter_choices(request.user)
+    form = forms.DecisionFilterForm(request.GET or None, years=years, departments=departments)
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # an unusable filter is ignored, the others still apply
+        filters = form.cleaned_data
+    queryset = selectors.decision_list(
+        request.user,
+        year=filters.get("year"),
+        state=filters.get("state") or "",
+        department=filters.get("department"),
+        search=filters.get("q") or "",
+    )
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    rows = [(decision, step_marks(decision)) for decision in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "decisions/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "can_register": selectors.registrable_departments(request.user).exists(),
+            "legend": legend(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: AuthenticatedRequest) -> HttpResponse:
+    """Art 10: a sponsoring department registers a proposed decision."""
+    lead_sponsors = selectors.registrable_departments(request.user)
+    if not lead_sponsors.exists():
+        return error_page(
+            request,
+            DecisionError(ErrorCode.FORBIDDEN, _("Only a sponsoring department's staff can register decisions.")),
+        )
+    form = forms.DecisionRegisterForm(
+        request.POST or None,
+        lead_sponsors=lead_sponsors,
+        co_sponsors=selectors.co_sponsor_candidates(request.user),
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                decision = services.decision_register(actor=request.user, ip=client_ip(request), **form.cleaned_data)
+            except DecisionError as err:
+                add_error(form, err)
+                status = err.status
+            else:
+                messages.success(request, _("Decision %(code)s registered.") % {"code": decision.code})
+                return redirect("decisions:detail", pk=decision.pk)
+    return render(request, "decisions/register.html", {"form": form}, status=status)

@@ -1,0 +1,233 @@
+"""The decision page's writes: each parses one form, runs ONE service and redirects to the page; a
+refusal shows the page again with the submitted form, its errors and the rule, status per error.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import TYPE_CHECKING
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from decisions import forms, selectors, services, visibility
+from decisions.errors import DecisionError, ErrorCode
+from decisions.http import AuthenticatedRequest
+from decisions.models import (
+    StepKind,
+)
+from decisions.presentation import (
+    STEP_ACTION_LABELS,
+    TRANSITION_LABELS,
+    Reason,
+)
+
+if TYPE_CHECKING:
+    pass
+from decisions.views.common import add_error, client_ip, error_page
+from decisions.views.detail import DetailPage
+
+
+def _run(
+    request: AuthenticatedRequest, pk: int, *, slot: str, form: django_forms.BaseForm, call, success: str, anchor: str
+):
+    """Validate ``form``, run ``call(cleaned_data)`` (one service), and redirect to the detail page;
+    or show the page again with the submitted form, its errors and the refusal, status per error."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DecisionError as err:
+            add_error(form, err)
+            page = DetailPage(request, pk, bound={slot: form}, error=Reason(str(err.message), err.article))
+            return page.render(status=err.status)
+        messages.success(request, success)
+        return redirect(reverse("decisions:detail", kwargs={"pk": pk}) + f"#{anchor}")
+    page = DetailPage(request, pk, bound={slot: form}, error=Reason(_("Check the highlighted fields.")))
+    return page.render(status=400)
+
+
+@login_required
+@require_POST
+def transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
+    """Any decision transition by its contract name, with its payload form."""
+    decision = visibility.visible_decision(request.user, pk)
+    if name not in forms.TRANSITION_FORMS:
+        return error_page(request, DecisionError(ErrorCode.NOT_FOUND, _("Unknown transition.")))
+    form = forms.transition_form(name, decision, data=request.POST)
+
+    def call(data):
+        # Blank optional inputs are left to the services' defaults.
+        payload = {key: value for key, value in data.items() if value not in (None, "")}
+        services.decision_transition(decision=decision, name=name, actor=request.user, ip=client_ip(request), **payload)
+
+    return _run(
+        request,
+        pk,
+        slot=f"transition:{name}",
+        form=form,
+        call=call,
+        success=_("Done: %(action)s.") % {"action": TRANSITION_LABELS[name]},
+        anchor="actions",
+    )
+
+
+@login_required
+@require_POST
+def step_action(request: AuthenticatedRequest, pk: int, kind: str, action: str) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    if kind not in StepKind.values or action not in forms.STEP_ACTION_FORMS:
+        return error_page(request, DecisionError(ErrorCode.NOT_FOUND, _("Unknown step action.")))
+    approvers = selectors.waiver_approvers(decision) if action == "waive" else []
+    form = forms.step_action_form(kind, action, approvers=approvers, data=request.POST)
+
+    def call(data):
+        services.step_action(
+            decision=decision, kind=kind, action=action, actor=request.user, ip=client_ip(request), **data
+        )
+
+    return _run(
+        request,
+        pk,
+        slot=f"step:{kind}:{action}",
+        form=form,
+        call=call,
+        success=_("%(step)s: %(action)s.") % {"step": StepKind(kind).label, "action": STEP_ACTION_LABELS[action]},
+        anchor=f"step-{kind}",
+    )
+
+
+@login_required
+@require_POST
+def participation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.ParticipationForm(request.POST, prefix="pp")
+    return _run(
+        request,
+        pk,
+        slot="participation",
+        form=form,
+        call=lambda data: services.participation_update(decision=decision, actor=request.user, **data),
+        success=_("Public participation record saved."),
+        anchor=f"step-{StepKind.PUBLIC_PARTICIPATION}",
+    )
+
+
+@login_required
+@require_POST
+def risk(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.RiskForm(request.POST, prefix="ra")
+    return _run(
+        request,
+        pk,
+        slot="risk",
+        form=form,
+        call=lambda data: services.risk_update(decision=decision, actor=request.user, **data),
+        success=_("Risk assessment record saved."),
+        anchor=f"step-{StepKind.RISK_ASSESSMENT}",
+    )
+
+
+@login_required
+@require_POST
+def expert_opinion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.ExpertOpinionForm(request.POST, prefix="ea")
+    return _run(
+        request,
+        pk,
+        slot="expert",
+        form=form,
+        call=lambda data: services.expert_opinion_add(decision=decision, actor=request.user, **data),
+        success=_("Expert opinion added."),
+        anchor=f"step-{StepKind.EXPERT_ARGUMENT}",
+    )
+
+
+@login_required
+@require_POST
+def expert_opinion_handle(request: AuthenticatedRequest, pk: int, opinion_id: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.ExpertHandlingForm(request.POST, prefix=f"h{opinion_id}")
+    return _run(
+        request,
+        pk,
+        slot=f"handle:{opinion_id}",
+        form=form,
+        call=lambda data: services.expert_opinion_handle(
+            decision=decision, actor=request.user, opinion_id=opinion_id, **data
+        ),
+        success=_("Handling of the expert opinion saved."),
+        anchor=f"step-{StepKind.EXPERT_ARGUMENT}",
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.AttachmentForm(request.POST, request.FILES, prefix="att")
+    return _run(
+        request,
+        pk,
+        slot="attachment",
+        form=form,
+        call=lambda data: services.attachment_upload(
+            decision=decision,
+            actor=request.user,
+            uploaded_file=data["file"],
+            kind=data["kind"],
+            step_kind=data["step"] or None,
+        ),
+        success=_("File uploaded."),
+        anchor="attachments",
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """Served only to users who can see the decision (404 otherwise)."""
+    attachment = visibility.visible_attachment(request.user, pk)
+    content_type = mimetypes.guess_type(attachment.original_name)[0] or "application/octet-stream"
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=content_type
+    )
+
+
+@login_required
+@require_POST
+def execution_report_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.ExecutionReportForm(request.POST, prefix="rep")
+    return _run(
+        request,
+        pk,
+        slot="report",
+        form=form,
+        call=lambda data: services.execution_report_add(decision=decision, actor=request.user, **data),
+        success=_("Execution report added."),
+        anchor="execution",
+    )
+
+
+@login_required
+@require_POST
+def evaluation_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.EvaluationForm(request.POST, decision=decision, prefix="ev")
+    return _run(
+        request,
+        pk,
+        slot="evaluation",
+        form=form,
+        call=lambda data: services.evaluation_record(decision=decision, actor=request.user, **data),
+        success=_("Evaluation recorded."),
+        anchor="evaluation",
+    )
