@@ -22,6 +22,10 @@ so clocks open, move and close with the lifecycle; ``refresh_open`` recomputes e
 when a rule setting or the holiday calendar changes. A clock runs once per anchor: once met or
 closed it is not reopened by a later sync; a new anchor (a new review round, a new period) is a new
 clock.
+
+Why one module of ~750 lines: each kind of clock is computed, recomputed and closed by the same
+context (``_Context``) in the order the lifecycle runs; the reading side (rows, overdue,
+visibility) is at the end. Reminders are ``deadlines.reminders``, delivery ``deadlines.channels``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ counts; counts of decisions also list the decisions' codes.
 What "in the year" means, figure by figure, is said where the figure is defined: an act counts in
 the year it happened (the transition's event, the step's settlement, the opinion's issue, the
 meeting's date), not in the decision's catalogue year.
+
+Why one module of ~750 lines: the report is one document, each table a method of
+``AnnualFigures`` over the same scope and year; the page, the JSON and the workbook all read it.
 """
 
 from __future__ import annotations

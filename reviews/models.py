@@ -3,6 +3,10 @@
 A round's stage is not stored: it is read from the facts each service records once (accepted,
 supplement asked and answered, issued, returned), and from the decision's state, because the
 decisions app can also send a decision back (``return_for_revision``) without this app's help.
+
+Why one module of ~550 lines: the round and everything hung on it (materials, supplements,
+waiver checks, adviser opinions, items, letters, document-number sequences, the second review)
+form one aggregate whose constraints refer to each other.
 """
 
 from __future__ import annotations

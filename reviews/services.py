@@ -6,6 +6,10 @@ actor's role and the review's rules, and leaves a line in the decision's append-
 Lifecycle moves go through the decisions services: an unlawful opinion, a rejected waiver or a
 returned submission calls ``decision_return_for_revision``; clearing is ``decision_clear_for_meeting``
 whose gate includes ``reviews.gates.clearance_refusals``.
+
+Why one module of ~800 lines: the acts are the steps of one workflow on one round, in the order
+a review runs, and they share the round's lock, its checks and its event line; split, each part
+would need the others' private helpers. The acts' dispatch is ``reviews.actions``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """What the API reads and writes. Output serializers describe records; input serializers only parse
-and type-check a request before a service (decisions.services) decides whether it is allowed."""
+and type-check a request before a service (decisions.services) decides whether it is allowed.
+
+Why one module of ~500 lines: one serializer per record of the core, and one input per
+transition shape (``INPUT_SERIALIZERS``); the schema's component names come from these classes.
+"""
 
 from __future__ import annotations
 

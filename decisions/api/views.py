@@ -3,6 +3,10 @@
 Visibility is ``decisions.visibility.decisions_visible_to``: a decision outside it is answered with
 404, exactly as an unknown one, so existence does not leak. Every refusal is a DecisionError that
 ``decisions.api.errors.exception_handler`` maps to the one error shape.
+
+Why one module of ~600 lines: the core's endpoints share the visibility mixin, the file views
+and the paging; each endpoint is a few lines. The other apps' endpoints are in their own
+``api`` modules, assembled by ``config.api_urls``.
 """
 
 from __future__ import annotations
