@@ -234,24 +234,29 @@ def detail_sections(decision: Decision, user: Any) -> list[DetailSection]:
 
 # --------------------------------------------------------------------------- vocabulary
 
-_event_types: list[type[models.TextChoices]] = [EventType]
-_rule_codes: list[type[models.TextChoices]] = [RuleCode]
+# value -> label, kept up to date as the apps add theirs (record_event asks on every event).
+_event_labels: dict[str, StrOrPromise] = dict(EventType.choices)
+_rule_labels: dict[str, StrOrPromise] = dict(RuleCode.choices)
 
 
 def provide_vocabulary(
     *, events: type[models.TextChoices] | None = None, rules: type[models.TextChoices] | None = None
 ) -> None:
     """Add an app's event types and rule codes to the record's vocabulary."""
-    for table, choices in ((_event_types, events), (_rule_codes, rules)):
-        if choices is not None and choices not in table:
-            table.append(choices)
+    for table, choices in ((_event_labels, events), (_rule_labels, rules)):
+        if choices is None:
+            continue
+        clashes = {value for value, label in choices.choices if table.get(value, label) != label}
+        if clashes:
+            raise ImproperlyConfigured(f"Names already in the vocabulary with another meaning: {sorted(clashes)}")
+        table.update(choices.choices)
 
 
-def event_labels() -> dict[str, StrOrPromise]:
+def event_labels() -> Mapping[str, StrOrPromise]:
     """Every event type the record may hold, with its label."""
-    return {value: label for choices in _event_types for value, label in choices.choices}
+    return _event_labels
 
 
-def rule_labels() -> dict[str, StrOrPromise]:
+def rule_labels() -> Mapping[str, StrOrPromise]:
     """Every rule code a refusal may carry, with what the rule asks."""
-    return {value: label for choices in _rule_codes for value, label in choices.choices}
+    return _rule_labels

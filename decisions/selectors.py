@@ -195,15 +195,20 @@ def catalogue_years(user: User) -> list[int]:
 
 
 class TransitionOption:
-    """One transition of the lifecycle as ``user`` meets it on ``decision`` now. The gates are
-    checked only when asked (and the state allows the transition): a page that shows a transition
-    the user's role does not allow only names who may do it."""
+    """One transition of the lifecycle as ``user`` meets it on ``decision`` now. The role and the
+    gates are checked only when asked (the gates only when the state allows the transition): a page
+    that shows a transition the user's role does not allow only names who may do it."""
 
-    def __init__(self, spec: lifecycle.TransitionSpec, decision: Decision, *, role_ok: bool) -> None:
+    def __init__(self, spec: lifecycle.TransitionSpec, decision: Decision, user: User) -> None:
         self.spec = spec
         self.decision = decision
-        self.role_ok = role_ok
+        self.user = user
         self.state_ok: bool = can_proceed(getattr(decision, spec.name), check_conditions=False)
+
+    @cached_property
+    def role_ok(self) -> bool:
+        """Asked only when needed: the page asks it of the transitions the state allows."""
+        return permissions.may(self.user, self.spec.name, self.decision)
 
     @property
     def name(self) -> str:
@@ -223,10 +228,7 @@ class TransitionOption:
 
 
 def available_transitions(user: User, decision: Decision) -> list[TransitionOption]:
-    return [
-        TransitionOption(spec, decision, role_ok=permissions.may(user, spec.name, decision))
-        for spec in lifecycle.TRANSITIONS.values()
-    ]
+    return [TransitionOption(spec, decision, user) for spec in lifecycle.TRANSITIONS.values()]
 
 
 class StepActionOption:
