@@ -129,8 +129,9 @@ def main() -> int:
     from django.test import Client
 
     from config.celery import app
-    from decisions import demo, services
+    from decisions import services
     from decisions.models import DecisionEvent, DecisionState
+    from demo import builder as demo
     from tests.factories import make_org
 
     setup_test_environment()
