@@ -592,8 +592,6 @@ def may_assign(user: User, decision: Decision) -> bool:
 def deadline_assign(*, decision: Decision, actor: User, kind: str, due_date: dt.date, note: str = "") -> Deadline:
     """Set the date of a clock no statute fixes (feedback on comments, the meeting, an implementation
     report, a post-decision evaluation). Assigning again replaces the open one."""
-    # Imported here: the services import this module (they keep the clocks in step).
-
     decision = lock_decision(decision)
     if not may_assign(actor, decision):
         raise DecisionError(ErrorCode.FORBIDDEN, _("Only the government office or a leader assigns these dates."))

@@ -1,7 +1,9 @@
 """The legality-review gates (Art 25–28), each a pure check that names its rule and article.
 
 ``clearance_refusals`` is the review's part of the lifecycle gate ``clear_for_meeting`` (and of
-``record_outcome``): ``decisions.gates`` calls it, so no code path reaches the meeting past it.
+``record_outcome``), and ``publication_refusals`` of ``publish``: this app fills the core's gate
+slots with them (``decisions.extensions``, in ``ReviewsConfig.ready()``), so no code path reaches
+the meeting past them.
 The other checks here are used by the review services before they write, and by the review page
 to show what is still missing.
 """

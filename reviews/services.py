@@ -161,8 +161,8 @@ def review_open_round(*, decision: Decision, submitted_by: User | None) -> Legal
     """Art 26: each submission is a new round of the decision's review, holding its materials
     checklist: the sponsor's latest draft and drafting explanation, the legal basis, and for each
     preparatory step its record (attached automatically), with a check of every waiver.
-    Called by ``decision_submit_for_review`` inside its transaction (the decision row is locked)."""
-
+    Called through the event hook ``open_round_on_submission`` inside the submission's transaction
+    (the decision row is locked)."""
     last = LegalityReview.objects.filter(decision=decision).aggregate(m=Max("round"))["m"] or 0
     review = LegalityReview.objects.create(
         decision=decision, round=last + 1, submitted_at=timezone.now(), submitted_by=submitted_by
