@@ -19,8 +19,7 @@ from decisions.api import converters  # noqa: F401  (registers <id:…>)
 from decisions.api.serializers import IdField
 from decisions.api.views import DecisionScoped, FileView, parse
 from reporting.dossier import dossier_export
-from reporting.figures import AnnualFigures, figures_scope
-from reporting.views import xlsx_response
+from reporting.figures import AnnualFigures, figures_scope, workbook, workbook_filename
 
 # --------------------------------------------------------------------------- serializers
 
@@ -120,8 +119,9 @@ class FiguresWorkbook(FiguresMixin, FileView):
         operation_id="figures_workbook",
     )
     def get(self, request):
-        response = xlsx_response(self.get_figures())
-        response["Content-Type"] = "application/octet-stream"
+        figures = self.get_figures()
+        response = HttpResponse(workbook(figures), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{workbook_filename(figures)}"'
         return response
 
 

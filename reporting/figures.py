@@ -634,6 +634,14 @@ class AnnualFigures:
 # --------------------------------------------------------------------------- the workbook
 
 
+def workbook_filename(figures: AnnualFigures) -> str:
+    """figures-<government>-<year>[-<department>].xlsx: the same name from the page and the API."""
+    name = f"figures-{figures.government.pk}-{figures.year}"
+    if figures.department is not None:
+        name += f"-{figures.department.pk}"
+    return f"{name}.xlsx"
+
+
 def workbook(figures: AnnualFigures) -> bytes:
     """The figures as an Excel workbook: one sheet per table, Chinese headers (the report's terms)."""
 

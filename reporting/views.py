@@ -18,7 +18,7 @@ from decisions.http import AuthenticatedRequest
 from decisions.models import DecisionState, StepKind
 from decisions.presentation import GATE_PROBLEM_LABELS, article_label, legend, query_without, step_marks
 from reporting import overview as overview_selectors
-from reporting.figures import AnnualFigures, figures_scope, scope_choices, workbook
+from reporting.figures import AnnualFigures, figures_scope, scope_choices, workbook, workbook_filename
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -86,10 +86,7 @@ def figures_xlsx(request):
 
 def xlsx_response(figures: AnnualFigures) -> HttpResponse:
     response = HttpResponse(workbook(figures), content_type=XLSX)
-    name = f"figures-{figures.government.pk}-{figures.year}"
-    if figures.department is not None:
-        name += f"-{figures.department.pk}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{workbook_filename(figures)}"'
     return response
 
 
