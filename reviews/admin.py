@@ -33,6 +33,11 @@ class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     show_change_link = False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Shown, never edited: a listed field outside the readonly ones would be put in a model form,
+        # and one that is not editable at all (created_at) makes building that form fail.
+        return self.fields or ()
+
 
 class MaterialInline(ReadOnlyInline):
     model = SubmissionMaterial
