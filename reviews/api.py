@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from decisions.api import converters  # noqa: F401  (registers <id:…>)
+from decisions.api.parsers import JSONParser
 from decisions.api.views import DecisionScoped, FileView, invalid, parse
 from reviews.actions import API_ACTIONS
 from reviews.models import (

@@ -266,3 +266,11 @@ def test_decision_list_costs_the_same_queries_whatever_its_length(api, django_as
         services.decision_register(**api.org.decision_kwargs())
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get("/api/v1/decisions/").json()["results"]) == 6
+
+
+def test_json_nested_a_thousand_deep_is_bad_input_not_a_server_error(api):
+    body = "[" * 5000 + "]" * 5000
+    for path in ("/api/v1/decisions/", "/api/v1/notifications/read/"):
+        response = api.as_("clerk").generic("POST", path, body, content_type="application/json")
+        assert response.status_code == 400, path
+        assert response.json()["code"] == "invalid"
