@@ -25,8 +25,11 @@ if TYPE_CHECKING:
 OFFICE_KINDS = (DepartmentKind.LEGAL_OFFICE, DepartmentKind.GOVERNMENT_OFFICE)
 # Whose membership opens a whole government: the offices' staff, and the leaders.
 WHOLE_GOVERNMENT = Q(department__kind__in=OFFICE_KINDS) | Q(role=Role.LEADER)
-# Whose membership opens what one department leads or co-sponsors.
-OWN_DEPARTMENT = Q(department__kind=DepartmentKind.SPONSOR)
+# Whose membership opens what one department leads or co-sponsors: its clerks and its head. An
+# expert attached to a sponsoring department gives opinions on what is put to them (Art 19–20);
+# membership does not open the department's drafts to them.
+SPONSOR_STAFF = (Role.SPONSOR_CLERK, Role.SPONSOR_HEAD)
+OWN_DEPARTMENT = Q(department__kind=DepartmentKind.SPONSOR) & Q(role__in=SPONSOR_STAFF)
 
 
 def _memberships(user: User | AnonymousUser | None) -> QuerySet[Membership]:

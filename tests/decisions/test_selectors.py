@@ -69,3 +69,14 @@ def test_waiver_approvers_are_the_lead_sponsors_heads_and_the_governments_leader
     decision = _register(org)
     approvers = {m.user for m in selectors.waiver_approvers(decision)}
     assert approvers == {org.sponsor_head, org.leader}
+
+
+def test_an_expert_of_a_sponsoring_department_does_not_see_its_drafts(org):
+    # Given a decision of the department, and an expert who belongs to it
+    decision = _register(org)
+    expert = MembershipFactory(department=org.sponsor, role=Role.EXPERT).user
+
+    # Then the expert sees neither the decision nor, through it, its record
+    assert not visibility.decisions_visible_to(expert).exists()
+    assert not visibility.may_see(expert, decision)
+    assert visibility.reach(expert).own == {}
