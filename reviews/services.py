@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -657,9 +657,9 @@ def review_issue_opinion(*, decision: Decision, actor: User) -> LegalityReview:
 
 
 def _enqueue_letters(review_id: int) -> None:
-    # With the broker down the opinion is still issued; its letters are rendered on first download
-    # (reviews.views.letter renders them from the content fixed at issue), so a failed publish is
-    # only logged.
+    # With the broker down the opinion is still issued; its letters are rendered by the scan of
+    # letters missing (reviews.tasks.render_missing_letters, Celery beat) or on first download,
+    # whichever comes first, from the content fixed at issue: a failed publish is only logged.
     from reviews.tasks import generate_opinion_letters  # the tasks module imports this one
 
     enqueue_safely(generate_opinion_letters, review_id)
@@ -756,6 +756,23 @@ def review_generate_letters(*, review: LegalityReview) -> list[OpinionLetter]:
         letter.save()
         letters.append(letter)
     return letters
+
+
+def review_render_missing_letters() -> int:
+    """Every issued opinion has its letter in each format: those a broker outage at issue time left
+    unrendered are rendered now (each in its own transaction, so one failure stops no other)."""
+    missing = (
+        LegalityReview.objects.filter(issued_at__isnull=False)
+        .annotate(stored=Count("letters"))
+        .filter(stored__lt=len(LetterFormat.values))
+        .values_list("pk", flat=True)
+    )
+    done = 0
+    for review_id in list(missing):
+        with transaction.atomic():
+            review_generate_letters(review=LegalityReview(pk=review_id))
+        done += 1
+    return done
 
 
 def _file_intact(letter: OpinionLetter) -> bool:

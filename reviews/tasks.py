@@ -1,11 +1,12 @@
-"""Background work of the review app: rendering the opinion letters after an opinion is issued."""
+"""Background work of the review app: rendering the opinion letters after an opinion is issued, and
+a scan (Celery beat) that renders those a broker outage at issue time left unrendered."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from reviews.models import LegalityReview
-from reviews.services import review_generate_letters
+from reviews.services import review_generate_letters, review_render_missing_letters
 
 
 @shared_task(name="reviews.generate_opinion_letters")
@@ -15,3 +16,10 @@ def generate_opinion_letters(review_id: int) -> None:
     review = LegalityReview.objects.filter(pk=review_id).first()
     if review is not None:
         review_generate_letters(review=review)
+
+
+@shared_task(name="reviews.render_missing_letters", ignore_result=True)
+def render_missing_letters() -> int:
+    """Render the letters of every issued opinion that lacks one (the task at issue time may never
+    have been published). Returns how many reviews were completed."""
+    return review_render_missing_letters()

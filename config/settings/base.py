@@ -217,6 +217,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "scan-reminders": {"task": "decisions.scan_reminders", "schedule": DT_REMINDER_SCAN_SECONDS},
     "refresh-deadlines": {"task": "decisions.refresh_deadlines", "schedule": crontab(hour=0, minute=10)},
     "drop-long-deferred": {"task": "decisions.drop_long_deferred", "schedule": crontab(hour=0, minute=20)},
+    # Opinion letters whose rendering could not be published when the opinion was issued.
+    "render-missing-letters": {"task": "reviews.render_missing_letters", "schedule": DT_REMINDER_SCAN_SECONDS},
 }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # When Redis is down, publishing fails at once (and is logged) instead of hanging a request.

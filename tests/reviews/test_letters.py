@@ -9,7 +9,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from decisions.models import Department
-from reviews import letters, services
+from reviews import letters, services, tasks
 from reviews.models import Conclusion, OpinionLetter
 from tests.reviews.flow import issued, review_of
 
@@ -161,3 +161,22 @@ def test_chinese_item_numbers():
         "二十一",
         "九十九",
     ]
+
+
+def test_letters_a_broker_outage_left_unrendered_are_rendered_by_the_scan(
+    org, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given an opinion issued while the rendering task could not be published
+    monkeypatch.setattr(services, "_enqueue_letters", lambda review_id: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = issued(org, Conclusion.LAWFUL)
+    review = review_of(decision)
+    assert not OpinionLetter.objects.filter(review=review).exists()
+
+    # When the beat's scan runs
+    rendered = tasks.render_missing_letters()
+
+    # Then both letters exist, and a second scan has nothing left to do
+    assert rendered == 1
+    assert set(OpinionLetter.objects.filter(review=review).values_list("format", flat=True)) == {"pdf", "docx"}
+    assert tasks.render_missing_letters() == 0
