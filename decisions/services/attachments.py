@@ -9,6 +9,7 @@ import zipfile
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from decisions.models import (
     Attachment,
     Decision,
     StepKind,
+    attachment_path,
 )
 from decisions.services.base import (
     _invalid,
@@ -117,8 +119,21 @@ def attachment_upload(
         uploaded_by=actor,
     )
     uploaded_file.seek(0)
-    # Stored under its checksum: a rolled-back upload leaves at most a file that the same upload
-    # would reuse, never a row without its file.
-    attachment.file.save(name, uploaded_file, save=False)
+    # Stored under its checksum: the same bytes uploaded again (or after a rolled-back upload) are
+    # one file with one more row, never another copy; a row never lacks its file.
+    path = attachment_path(attachment, name)
+    storage = attachment.file.storage
+    if storage.exists(path) and _stored_digest(storage, path) == attachment.sha256:
+        attachment.file.name = path
+    else:
+        attachment.file.save(name, uploaded_file, save=False)
     attachment.save()
     return attachment
+
+
+def _stored_digest(storage: Storage, path: str) -> str:
+    digest = hashlib.sha256()
+    with storage.open(path, "rb") as stored:
+        for chunk in iter(lambda: stored.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

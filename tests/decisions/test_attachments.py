@@ -181,3 +181,26 @@ def test_offices_may_attach(org, decision, person):
     attachment = upload(decision, getattr(org, person), "审查意见.pdf", CONTENT["pdf"])
 
     assert attachment.uploaded_by == getattr(org, person)
+
+
+def test_the_same_file_uploaded_again_is_one_stored_copy_with_two_records(org, decision, media):
+    first = upload(decision, org.clerk, "征求意见稿.pdf", CONTENT["pdf"], kind=Attachment.Kind.DRAFT)
+    again = upload(decision, org.sponsor_head, "征求意见稿（再次上传）.pdf", CONTENT["pdf"], kind=Attachment.Kind.DRAFT)
+
+    assert (first.pk != again.pk) and (first.file.name == again.file.name)
+    assert [(a.original_name, a.uploaded_by) for a in Attachment.objects.filter(decision=decision)] == [
+        ("征求意见稿.pdf", org.clerk),
+        ("征求意见稿（再次上传）.pdf", org.sponsor_head),
+    ]
+    assert len(stored_files(media)) == 1
+
+
+def test_a_stored_file_that_no_longer_matches_its_checksum_is_not_reused(org, decision, media):
+    first = upload(decision, org.clerk, "征求意见稿.pdf", CONTENT["pdf"])
+    (media / first.file.name).write_bytes(b"%PDF-1.7 altered")
+
+    again = upload(decision, org.clerk, "征求意见稿.pdf", CONTENT["pdf"])
+
+    assert again.file.name != first.file.name
+    with again.file.open("rb") as stored:
+        assert stored.read() == CONTENT["pdf"]
