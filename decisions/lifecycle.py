@@ -22,12 +22,13 @@ from decisions.choices import (
     STATES_BEFORE_DECISION,
     DecisionState,
     DepartmentKind,
+    EventType,
     Role,
     RuleCode,
 )
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrPromise
+    from django_stubs_ext import StrOrPromise
 
 # Which department must hold the role: the decision's lead sponsor, or an office of its government.
 LEAD_SPONSOR = "lead_sponsor"
@@ -59,7 +60,6 @@ class Inputs:
 @dataclass(frozen=True)
 class TransitionSpec:
     name: str
-    label: StrPromise
     source: tuple[DecisionState, ...]
     # None: the target depends on the input (the meeting's outcome, ``choices.OUTCOME_TARGET``).
     target: DecisionState | None
@@ -75,6 +75,12 @@ class TransitionSpec:
     grave: bool = False
 
     @property
+    def label(self) -> StrOrPromise:
+        """The button's and the history's label: the event type's (``choices.EventType``), lazy so it
+        is translated when shown."""
+        return EventType(self.name).label
+
+    @property
     def targets(self) -> tuple[DecisionState, ...]:
         return (self.target,) if self.target is not None else tuple(dict.fromkeys(OUTCOME_TARGET.values()))
 
@@ -87,7 +93,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Art 10–11: the decision body starts the procedure and names the lead sponsor.
         TransitionSpec(
             "start",
-            _("Start the procedure"),
             (DecisionState.PROPOSED,),
             DecisionState.PREPARING,
             OFFICE_OR_LEADER,
@@ -96,7 +101,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Art 25–26: only with the three preparatory steps settled and no uncontrollable risk.
         TransitionSpec(
             "submit_for_review",
-            _("Submit for legality review"),
             (DecisionState.PREPARING,),
             DecisionState.LEGALITY_REVIEW,
             frozenset({Role.SPONSOR_HEAD}),
@@ -106,7 +110,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Art 26: incomplete material or an unlawful draft goes back to the sponsor.
         TransitionSpec(
             "return_for_revision",
-            _("Return for revision"),
             (DecisionState.LEGALITY_REVIEW,),
             DecisionState.PREPARING,
             LEGAL_ROLES,
@@ -117,7 +120,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Art 25: no draft reaches the meeting without an issued review that allows it.
         TransitionSpec(
             "clear_for_meeting",
-            _("Clear for the meeting"),
             (DecisionState.LEGALITY_REVIEW,),
             DecisionState.AWAITING_DECISION,
             LEGAL_ROLES,
@@ -127,7 +129,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Art 29–30: the collective discussion's outcome, from the meeting's record.
         TransitionSpec(
             "record_outcome",
-            _("Record the meeting outcome"),
             (DecisionState.AWAITING_DECISION,),
             None,
             SECRETARY,
@@ -139,7 +140,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # A deferred decision goes back on the meeting agenda.
         TransitionSpec(
             "resume",
-            _("Put back on the agenda"),
             (DecisionState.DEFERRED,),
             DecisionState.AWAITING_DECISION,
             SECRETARY,
@@ -149,7 +149,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # it, after the legal office's second review of the final text).
         TransitionSpec(
             "publish",
-            _("Record publication"),
             (DecisionState.DECIDED,),
             DecisionState.PUBLISHED,
             SECRETARY,
@@ -161,7 +160,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Art 34: an executing unit is named.
         TransitionSpec(
             "begin_implementation",
-            _("Begin implementation"),
             (DecisionState.PUBLISHED,),
             DecisionState.IMPLEMENTING,
             SECRETARY,
@@ -173,7 +171,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Art 37: suspension, and what follows it, is the head's call.
         TransitionSpec(
             "suspend",
-            _("Suspend implementation"),
             (DecisionState.IMPLEMENTING,),
             DecisionState.SUSPENDED,
             LEADER,
@@ -183,7 +180,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         ),
         TransitionSpec(
             "resume_implementation",
-            _("Resume implementation"),
             (DecisionState.SUSPENDED,),
             DecisionState.IMPLEMENTING,
             LEADER,
@@ -192,7 +188,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Art 37: a major adjustment repeats the procedure.
         TransitionSpec(
             "adjust",
-            _("Major adjustment (repeat the procedure)"),
             (DecisionState.IMPLEMENTING,),
             DecisionState.PREPARING,
             LEADER,
@@ -203,7 +198,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Stopped before a decision.
         TransitionSpec(
             "withdraw",
-            _("Withdraw"),
             STATES_BEFORE_DECISION,
             DecisionState.WITHDRAWN,
             OFFICE_OR_LEADER,
@@ -214,7 +208,6 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         # Art 33: the one-file-per-decision record is closed.
         TransitionSpec(
             "archive",
-            _("Archive"),
             (DecisionState.IMPLEMENTING, DecisionState.REJECTED, DecisionState.WITHDRAWN),
             DecisionState.ARCHIVED,
             SECRETARY,
