@@ -1,6 +1,8 @@
-"""Admin for every model. States change only through the services, so the state fields are read-only
-here; decisions and steps are created by the registration service, never by hand; the event log
-cannot be added to, edited or deleted. Nothing of the record is deleted from the admin."""
+"""Admin for every model. Organisation data (governments, departments, memberships, rule settings,
+calendars, webhooks) is edited here. The procedural record (decisions, steps, the records the
+gates judge, meetings, publications, execution reports, evaluations, files, the event log) is only
+shown: every change to it goes through a service that checks the gates and writes an event, so a
+superuser has no road around the five steps. Nothing of the record is deleted from the admin."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +26,15 @@ from decisions.models import (
 )
 
 
-class NoDeleteMixin:
-    """The record of a decision is kept for life (Art 38–41): nothing is deleted from the admin."""
+class RecordAdmin(admin.ModelAdmin):
+    """The procedural record, shown and never changed here (Art 38–41): no add, no change, no
+    delete, whoever asks. The services are the only writers (decisions.services, reviews.services)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -92,106 +101,67 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(NoDeleteMixin, admin.ModelAdmin):
+class DecisionAdmin(RecordAdmin):
     list_display = ("code", "title", "government", "lead_sponsor", "state", "catalogue_year", "in_catalogue")
     list_filter = ("state", "catalogue_year", "government", "category", "in_catalogue")
     search_fields = ("code", "title")
     list_select_related = ("government", "lead_sponsor")
-    readonly_fields = (
-        "government",
-        "code",
-        "catalogue_year",
-        "sequence",
-        "state",
-        "executing_unit",
-        "deferred_on",
-        "registered_by",
-        "created_at",
-        "updated_at",
-    )
-    filter_horizontal = ("co_sponsors",)
+    # Registered by decisions.services.decision_register; amended by decision_amend and
+    # decision_change_sponsors, each with its reason and event.
     inlines = [StepInline, EventInline]
-
-    def has_add_permission(self, request):
-        # Registration goes through decisions.services.decision_register (code, steps, event).
-        return False
 
 
 @admin.register(ProcedureStep)
-class ProcedureStepAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ProcedureStepAdmin(RecordAdmin):
     list_display = ("decision", "kind", "state", "settled_at")
     list_filter = ("kind", "state")
-    readonly_fields = (
-        "decision",
-        "kind",
-        "state",
-        "started_at",
-        "settled_at",
-        "waiver_reason",
-        "waiver_article",
-        "waiver_approved_by",
-    )
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ParticipationRecord)
-class ParticipationRecordAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ParticipationRecordAdmin(RecordAdmin):
     list_display = ("step", "period_start", "period_end", "comments_count")
-    readonly_fields = ("step",)
 
 
 @admin.register(ExpertOpinion)
-class ExpertOpinionAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ExpertOpinionAdmin(RecordAdmin):
     list_display = ("expert_name", "step", "signed_on", "declared_interest", "handling")
-    readonly_fields = ("step",)
 
 
 @admin.register(RiskAssessmentRecord)
-class RiskAssessmentRecordAdmin(NoDeleteMixin, admin.ModelAdmin):
+class RiskAssessmentRecordAdmin(RecordAdmin):
     list_display = ("step", "level", "controllable", "third_party")
-    readonly_fields = ("step",)
 
 
 @admin.register(Meeting)
-class MeetingAdmin(NoDeleteMixin, admin.ModelAdmin):
+class MeetingAdmin(RecordAdmin):
     list_display = ("decision", "meeting_type", "held_on", "outcome")
     list_filter = ("meeting_type", "outcome")
-    readonly_fields = ("decision", "outcome", "recorded_by")
 
 
 @admin.register(Publication)
-class PublicationAdmin(NoDeleteMixin, admin.ModelAdmin):
+class PublicationAdmin(RecordAdmin):
     list_display = ("decision", "document_number", "published_on", "in_gazette")
-    readonly_fields = ("decision",)
 
 
 @admin.register(ExecutionReport)
-class ExecutionReportAdmin(NoDeleteMixin, admin.ModelAdmin):
+class ExecutionReportAdmin(RecordAdmin):
     list_display = ("decision", "reported_on")
-    readonly_fields = ("decision", "reported_by")
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(NoDeleteMixin, admin.ModelAdmin):
+class EvaluationAdmin(RecordAdmin):
     list_display = ("decision", "trigger", "evaluator", "completed_on")
-    readonly_fields = ("decision",)
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(NoDeleteMixin, admin.ModelAdmin):
+class AttachmentAdmin(RecordAdmin):
+    # Uploads go through decisions.services.attachment_upload (type, size, checksum, state, event).
     list_display = ("original_name", "decision", "kind", "size", "sha256", "created_at")
     list_filter = ("kind",)
-    readonly_fields = ("decision", "step", "file", "original_name", "extension", "size", "sha256", "uploaded_by")
-
-    def has_add_permission(self, request):
-        # Uploads go through decisions.services.attachment_upload (type, size and checksum checks).
-        return False
 
 
 @admin.register(DecisionEvent)
-class DecisionEventAdmin(admin.ModelAdmin):
+class DecisionEventAdmin(RecordAdmin):
     list_display = (
         "created_at",
         "decision",
@@ -205,18 +175,6 @@ class DecisionEventAdmin(admin.ModelAdmin):
     list_filter = ("transition", "step_kind")
     search_fields = ("decision__code", "decision__title", "comment")
     list_select_related = ("decision", "actor")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 import decisions.api.admin  # noqa: E402,F401  (API tokens: issued, shown last used, revoked here)

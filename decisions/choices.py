@@ -155,6 +155,11 @@ class EventType(models.TextChoices):
     REOPEN = "reopen", _("Reopen")
     # A deferred decision past the deferral limit leaves the catalogue (local practice).
     LEAVE_CATALOGUE = "leave_catalogue", _("Left the catalogue")
+    # Changes to the record that are not transitions; the event keeps the values before and after.
+    RECORD_CHANGE = "record_change", _("Record changed")
+    AMEND = "amend", _("Description amended")
+    CHANGE_SPONSORS = "change_sponsors", _("Sponsoring departments changed")
+    ATTACH = "attach", _("File attached")
 
 
 class RuleCode(models.TextChoices):

@@ -38,6 +38,8 @@ STEP_EVENT_LABELS = {
     "complete": _lazy("done"),
     "waive": _lazy("marked not applicable"),
     "reopen": _lazy("reopened"),
+    "record_change": _lazy("record changed"),
+    "attach": _lazy("file attached"),
 }
 # Transitions that need care: shown as warnings.
 GATE_PROBLEM_LABELS = {

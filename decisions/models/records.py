@@ -27,6 +27,9 @@ class ParticipationRecord(TimeStamped):
         FIELD_VISIT = "field_visit", _("Field visit")
         OTHER = "other", _("Other")
 
+    # The choices of the list field ``methods``, for the history's change lines (decisions.changes).
+    LIST_CHOICES = {"methods": Method.choices}
+
     step = models.OneToOneField(
         ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="participation"
     )

@@ -14,7 +14,8 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from decisions import extensions, gates, permissions
+from decisions import changes, extensions, gates, permissions
+from decisions.choices import EventType
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
     Decision,
@@ -95,6 +96,39 @@ def record_event(
     # move), inside this transaction: decisions.extensions.
     extensions.event_recorded(event)
     return event
+
+
+def record_change(
+    decision: Decision,
+    instance: Model,
+    before: dict[str, Any],
+    *,
+    actor: User | None,
+    transition: str = EventType.RECORD_CHANGE,
+    state: str | None = None,
+    step_kind: str = "",
+    comment: str = "",
+    ip: str | None = None,
+) -> DecisionEvent | None:
+    """The event of a change to the record that is not a transition: the fields of ``before`` (a
+    ``decisions.changes.snapshot`` taken before the change) whose value changed, before and after,
+    and who changed them. Nothing changed, no event. ``state`` is the state on both sides (the
+    step's for a step's record, the decision's otherwise)."""
+    changed = changes.diff(before, changes.snapshot(instance, list(before)))
+    if not changed:
+        return None
+    state = decision.state if state is None else state
+    return record_event(
+        decision,
+        actor=actor,
+        transition=transition,
+        from_state=state,
+        to_state=state,
+        comment=comment,
+        ip=ip,
+        step_kind=step_kind,
+        details=changes.details(type(instance), changed, id=instance.pk),
+    )
 
 
 def _valid_ip(ip: str | None) -> str | None:

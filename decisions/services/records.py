@@ -25,11 +25,13 @@ from decisions.models import (
     RiskAssessmentRecord,
     StepKind,
 )
+from decisions.changes import snapshot
 from decisions.services.base import (
     _invalid,
     _require,
     _validate,
     lock_decision,
+    record_change,
 )
 from decisions.services.steps import _editable, lock_step
 
@@ -45,6 +47,18 @@ PARTICIPATION_FIELDS = frozenset(
     for f in ParticipationRecord._meta.concrete_fields
     if f.name not in {"id", "step", "created_at", "updated_at"}
 )
+EXPERT_FIELDS = (
+    "expert_name",
+    "organisation",
+    "speciality",
+    "opinion",
+    "signed_on",
+    "declared_interest",
+    "interest_detail",
+    "handling",
+    "handling_reason",
+)
+EVALUATION_FIELDS = ("trigger", "evaluator", "evaluator_department", "completed_on", "conclusion")
 RISK_FIELDS = frozenset(
     f.name
     for f in RiskAssessmentRecord._meta.concrete_fields
@@ -53,15 +67,19 @@ RISK_FIELDS = frozenset(
 
 
 def _update_record(
-    model: type[RecordT], step: ProcedureStep, allowed: frozenset[str], values: dict[str, Any]
+    model: type[RecordT], step: ProcedureStep, allowed: frozenset[str], values: dict[str, Any], *, actor: User
 ) -> RecordT:
+    """Change the step's record; the event keeps what changed, before and after, and who changed it."""
     unknown = set(values) - allowed
     if unknown:
         raise _invalid(
             _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
             **{name: _("Unknown field.") for name in unknown},
         )
-    record, _created = model.objects.get_or_create(step=step)
+    record = model.objects.filter(step=step).first()
+    before = snapshot(record, sorted(allowed))
+    if record is None:
+        record = model(step=step)
     for name, value in values.items():
         setattr(record, name, value)
     _validate(record, exclude=["step"])
@@ -70,6 +88,7 @@ def _update_record(
             record.save()
     except IntegrityError as exc:
         raise _invalid(_("These values contradict each other (check the dates).")) from exc
+    record_change(step.decision, record, before, actor=actor, state=step.state, step_kind=step.kind)
     return record
 
 
@@ -101,7 +120,7 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
             rule=RuleCode.COMMENTS_COUNTED,
             fields={"comments_adopted": [message]},
         )
-    record = _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values)
+    record = _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values, actor=actor)
     extensions.record_changed(decision)  # the comment period and the hearing are clocks
     return record
 
@@ -111,7 +130,7 @@ def risk_update(*, decision: Decision, actor: User, **values: Any) -> RiskAssess
     """Record the risk assessment: assessor, risk points, measures, plan, level, controllable (Art 22–24)."""
     decision, step = lock_step(decision, StepKind.RISK_ASSESSMENT, actor=actor)
     _editable(step)
-    return _update_record(RiskAssessmentRecord, step, RISK_FIELDS, values)
+    return _update_record(RiskAssessmentRecord, step, RISK_FIELDS, values, actor=actor)
 
 
 @transaction.atomic
@@ -149,6 +168,7 @@ def expert_opinion_add(
     if declared_interest and not interest_detail.strip():
         raise _invalid(_("Describe the interest declared."), interest_detail=_("Describe the interest declared."))
     record.save()
+    record_change(decision, record, snapshot(None, EXPERT_FIELDS), actor=actor, state=step.state, step_kind=step.kind)
     return record
 
 
@@ -163,10 +183,12 @@ def expert_opinion_handle(
         record = step.expert_opinions.get(pk=opinion_id)
     except ExpertOpinion.DoesNotExist:
         raise DecisionError(ErrorCode.NOT_FOUND, _("No such expert opinion.")) from None
+    before = snapshot(record, ["handling", "handling_reason"])
     record.handling = handling
     record.handling_reason = handling_reason
     _validate(record, exclude=["step"])
     record.save(update_fields=["handling", "handling_reason", "updated_at"])
+    record_change(decision, record, before, actor=actor, state=step.state, step_kind=step.kind)
     return record
 
 
@@ -191,6 +213,7 @@ def execution_report_add(
     )
     _validate(report, exclude=["decision"])
     report.save()
+    record_change(decision, report, snapshot(None, ["reported_on", "progress", "public_feedback"]), actor=actor)
     extensions.record_changed(decision)  # may meet an implementation-report deadline
     return report
 
@@ -229,5 +252,6 @@ def evaluation_record(
     )
     _validate(evaluation, exclude=["decision"])
     evaluation.save()
+    record_change(decision, evaluation, snapshot(None, EVALUATION_FIELDS), actor=actor)
     extensions.record_changed(decision)  # may meet an evaluation deadline
     return evaluation

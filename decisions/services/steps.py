@@ -52,6 +52,7 @@ def lock_step(decision: Decision, kind: str, *, actor: User, action: str = "step
             % {"state": decision.get_state_display()},
         )
     step = ProcedureStep.objects.select_for_update().get(decision=decision, kind=kind)
+    step.decision = decision  # the locked row, not a second read
     return decision, step
 
 

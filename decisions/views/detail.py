@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from decisions import extensions, forms, permissions, selectors
+from decisions import changes, extensions, forms, permissions, selectors
 from decisions.choices import STEP_ARTICLE
 from decisions.http import AuthenticatedRequest
 from decisions.models import (
@@ -208,6 +208,7 @@ class DetailPage:
                     "from": states.get(event.from_state, event.from_state),
                     "to": states.get(event.to_state, event.to_state),
                     "actor": forms.user_label(event.actor) if event.actor else _("system"),
+                    "changes": changes.describe(event.details) if event.details.get("changes") else [],
                 }
             )
         return rows
