@@ -89,6 +89,36 @@ class DecisionRegisterForm(forms.Form):
             self.fields["decision_body"].initial = sponsors[0].government.name
 
 
+class DecisionAmendForm(forms.Form):
+    """The sponsor's correction of the description before submission (decision_amend)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ChoiceField(label=_("Category (Art 3)"), choices=Category.choices)
+    decision_body = forms.CharField(label=_("Decision body"), max_length=100)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=_text(4))
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_text(3))
+    reason = forms.CharField(label=_("Reason for the amendment"), widget=_text(2))
+
+
+class ChangeSponsorsForm(forms.Form):
+    """The government moves a decision to other sponsoring departments (decision_change_sponsors)."""
+
+    lead_sponsor = forms.ModelChoiceField(label=_("Lead sponsor"), queryset=Department.objects.none())
+    co_sponsors = forms.ModelMultipleChoiceField(
+        label=_("Co-sponsors"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(label=_("Reason for the change"), widget=_text(2))
+
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(government_id=decision.government_id, kind=Department.Kind.SPONSOR)
+        self.fields["lead_sponsor"].queryset = departments
+        self.fields["co_sponsors"].queryset = departments
+
+
 # --------------------------------------------------------------------------- decision transitions
 
 

@@ -33,6 +33,10 @@ ACTION_ROLES: dict[str, tuple[frozenset[Role], str]] = {
     **{name: (spec.roles, spec.holder) for name, spec in lifecycle.TRANSITIONS.items()},
     # Preparatory steps: the sponsor records them.
     "step": (SPONSOR_ROLES, LEAD_SPONSOR),
+    # The sponsor corrects the description before submission; the government moves a decision to
+    # another sponsor.
+    "amend": (SPONSOR_ROLES, LEAD_SPONSOR),
+    "change_sponsors": (OFFICE_OR_LEADER, GOVERNMENT_OFFICE),
     # A waiver is approved by the sponsor's head or a leader of the government.
     "approve_waiver": (frozenset({Role.SPONSOR_HEAD}), LEAD_SPONSOR),
     "attach": (SPONSOR_ROLES | LEGAL_ROLES | {Role.GOVERNMENT_OFFICE}, ANY_INVOLVED),

@@ -294,6 +294,23 @@ class DecisionCreateSerializer(serializers.Serializer):
     in_catalogue = serializers.BooleanField(required=False, default=True)
 
 
+class DecisionAmendSerializer(serializers.Serializer):
+    """A correction of the description before submission; only the fields given change."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    decision_body = serializers.CharField(max_length=100, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    legal_basis = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(help_text=_("Why the description is amended (kept in the history)."))
+
+
+class ChangeSponsorsSerializer(serializers.Serializer):
+    lead_sponsor = IdField(help_text=_("A sponsoring department of the decision's government."))
+    co_sponsors = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
+    reason = serializers.CharField(help_text=_("Why the sponsoring departments change (kept in the history)."))
+
+
 class DecisionFilterSerializer(serializers.Serializer):
     """The list's query parameters."""
 

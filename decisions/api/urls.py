@@ -18,6 +18,8 @@ urlpatterns = [
     path("departments/<id:pk>/", views.DepartmentDetail.as_view(), name="department-detail"),
     path("decisions/", views.DecisionListCreate.as_view(), name="decision-list"),
     path(decision, views.DecisionDetail.as_view(), name="decision-detail"),
+    path(decision + "amend/", views.DecisionAmend.as_view(), name="decision-amend"),
+    path(decision + "sponsors/", views.DecisionSponsors.as_view(), name="decision-sponsors"),
     path(decision + "transitions/", views.TransitionOptions.as_view(), name="decision-transitions"),
     *[
         path(decision + f"transitions/{name}/", views.make_transition_view(name).as_view(), name=f"transition-{name}")

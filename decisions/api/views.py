@@ -251,6 +251,41 @@ class DecisionListCreate(generics.GenericAPIView):
         return Response(s.DecisionSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
+class DecisionAmend(DecisionScoped, APIView):
+    """POST /decisions/{id}/amend/: the sponsor corrects the description before submission."""
+
+    @extend_schema(request=s.DecisionAmendSerializer, responses=s.DecisionSerializer)
+    def post(self, request, pk):
+        decision = self.get_decision()
+        data = parse(s.DecisionAmendSerializer, request.data)
+        decision = services.decision_amend(decision=decision, actor=request.user, ip=client_ip(request), **data)
+        return self.decision_response(decision)
+
+
+class DecisionSponsors(DecisionScoped, APIView):
+    """POST /decisions/{id}/sponsors/: the government moves the decision to other sponsors."""
+
+    @extend_schema(request=s.ChangeSponsorsSerializer, responses=s.DecisionSerializer)
+    def post(self, request, pk):
+        decision = self.get_decision()
+        data = parse(s.ChangeSponsorsSerializer, request.data)
+        departments = Department.objects.filter(pk__in=[data["lead_sponsor"], *data["co_sponsors"]]).in_bulk()
+        lead = departments.get(data["lead_sponsor"])
+        if lead is None:
+            raise invalid("lead_sponsor", _("Unknown department."))
+        if any(pk not in departments for pk in data["co_sponsors"]):
+            raise invalid("co_sponsors", _("Unknown department."))
+        decision = services.decision_change_sponsors(
+            decision=decision,
+            actor=request.user,
+            lead_sponsor=lead,
+            co_sponsors=[departments[pk] for pk in data["co_sponsors"]],
+            reason=data["reason"],
+            ip=client_ip(request),
+        )
+        return self.decision_response(decision)
+
+
 def filter_overdue(queryset, overdue: bool):
     """Decisions with an open, chased deadline past its due date: the clocks' app answers it
     (``decisions.extensions``); without one, nothing can be overdue."""

@@ -11,13 +11,19 @@ from decisions.services.attachments import (
 )
 from decisions.services.base import (
     lock_decision,
+    record_change,
     record_event,
 )
 from decisions.services.decision import (
+    AMENDABLE_FIELDS,
+    AMENDABLE_STATES,
+    CLOSED_STATES,
     TRANSITION_SERVICES,
     decision_adjust,
+    decision_amend,
     decision_archive,
     decision_begin_implementation,
+    decision_change_sponsors,
     decision_clear_for_meeting,
     decision_publish,
     decision_record_outcome,
@@ -54,14 +60,19 @@ from decisions.services.steps import (
 )
 
 __all__ = [
+    "AMENDABLE_FIELDS",
+    "AMENDABLE_STATES",
+    "CLOSED_STATES",
     "PARTICIPATION_FIELDS",
     "RISK_FIELDS",
     "STEP_SERVICES",
     "TRANSITION_SERVICES",
     "attachment_upload",
     "decision_adjust",
+    "decision_amend",
     "decision_archive",
     "decision_begin_implementation",
+    "decision_change_sponsors",
     "decision_clear_for_meeting",
     "decision_publish",
     "decision_record_outcome",
@@ -82,6 +93,7 @@ __all__ = [
     "lock_decision",
     "lock_step",
     "participation_update",
+    "record_change",
     "record_event",
     "risk_update",
     "step_action",

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from decisions import lifecycle, permissions
+from decisions import changes, lifecycle, permissions
 from decisions.choices import EventType, RuleCode
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
@@ -36,6 +36,7 @@ from decisions.services.base import (
     _transition,
     _validate,
     lock_decision,
+    record_change,
     record_event,
 )
 from decisions.services.steps import step_transition
@@ -101,6 +102,88 @@ def decision_register(
     record_event(decision, actor=actor, transition=EventType.REGISTER, from_state="", to_state=decision.state, ip=ip)
     registered: Decision = decision
     return registered
+
+
+# --------------------------------------------------------------------------- amendments, with their reason
+
+
+# What the sponsor may still correct in a decision's description before it is submitted for review.
+AMENDABLE_FIELDS = ("title", "summary", "category", "decision_body", "legal_basis")
+AMENDABLE_STATES = (DecisionState.PROPOSED, DecisionState.PREPARING)
+# A decision that is over keeps the departments it had.
+CLOSED_STATES = (DecisionState.ARCHIVED, DecisionState.WITHDRAWN, DecisionState.REJECTED)
+
+
+@transaction.atomic
+def decision_amend(*, decision: Decision, actor: User, reason: str, ip: str | None = None, **values: Any) -> Decision:
+    """The sponsor corrects the decision's description (title, summary, category, decision body,
+    legal basis) while it is being prepared, with a reason; the event keeps before and after.
+    After submission the legal office reviews what was submitted: the text changes only through
+    the review (a revised draft) or a major adjustment (Art 37)."""
+    decision = lock_decision(decision)
+    _require(actor, "amend", decision)
+    reason = _require_text(reason, "reason", _("Say why the description is amended."))
+    unknown = set(values) - set(AMENDABLE_FIELDS)
+    if unknown:
+        raise _invalid(
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            **{name: _("Unknown field.") for name in unknown},
+        )
+    if decision.state not in AMENDABLE_STATES:
+        raise DecisionError(
+            ErrorCode.WRONG_STATE,
+            _("The description can be amended only until the draft is submitted for legality review."),
+        )
+    before = changes.snapshot(decision, AMENDABLE_FIELDS)
+    for name, value in values.items():
+        setattr(decision, name, value.strip() if isinstance(value, str) else value)
+    _validate(decision, exclude=["sequence", "code"])
+    decision.save(update_fields=[*values, "updated_at"])
+    record_change(decision, decision, before, actor=actor, transition=EventType.AMEND, comment=reason, ip=ip)
+    return decision
+
+
+@transaction.atomic
+def decision_change_sponsors(
+    *,
+    decision: Decision,
+    actor: User,
+    lead_sponsor: Department,
+    reason: str,
+    co_sponsors: Iterable[Department] = (),
+    ip: str | None = None,
+) -> Decision:
+    """Moving a decision to another sponsoring department of its government (a reorganisation, a
+    reassignment by the government): the government office or a leader does it with the reason,
+    and the event keeps the departments before and after. The database refuses sponsors of another
+    government whatever road a write takes (migration 0008)."""
+    decision = lock_decision(decision)
+    _require(actor, "change_sponsors", decision)
+    reason = _require_text(reason, "reason", _("Say why the sponsoring departments change."))
+    if decision.state in CLOSED_STATES:
+        raise DecisionError(ErrorCode.WRONG_STATE, _("A closed decision keeps the departments it had."))
+    co_sponsors = list(dict.fromkeys(co_sponsors))
+    if (
+        lead_sponsor is None
+        or lead_sponsor.government_id != decision.government_id
+        or lead_sponsor.kind != Department.Kind.SPONSOR
+    ):
+        raise _invalid(
+            _("The lead sponsor must be a sponsoring department of this government."),
+            lead_sponsor=_("The lead sponsor must be a sponsoring department of this government."),
+        )
+    for dept in co_sponsors:
+        if dept.government_id != decision.government_id or dept.pk == lead_sponsor.pk:
+            raise _invalid(
+                _("Co-sponsors must be other departments of the same government."),
+                co_sponsors=_("Co-sponsors must be other departments of the same government."),
+            )
+    before = changes.snapshot(decision, ("lead_sponsor", "co_sponsors"))
+    decision.lead_sponsor = lead_sponsor
+    decision.save(update_fields=["lead_sponsor", "updated_at"])
+    decision.co_sponsors.set(co_sponsors)
+    record_change(decision, decision, before, actor=actor, transition=EventType.CHANGE_SPONSORS, comment=reason, ip=ip)
+    return decision
 
 
 # --------------------------------------------------------------------------- decision transitions

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from decisions import extensions
+from decisions.changes import snapshot
 from decisions.choices import RuleCode
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
@@ -25,7 +26,6 @@ from decisions.models import (
     RiskAssessmentRecord,
     StepKind,
 )
-from decisions.changes import snapshot
 from decisions.services.base import (
     _invalid,
     _require,

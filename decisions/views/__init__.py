@@ -10,8 +10,10 @@ not disclosed).
 from decisions.views.detail import detail
 from decisions.views.lists import decision_list, register
 from decisions.views.writes import (
+    amend,
     attachment_download,
     attachment_upload,
+    change_sponsors,
     evaluation_record,
     execution_report_add,
     expert_opinion_add,
@@ -23,8 +25,10 @@ from decisions.views.writes import (
 )
 
 __all__ = [
+    "amend",
     "attachment_download",
     "attachment_upload",
+    "change_sponsors",
     "decision_list",
     "detail",
     "evaluation_record",

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from decisions import changes, extensions, forms, permissions, selectors
+from decisions import changes, extensions, forms, permissions, selectors, services
 from decisions.choices import STEP_ARTICLE
 from decisions.http import AuthenticatedRequest
 from decisions.models import (
@@ -226,8 +226,32 @@ class DetailPage:
             DecisionState.SUSPENDED,
             DecisionState.ARCHIVED,
         ) and permissions.may(user, "evaluate", decision)
+        can_amend = decision.state in services.AMENDABLE_STATES and permissions.may(user, "amend", decision)
+        can_move = decision.state not in services.CLOSED_STATES and permissions.may(user, "change_sponsors", decision)
         return {
             "decision": decision,
+            "amend_form": self._form(
+                "amend",
+                lambda: forms.DecisionAmendForm(
+                    prefix="am", initial={name: getattr(decision, name) for name in services.AMENDABLE_FIELDS}
+                ),
+            )
+            if can_amend
+            else None,
+            "sponsors_form": self._form(
+                "sponsors",
+                lambda: forms.ChangeSponsorsForm(
+                    decision=decision,
+                    prefix="sp",
+                    initial={
+                        "lead_sponsor": decision.lead_sponsor_id,
+                        "co_sponsors": [d.pk for d in decision.co_sponsors.all()],
+                    },
+                ),
+            )
+            if can_move
+            else None,
+            "summary_open": next((slot for slot in ("amend", "sponsors") if slot in self.bound), ""),
             "co_sponsors_text": join_names(d.name for d in decision.co_sponsors.all()),
             "sponsors_text": join_names([decision.lead_sponsor.name, *(d.name for d in decision.co_sponsors.all())]),
             "marks": step_marks(_annotate_from_record(decision)),

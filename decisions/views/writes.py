@@ -79,6 +79,38 @@ def transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpRespons
 
 @login_required
 @require_POST
+def amend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.DecisionAmendForm(request.POST, prefix="am")
+
+    def call(data):
+        services.decision_amend(decision=decision, actor=request.user, ip=client_ip(request), **data)
+
+    return _run(request, pk, slot="amend", form=form, call=call, success=_("Description amended."), anchor="summary")
+
+
+@login_required
+@require_POST
+def change_sponsors(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.ChangeSponsorsForm(request.POST, decision=decision, prefix="sp")
+
+    def call(data):
+        services.decision_change_sponsors(decision=decision, actor=request.user, ip=client_ip(request), **data)
+
+    return _run(
+        request,
+        pk,
+        slot="sponsors",
+        form=form,
+        call=call,
+        success=_("Sponsoring departments changed."),
+        anchor="summary",
+    )
+
+
+@login_required
+@require_POST
 def step_action(request: AuthenticatedRequest, pk: int, kind: str, action: str) -> HttpResponse:
     decision = visibility.visible_decision(request.user, pk)
     if kind not in StepKind.values or action not in forms.STEP_ACTION_FORMS:
