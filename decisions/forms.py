@@ -366,6 +366,16 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices, initial=Attachment.Kind.DRAFT)
     step = forms.ChoiceField(label=_("Step (optional)"), required=False, choices=[("", _("None")), *StepKind.choices])
 
+    def __init__(self, *args, kinds=None, with_steps=True, **kwargs):
+        """``kinds``: the kinds the decision's state accepts now (services.upload_kinds)."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(value, label) for value, label in Attachment.Kind.choices if value in kinds]
+            if Attachment.Kind.DRAFT not in kinds and kinds:
+                self.fields["kind"].initial = Attachment.Kind.OTHER if Attachment.Kind.OTHER in kinds else min(kinds)
+        if not with_steps:
+            del self.fields["step"]
+
 
 class ExecutionReportForm(forms.Form):
     """Art 34–35."""
@@ -373,6 +383,7 @@ class ExecutionReportForm(forms.Form):
     reported_on = forms.DateField(label=_("Reported on"), widget=DateInput(), initial=timezone.localdate)
     progress = forms.CharField(label=_("Progress"), widget=_text(3))
     public_feedback = forms.CharField(label=_("Public feedback received"), required=False, widget=_text(2))
+    uploaded_file = forms.FileField(label=_("Report document (optional)"), required=False)
 
 
 class EvaluationForm(forms.Form):
@@ -385,6 +396,7 @@ class EvaluationForm(forms.Form):
     )
     completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput())
     conclusion = forms.CharField(label=_("Conclusion"), required=False, widget=_text(3))
+    uploaded_file = forms.FileField(label=_("Evaluation report (optional)"), required=False)
 
     def __init__(self, *args, decision, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,6 +45,7 @@ class ReviewRule(models.TextChoices):
     REVIEW_ISSUED = "review_issued", _("The opinion is issued")  # Art 25
     REVIEW_NOT_UNLAWFUL = "review_not_unlawful", _("The review did not find the draft unlawful")  # Art 25
     REVIEW_CHANGES_CONFIRMED = "review_changes_confirmed", _("The changes asked for are confirmed")  # Art 28
+    REVIEWED_TEXT = "reviewed_text", _("The draft before the meeting is the text the opinion covers")  # Art 25
     REVIEW_MINIMUM_TIME = "review_minimum_time", _("The reviewer had the minimum time")  # Art 26
     REVIEW_EXTENSION_ONCE = "review_extension_once", _("The review time is extended once at most")  # local rule
     REVIEW_EXTENSION_LIMIT = "review_extension_limit", _("The extension stays within the limit")  # local rule

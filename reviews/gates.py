@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from decisions.choices import RuleCode
 from decisions.errors import Refusal
-from decisions.models import Decision, StepKind
+from decisions.models import Attachment, Decision, StepKind, current_draft
 from decisions.rules import rules_for
 from reviews.choices import ReviewRule
 from reviews.clock import review_clock
@@ -148,6 +148,38 @@ def minimum_time_refusals(review: LegalityReview) -> list[Refusal]:
     return []
 
 
+def reviewed_draft(review: LegalityReview) -> Attachment | None:
+    """The text the round's opinion covers: the revised draft the sponsor handed in where the
+    opinion asked for changes (confirmed by the reviewer), otherwise the round's draft."""
+    if review.conclusion == Conclusion.LAWFUL_WITH_CHANGES and review.revised_draft_id:
+        return review.revised_draft
+    material = (
+        review.materials.filter(kind=MaterialKind.DRAFT, attachment__isnull=False)
+        .select_related("attachment")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return material.attachment if material else None
+
+
+def reviewed_text_refusals(decision: Decision, review: LegalityReview) -> list[Refusal]:
+    """Art 25: the meeting discusses the text the legal office reviewed. The draft on file must be
+    the one the issued opinion covers, byte for byte (compared by SHA-256)."""
+    reviewed, current = reviewed_draft(review), current_draft(decision)
+    if (reviewed.sha256 if reviewed else None) != (current.sha256 if current else None):
+        return [
+            Refusal(
+                ReviewRule.REVIEWED_TEXT,
+                _(
+                    "The draft on file is not the text the legality opinion covers: "
+                    "only the reviewed text goes to the meeting."
+                ),
+                "Art 25",
+            )
+        ]
+    return []
+
+
 def clearance_refusals(decision: Decision) -> list[Refusal]:
     """Art 25: no meeting without an issued review of the current submission that allows it, and not
     before the minimum review time (Art 26); Art 28: with changes asked for, every item answered by
@@ -176,6 +208,8 @@ def clearance_refusals(decision: Decision) -> list[Refusal]:
                 "Art 28",
             )
         )
+    else:
+        out.extend(reviewed_text_refusals(decision, review))
     return out
 
 

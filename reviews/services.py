@@ -231,7 +231,11 @@ def review_add_material(
     attachment = None
     if uploaded_file is not None:
         attachment = decision_services.attachment_upload(
-            decision=decision, actor=actor, uploaded_file=uploaded_file, kind=MATERIAL_ATTACHMENT_KIND[kind]
+            decision=decision,
+            actor=actor,
+            uploaded_file=uploaded_file,
+            kind=MATERIAL_ATTACHMENT_KIND[kind],
+            by_service=True,
         )
     material = SubmissionMaterial.objects.create(
         review=review, kind=kind, attachment=attachment, text=text, added_by=actor
@@ -706,7 +710,7 @@ def review_hand_in_revised_draft(*, decision: Decision, actor: User, uploaded_fi
     decision, review = _open_round(decision, actor, access.may_answer)
     _awaiting_answer(review)
     attachment = decision_services.attachment_upload(
-        decision=decision, actor=actor, uploaded_file=uploaded_file, kind=Attachment.Kind.DRAFT
+        decision=decision, actor=actor, uploaded_file=uploaded_file, kind=Attachment.Kind.DRAFT, by_service=True
     )
     review.revised_draft = attachment
     review.save(update_fields=["revised_draft", "updated_at"])
@@ -813,6 +817,7 @@ def review_send_final_text(
         actor=actor,
         uploaded_file=uploaded_file,
         kind=Attachment.Kind.MINUTES if text_kind == FinalTextKind.MINUTES else Attachment.Kind.OTHER,
+        by_service=True,
     )
     record = FinalTextReview.objects.create(
         decision=decision, text_kind=text_kind, attachment=attachment, requested_by=actor

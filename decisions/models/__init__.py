@@ -39,6 +39,7 @@ from decisions.models.history import (
     Attachment,
     DecisionEvent,
     attachment_path,
+    current_draft,
 )
 from decisions.models.lifecycle import (
     DECISION_TRANSITIONS,
@@ -99,4 +100,5 @@ __all__ = [
     "StepState",
     "TimeStamped",
     "attachment_path",
+    "current_draft",
 ]

@@ -59,6 +59,18 @@ class Attachment(TimeStamped):
         return self.original_name
 
 
+def current_draft(decision: Decision) -> Attachment | None:
+    """The decision's draft as it stands: its latest file of kind "draft" (not a step's record).
+    Submission binds it by its SHA-256; the meeting discusses only the text the legality opinion
+    covers (reviews.gates)."""
+    draft: Attachment | None = (
+        decision.attachments.filter(kind=Attachment.Kind.DRAFT, step__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return draft
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The decision event log is append-only.")

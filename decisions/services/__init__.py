@@ -7,7 +7,9 @@ shared machinery (``base``); everything is importable from ``decisions.services`
 """
 
 from decisions.services.attachments import (
+    UPLOADS_BY_STATE,
     attachment_upload,
+    upload_kinds,
 )
 from decisions.services.base import (
     lock_decision,
@@ -67,6 +69,7 @@ __all__ = [
     "RISK_FIELDS",
     "STEP_SERVICES",
     "TRANSITION_SERVICES",
+    "UPLOADS_BY_STATE",
     "attachment_upload",
     "decision_adjust",
     "decision_amend",
@@ -94,6 +97,7 @@ __all__ = [
     "lock_step",
     "participation_update",
     "record_change",
+    "upload_kinds",
     "record_event",
     "risk_update",
     "step_action",

@@ -13,10 +13,12 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from decisions.choices import EventType
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
     Attachment,
     Decision,
+    DecisionState,
     StepKind,
     attachment_path,
 )
@@ -24,6 +26,7 @@ from decisions.services.base import (
     _invalid,
     _require,
     lock_decision,
+    record_event,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +65,47 @@ def _package_matches(uploaded_file: UploadedFile[Any], extension: str) -> bool:
         return False
 
 
+_K = Attachment.Kind
+# The kinds of file the attachment form and the API accept in each state of the decision. The draft
+# (and its drafting explanation) change only while it is prepared: from submission on, only the
+# legality review's own actions hand in a draft (the materials of a round before its opinion, the
+# revised draft answering it; they pass ``by_service``), so the meeting discusses the text the legal
+# office saw. A decided decision takes its minutes; after publication files come only with the
+# records of the later steps (an execution report, an evaluation), through their services.
+UPLOADS_BY_STATE: dict[str, frozenset[str]] = {
+    DecisionState.PROPOSED: frozenset({_K.DRAFT, _K.EXPLANATION, _K.LEGAL_BASIS, _K.OTHER}),
+    DecisionState.PREPARING: frozenset(set(_K.values) - {_K.MINUTES}),
+    DecisionState.LEGALITY_REVIEW: frozenset({_K.LEGAL_BASIS, _K.OTHER}),
+    DecisionState.AWAITING_DECISION: frozenset({_K.MINUTES, _K.OTHER}),
+    DecisionState.DEFERRED: frozenset({_K.MINUTES, _K.OTHER}),
+    DecisionState.DECIDED: frozenset({_K.MINUTES, _K.OTHER}),
+}
+
+
+def upload_kinds(decision: Decision) -> frozenset[str]:
+    """The kinds of file the attachment form offers now."""
+    return UPLOADS_BY_STATE.get(decision.state, frozenset())
+
+
+def _upload_allowed(decision: Decision, kind: str, step_kind: str | None) -> None:
+    allowed = upload_kinds(decision)
+    if kind in allowed and (not step_kind or decision.state == DecisionState.PREPARING):
+        return
+    if not allowed:
+        message = _("No file can be added to a decision that is “%(state)s”.") % {"state": decision.get_state_display()}
+    elif kind in (_K.DRAFT, _K.EXPLANATION):
+        message = _(
+            "The draft under legality review or reviewed changes only through the review "
+            "(the submission's materials, or the revised draft answering the opinion)."
+        )
+    else:
+        message = _("A file of kind “%(kind)s” cannot be added while the decision is “%(state)s”.") % {
+            "kind": _K(kind).label,
+            "state": decision.get_state_display(),
+        }
+    raise DecisionError(ErrorCode.WRONG_STATE, message, fields={"kind": [message]})
+
+
 @transaction.atomic
 def attachment_upload(
     *,
@@ -70,10 +114,19 @@ def attachment_upload(
     uploaded_file: UploadedFile[Any],
     kind: str = Attachment.Kind.OTHER,
     step_kind: str | None = None,
+    by_service: bool = False,
 ) -> Attachment:
-    """Store a file with its SHA-256 checksum; only the allowed types and sizes are accepted."""
+    """Store a file with its SHA-256 checksum; only the allowed types and sizes, and the kinds the
+    decision's state allows (``UPLOADS_BY_STATE``), are accepted. Every upload is an event.
+    ``by_service`` is for the services that file a document as part of their own act and check
+    their own state (the legality review's materials and revised draft, the second review's
+    final text, an execution report's or an evaluation's document)."""
     decision = lock_decision(decision)
     _require(actor, "attach", decision)
+    if kind not in Attachment.Kind.values:
+        raise _invalid(_("Unknown attachment kind."), kind=_("Unknown attachment kind."))
+    if not by_service:
+        _upload_allowed(decision, kind, step_kind)
     name = uploaded_file.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = settings.ATTACHMENT_EXTENSIONS
@@ -101,8 +154,6 @@ def attachment_upload(
     if not head.startswith(_SIGNATURES[extension]) or not _package_matches(uploaded_file, extension):
         message = _("The file's content does not match its type “%(ext)s”.") % {"ext": extension}
         raise _invalid(message, file=message)
-    if kind not in Attachment.Kind.values:
-        raise _invalid(_("Unknown attachment kind."), kind=_("Unknown attachment kind."))
     step = None
     if step_kind:
         if step_kind not in StepKind.values:
@@ -128,6 +179,21 @@ def attachment_upload(
     else:
         attachment.file.save(name, uploaded_file, save=False)
     attachment.save()
+    record_event(
+        decision,
+        actor=actor,
+        transition=EventType.ATTACH,
+        from_state=step.state if step else decision.state,
+        to_state=step.state if step else decision.state,
+        comment=attachment.original_name,
+        step_kind=step.kind if step else "",
+        details={
+            "id": attachment.pk,
+            "kind": attachment.kind,
+            "sha256": attachment.sha256,
+            "size": attachment.size,
+        },
+    )
     return attachment
 
 

@@ -161,6 +161,7 @@ def _transition(
     ip: str | None = None,
     args: tuple[Any, ...] = (),
     extra_fields: Iterable[str] = (),
+    details: dict[str, Any] | None = None,
 ) -> DecisionEvent:
     """Role, state and gates checked in that order; then the transition, the save and its event."""
     _require(actor, name, decision)
@@ -181,7 +182,14 @@ def _transition(
         raise DecisionError(ErrorCode.WRONG_STATE, str(exc)) from exc
     _save_transition(decision, extra_fields)
     return record_event(
-        decision, actor=actor, transition=name, from_state=from_state, to_state=decision.state, comment=comment, ip=ip
+        decision,
+        actor=actor,
+        transition=name,
+        from_state=from_state,
+        to_state=decision.state,
+        comment=comment,
+        ip=ip,
+        details=details,
     )
 
 

@@ -26,6 +26,7 @@ from decisions.models import (
     Publication,
     StepKind,
     StepState,
+    current_draft,
 )
 from decisions.rules import rules_for
 from decisions.services.base import (
@@ -204,8 +205,11 @@ def decision_submit_for_review(
     """Art 25–26: the sponsor's head submits the draft; only with all three preparatory steps settled
     and no risk judged uncontrollable. Each submission opens a new review round."""
     decision = lock_decision(decision)
+    # The submission binds the draft by its SHA-256: the text the legal office reviews.
+    draft = current_draft(decision)
+    bound = {"draft": {"id": draft.pk, "name": draft.original_name, "sha256": draft.sha256}} if draft else {}
     # The review app opens the round from this event (decisions.extensions.on_event).
-    _transition(decision, "submit_for_review", actor=actor, comment=comment, ip=ip)
+    _transition(decision, "submit_for_review", actor=actor, comment=comment, ip=ip, details=bound)
     return decision
 
 

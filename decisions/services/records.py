@@ -15,6 +15,7 @@ from decisions.changes import snapshot
 from decisions.choices import RuleCode
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
+    Attachment,
     Decision,
     DecisionState,
     Department,
@@ -26,6 +27,7 @@ from decisions.models import (
     RiskAssessmentRecord,
     StepKind,
 )
+from decisions.services.attachments import attachment_upload
 from decisions.services.base import (
     _invalid,
     _require,
@@ -37,6 +39,7 @@ from decisions.services.steps import _editable, lock_step
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
+    from django.core.files.uploadedfile import UploadedFile
 
 
 RecordT = TypeVar("RecordT", ParticipationRecord, RiskAssessmentRecord)
@@ -195,11 +198,26 @@ def expert_opinion_handle(
 # --------------------------------------------------------------------------- execution and evaluation (Art 34–36)
 
 
+def _file_with_record(decision: Decision, actor: User, uploaded_file: UploadedFile[Any] | None) -> None:
+    """After publication a document comes only with the record it belongs to (and its event)."""
+    if uploaded_file is not None:
+        attachment_upload(
+            decision=decision, actor=actor, uploaded_file=uploaded_file, kind=Attachment.Kind.OTHER, by_service=True
+        )
+
+
 @transaction.atomic
 def execution_report_add(
-    *, decision: Decision, actor: User, reported_on: dt.date, progress: str, public_feedback: str = ""
+    *,
+    decision: Decision,
+    actor: User,
+    reported_on: dt.date,
+    progress: str,
+    public_feedback: str = "",
+    uploaded_file: UploadedFile[Any] | None = None,
 ) -> ExecutionReport:
-    """Art 34–35: the executing unit reports progress and the public feedback received."""
+    """Art 34–35: the executing unit reports progress and the public feedback received, with the
+    report's document if there is one."""
     decision = lock_decision(decision)
     _require(actor, "report_execution", decision)
     if decision.state not in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED):
@@ -214,6 +232,7 @@ def execution_report_add(
     _validate(report, exclude=["decision"])
     report.save()
     record_change(decision, report, snapshot(None, ["reported_on", "progress", "public_feedback"]), actor=actor)
+    _file_with_record(decision, actor, uploaded_file)
     extensions.record_changed(decision)  # may meet an implementation-report deadline
     return report
 
@@ -228,8 +247,10 @@ def evaluation_record(
     evaluator_department: Department | None = None,
     completed_on: dt.date | None = None,
     conclusion: str = "",
+    uploaded_file: UploadedFile[Any] | None = None,
 ) -> Evaluation:
-    """Art 36: post-decision evaluation, by someone other than the department that prepared it."""
+    """Art 36: post-decision evaluation, by someone other than the department that prepared it,
+    with the evaluation report's document if there is one."""
     decision = lock_decision(decision)
     _require(actor, "evaluate", decision)
     if decision.state not in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED, DecisionState.ARCHIVED):
@@ -253,5 +274,6 @@ def evaluation_record(
     _validate(evaluation, exclude=["decision"])
     evaluation.save()
     record_change(decision, evaluation, snapshot(None, EVALUATION_FIELDS), actor=actor)
+    _file_with_record(decision, actor, uploaded_file)
     extensions.record_changed(decision)  # may meet an evaluation deadline
     return evaluation

@@ -217,7 +217,8 @@ class DetailPage:
         decision = self.decision
         user = self.user
         actions, others = self.transitions()
-        can_attach = permissions.may(user, "attach", decision)
+        upload_kinds = services.upload_kinds(decision)
+        can_attach = bool(upload_kinds) and permissions.may(user, "attach", decision)
         can_report = decision.state in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED) and permissions.may(
             user, "report_execution", decision
         )
@@ -268,7 +269,12 @@ class DetailPage:
             "attachments": list(decision.attachments.all()),
             "events": self.events(),
             "can_attach": can_attach,
-            "attachment_form": self._form("attachment", lambda: forms.AttachmentForm(prefix="att"))
+            "attachment_form": self._form(
+                "attachment",
+                lambda: forms.AttachmentForm(
+                    prefix="att", kinds=upload_kinds, with_steps=decision.state == DecisionState.PREPARING
+                ),
+            )
             if can_attach
             else None,
             "attachment_open": "attachment" in self.bound,

@@ -20,6 +20,7 @@ from decisions import forms, selectors, services, visibility
 from decisions.errors import DecisionError, ErrorCode
 from decisions.http import AuthenticatedRequest
 from decisions.models import (
+    DecisionState,
     StepKind,
 )
 from decisions.presentation import (
@@ -204,7 +205,13 @@ def expert_opinion_handle(request: AuthenticatedRequest, pk: int, opinion_id: in
 @require_POST
 def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = visibility.visible_decision(request.user, pk)
-    form = forms.AttachmentForm(request.POST, request.FILES, prefix="att")
+    form = forms.AttachmentForm(
+        request.POST,
+        request.FILES,
+        prefix="att",
+        kinds=services.upload_kinds(decision),
+        with_steps=decision.state == DecisionState.PREPARING,
+    )
     return _run(
         request,
         pk,
@@ -215,7 +222,7 @@ def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             actor=request.user,
             uploaded_file=data["file"],
             kind=data["kind"],
-            step_kind=data["step"] or None,
+            step_kind=data.get("step") or None,
         ),
         success=_("File uploaded."),
         anchor="attachments",
@@ -237,7 +244,7 @@ def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 @require_POST
 def execution_report_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = visibility.visible_decision(request.user, pk)
-    form = forms.ExecutionReportForm(request.POST, prefix="rep")
+    form = forms.ExecutionReportForm(request.POST, request.FILES, prefix="rep")
     return _run(
         request,
         pk,
@@ -253,7 +260,7 @@ def execution_report_add(request: AuthenticatedRequest, pk: int) -> HttpResponse
 @require_POST
 def evaluation_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = visibility.visible_decision(request.user, pk)
-    form = forms.EvaluationForm(request.POST, decision=decision, prefix="ev")
+    form = forms.EvaluationForm(request.POST, request.FILES, decision=decision, prefix="ev")
     return _run(
         request,
         pk,
