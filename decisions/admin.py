@@ -158,7 +158,9 @@ class RiskAssessmentRecordAdmin(NoDeleteMixin, admin.ModelAdmin):
 class MeetingAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("decision", "meeting_type", "held_on", "outcome")
     list_filter = ("meeting_type", "outcome")
-    readonly_fields = ("decision", "outcome", "recorded_by")
+    # The date is measured against the clearance and the minimum review time (Art 25–26) by the
+    # service that records the meeting; it is not changed here, where nothing would measure it.
+    readonly_fields = ("decision", "held_on", "outcome", "recorded_by")
 
 
 @admin.register(Publication)
