@@ -180,6 +180,7 @@ class RuleCode(models.TextChoices):
     PARTICIPATION_RECORDED = "participation_recorded", _("The consultation is on the record")
     PARTICIPATION_METHODS = "participation_methods", _("A way of consulting the public is named")
     PARTICIPATION_CALL_PUBLISHED = "participation_call_published", _("The call for comments was published")
+    CALL_BEFORE_PERIOD = "call_before_period", _("The call for comments is published before its period begins")
     COMMENT_PERIOD_SET = "comment_period_set", _("The comment period is recorded")
     COMMENT_PERIOD_MINIMUM = "comment_period_minimum", _("The comment period is long enough, or a reason is given")
     COMMENT_PERIOD_CLOSED = "comment_period_closed", _("The comment period has ended")
@@ -193,6 +194,7 @@ class RuleCode(models.TextChoices):
     EXPERT_OPINIONS_PRESENT = "expert_opinions_present", _("An opinion from an expert without an interest")
     EXPERT_OPINION_SIGNED = "expert_opinion_signed", _("Every expert opinion is signed")
     EXPERT_OPINION_HANDLED = "expert_opinion_handled", _("Every expert opinion is handled, with reasons")
+    EXPERT_OPINION_DATE = "expert_opinion_date", _("An expert opinion is signed after registration, not in the future")
     # Risk assessment (Art 22–24).
     RISK_RECORDED = "risk_recorded", _("The risk assessment is on the record")
     RISK_ASSESSOR = "risk_assessor", _("The assessor is named")
@@ -202,4 +204,11 @@ class RuleCode(models.TextChoices):
     # Not applicable (不适用), the meeting, evaluation.
     WAIVER_COMPLETE = "waiver_complete", _("A waiver has its reason, article and approver")
     HEAD_REASONS = "head_reasons", _("The head gives reasons for deciding against the majority")  # Art 30
+    # The meeting's date (Art 25, 26, 30): held, after its clearance and the minimum review time.
+    MEETING_HELD = "meeting_held", _("A meeting is recorded once it has been held")  # Art 30
+    MEETING_AFTER_CLEARANCE = "meeting_after_clearance", _("The meeting is held after the draft was cleared")  # Art 25
+    MEETING_AFTER_MINIMUM_REVIEW = (
+        "meeting_after_minimum_review",
+        _("The meeting is held after the minimum legality review time"),
+    )  # Art 26
     EVALUATOR_INDEPENDENT = "evaluator_independent", _("The evaluator did not prepare the decision")  # Art 36

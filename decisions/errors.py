@@ -70,17 +70,20 @@ class DecisionError(Exception):
 
 
 class Refusal:
-    """Why a gate is closed: a named rule, its article and a message for people."""
+    """Why a gate is closed or an input is refused: a named rule, its article, a message for people
+    and, where one field of the input is at fault, its name (so forms mark it)."""
 
-    __slots__ = ("rule", "article", "message")
+    __slots__ = ("rule", "article", "message", "field")
 
-    def __init__(self, rule: str, message: str, article: str = "") -> None:
+    def __init__(self, rule: str, message: str, article: str = "", *, field: str = "") -> None:
         self.rule = rule
         self.article = article
         self.message = message
+        self.field = field
 
-    def as_error(self) -> DecisionError:
-        return DecisionError(ErrorCode.RULE, self.message, article=self.article, rule=self.rule)
+    def as_error(self, code: ErrorCode = ErrorCode.RULE) -> DecisionError:
+        fields = {self.field: [self.message]} if self.field else None
+        return DecisionError(code, self.message, article=self.article, rule=self.rule, fields=fields)
 
     def __repr__(self) -> str:
         return f"Refusal({self.rule!r}, {self.article!r})"

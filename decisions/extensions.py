@@ -18,6 +18,10 @@ their ``AppConfig.ready()``. The core calls them by name and never imports those
 - **Vocabulary.** The names other apps write into the core's record: their event types and the
   codes of the rules that refuse their acts (``provide_vocabulary``). ``record_event`` accepts
   only a known event type; the OpenAPI schema lists every rule code.
+- **The meeting's earliest day.** The first day the meeting may sit once the legality review has
+  run its minimum time (Art 26) is the review's to tell (``provide_earliest_meeting_day``); the
+  meeting's record is refused for a day before it. Nobody providing it sets no bound: without the
+  review the gate slot ``review_allows`` refuses the meeting anyway.
 - **Pages.** The mark of a statutory step the core does not keep (the legality review, step four of
   five): ``provide_mark``; a section of the decision's page (the review's summary):
   ``provide_detail_section``.
@@ -28,6 +32,7 @@ error, not a silent override.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -51,6 +56,7 @@ EventHook = Callable[["DecisionEvent"], None]
 RecordHook = Callable[["Decision"], None]
 AnnotationProvider = Callable[[], Mapping[str, BaseExpression]]
 DecisionFilter = Callable[["QuerySet[Decision]", Any], "QuerySet[Decision]"]
+EarliestMeetingDay = Callable[["Decision"], "dt.date | None"]
 
 
 # --------------------------------------------------------------------------- gate slots
@@ -143,6 +149,24 @@ def on_record_changed(hook: RecordHook, *, order: int = 50) -> None:
 def record_changed(decision: Decision) -> None:
     for entry in _record_hooks:
         entry.hook(decision)
+
+
+# --------------------------------------------------------------------------- the meeting's earliest day
+
+_earliest_meeting_day: list[EarliestMeetingDay] = []
+
+
+def provide_earliest_meeting_day(provider: EarliestMeetingDay) -> None:
+    """``provider(decision)`` tells the first day the decision's meeting may be held (Art 26), or
+    None when it cannot tell."""
+    if _earliest_meeting_day and _earliest_meeting_day[0] is not provider:
+        raise ImproperlyConfigured("The earliest meeting day is provided twice.")
+    _earliest_meeting_day[:] = [provider]
+
+
+def earliest_meeting_day(decision: Decision) -> dt.date | None:
+    """The first day the meeting may be held, or None when no installed app sets one."""
+    return _earliest_meeting_day[0](decision) if _earliest_meeting_day else None
 
 
 # --------------------------------------------------------------------------- decision filters

@@ -164,6 +164,7 @@ def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
                 RuleCode.PARTICIPATION_CALL_PUBLISHED, _("Record when the draft and the call were published."), "Art 15"
             )
         )
+    out.extend(record.call_date_refusals())
     if record.period_start is None or record.period_end is None:
         out.append(Refusal(RuleCode.COMMENT_PERIOD_SET, _("Record the comment period."), "Art 15"))
     else:

@@ -4,25 +4,87 @@ National defaults live here and only here. A government may override any number 
 county that leaves a number blank inherits its city's, the city its province's, and the province
 the national default (provinces may add detail, Art 43). Services read numbers through
 ``rules_for(government)``; no view or task hard-codes one.
+
+Where the law fixes a minimum (``FLOORS``), a government may tighten it, never loosen it: the
+settings' model refuses a lower number (``RuleSettings.clean``, with the article), the database
+refuses it too (a check constraint per floor), and ``rules_for`` never answers below it even if a
+bad row got in. The product's own numbers only keep sane bounds (``BOUNDS``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from decisions.models import Government
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The least number a government may set, why, and what a person is told when it is set lower."""
+
+    least: int
+    article: str  # the rule it rests on ("Art 15"), or "" for a bound of the product's own
+    message: StrOrPromise
+
+
+# The law's minimums (Order No. 713). They are also the national defaults.
+FLOORS: dict[str, Floor] = {
+    "min_comment_period_days": Floor(
+        30,
+        "Art 15",
+        _(
+            "Art 15 sets the public comment period at no less than %(least)s days: "
+            "a government may set a longer period, never a shorter one."
+        ),
+    ),
+    "hearing_materials_lead_days": Floor(
+        7,
+        "Art 16",
+        _(
+            "Art 16 requires the hearing materials to reach participants at least %(least)s days before "
+            "the hearing: a government may ask for more days, never fewer."
+        ),
+    ),
+    "min_review_working_days": Floor(
+        7,
+        "Art 26",
+        _(
+            "Art 26 gives the legal office at least %(least)s working days for the legality review: "
+            "a government may give more, never fewer."
+        ),
+    ),
+}
+
+# The product's numbers that the law does not fix: bounds that keep them meaningful. The maximum
+# review time cannot fall below the least minimum the law allows (Art 26).
+BOUNDS: dict[str, Floor] = {
+    "max_review_working_days": Floor(
+        FLOORS["min_review_working_days"].least,
+        "Art 26",
+        _(
+            "The maximum review time cannot be shorter than the minimum of %(least)s working days "
+            "that Art 26 gives the legal office."
+        ),
+    ),
+    "escalate_to_leader_after_working_days": Floor(1, "", _("Give at least %(least)s working day.")),
+    "deferral_limit_days": Floor(1, "", _("Give at least %(least)s day.")),
+}
 
 
 @dataclass(frozen=True)
 class Rules:
     # Art 15: the public comment period is in general at least 30 (calendar) days.
-    min_comment_period_days: int = 30
+    min_comment_period_days: int = FLOORS["min_comment_period_days"].least
     # Art 16: hearing materials reach participants at least 7 (calendar) days before the hearing.
-    hearing_materials_lead_days: int = 7
+    hearing_materials_lead_days: int = FLOORS["hearing_materials_lead_days"].least
     # Art 26: the legal office is given in general at least 7 working days.
-    min_review_working_days: int = 7
+    min_review_working_days: int = FLOORS["min_review_working_days"].least
     # A city rule: the review takes at most 15 working days, extendable once by 10.
     max_review_working_days: int = 15
     review_extension_working_days: int = 10
@@ -45,7 +107,8 @@ RULE_NAMES = tuple(f.name for f in fields(Rules))
 
 
 def rules_for(government: Government | None) -> Rules:
-    """The numbers in force for ``government``: its own overrides, then its parents', then national."""
+    """The numbers in force for ``government``: its own overrides, then its parents', then national;
+    never below a floor of the law (``FLOORS``) or a bound of the product (``BOUNDS``)."""
     chain = []
     node = government
     seen: set[int] = set()
@@ -64,6 +127,15 @@ def rules_for(government: Government | None) -> Rules:
                 values[name] = value
     if "reminder_lead_working_days" in values:
         values["reminder_lead_working_days"] = tuple(
-            sorted({int(v) for v in values["reminder_lead_working_days"]}, reverse=True)
+            sorted({int(v) for v in values["reminder_lead_working_days"] if int(v) >= 1}, reverse=True)
         )
-    return Rules(**{**NATIONAL_DEFAULTS.__dict__, **values})
+    # Never below the law, even from a row that got past the model and the database (defence in
+    # depth): a number under its floor or bound counts as the floor.
+    for name, floor in (FLOORS | BOUNDS).items():
+        if name in values:
+            values[name] = max(int(values[name]), floor.least)
+    rules = Rules(**{**NATIONAL_DEFAULTS.__dict__, **values})
+    if rules.max_review_working_days < rules.min_review_working_days:
+        # A maximum set before a stricter minimum was inherited: the minimum is the law's, so it wins.
+        rules = replace(rules, max_review_working_days=rules.min_review_working_days)
+    return rules

@@ -61,7 +61,7 @@ def complete_participation(decision: Decision, people, *, hearing: bool = False,
 
 def complete_expert_argument(decision: Decision, people) -> None:
     _start(decision, StepKind.EXPERT_ARGUMENT, people)
-    signed = timezone.localdate() - dt.timedelta(days=5)
+    signed = timezone.localdate()  # Art 20: not before the decision was registered (today, for the demo)
     for name, org, handling in (
         ("王建国", "市社会科学院", "adopted"),
         ("李晓梅", "省财经大学", "partly"),

@@ -16,6 +16,8 @@ class ReviewsConfig(AppConfig):
         # Art 25: the meeting gate and the publication gate are the legal office's to decide.
         extensions.provide_gate(extensions.REVIEW_ALLOWS, gates.clearance_refusals)
         extensions.provide_gate(extensions.FINAL_TEXT_REVIEWED, gates.publication_refusals)
+        # Art 26: the meeting's own date is measured against the minimum review time too.
+        extensions.provide_earliest_meeting_day(gates.earliest_meeting_day)
         # Art 26: each submission opens a round; it runs before the clocks read the record.
         extensions.on_event(services.open_round_on_submission, order=10)
         # The review's column of the five-step marks and the overview's gate check.

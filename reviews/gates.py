@@ -10,6 +10,8 @@ to show what is still missing.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -178,6 +180,16 @@ def reviewed_text_refusals(decision: Decision, review: LegalityReview) -> list[R
             )
         ]
     return []
+
+
+def earliest_meeting_day(decision: Decision) -> dt.date | None:
+    """Art 26: the first day the meeting may be held, once the legal office has had its minimum
+    review time in the current round (as the office head may have shortened it, with a reason).
+    The clearance measures the minimum against today; the meeting's record is measured against its
+    own date with this (decisions.extensions.earliest_meeting_day)."""
+    review = current_review(decision)
+    clock = review_clock(review, today=timezone.localdate()) if review is not None else None
+    return clock.earliest_meeting_on if clock is not None else None
 
 
 def clearance_refusals(decision: Decision) -> list[Refusal]:

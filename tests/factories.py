@@ -188,7 +188,7 @@ def expert_values(**overrides) -> dict:
         "expert_name": "王建国",
         "organisation": "市社会科学院",
         "opinion": "方案必要、可行。",
-        "signed_on": today() - dt.timedelta(days=3),
+        "signed_on": today(),
         "handling": "adopted",
     }
     values.update(overrides)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from deadlines.models import Deadline, Delivery, Notification, Reminder
+from decisions.models import RuleSettings
 
 OLD = [("deadlines", None), ("decisions", "0005_event_details"), ("reviews", "0002_workflow")]
 
@@ -94,3 +95,39 @@ def test_deadlines_written_at_the_old_schema_are_read_by_the_deadlines_app():
     assert Deadline._meta.db_table == "decisions_deadline"
     # The permission granted on the old model now belongs to the deadlines app's model.
     assert CurrentUser.objects.get(pk=clerk.pk).has_perm("deadlines.view_deadline")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rule_settings_written_below_the_floors_are_raised_to_them():
+    # Given a government's settings written before the floors held: 1 day, 0 days, 0 working days
+    old = _migrate([("decisions", "0007_publications_one_per_time")])
+    Government = old.get_model("decisions", "Government")
+    OldRuleSettings = old.get_model("decisions", "RuleSettings")
+    city = Government.objects.create(name="示例市人民政府", level="city", short_name="示")
+    row = OldRuleSettings.objects.create(
+        government=city,
+        min_comment_period_days=1,
+        hearing_materials_lead_days=0,
+        min_review_working_days=0,
+        max_review_working_days=5,
+        deferral_limit_days=0,
+        escalate_to_leader_after_working_days=0,
+    )
+    tightened = OldRuleSettings.objects.create(
+        government=Government.objects.create(name="示例县人民政府", level="county", parent=city, short_name="县"),
+        min_comment_period_days=45,
+    )
+
+    _migrate(_latest())
+
+    # Then they read as the floors (as rules_for answers for them), and a tighter number is kept
+    current = RuleSettings.objects.get(pk=row.pk)
+    assert (
+        current.min_comment_period_days,
+        current.hearing_materials_lead_days,
+        current.min_review_working_days,
+        current.max_review_working_days,
+        current.deferral_limit_days,
+        current.escalate_to_leader_after_working_days,
+    ) == (30, 7, 7, 7, 1, 1)
+    assert RuleSettings.objects.get(pk=tightened.pk).min_comment_period_days == 45

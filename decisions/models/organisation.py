@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions.choices import DepartmentKind, Role
 from decisions.models.base import TimeStamped
+from decisions.rules import BOUNDS, FLOORS
 
 
 class Government(TimeStamped):
@@ -167,6 +168,17 @@ class RuleSettings(TimeStamped):
                 | Q(max_review_working_days__isnull=True)
                 | Q(max_review_working_days__gte=models.F("min_review_working_days")),
                 name="rule_settings_review_max_not_below_min",
+                violation_error_message=_("The maximum review time cannot be shorter than the minimum."),
+            ),
+            # Tighten, never loosen: no number below the law's floor, whatever road it comes by
+            # (the admin is stopped by clean(), a raw UPDATE here).
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": floor.least}),
+                    name=f"rule_settings_{name}_floor",
+                    violation_error_message=_("A number is below the minimum the law allows."),
+                )
+                for name, floor in (FLOORS | BOUNDS).items()
             ),
         ]
 
@@ -174,10 +186,29 @@ class RuleSettings(TimeStamped):
         return str(self.government)
 
     def clean(self) -> None:
+        # Art 15, 16, 26 (and Art 43: provinces add detail, they do not take it away): a government
+        # may tighten the national minimums, never loosen them. Each error names its article.
+        errors: dict[str, ValidationError] = {}
+        for name, floor in (FLOORS | BOUNDS).items():
+            value = getattr(self, name)
+            if isinstance(value, int) and value < floor.least:
+                errors[name] = ValidationError(floor.message, code="below_floor", params={"least": floor.least})
         leads = self.reminder_lead_working_days
         if leads is not None and (
             not isinstance(leads, list) or not all(isinstance(v, int) and 0 < v <= 30 for v in leads)
         ):
-            raise ValidationError(
-                {"reminder_lead_working_days": _("Give a list of whole numbers of working days, e.g. [3, 1].")}
+            errors["reminder_lead_working_days"] = ValidationError(
+                _("Give a list of whole numbers of working days, e.g. [3, 1].")
             )
+        minimum, maximum = self.min_review_working_days, self.max_review_working_days
+        if (
+            isinstance(minimum, int)
+            and isinstance(maximum, int)
+            and maximum < minimum
+            and "max_review_working_days" not in errors
+        ):
+            errors["max_review_working_days"] = ValidationError(
+                _("The maximum review time cannot be shorter than the minimum.")
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -3,17 +3,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from decisions.choices import (
     MeetingOutcome,
+    RuleCode,
 )
+from decisions.errors import Refusal
 from decisions.models.base import TimeStamped
 from decisions.models.lifecycle import Decision, ProcedureStep
 from decisions.models.organisation import Department
+from decisions.rules import rules_for
+
+
+def _as_validation_error(refusals: list[Refusal]) -> ValidationError:
+    """Refusals as the admin's form shows them: on their fields, each citing its article in the
+    reader's language."""
+    # decisions.presentation reads the models (and their forms): imported when a record is cleaned.
+    from decisions.presentation import article_note
+
+    def cited(refusal: Refusal) -> str:
+        note = article_note(refusal.article)
+        return f"{refusal.message}{note}" if (get_language() or "").startswith("zh") else f"{refusal.message} {note}"
+
+    errors: dict[str, list[str]] = {}
+    for refusal in refusals:
+        errors.setdefault(refusal.field, []).append(cited(refusal))
+    return ValidationError(errors)
 
 
 class ParticipationRecord(TimeStamped):
@@ -71,10 +95,68 @@ class ParticipationRecord(TimeStamped):
                 condition=Q(comments_count__gte=models.F("comments_adopted") + models.F("comments_partly_adopted")),
                 name="participation_adopted_within_received",
             ),
+            # Art 15: the draft and the call are published, then the public comments; a call
+            # published after its period began would cut the period short without saying so.
+            models.CheckConstraint(
+                condition=Q(call_published_on__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(call_published_on__lte=models.F("period_start")),
+                name="participation_call_before_period",
+                violation_error_message=_(
+                    "The call for comments must be published no later than the first day of the comment period."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.step)
+
+    def date_refusals(self, *, hearing_lead_days: int) -> list[Refusal]:
+        """Dates of the record that contradict the law (Art 15, 16)."""
+        return [*self.call_date_refusals(), *self.hearing_materials_refusals(lead_days=hearing_lead_days)]
+
+    def call_date_refusals(self) -> list[Refusal]:
+        """Art 15: the draft and the call are published, then the public comments: a call published
+        after its period began (on its last day, or after it ended) cut the period short unsaid."""
+        call, start = self.call_published_on, self.period_start
+        if isinstance(call, dt.date) and isinstance(start, dt.date) and call > start:
+            return [
+                Refusal(
+                    RuleCode.CALL_BEFORE_PERIOD,
+                    gettext(
+                        "The call for comments must be published no later than the first day of the comment period."
+                    ),
+                    "Art 15",
+                    field="call_published_on",
+                )
+            ]
+        return []
+
+    def hearing_materials_refusals(self, *, lead_days: int) -> list[Refusal]:
+        """Art 16: the materials reach participants at least ``lead_days`` before the hearing (the
+        government's number, never below the law's floor)."""
+        hearing, sent = self.hearing_date, self.hearing_materials_sent_on
+        if isinstance(hearing, dt.date) and isinstance(sent, dt.date) and (hearing - sent).days < lead_days:
+            return [
+                Refusal(
+                    RuleCode.HEARING_MATERIALS_LEAD_TIME,
+                    gettext("Hearing materials must reach participants at least %(days)s days before the hearing.")
+                    % {"days": lead_days},
+                    "Art 16",
+                    field="hearing_materials_sent_on",
+                )
+            ]
+        return []
+
+    def clean(self) -> None:
+        # The admin's road: the service checks the same before it writes (participation_update).
+        if self.step_id is None:
+            return
+        refusals = self.date_refusals(
+            hearing_lead_days=rules_for(self.step.decision.government).hearing_materials_lead_days
+        )
+        if refusals:
+            raise _as_validation_error(refusals)
 
     @property
     def period_days(self) -> int | None:
@@ -116,6 +198,32 @@ class ExpertOpinion(TimeStamped):
     def counts(self) -> bool:
         """Art 20: an expert with a direct interest is excluded and not counted."""
         return not self.declared_interest
+
+    def date_refusals(self, *, registered_on: dt.date, today: dt.date) -> list[Refusal]:
+        """Art 20: an opinion is signed when it is given: not on a day still to come, and not before
+        the decision it argues was registered."""
+        signed = self.signed_on
+        if not isinstance(signed, dt.date):
+            return []
+        if signed > today:
+            message = gettext("An expert opinion cannot be signed on a day still to come.")
+        elif signed < registered_on:
+            message = gettext("An expert opinion cannot be signed before the decision was registered (%(date)s).") % {
+                "date": formats.date_format(registered_on)
+            }
+        else:
+            return []
+        return [Refusal(RuleCode.EXPERT_OPINION_DATE, message, "Art 20", field="signed_on")]
+
+    def clean(self) -> None:
+        # The admin's road: the service checks the same before it writes (expert_opinion_add).
+        if self.step_id is None:
+            return
+        refusals = self.date_refusals(
+            registered_on=timezone.localdate(self.step.decision.created_at), today=timezone.localdate()
+        )
+        if refusals:
+            raise _as_validation_error(refusals)
 
 
 class RiskAssessmentRecord(TimeStamped):

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from decisions import changes, lifecycle, permissions
+from decisions import changes, extensions, lifecycle, permissions
 from decisions.choices import EventType, RuleCode
-from decisions.errors import DecisionError, ErrorCode
+from decisions.errors import DecisionError, ErrorCode, Refusal
 from decisions.models import (
     Decision,
     DecisionState,
@@ -276,8 +276,9 @@ def decision_record_outcome(
             fields={"head_reasons": [_("The head decided against the majority: record the reasons.")]},
         )
     _validate(meeting, exclude=["decision"])
-    if held_on > timezone.localdate():
-        raise _invalid(_("A meeting cannot be recorded before it is held."), held_on=_("The date is in the future."))
+    date_refusal = _meeting_date_refusal(decision, meeting.held_on)
+    if date_refusal is not None:
+        raise date_refusal.as_error(ErrorCode.INVALID)
     meeting.save()
     extra = []
     if outcome == MeetingOutcome.DEFERRED:
@@ -285,6 +286,37 @@ def decision_record_outcome(
         extra.append("deferred_on")
     _transition(decision, "record_outcome", actor=actor, comment=comment, ip=ip, args=(outcome,), extra_fields=extra)
     return decision
+
+
+def _meeting_date_refusal(decision: Decision, held_on: dt.date) -> Refusal | None:
+    """The meeting's date against the record: held already (Art 30), not before the legality review
+    cleared the draft for it (Art 25; the clearance's day in local time), nor before the minimum
+    review time was over (Art 26; measured on the meeting's own date, not only on the day of the
+    clearance, through decisions.extensions.earliest_meeting_day)."""
+    if held_on > timezone.localdate():
+        return Refusal(
+            RuleCode.MEETING_HELD, _("A meeting cannot be recorded before it is held."), "Art 30", field="held_on"
+        )
+    clearance = decision.events.filter(transition=EventType.CLEAR_FOR_MEETING).order_by("-created_at", "-id").first()
+    cleared_on = timezone.localdate(clearance.created_at) if clearance is not None else None
+    if cleared_on is not None and held_on < cleared_on:
+        return Refusal(
+            RuleCode.MEETING_AFTER_CLEARANCE,
+            _("The meeting cannot have been held before the legality review cleared the draft for it (%(date)s).")
+            % {"date": formats.date_format(cleared_on)},
+            "Art 25",
+            field="held_on",
+        )
+    earliest = extensions.earliest_meeting_day(decision)
+    if earliest is not None and held_on < earliest:
+        return Refusal(
+            RuleCode.MEETING_AFTER_MINIMUM_REVIEW,
+            _("The legal office must be given its minimum review time: the meeting can be held from %(date)s.")
+            % {"date": formats.date_format(earliest)},
+            "Art 26",
+            field="held_on",
+        )
+    return None
 
 
 @transaction.atomic

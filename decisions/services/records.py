@@ -5,15 +5,17 @@ decision the execution reports and evaluations (Art 34–36).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions import extensions
 from decisions.changes import snapshot
 from decisions.choices import RuleCode
-from decisions.errors import DecisionError, ErrorCode
+from decisions.errors import DecisionError, ErrorCode, Refusal
 from decisions.models import (
     Attachment,
     Decision,
@@ -27,6 +29,7 @@ from decisions.models import (
     RiskAssessmentRecord,
     StepKind,
 )
+from decisions.rules import rules_for
 from decisions.services.attachments import attachment_upload
 from decisions.services.base import (
     _invalid,
@@ -70,7 +73,13 @@ RISK_FIELDS = frozenset(
 
 
 def _update_record(
-    model: type[RecordT], step: ProcedureStep, allowed: frozenset[str], values: dict[str, Any], *, actor: User
+    model: type[RecordT],
+    step: ProcedureStep,
+    allowed: frozenset[str],
+    values: dict[str, Any],
+    check: Callable[[RecordT], list[Refusal]] | None = None,
+    *,
+    actor: User,
 ) -> RecordT:
     """Change the step's record; the event keeps what changed, before and after, and who changed it."""
     unknown = set(values) - allowed
@@ -85,6 +94,11 @@ def _update_record(
         record = model(step=step)
     for name, value in values.items():
         setattr(record, name, value)
+    # The rules that read the record as it will be (the new values with those already kept), before
+    # the model's own validation, so the refusal names its rule and article.
+    refusals = check(record) if check is not None else []
+    if refusals:
+        raise refusals[0].as_error(ErrorCode.INVALID)
     _validate(record, exclude=["step"])
     try:
         with transaction.atomic():
@@ -123,7 +137,17 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
             rule=RuleCode.COMMENTS_COUNTED,
             fields={"comments_adopted": [message]},
         )
-    record = _update_record(ParticipationRecord, step, PARTICIPATION_FIELDS, values, actor=actor)
+    # Art 15: the call is published no later than the period starts; Art 16: the hearing's
+    # materials go out the government's number of days ahead (never fewer than the law's).
+    lead_days = rules_for(decision.government).hearing_materials_lead_days
+    record = _update_record(
+        ParticipationRecord,
+        step,
+        PARTICIPATION_FIELDS,
+        values,
+        actor=actor,
+        check=lambda record: record.date_refusals(hearing_lead_days=lead_days),
+    )
     extensions.record_changed(decision)  # the comment period and the hearing are clocks
     return record
 
@@ -152,7 +176,8 @@ def expert_opinion_add(
     handling_reason: str = "",
 ) -> ExpertOpinion:
     """Art 19–21: a written opinion; an expert declaring a direct interest is kept on the record but
-    not counted."""
+    not counted. Art 20: signed on a real day, neither to come nor before the decision was
+    registered."""
     decision, step = lock_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
     _editable(step)
     record = ExpertOpinion(
@@ -167,6 +192,9 @@ def expert_opinion_add(
         handling=handling,
         handling_reason=handling_reason,
     )
+    refusals = record.date_refusals(registered_on=timezone.localdate(decision.created_at), today=timezone.localdate())
+    if refusals:
+        raise refusals[0].as_error(ErrorCode.INVALID)
     _validate(record, exclude=["step"])
     if declared_interest and not interest_detail.strip():
         raise _invalid(_("Describe the interest declared."), interest_detail=_("Describe the interest declared."))

@@ -31,7 +31,7 @@ def expert_values() -> dict:
         "expert_name": "王建国",
         "organisation": "市社会科学院",
         "opinion": "方案必要、可行。",
-        "signed_on": timezone.localdate() - dt.timedelta(days=3),
+        "signed_on": timezone.localdate(),
         "handling": "adopted",
     }
 

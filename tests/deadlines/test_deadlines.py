@@ -129,15 +129,18 @@ def test_hearing_materials_are_due_seven_calendar_days_before_the_hearing_art_16
     assert clock.status == Status.MET
 
 
-def test_hearing_materials_sent_late_are_recorded_as_missed(org):
+def test_hearing_materials_sent_late_are_refused_and_their_clock_stays_open(org):
+    # Art 16: materials 5 days before the hearing contradict the law; the service refuses the date
+    # (decisions.services.participation_update), so the clock keeps chasing until the hearing is
+    # moved or the materials go out in time.
     with at(D(2026, 9, 1)):
         decision = started(org)
         services.participation_update(decision=decision, actor=org.clerk, hearing_date=D(2026, 9, 30))
-    with at(D(2026, 9, 25)):
+    with at(D(2026, 9, 25)), pytest.raises(DecisionError) as exc:
         services.participation_update(decision=decision, actor=org.clerk, hearing_materials_sent_on=D(2026, 9, 25))
+    assert (exc.value.rule, exc.value.article) == ("hearing_materials_lead_time", "Art 16")
     clock = Deadline.objects.get(decision=decision, kind=DeadlineKind.HEARING_MATERIALS_DUE)
-    assert clock.status == Status.MISSED
-    assert "2026-09-25" in clock.closed_note
+    assert clock.status == Status.OPEN
 
 
 def test_waiving_public_participation_cancels_its_clocks(org):

@@ -158,13 +158,15 @@ def test_after_an_outage_the_latest_reminder_is_sent_and_the_stale_ones_kept_as_
 
 def test_a_closed_deadline_sends_no_more_reminders(org):
     clock = hearing_clock(org)
-    with at(D(2026, 10, 14)):
+    # The materials go out on 12 October, before the due day (13 October) and its reminder
+    with at(D(2026, 10, 12)):
         services.participation_update(
-            decision=clock.decision, actor=org.clerk, hearing_materials_sent_on=D(2026, 10, 14)
+            decision=clock.decision, actor=org.clerk, hearing_materials_sent_on=D(2026, 10, 12)
         )
+    with at(D(2026, 10, 13)):
         reminders.run_scan()
     clock.refresh_from_db()
-    assert clock.status == Deadline.Status.MISSED
+    assert clock.status == Deadline.Status.MET
     assert not Reminder.objects.filter(deadline=clock, status=Reminder.Status.SENT).exists()
 
 

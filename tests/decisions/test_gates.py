@@ -19,6 +19,7 @@ from decisions.models import (
     DecisionState,
     ExecutionReport,
     Meeting,
+    ParticipationRecord,
     ProcedureStep,
     Publication,
     RuleSettings,
@@ -230,14 +231,24 @@ def test_comment_period_of_exactly_the_minimum_needs_no_reason(org, preparing):
     assert step_state(preparing, PP) == StepState.DONE
 
 
-def test_comment_period_minimum_lowered_by_government_setting(org, preparing):
-    # Given the government set its own minimum of 15 days (Art 43: local detail, kept as a setting)
-    RuleSettings.objects.create(government=org.government, min_comment_period_days=15)
-    record_participation(preparing, org, days=20)
+def test_comment_period_shorter_than_minimum_refused_with_a_blank_reason(org, preparing):
+    record_participation(preparing, org, days=20, shortened_period_reason="   ")
+
+    assert_rule(refused_completion(preparing, PP, org), "comment_period_minimum", "Art 15")
+
+
+def test_comment_period_shorter_than_a_tightened_minimum_accepted_with_its_reason(org, preparing):
+    # Given the government tightened Art 15 to 45 days (a government may not loosen it: test_floors)
+    RuleSettings.objects.create(government=org.government, min_comment_period_days=45)
+    reason = "防汛紧急，理由已随公告公布。"
+    # The single case of Art 15: a shorter period for a legitimate reason stated publicly, recorded
+    # through the service with the rest of the consultation
+    record_participation(preparing, org, days=20, shortened_period_reason=reason)
 
     complete(preparing, PP, org)
 
     assert step_state(preparing, PP) == StepState.DONE
+    assert preparing.steps.get(kind=PP).participation.shortened_period_reason == reason
 
 
 def test_comment_period_minimum_raised_by_government_setting(org, preparing):
@@ -282,8 +293,9 @@ def test_hearing_materials_must_reach_participants_seven_days_ahead(org, prepari
     values = {"hearing": True}
     record_participation(preparing, org, **values)
     hearing_day = preparing.steps.get(kind=PP).participation.hearing_date
-    services.participation_update(
-        decision=preparing, actor=org.clerk, hearing_materials_sent_on=hearing_day - dt.timedelta(days=6)
+    # (written past the service, which refuses it too: test_dates; the gate judges the row as it is)
+    ParticipationRecord.objects.filter(step__decision=preparing).update(
+        hearing_materials_sent_on=hearing_day - dt.timedelta(days=6)
     )
 
     assert_rule(refused_completion(preparing, PP, org), "hearing_materials_lead_time", "Art 16")
@@ -306,8 +318,8 @@ def test_hearing_materials_lead_time_read_from_government_setting(org, preparing
     RuleSettings.objects.create(government=org.government, hearing_materials_lead_days=10)
     record_participation(preparing, org, hearing=True)
     hearing_day = preparing.steps.get(kind=PP).participation.hearing_date
-    services.participation_update(
-        decision=preparing, actor=org.clerk, hearing_materials_sent_on=hearing_day - dt.timedelta(days=8)
+    ParticipationRecord.objects.filter(step__decision=preparing).update(
+        hearing_materials_sent_on=hearing_day - dt.timedelta(days=8)
     )
 
     error = refused_completion(preparing, PP, org)
@@ -617,14 +629,21 @@ def test_clear_for_meeting_allowed_once_the_minimum_review_time_has_passed(org, 
 
 
 def test_minimum_review_time_read_from_government_setting(org):
-    # Given the government sets no minimum review time: the same opinion clears at once
-    RuleSettings.objects.create(government=org.government, min_review_working_days=0)
+    # Given the government gives the legal office 20 working days (tightening Art 26's 7)
+    RuleSettings.objects.create(government=org.government, min_review_working_days=20)
     decision = decision_in(org, DecisionState.LEGALITY_REVIEW)
     issue_without_shortening(decision, org)
 
-    services.decision_clear_for_meeting(decision=decision, actor=org.reviewer)
+    # Two calendar weeks later the national minimum is over, the government's is not
+    with (
+        time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=14)),
+        pytest.raises(DecisionError) as exc,
+    ):
+        services.decision_clear_for_meeting(decision=decision, actor=org.reviewer)
 
-    assert state_of(decision) == DecisionState.AWAITING_DECISION
+    assert_rule(exc.value, "review_minimum_time", "Art 26")
+    assert "20" in exc.value.message
+    assert state_of(decision) == DecisionState.LEGALITY_REVIEW
 
 
 def test_clear_for_meeting_allowed_with_a_lawful_opinion(org, under_review):

@@ -52,25 +52,25 @@ def test_no_government_gets_the_national_defaults():
 
 
 def test_city_override_applies_to_the_city(city):
-    RuleSettings.objects.create(government=city, min_comment_period_days=20, max_review_working_days=12)
+    RuleSettings.objects.create(government=city, min_comment_period_days=45, max_review_working_days=12)
 
     rules = rules_for(fresh(city))
 
-    assert (rules.min_comment_period_days, rules.max_review_working_days) == (20, 12)
+    assert (rules.min_comment_period_days, rules.max_review_working_days) == (45, 12)
     # What the city left blank stays national.
     assert rules.hearing_materials_lead_days == NATIONAL_DEFAULTS.hearing_materials_lead_days
 
 
 def test_city_override_does_not_reach_its_province(province, city):
-    RuleSettings.objects.create(government=city, min_comment_period_days=20)
+    RuleSettings.objects.create(government=city, min_comment_period_days=45)
 
     assert rules_for(fresh(province)).min_comment_period_days == 30
 
 
 def test_county_inherits_its_citys_override(city, county):
-    RuleSettings.objects.create(government=city, min_comment_period_days=20)
+    RuleSettings.objects.create(government=city, min_comment_period_days=45)
 
-    assert rules_for(fresh(county)).min_comment_period_days == 20
+    assert rules_for(fresh(county)).min_comment_period_days == 45
 
 
 def test_county_inherits_from_the_province_through_a_city_without_settings(province, county):
@@ -80,22 +80,22 @@ def test_county_inherits_from_the_province_through_a_city_without_settings(provi
 
 
 def test_countys_own_override_wins_over_its_city(city, county):
-    RuleSettings.objects.create(government=city, min_comment_period_days=20, deferral_limit_days=180)
-    RuleSettings.objects.create(government=county, min_comment_period_days=40)
+    RuleSettings.objects.create(government=city, min_comment_period_days=40, deferral_limit_days=180)
+    RuleSettings.objects.create(government=county, min_comment_period_days=60)
 
     rules = rules_for(fresh(county))
 
     # The county's own number wins; the number it left blank still comes from the city.
-    assert (rules.min_comment_period_days, rules.deferral_limit_days) == (40, 180)
+    assert (rules.min_comment_period_days, rules.deferral_limit_days) == (60, 180)
 
 
 def test_blank_county_row_inherits_everything(city, county):
-    RuleSettings.objects.create(government=city, min_comment_period_days=20, remind_on_due_day=False)
+    RuleSettings.objects.create(government=city, min_comment_period_days=45, remind_on_due_day=False)
     RuleSettings.objects.create(government=county)
 
     rules = rules_for(fresh(county))
 
-    assert (rules.min_comment_period_days, rules.remind_on_due_day) == (20, False)
+    assert (rules.min_comment_period_days, rules.remind_on_due_day) == (45, False)
 
 
 def test_an_override_of_false_is_kept_not_treated_as_blank(county):
@@ -110,3 +110,14 @@ def test_reminder_lead_times_are_read_as_a_descending_tuple(county):
     RuleSettings.objects.create(government=county, reminder_lead_working_days=[1, 5, 3, 5])
 
     assert rules_for(fresh(county)).reminder_lead_working_days == (5, 3, 1)
+
+
+def test_an_inherited_minimum_review_time_above_a_maximum_set_below_wins(city, county):
+    # Given the city gives the legal office 20 working days at least, and the county a maximum of 12
+    RuleSettings.objects.create(government=city, min_review_working_days=20)
+    RuleSettings.objects.create(government=county, max_review_working_days=12)
+
+    rules = rules_for(fresh(county))
+
+    # The minimum is the law's (Art 26, tightened): the maximum cannot cut it short.
+    assert (rules.min_review_working_days, rules.max_review_working_days) == (20, 20)

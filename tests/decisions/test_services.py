@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
 from decisions import gates, services
 from decisions.errors import DecisionError, ErrorCode
@@ -148,8 +149,12 @@ def test_discussed_again_decision_takes_a_second_meeting(org):
 
 def test_deferral_date_kept_while_deferred_and_cleared_on_resume(org):
     decision = decision_in(org, DecisionState.AWAITING_DECISION)
-    held = today() - dt.timedelta(days=2)
-    services.decision_record_outcome(decision=decision, actor=org.secretary, **meeting_values("deferred", held_on=held))
+    # The meeting sat the day after the clearance and is recorded two days later
+    held = today() + dt.timedelta(days=1)
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=3)):
+        services.decision_record_outcome(
+            decision=decision, actor=org.secretary, **meeting_values("deferred", held_on=held)
+        )
     assert Decision.objects.get(pk=decision.pk).deferred_on == held
 
     services.decision_resume(decision=decision, actor=org.secretary)

@@ -86,10 +86,10 @@ def test_extension_moves_the_deadline(org):
 
 
 def test_rules_in_force_at_acceptance_are_fixed_for_the_round(org):
-    RuleSettings.objects.create(government=org.government, min_review_working_days=5, max_review_working_days=20)
+    RuleSettings.objects.create(government=org.government, min_review_working_days=8, max_review_working_days=20)
     decision = accepted(org)
     RuleSettings.objects.filter(government=org.government).update(min_review_working_days=9)
 
     review = review_of(decision)
 
-    assert (review.min_working_days, review.max_working_days) == (5, 20)
+    assert (review.min_working_days, review.max_working_days) == (8, 20)
