@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
@@ -127,9 +128,13 @@ def test_call_for_comments_after_its_period_began_is_refused_in_the_admin(org, p
 
     response = admin_client.post(reverse("admin:decisions_participationrecord_change", args=[record.pk]), data)
 
-    assert response.status_code == 200
-    assert "published no later than the first day of the comment period" in response.content.decode()
+    # The admin changes no part of the record; the model's own validation refuses the date too.
+    assert response.status_code == 403
     assert participation(preparing).call_published_on == record.call_published_on
+    record.call_published_on = record.period_end
+    with pytest.raises(ValidationError) as refused:
+        record.full_clean()
+    assert "published no later than the first day of the comment period" in str(refused.value)
 
 
 def test_participation_gate_refuses_a_call_published_after_its_period_began(org, preparing):
@@ -226,10 +231,14 @@ def test_expert_opinion_signed_before_registration_is_refused_in_the_admin(org, 
 
     response = admin_client.post(reverse("admin:decisions_expertopinion_change", args=[opinion.pk]), data)
 
-    assert response.status_code == 200
-    assert "cannot be signed before the decision was registered" in response.content.decode()
+    # The admin changes no part of the record; the model's own validation refuses the date too.
+    assert response.status_code == 403
     opinion.refresh_from_db()
     assert opinion.signed_on == today()
+    opinion.signed_on = today() - dt.timedelta(days=30)
+    with pytest.raises(ValidationError) as refused:
+        opinion.full_clean()
+    assert "cannot be signed before the decision was registered" in str(refused.value)
 
 
 # --------------------------------------------------------------------------- the meeting's date
