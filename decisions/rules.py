@@ -123,8 +123,10 @@ def rules_for(government: Government | None) -> Rules:
             continue
         for name in RULE_NAMES:
             value = getattr(settings_row, name)
-            if value is not None and value != "":
-                values[name] = value
+            if value is None or value == "":
+                continue
+            # A minimum of the law tightened above binds below (Art 43): the strictest one holds.
+            values[name] = max(int(value), int(values[name])) if name in FLOORS and name in values else value
     if "reminder_lead_working_days" in values:
         values["reminder_lead_working_days"] = tuple(
             sorted({int(v) for v in values["reminder_lead_working_days"] if int(v) >= 1}, reverse=True)

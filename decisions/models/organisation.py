@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions.choices import DepartmentKind, Role
 from decisions.models.base import TimeStamped
-from decisions.rules import BOUNDS, FLOORS
+from decisions.rules import BOUNDS, FLOORS, rules_for
 
 
 class Government(TimeStamped):
@@ -193,6 +193,20 @@ class RuleSettings(TimeStamped):
             value = getattr(self, name)
             if isinstance(value, int) and value < floor.least:
                 errors[name] = ValidationError(floor.message, code="below_floor", params={"least": floor.least})
+        if self.government_id and self.government.parent_id:
+            # Art 43: what a higher government tightened binds the governments below it.
+            inherited = rules_for(self.government.parent)
+            for name in FLOORS:
+                value, least = getattr(self, name), getattr(inherited, name)
+                if isinstance(value, int) and value < least and name not in errors:
+                    errors[name] = ValidationError(
+                        _(
+                            "The government above sets at least %(least)s here: "
+                            "a lower government may tighten it, never loosen it."
+                        ),
+                        code="below_parent",
+                        params={"least": least},
+                    )
         leads = self.reminder_lead_working_days
         if leads is not None and (
             not isinstance(leads, list) or not all(isinstance(v, int) and 0 < v <= 30 for v in leads)

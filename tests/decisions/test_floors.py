@@ -8,6 +8,7 @@ row that got in before the floors held.
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
@@ -253,3 +254,21 @@ def test_the_floors_are_the_national_defaults_and_cite_their_articles():
         "min_review_working_days": (7, "Art 26"),
     }
     assert all(getattr(NATIONAL_DEFAULTS, name) == floor.least for name, floor in FLOORS.items())
+
+
+def test_a_county_cannot_loosen_what_its_city_tightened(org):
+    # Art 43: the city set 45 days; its county may ask for more, never fewer.
+    RuleSettings.objects.create(government=org.government, min_comment_period_days=45)
+    county = Government.objects.create(name="示例县人民政府", level="county", parent=org.government, short_name="县")
+    loose = RuleSettings(government=county, min_comment_period_days=35)
+
+    with pytest.raises(ValidationError) as refused:
+        loose.full_clean()
+
+    assert "min_comment_period_days" in refused.value.message_dict
+    # And a row that got past the model still reads as the city's number.
+    loose.save()
+    assert rules_for(county).min_comment_period_days == 45
+    RuleSettings.objects.filter(pk=loose.pk).update(min_comment_period_days=60)
+    county.refresh_from_db()
+    assert rules_for(Government.objects.get(pk=county.pk)).min_comment_period_days == 60
