@@ -16,6 +16,9 @@ class ReviewsConfig(AppConfig):
         # Art 25: the meeting gate and the publication gate are the legal office's to decide.
         extensions.provide_gate(extensions.REVIEW_ALLOWS, gates.clearance_refusals)
         extensions.provide_gate(extensions.FINAL_TEXT_REVIEWED, gates.publication_refusals)
+        # The same two gates as they must still hold afterwards (decisions.integrity).
+        extensions.provide_invariant(extensions.REVIEW_ALLOWS.name, gates.clearance_held)
+        extensions.provide_invariant(extensions.FINAL_TEXT_REVIEWED.name, gates.final_text_held)
         # Art 26: each submission opens a round; it runs before the clocks read the record.
         extensions.on_event(services.open_round_on_submission, order=10)
         # The review's column of the five-step marks and the overview's gate check.
