@@ -211,8 +211,8 @@ def clearance_held(decisions: Sequence[Decision]) -> Iterator[Finding]:
     issued opinion that allows the meeting, with the changes it asked for confirmed (Art 25, 28) and
     an exploratory reform's legal risk stated openly. One query per batch of decisions."""
     latest: dict[int, LegalityReview] = {}
-    for review in LegalityReview.objects.filter(decision__in=[d.pk for d in decisions]).order_by("decision", "round"):
-        latest[review.decision_id] = review
+    for round_ in LegalityReview.objects.filter(decision__in=[d.pk for d in decisions]).order_by("decision", "round"):
+        latest[round_.decision_id] = round_
     for decision in decisions:
         review = latest.get(decision.pk)
         submissions = sum(1 for e in decision.events.all() if e.transition == "submit_for_review" and not e.step_kind)
