@@ -26,7 +26,9 @@ LISTED = 200
 def administrators() -> list[str]:
     """The addresses of the active superusers and of ``settings.ADMINS``, each once."""
     users = get_user_model().objects.filter(is_active=True, is_superuser=True).exclude(email="")
-    addresses = [*users.order_by("pk").values_list("email", flat=True), *(email for _name, email in settings.ADMINS)]
+    addresses = list(users.order_by("pk").values_list("email", flat=True))
+    # ADMINS holds (name, address) pairs; the stubs (and Django 6) have plain addresses.
+    addresses += [entry if isinstance(entry, str) else entry[1] for entry in settings.ADMINS]
     return list(dict.fromkeys(addresses))
 
 
