@@ -160,6 +160,8 @@ class EventType(models.TextChoices):
     AMEND = "amend", _("Description amended")
     CHANGE_SPONSORS = "change_sponsors", _("Sponsoring departments changed")
     ATTACH = "attach", _("File attached")
+    # The record was restored from a dossier (reporting.dossier); the state does not change.
+    IMPORT = "import", _("Restored from a dossier")
 
 
 class RuleCode(models.TextChoices):
@@ -176,6 +178,10 @@ class RuleCode(models.TextChoices):
     FINAL_TEXT_REVIEWED = "final_text_reviewed", _("The final text passed the second review")  # local rule
     EXECUTING_UNIT_NAMED = "executing_unit_named", _("An executing unit is named")  # Art 34
     PROGRESS_REPORTED = "progress_reported", _("Execution progress is reported")  # Art 34
+    # The record's own invariants (decisions.integrity), beside the gates' held forms.
+    EVENTS_REPLAY = "events_replay", _("The event log replays to the recorded states")  # Art 38
+    TRANSITION_ALLOWED = "transition_allowed", _("Every recorded event is allowed by the lifecycle")  # Art 38
+    SPONSORS_OF_GOVERNMENT = "sponsors_of_government", _("The sponsors belong to the decision's government")  # Art 11
     # Public participation (Art 14–18).
     PARTICIPATION_RECORDED = "participation_recorded", _("The consultation is on the record")
     PARTICIPATION_METHODS = "participation_methods", _("A way of consulting the public is named")

@@ -22,6 +22,9 @@ their ``AppConfig.ready()``. The core calls them by name and never imports those
   run its minimum time (Art 26) is the review's to tell (``provide_earliest_meeting_day``); the
   meeting's record is refused for a day before it. Nobody providing it sets no bound: without the
   review the gate slot ``review_allows`` refuses the meeting anyway.
+- **Invariants.** What must always hold of the record in another app's part of it (the review's
+  clearance still allows a decision past the meeting gate): ``provide_invariant``, read by
+  ``decisions.integrity`` over batches of decisions.
 - **Pages.** The mark of a statutory step the core does not keep (the legality review, step four of
   five): ``provide_mark``; a section of the decision's page (the review's summary):
   ``provide_detail_section``.
@@ -33,7 +36,7 @@ error, not a silent override.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
 
+    from decisions.integrity import Finding
     from decisions.models import Decision, DecisionEvent
 
 Check = Callable[["Decision"], list[Refusal]]
@@ -57,6 +61,7 @@ RecordHook = Callable[["Decision"], None]
 AnnotationProvider = Callable[[], Mapping[str, BaseExpression]]
 DecisionFilter = Callable[["QuerySet[Decision]", Any], "QuerySet[Decision]"]
 EarliestMeetingDay = Callable[["Decision"], "dt.date | None"]
+InvariantCheck = Callable[[Sequence["Decision"]], Iterable["Finding"]]
 
 
 # --------------------------------------------------------------------------- gate slots
@@ -202,6 +207,35 @@ def decision_annotations() -> dict[str, BaseExpression]:
     for provider in _annotation_providers:
         columns.update(provider())
     return columns
+
+
+# --------------------------------------------------------------------------- invariants
+
+_invariants: dict[str, InvariantCheck] = {}
+
+
+def provide_invariant(name: str, check: InvariantCheck) -> None:
+    """``check(decisions)`` lists the findings (``decisions.integrity.Finding``) on a batch of
+    decisions, prefetched by ``decisions.integrity.prefetched``: it reads what the batch holds and
+    asks the database a fixed number of times per batch, never once per decision.
+
+    Under a gate slot's name (``REVIEW_ALLOWS``, ``FINAL_TEXT_REVIEWED``) it is the form that gate
+    keeps once passed: it gets only the decisions whose state that gate led to, and while no app
+    provides it every one of them is a finding, as the slot's gate refuses. Under any other name it
+    gets every decision."""
+    existing = _invariants.get(name)
+    if existing is not None and existing is not check:
+        raise ImproperlyConfigured(f"Invariant {name!r} is provided twice.")
+    _invariants[name] = check
+
+
+def invariant(name: str) -> InvariantCheck | None:
+    return _invariants.get(name)
+
+
+def invariants() -> list[tuple[str, InvariantCheck]]:
+    """The invariants of every decision (those not standing for a gate slot)."""
+    return [(name, check) for name, check in _invariants.items() if name not in GATE_SLOTS]
 
 
 # --------------------------------------------------------------------------- pages

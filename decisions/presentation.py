@@ -44,8 +44,11 @@ STEP_EVENT_LABELS = {
 # Transitions that need care: shown as warnings.
 GATE_PROBLEM_LABELS = {
     "steps_settled": _lazy("a preparatory step is neither done nor not applicable"),
+    "risk_controllable": _lazy("a risk judged uncontrollable is on the record"),
     "review_allows": _lazy("no issued legality opinion allows the meeting"),
     "meeting_recorded": _lazy("no meeting record"),
+    "publication_recorded": _lazy("no publication record"),
+    "executing_unit_named": _lazy("no executing unit named"),
 }
 
 STEP_MARK_LABELS = {

@@ -14,9 +14,10 @@ what those rows refer to (departments, governments, the people who acted and the
 Reminders and notifications are messages about the record, not the record, and stay out.
 
 ``dossier_import`` restores a dossier with the same primary keys, in one transaction, checking every
-file's checksum; into an empty database it gives back the same rows, which ``dossier_export`` then
-writes out identically (tests/reports/test_dossier.py). A row that already exists must be identical,
-or nothing is imported.
+file's checksum and every rule of the record (``decisions.integrity``); into an empty database it
+gives back the same rows, which ``dossier_export`` then writes out identically but for the import's
+own event (tests/reporting/test_dossier.py). A row that already exists must be identical, or
+nothing is imported.
 """
 
 from __future__ import annotations
@@ -44,11 +45,14 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext as _
 
+from decisions import integrity, services
+from decisions.choices import EventType
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import Decision, Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import User  # the project uses Django's user model
     from django.db.models.fields.files import FieldFile
 
 FORMAT = "decision-dossier/1"
@@ -269,8 +273,13 @@ def _same(existing: models.Model, incoming: models.Model) -> bool:
 
 
 @transaction.atomic
-def dossier_import(payload: bytes) -> Decision:
-    """Restore a dossier: every row with its primary key, every file checked against its checksum."""
+def dossier_import(payload: bytes, *, actor: User | None = None) -> Decision:
+    """Restore a dossier: every row with its primary key, every file checked against its checksum.
+
+    A dossier is evidence, not an authority: the restored decision must replay from its own event
+    log to the states it claims and keep every rule of the record (``decisions.integrity``), or the
+    whole import is refused, naming the first rule it breaks, before any file is stored. The import
+    is itself an event on the decision (``EventType.IMPORT``, the state unchanged)."""
     data, files = read_dossier(payload)
     user_model = get_user_model()
     decision_pk = data["decision"]["id"]
@@ -295,19 +304,38 @@ def dossier_import(payload: bytes) -> Decision:
             item.save()
             touched.add(model)
     connection.check_constraints(table_names=[m._meta.db_table for m in touched])
+    # New rows kept their keys: move the sequences past them (as loaddata does).
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(touched)):
+            cursor.execute(sql)
+    decision = Decision.objects.filter(pk=decision_pk).first()
+    if decision is None or decision.state != data["decision"].get("state"):
+        raise _refuse(_("The dossier's summary does not match the decision it holds."))
+    findings = integrity.findings_for(decision)
+    if findings:
+        raise findings[0].as_error()
+    # Checked, then stored: a refused dossier leaves no file behind (the rows roll back with the
+    # transaction; the storage would not).
     for path, content in files.items():
         if default_storage.exists(path):
             with default_storage.open(path, "rb") as handle:
                 if hashlib.sha256(handle.read()).hexdigest() == hashlib.sha256(content).hexdigest():
                     continue
             raise DecisionError(ErrorCode.CONFLICT, _("A different file is stored at %(path)s.") % {"path": path})
+    for path, content in files.items():
+        if default_storage.exists(path):
+            continue
         saved = default_storage.save(path, ContentFile(content))
         if saved != path:
             raise DecisionError(
                 ErrorCode.CONFLICT, _("The file %(path)s could not be stored in place.") % {"path": path}
             )
-    # New rows kept their keys: move the sequences past them (as loaddata does).
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), list(touched)):
-            cursor.execute(sql)
-    return Decision.objects.get(pk=decision_pk)
+    services.record_event(
+        decision,
+        actor=actor,
+        transition=EventType.IMPORT,
+        from_state=decision.state,
+        to_state=decision.state,
+        comment=_("Restored from a dossier exported at %(time)s.") % {"time": data.get("exported_at", "—")},
+    )
+    return decision

@@ -7,6 +7,9 @@ top of both, and nothing imports it.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable
+from functools import reduce
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
@@ -22,9 +25,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from decisions.choices import STATES_PAST_REVIEW
-from decisions.models import SETTLED_STEP_STATES, Decision, DecisionState, Meeting, ProcedureStep, StepState
-from decisions.selectors import MEETING_STATES, filter_by_year_state, with_step_marks
+from decisions.choices import STATES_PAST_REVIEW, RuleCode
+from decisions.integrity import GATES_HELD, Finding, check_decisions, prefetched
+from decisions.models import (
+    SETTLED_STEP_STATES,
+    Decision,
+    DecisionState,
+    Meeting,
+    ProcedureStep,
+    Publication,
+    RiskAssessmentRecord,
+    StepKind,
+    StepState,
+)
+from decisions.selectors import filter_by_year_state, with_step_marks
 from decisions.visibility import decisions_visible_to
 from reviews.models import CLEARING_CONCLUSIONS, Conclusion, LegalityReview
 
@@ -37,26 +51,45 @@ if TYPE_CHECKING:
         """The columns of ``_gate_annotations`` (never NULL)."""
 
         gate_steps_settled: bool
+        gate_risk_controllable: bool
         gate_review_allows: bool
         gate_meeting_recorded: bool
+        gate_publication_recorded: bool
+        gate_executing_unit_named: bool
 
 
 def _latest_review() -> QuerySet[LegalityReview]:
     return LegalityReview.objects.filter(decision=OuterRef("pk")).order_by("-round")
 
 
-# The gates every decision past the legality review went through (Art 25, 29–30), in the order the
-# overview names them.
-GATES = ("steps_settled", "review_allows", "meeting_recorded")
+# The gates a decision past the legality review went through, in the order the overview names them,
+# each with the states whose every road passed it (decisions.integrity.GATES_HELD, read from the
+# lifecycle): the steps (Art 25) and the risk (Art 24) and the clearance (Art 25) for all of them, the
+# meeting (Art 30) once it was held, the publication (Art 32) and the executing unit (Art 34) after.
+# The second review of the final text is a per-government switch the database cannot read in one
+# query; ``decisions.integrity`` checks it (the rows of the page show its findings).
+GATES = (
+    RuleCode.STEPS_SETTLED,
+    RuleCode.RISK_CONTROLLABLE,
+    RuleCode.REVIEW_ALLOWS,
+    RuleCode.MEETING_RECORDED,
+    RuleCode.PUBLICATION_RECORDED,
+    RuleCode.EXECUTING_UNIT_NAMED,
+)
+GATE_STATES: dict[str, tuple[str, ...]] = {
+    gate: tuple(sorted(state for state in STATES_PAST_REVIEW if gate in GATES_HELD[state])) for gate in GATES
+}
 
 
 def _gate_annotations() -> dict[str, BaseExpression]:
     """Each gate's record as one boolean per decision, computed by the database (never NULL).
 
     steps_settled: exactly the three preparatory steps, each done or not applicable (Art 25 via
-    ``submit_for_review``); review_allows: the current review round has an issued opinion whose
+    ``submit_for_review``); risk_controllable: no risk judged uncontrollable on a settled risk
+    assessment (Art 24); review_allows: the current review round has an issued opinion whose
     conclusion allows the meeting, changes confirmed where it asked for changes (Art 25, 28);
-    meeting_recorded: a meeting record exists (Art 29–30)."""
+    meeting_recorded: a meeting record exists (Art 29–30); publication_recorded: a publication
+    exists (Art 32); executing_unit_named: the decision names one (Art 34)."""
     steps = (
         ProcedureStep.objects.filter(decision=OuterRef("pk"))
         .order_by()
@@ -76,16 +109,24 @@ def _gate_annotations() -> dict[str, BaseExpression]:
     return {
         "gate_steps_settled": Coalesce(Subquery(steps), Value(False)),
         "gate_review_allows": Coalesce(Subquery(review.values("ok")[:1]), Value(False)),
+        "gate_risk_controllable": ~Exists(
+            RiskAssessmentRecord.objects.filter(
+                step__decision=OuterRef("pk"),
+                step__kind=StepKind.RISK_ASSESSMENT,
+                step__state__in=SETTLED_STEP_STATES,
+                controllable=False,
+            )
+        ),
         "gate_meeting_recorded": Exists(Meeting.objects.filter(decision=OuterRef("pk"))),
+        "gate_publication_recorded": Exists(Publication.objects.filter(decision=OuterRef("pk"))),
+        "gate_executing_unit_named": ExpressionWrapper(Q(executing_unit__isnull=False), output_field=BooleanField()),
     }
 
 
-# A decision lacking a gate's record: past the review, and one of the gates it passed has no record.
-# Refers to the annotations of ``_gate_annotations``.
-LACKS_A_GATE = Q(state__in=STATES_PAST_REVIEW) & (
-    Q(gate_steps_settled=False)
-    | Q(gate_review_allows=False)
-    | (Q(state__in=MEETING_STATES) & Q(gate_meeting_recorded=False))
+# A decision lacking a gate's record: past the review, and one of the gates its state required has
+# no record. Refers to the annotations of ``_gate_annotations``.
+LACKS_A_GATE = Q(state__in=STATES_PAST_REVIEW) & reduce(
+    operator.or_, (Q(state__in=GATE_STATES[gate]) & Q(**{f"gate_{gate}": False}) for gate in GATES)
 )
 
 
@@ -123,6 +164,18 @@ def overview_decisions(
     return queryset.order_by("-catalogue_year", "-sequence")
 
 
+def integrity_findings(decisions: Iterable[Decision]) -> dict[int, list[Finding]]:
+    """Every rule of the record (``decisions.integrity``) the given decisions break, by decision: for
+    the rows of one page, at a fixed number of queries whatever the page holds. It goes beyond the
+    gates the SQL proves: the log's replay, the events' contract, the sponsors, the second review."""
+    ids = [decision.pk for decision in decisions]
+    out: dict[int, list[Finding]] = {}
+    if ids:
+        for finding in check_decisions(list(prefetched(Decision.objects.filter(pk__in=ids)))):
+            out.setdefault(finding.decision_id, []).append(finding)
+    return out
+
+
 def waived_steps(user: User, *, year: int | None = None, state: str = "") -> QuerySet[ProcedureStep]:
     """Steps marked not applicable, with their decision and approver, filtered by the decision's
     catalogue year and state."""
@@ -141,11 +194,5 @@ def gate_problems(decision: Decision) -> list[str]:
     decision = cast("WithAnnotations[Decision, GateColumns]", decision)  # annotated by overview_decisions
     if decision.state not in STATES_PAST_REVIEW:
         return []
-    problems = []
-    if not decision.gate_steps_settled:
-        problems.append("steps_settled")
-    if not decision.gate_review_allows:
-        problems.append("review_allows")
-    if decision.state in MEETING_STATES and not decision.gate_meeting_recorded:
-        problems.append("meeting_recorded")
-    return problems
+    columns = cast("dict[str, bool]", vars(decision))
+    return [gate for gate in GATES if decision.state in GATE_STATES[gate] and not columns[f"gate_{gate}"]]

@@ -115,12 +115,16 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(decisions, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     # Labels looked up once per page: get_FOO_display() rebuilds and hashes the choices every call.
     state_labels = {value: str(label) for value, label in DecisionState.choices}
+    findings = overview_selectors.integrity_findings(page.object_list)
     rows = [
         {
             "decision": decision,
             "state_label": state_labels[decision.state],
             "marks": step_marks(decision),
             "problems": [str(GATE_PROBLEM_LABELS[p]) for p in overview_selectors.gate_problems(decision)],
+            "findings": [
+                {"message": f.message, "article": article_label(f.article)} for f in findings.get(decision.pk, [])
+            ],
         }
         for decision in page.object_list
     ]

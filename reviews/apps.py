@@ -18,6 +18,9 @@ class ReviewsConfig(AppConfig):
         extensions.provide_gate(extensions.FINAL_TEXT_REVIEWED, gates.publication_refusals)
         # Art 26: the meeting's own date is measured against the minimum review time too.
         extensions.provide_earliest_meeting_day(gates.earliest_meeting_day)
+        # The same two gates as they must still hold afterwards (decisions.integrity).
+        extensions.provide_invariant(extensions.REVIEW_ALLOWS.name, gates.clearance_held)
+        extensions.provide_invariant(extensions.FINAL_TEXT_REVIEWED.name, gates.final_text_held)
         # Art 26: each submission opens a round; it runs before the clocks read the record.
         extensions.on_event(services.open_round_on_submission, order=10)
         # The review's column of the five-step marks and the overview's gate check.

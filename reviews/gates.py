@@ -11,21 +11,25 @@ to show what is still missing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from decisions.choices import RuleCode
 from decisions.errors import Refusal
+from decisions.integrity import Finding, finding
 from decisions.models import Attachment, Decision, StepKind, current_draft
 from decisions.rules import rules_for
 from reviews.choices import ReviewRule
 from reviews.clock import review_clock
 from reviews.models import (
+    CLEARING_CONCLUSIONS,
     CONCLUSIONS_WITH_ITEMS,
     REQUIRED_MATERIALS,
     Conclusion,
     FinalTextResult,
+    FinalTextReview,
     LegalityReview,
     MaterialKind,
     WaiverVerdict,
@@ -241,3 +245,58 @@ def publication_refusals(decision: Decision) -> list[Refusal]:
             )
         ]
     return []
+
+
+# --------------------------------------------------------------------------- the gates once passed
+
+
+def clearance_held(decisions: Sequence[Decision]) -> Iterator[Finding]:
+    """The clearance in the form it keeps once the decision went past it (``decisions.integrity``):
+    the round of its latest submission (one round per ``submit_for_review`` in the log) has an
+    issued opinion that allows the meeting, with the changes it asked for confirmed (Art 25, 28) and
+    an exploratory reform's legal risk stated openly. One query per batch of decisions."""
+    latest: dict[int, LegalityReview] = {}
+    for round_ in LegalityReview.objects.filter(decision__in=[d.pk for d in decisions]).order_by("decision", "round"):
+        latest[round_.decision_id] = round_
+    for decision in decisions:
+        review = latest.get(decision.pk)
+        submissions = sum(1 for e in decision.events.all() if e.transition == "submit_for_review" and not e.step_kind)
+        if review is None or review.round != submissions or not review.is_issued:
+            problem = _("No issued legality review opinion of its latest submission is on the record.")
+        elif review.conclusion not in CLEARING_CONCLUSIONS:
+            problem = _("The legality review opinion of its latest submission does not allow the meeting.")
+        elif review.conclusion == Conclusion.LAWFUL_WITH_CHANGES and review.changes_confirmed_at is None:
+            problem = _("The changes the legality review asked for were never confirmed.")
+        elif review.conclusion == Conclusion.EXPLORATORY_WITH_RISK and not review.legal_risk.strip():
+            problem = _("The exploratory reform went to the meeting without its legal risk stated.")
+        else:
+            continue
+        yield finding(decision, RuleCode.REVIEW_ALLOWS, problem, "Art 25")
+
+
+def final_text_held(decisions: Sequence[Decision]) -> Iterator[Finding]:
+    """The second review in the form it keeps once published: where the government requires it, the
+    latest check of the final text made before each publication found it consistent. The switch's
+    history is not kept, so it is read as it stands now. One query per batch, and the rules of each
+    government once."""
+    required: dict[int, bool] = {}
+    checks: dict[int, list[FinalTextReview]] = {}
+    for check in FinalTextReview.objects.filter(decision__in=[d.pk for d in decisions]).order_by("created_at", "id"):
+        checks.setdefault(check.decision_id, []).append(check)
+    for decision in decisions:
+        if decision.government_id not in required:
+            required[decision.government_id] = rules_for(decision.government).second_review_enabled
+        if not required[decision.government_id]:
+            continue
+        for event in decision.events.all():
+            if event.transition != "publish" or event.step_kind:
+                continue
+            before = [c for c in checks.get(decision.pk, []) if c.created_at <= event.created_at]
+            if not before or before[-1].result != FinalTextResult.CONSISTENT:
+                yield finding(
+                    decision,
+                    RuleCode.FINAL_TEXT_REVIEWED,
+                    _("The decision was published without the final text passing the second review."),
+                    _("local rule"),
+                )
+                break

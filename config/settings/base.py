@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "drop-long-deferred": {"task": "decisions.drop_long_deferred", "schedule": crontab(hour=0, minute=20)},
     # Opinion letters whose rendering could not be published when the opinion was issued.
     "render-missing-letters": {"task": "reviews.render_missing_letters", "schedule": DT_REMINDER_SCAN_SECONDS},
+    # Every rule of the record (decisions.integrity) checked; the administrators told of any finding.
+    "check-integrity": {"task": "reporting.check_integrity", "schedule": crontab(hour=1, minute=30)},
 }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # When Redis is down, publishing fails at once (and is logged) instead of hanging a request.

@@ -108,15 +108,102 @@ def test_dossier_restores_into_an_empty_database_identically(archived):
 
     restored = dossier_import(exported)
 
-    # To the microsecond: the record is the same, not merely the same to the second.
-    assert list(DecisionEvent.objects.filter(decision=restored).order_by("pk").values_list("pk", "created_at")) == times
+    # To the microsecond: the record is the same, not merely the same to the second, but for the
+    # import's own event at the end.
+    restored_events = DecisionEvent.objects.filter(decision=restored).order_by("pk")
+    assert list(restored_events.values_list("pk", "created_at"))[:-1] == times
+    imported = restored_events.last()
+    assert (imported.transition, imported.from_state, imported.to_state) == ("import", "archived", "archived")
     again, files = manifest(restored)
+    again["objects"] = [
+        row for row in again["objects"] if not (row["model"] == "decisions.decisionevent" and row["pk"] == imported.pk)
+    ]
+    again["counts"]["decisions.decisionevent"] -= 1
     assert manifest_bytes(again) == _without_time(before.read("manifest.json"))
     for path in paths:
         assert files[path] == before.read(f"files/{path}")
-    # The sequences moved past the restored keys: new rows do not collide.
-    last = DecisionEvent.objects.order_by("-pk").first().pk
-    assert DecisionEvent.objects.create(decision=restored, transition="note", to_state=restored.state).pk > last
+    # The sequences moved past the restored keys: the import's event did not collide.
+    assert imported.pk > max(pk for pk, _time in times)
+    call_command("check_integrity", stdout=io.StringIO())  # no finding: it would raise
+
+
+def _edited(exported: bytes, edit) -> bytes:
+    """The dossier with its manifest changed by ``edit(data)``, its files as they were."""
+    original = zipfile.ZipFile(io.BytesIO(exported))
+    data = json.loads(original.read("manifest.json"))
+    edit(data)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in original.namelist():
+            archive.writestr(name, manifest_bytes(data) if name == "manifest.json" else original.read(name))
+    return out.getvalue()
+
+
+def _claim_state(data: dict, state: str) -> None:
+    data["decision"]["state"] = state
+    for row in data["objects"]:
+        if row["model"] == "decisions.decision" and row["pk"] == data["decision"]["id"]:
+            row["fields"]["state"] = state
+
+
+def test_import_refuses_a_proposed_decision_edited_to_decided_without_its_steps_and_events(org):
+    proposed = services.decision_register(**org.decision_kwargs())
+    exported = dossier_export(proposed, with_index=False)
+    pk = proposed.pk
+    empty_the_database()
+
+    def forge(data: dict) -> None:
+        _claim_state(data, DecisionState.DECIDED)
+        data["objects"] = [
+            row for row in data["objects"] if row["model"] not in ("decisions.decisionevent", "decisions.procedurestep")
+        ]
+
+    with pytest.raises(DecisionError) as refused:
+        dossier_import(_edited(exported, forge))
+
+    assert refused.value.rule == "events_replay"
+    assert not Decision.objects.filter(pk=pk).exists()
+    assert not DecisionEvent.objects.exists()
+
+
+def test_import_refuses_a_state_changed_with_its_events_left_and_stores_no_file(archived):
+    exported = dossier_export(archived, with_index=False)
+    paths = [
+        entry["path"] for entry in json.loads(zipfile.ZipFile(io.BytesIO(exported)).read("manifest.json"))["files"]
+    ]
+    empty_the_database()
+    for path in paths:
+        default_storage.delete(path)
+
+    with pytest.raises(DecisionError) as refused:
+        dossier_import(_edited(exported, lambda data: _claim_state(data, DecisionState.IMPLEMENTING)))
+
+    assert refused.value.rule == "events_replay"
+    assert refused.value.article == "Art 38"
+    assert not Decision.objects.exists()
+    assert paths and not any(default_storage.exists(path) for path in paths)
+
+
+def test_import_refuses_a_dossier_whose_risk_was_edited_uncontrollable(archived):
+    exported = dossier_export(archived, with_index=False)
+    empty_the_database()
+
+    def forge(data: dict) -> None:
+        for row in data["objects"]:
+            if row["model"] == "decisions.riskassessmentrecord":
+                row["fields"]["controllable"] = False
+        _claim_state(data, DecisionState.IMPLEMENTING)  # archived needs no gate: claim a state that does
+        data["objects"] = [
+            row
+            for row in data["objects"]
+            if not (row["model"] == "decisions.decisionevent" and row["fields"]["transition"] == "archive")
+        ]
+
+    with pytest.raises(DecisionError) as refused:
+        dossier_import(_edited(exported, forge))
+
+    assert refused.value.rule == "risk_controllable"
+    assert not Decision.objects.exists()
 
 
 def test_import_refuses_a_decision_that_is_already_there(archived):

@@ -89,6 +89,40 @@ def test_a_missing_step_row_is_flagged(org):
     assert _problems(org, decision) == ["steps_settled", "review_allows", "meeting_recorded"]
 
 
+def test_a_risk_made_uncontrollable_behind_the_orm_is_flagged(org):
+    decision = demo.walk(_register(org), DecisionState.DECIDED, org)
+    with connection.cursor() as cursor:  # Art 24: as a hand edit of the database would
+        cursor.execute(
+            "UPDATE decisions_riskassessmentrecord SET controllable = false WHERE step_id IN "
+            "(SELECT id FROM decisions_procedurestep WHERE decision_id = %s)",
+            [decision.pk],
+        )
+    assert _problems(org, decision) == ["risk_controllable"]
+    assert overview.overview_summary(org.leader)["flagged"] == 1
+    assert list(overview.overview_decisions(org.leader, lacking_only=True)) == [decision]
+
+
+def test_a_published_decision_without_its_publication_or_an_implemented_one_without_its_unit_is_flagged(org):
+    published = demo.walk(_register(org), DecisionState.PUBLISHED, org)
+    implementing = demo.walk(_register(org, title="民用天然气价格调整"), DecisionState.IMPLEMENTING, org)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM decisions_publication WHERE decision_id = %s", [published.pk])
+        cursor.execute("UPDATE decisions_decision SET executing_unit_id = NULL WHERE id = %s", [implementing.pk])
+    assert _problems(org, published) == ["publication_recorded"]
+    assert _problems(org, implementing) == ["executing_unit_named"]
+    assert overview.overview_summary(org.leader)["flagged"] == 2
+
+
+def test_the_page_shows_the_rules_of_the_record_a_row_breaks(leader_client, org):
+    decision = demo.walk(_register(org), DecisionState.DECIDED, org)
+    Decision.objects.filter(pk=decision.pk).update(state=DecisionState.PUBLISHED)  # no publish event
+
+    page = leader_client.get(OVERVIEW).content.decode()
+
+    assert "integrity-findings" in page
+    assert "publication_recorded" not in page  # the rule's label, never its code
+
+
 def test_an_opinion_asking_for_changes_allows_the_meeting_only_once_the_changes_are_confirmed(org):
     decision = demo.walk(_register(org), DecisionState.AWAITING_DECISION, org)
     review = LegalityReview.objects.filter(decision=decision).order_by("-round")
@@ -200,8 +234,9 @@ def test_the_overview_query_count_does_not_grow_with_the_catalogue(leader_client
     assert _rows(page) == views.OVERVIEW_PAGE_SIZE + views.WAIVED_PAGE_SIZE
     assert re.search(r"Page 1 of 2 \(52 decisions\)", page)
     assert re.search(r"Page 1 of 2 \(26 steps marked not applicable\)", page)
-    # session, user, bell, years, the figures, page count and rows, their steps, waived count and rows
-    assert small <= 10, small
+    # session, user, bell, years, the figures, page count and rows, their steps, waived count and rows,
+    # then the rules of the record for the page's rows (decisions.integrity: one batch)
+    assert small <= 20, small
 
 
 def test_a_decision_walked_through_the_services_shows_no_gate_problem(org):
