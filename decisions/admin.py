@@ -15,6 +15,8 @@ from decisions.models import (
     ExpertOpinion,
     Government,
     Meeting,
+    MeetingCorrection,
+    MeetingPosition,
     Membership,
     ParticipationRecord,
     ProcedureStep,
@@ -154,11 +156,69 @@ class RiskAssessmentRecordAdmin(NoDeleteMixin, admin.ModelAdmin):
     readonly_fields = ("step",)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Shown, never edited, added to or deleted."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every listed field read-only: one outside them would be put in a model form.
+        return self.fields or ()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeetingPositionInline(ReadOnlyInline):
+    model = MeetingPosition
+    fields = ("order", "member_name", "user", "role", "position", "reasons")
+
+
+class MeetingCorrectionInline(ReadOnlyInline):
+    model = MeetingCorrection
+    fields = ("created_at", "field", "text", "reason", "corrected_by")
+
+
+class FinalRecordAdmin(admin.ModelAdmin):
+    """A final record (Art 30): shown in full, never added, changed or deleted here. The meeting is
+    recorded with its outcome by decisions.services.decision_record_outcome; a correction is
+    appended by decisions.services.meeting_correct."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
-class MeetingAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ("decision", "meeting_type", "held_on", "outcome")
-    list_filter = ("meeting_type", "outcome")
-    readonly_fields = ("decision", "outcome", "recorded_by")
+class MeetingAdmin(FinalRecordAdmin):
+    list_display = ("decision", "meeting_type", "held_on", "outcome", "head_against_majority")
+    list_filter = ("meeting_type", "outcome", "head_against_majority")
+    search_fields = ("decision__code", "decision__title")
+    list_select_related = ("decision",)
+    inlines = [MeetingPositionInline, MeetingCorrectionInline]
+
+
+@admin.register(MeetingCorrection)
+class MeetingCorrectionAdmin(FinalRecordAdmin):
+    list_display = ("meeting", "field", "corrected_by", "created_at")
+    list_filter = ("field",)
+    list_select_related = ("meeting__decision", "corrected_by")
 
 
 @admin.register(Publication)

@@ -189,6 +189,22 @@ class DetailPage:
                 opinion.handling_url = self._url("expert_opinion_handle", opinion_id=opinion.pk)
                 opinion.handling_open = slot in self.bound
 
+    def meetings(self) -> list:
+        """The meeting records (final, Art 30), each with its positions, the computed majority, its
+        corrections and, for who records meetings, the form that appends a correction."""
+        meetings = list(self.decision.meetings.all())
+        may_correct = bool(meetings) and permissions.may(self.user, "correct_meeting", self.decision)
+        for meeting in meetings:
+            slot = f"correct:{meeting.pk}"
+            meeting.correction_form = (
+                self._form(slot, lambda m=meeting: forms.MeetingCorrectionForm(prefix=f"mc{m.pk}"))
+                if may_correct
+                else None
+            )
+            meeting.correction_url = self._url("meeting_correct", meeting_id=meeting.pk) if may_correct else ""
+            meeting.correction_open = slot in self.bound
+        return meetings
+
     def events(self) -> list[dict]:
         rows = []
         # Every app's events are in the record's vocabulary (decisions.extensions.provide_vocabulary).
@@ -236,7 +252,7 @@ class DetailPage:
             "steps": self.steps(),
             "steps_editable_now": decision.state == DecisionState.PREPARING,
             "sections": extensions.detail_sections(decision, user),
-            "meetings": list(decision.meetings.all()),
+            "meetings": self.meetings(),
             "publication": getattr(decision, "publication", None),
             "reports": list(decision.execution_reports.all()),
             "evaluations": list(decision.evaluations.all()),
