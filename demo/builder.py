@@ -137,7 +137,7 @@ def issue_opinion(decision: Decision, people, *, conclusion: str = Conclusion.LA
 
 
 # Art 30: what the members said, by outcome; the head (the government's leader) speaks last.
-MEETING_POSITIONS: dict[str, list[tuple[str, str, str]]] = {
+MEETING_POSITIONS: dict[str, list[tuple[str, str, str]]] = {  # keyed by MeetingOutcome
     MeetingOutcome.APPROVED: [
         ("常务副市长", "for", "方案经过充分论证，群众意见已吸收，同意提交决定。"),
         ("分管副市长", "for", "配套资金已落实，建议明确时间节点。"),
@@ -159,10 +159,16 @@ MEETING_POSITIONS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
+HEAD_STATEMENTS: dict[str, str] = {
+    MeetingOutcome.APPROVED: "同意。请承办单位抓好落实，对试点意见一并研究。",
+    MeetingOutcome.REJECTED: "不予通过。请承办单位重新论证后再行报送。",
+}
+
+
 def meeting_positions(people, outcome: str) -> list[dict[str, Any]]:
     rows = MEETING_POSITIONS.get(outcome, MEETING_POSITIONS[MeetingOutcome.APPROVED])
     members = [{"name": name, "position": stance, "reasons": reasons} for name, stance, reasons in rows]
-    head_stance = {MeetingOutcome.APPROVED: "for", MeetingOutcome.REJECTED: "against"}.get(outcome, "abstain")
+    head_stance = {"approved": "for", "rejected": "against"}.get(outcome, "abstain")
     head = {"user": people.leader.pk, "position": head_stance, "is_head": True}
     return [*members, head]
 
@@ -176,10 +182,7 @@ def hold_meeting(decision: Decision, people, outcome: str = MeetingOutcome.APPRO
         held_on=timezone.localdate(),
         positions=meeting_positions(people, outcome),
         attendees="承办单位主要负责人（汇报）",
-        head_final_statement={
-            MeetingOutcome.APPROVED: "同意。请承办单位抓好落实，对试点意见一并研究。",
-            MeetingOutcome.REJECTED: "不予通过。请承办单位重新论证后再行报送。",
-        }.get(outcome, "暂缓决定，待上级政策明确后再议。"),
+        head_final_statement=HEAD_STATEMENTS.get(outcome, "暂缓决定，待上级政策明确后再议。"),
     )
 
 

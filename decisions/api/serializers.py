@@ -328,7 +328,7 @@ class MeetingPositionInput(serializers.Serializer):
     position = serializers.ChoiceField(choices=Stance.choices)
     reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     is_head = serializers.BooleanField(
-        required=False, default=False, help_text=_("The head (行政首长), who speaks last and decides: exactly one.")
+        required=False, default=False, help_text=_("The head, who speaks last and decides: exactly one.")
     )
     user = IdField(
         required=False,
@@ -342,7 +342,7 @@ class RecordOutcomeInput(CommentInput):
     outcome = serializers.ChoiceField(choices=MeetingOutcome.choices)
     meeting_type = serializers.ChoiceField(choices=Meeting.Type.choices)
     held_on = serializers.DateField()
-    positions = MeetingPositionInput(
+    positions = MeetingPositionInput(  # type: ignore[call-arg]  # many=True builds a ListSerializer, which takes it
         many=True,
         max_length=100,
         help_text=_(

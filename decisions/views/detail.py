@@ -21,6 +21,7 @@ from decisions.http import AuthenticatedRequest
 from decisions.models import (
     Decision,
     DecisionState,
+    Meeting,
     ParticipationRecord,
     Role,
     StepKind,
@@ -67,6 +68,14 @@ class StepPanel:
     methods_text: str = ""
     waiver_article: str = ""
     waiver_approver: str = ""
+
+
+@dataclass
+class MeetingPanel:
+    meeting: Meeting
+    correction_form: django_forms.Form | None = None
+    correction_url: str = ""
+    correction_open: bool = False
 
 
 class DetailPage:
@@ -189,21 +198,23 @@ class DetailPage:
                 opinion.handling_url = self._url("expert_opinion_handle", opinion_id=opinion.pk)
                 opinion.handling_open = slot in self.bound
 
-    def meetings(self) -> list:
+    def meetings(self) -> list[MeetingPanel]:
         """The meeting records (final, Art 30), each with its positions, the computed majority, its
         corrections and, for who records meetings, the form that appends a correction."""
         meetings = list(self.decision.meetings.all())
         may_correct = bool(meetings) and permissions.may(self.user, "correct_meeting", self.decision)
+        panels = []
         for meeting in meetings:
-            slot = f"correct:{meeting.pk}"
-            meeting.correction_form = (
-                self._form(slot, lambda m=meeting: forms.MeetingCorrectionForm(prefix=f"mc{m.pk}"))
-                if may_correct
-                else None
-            )
-            meeting.correction_url = self._url("meeting_correct", meeting_id=meeting.pk) if may_correct else ""
-            meeting.correction_open = slot in self.bound
-        return meetings
+            panel = MeetingPanel(meeting=meeting)
+            if may_correct:
+                slot = f"correct:{meeting.pk}"
+                panel.correction_form = self._form(
+                    slot, lambda m=meeting: forms.MeetingCorrectionForm(prefix=f"mc{m.pk}")
+                )
+                panel.correction_url = self._url("meeting_correct", meeting_id=meeting.pk)
+                panel.correction_open = slot in self.bound
+            panels.append(panel)
+        return panels
 
     def events(self) -> list[dict]:
         rows = []

@@ -275,7 +275,11 @@ def test_a_correction_is_appended_the_original_unchanged_and_an_event_written(or
         org.secretary,
     )
     event = DecisionEvent.objects.filter(decision=awaiting).latest("id")
-    assert (event.transition, event.comment, event.actor) == ("correct_meeting", "会议纪要核对：漏记后半句。", org.secretary)
+    assert (event.transition, event.comment, event.actor) == (
+        "correct_meeting",
+        "会议纪要核对：漏记后半句。",
+        org.secretary,
+    )
     assert event.details == {"meeting": meeting.pk, "correction": correction.pk, "field": "head_final_statement"}
     assert state_of(awaiting) == DecisionState.DECIDED
 
@@ -362,7 +366,10 @@ def test_the_admin_cannot_change_a_meeting_or_its_positions(admin_client, meetin
 
 def test_the_admin_cannot_add_or_delete_a_meeting(admin_client, meeting):
     assert admin_client.get(reverse("admin:decisions_meeting_add")).status_code == 403
-    assert admin_client.post(reverse("admin:decisions_meeting_delete", args=[meeting.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(reverse("admin:decisions_meeting_delete", args=[meeting.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert Meeting.objects.filter(pk=meeting.pk).exists()
 
 

@@ -303,7 +303,11 @@ def test_the_meeting_outcome_is_recorded_from_its_form_with_each_members_positio
         reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "record_outcome"}),
         _meeting_form(
             "approved",
-            [("常务副市长", "for", "", False), ("副市长", "against", "条件尚不成熟。", False), ("市长", "for", "", True)],
+            [
+                ("常务副市长", "for", "", False),
+                ("副市长", "against", "条件尚不成熟。", False),
+                ("市长", "for", "", True),
+            ],
         ),
     )
     assert response.status_code == 302
@@ -343,7 +347,11 @@ def test_the_page_shows_the_positions_the_majority_and_a_correction_appended(as_
         reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "record_outcome"}),
         _meeting_form(
             "approved",
-            [("常务副市长", "against", "需先试点。", False), ("副市长", "against", "", False), ("市长", "for", "", True)],
+            [
+                ("常务副市长", "against", "需先试点。", False),
+                ("副市长", "against", "", False),
+                ("市长", "for", "", True),
+            ],
             **{"head_reasons": "事关全局，须从速推进。"},
         ),
     )
@@ -351,7 +359,11 @@ def test_the_page_shows_the_positions_the_majority_and_a_correction_appended(as_
 
     response = client.post(
         reverse("decisions:meeting_correct", kwargs={"pk": decision.pk, "meeting_id": meeting.pk}),
-        {f"mc{meeting.pk}-field": "dissent", f"mc{meeting.pk}-text": "副市长：保留意见。", f"mc{meeting.pk}-reason": "漏记。"},
+        {
+            f"mc{meeting.pk}-field": "dissent",
+            f"mc{meeting.pk}-text": "副市长：保留意见。",
+            f"mc{meeting.pk}-reason": "漏记。",
+        },
     )
 
     assert response.status_code == 302
