@@ -186,6 +186,21 @@ def hold_meeting(decision: Decision, people, outcome: str = MeetingOutcome.APPRO
     )
 
 
+def correct_meeting(decision: Decision, people) -> None:
+    """A meeting record is final (Art 30): what the minutes show differently is appended beside it."""
+    meeting = decision.meetings.order_by("-held_on", "-id").first()
+    if meeting is None:
+        return
+    services.meeting_correct(
+        decision=decision,
+        actor=people.secretary,
+        meeting_id=meeting.pk,
+        field="positions",
+        text="副市长补充：试点区域应优先选择老城区。",
+        reason="核对会议纪要，发言记录有遗漏。",
+    )
+
+
 # The main path: each state reached from the previous one.
 def walk(decision: Decision, target: str, people, *, executing_unit: Department | None = None) -> Decision:
     """Move ``decision`` along the main path until it is in ``target`` (every call a real service)."""
