@@ -17,6 +17,8 @@ from decisions.models import (
     ExpertOpinion,
     Government,
     Meeting,
+    MeetingCorrection,
+    MeetingPosition,
     Membership,
     ParticipationRecord,
     ProcedureStep,
@@ -132,10 +134,51 @@ class RiskAssessmentRecordAdmin(RecordAdmin):
     list_display = ("step", "level", "controllable", "third_party")
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Shown, never edited, added to or deleted."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every listed field read-only: one outside them would be put in a model form.
+        return self.fields or ()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MeetingPositionInline(ReadOnlyInline):
+    model = MeetingPosition
+    fields = ("order", "member_name", "user", "role", "position", "reasons")
+
+
+class MeetingCorrectionInline(ReadOnlyInline):
+    model = MeetingCorrection
+    fields = ("created_at", "field", "text", "reason", "corrected_by")
+
+
 @admin.register(Meeting)
 class MeetingAdmin(RecordAdmin):
-    list_display = ("decision", "meeting_type", "held_on", "outcome")
-    list_filter = ("meeting_type", "outcome")
+    list_display = ("decision", "meeting_type", "held_on", "outcome", "head_against_majority")
+    list_filter = ("meeting_type", "outcome", "head_against_majority")
+    search_fields = ("decision__code", "decision__title")
+    list_select_related = ("decision",)
+    inlines = [MeetingPositionInline, MeetingCorrectionInline]
+
+
+@admin.register(MeetingCorrection)
+class MeetingCorrectionAdmin(RecordAdmin):
+    list_display = ("meeting", "field", "corrected_by", "created_at")
+    list_filter = ("field",)
+    list_select_related = ("meeting__decision", "corrected_by")
 
 
 @admin.register(Publication)

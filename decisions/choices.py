@@ -87,6 +87,34 @@ class MeetingOutcome(models.TextChoices):
     DISCUSS_AGAIN = "discuss_again", _("Discuss again")
 
 
+class MeetingRole(models.TextChoices):
+    """Who speaks at the meeting (Art 30): the members, then the head (行政首长), who speaks last
+    and decides."""
+
+    MEMBER = "member", _("Member")
+    HEAD = "head", _("Head")
+
+
+class Stance(models.TextChoices):
+    """A member's position on the draft put to the meeting (Art 30)."""
+
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    ABSTAIN = "abstain", _("Abstains")
+
+
+# The stance an outcome takes on the draft as put to the meeting. Approving adopts it; rejecting it
+# or sending it back for revision refuses to adopt it as it stands. Deferring it or discussing it
+# again decides nothing: the decision is taken at a later meeting, with its own positions.
+OUTCOME_STANCE: dict[str, str | None] = {
+    MeetingOutcome.APPROVED: Stance.FOR,
+    MeetingOutcome.REJECTED: Stance.AGAINST,
+    MeetingOutcome.REVISE: Stance.AGAINST,
+    MeetingOutcome.DEFERRED: None,
+    MeetingOutcome.DISCUSS_AGAIN: None,
+}
+
+
 OUTCOME_TARGET = {
     MeetingOutcome.APPROVED: DecisionState.DECIDED,
     MeetingOutcome.REJECTED: DecisionState.REJECTED,
@@ -153,6 +181,8 @@ class EventType(models.TextChoices):
     COMPLETE = "complete", _("Mark done")
     WAIVE = "waive", _("Mark not applicable")
     REOPEN = "reopen", _("Reopen")
+    # A meeting record is final: a correction is appended beside it, with its reason (Art 30).
+    CORRECT_MEETING = "correct_meeting", _("Meeting record corrected")
     # A deferred decision past the deferral limit leaves the catalogue (local practice).
     LEAVE_CATALOGUE = "leave_catalogue", _("Left the catalogue")
     # Changes to the record that are not transitions; the event keeps the values before and after.

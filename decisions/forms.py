@@ -18,10 +18,13 @@ from decisions.models import (
     Evaluation,
     ExpertOpinion,
     Meeting,
+    MeetingCorrection,
     MeetingOutcome,
     Membership,
     ParticipationRecord,
     RiskAssessmentRecord,
+    Role,
+    Stance,
     StepKind,
 )
 
@@ -130,18 +133,76 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=_text(2))
 
 
+class MeetingPositionForm(forms.Form):
+    """Art 30: one member's position, as said. A row left blank is no member."""
+
+    name = forms.CharField(label=_("Member"), max_length=100, required=False)
+    user = forms.TypedChoiceField(label=_("Account (optional)"), required=False, coerce=int, empty_value=None)
+    position = forms.ChoiceField(label=_("Position"), choices=[("", "---------"), *Stance.choices], required=False)
+    reasons = forms.CharField(label=_("Reasons given"), required=False, widget=_text(1))
+    is_head = forms.BooleanField(label=_("Head (speaks last)"), required=False)
+
+    def __init__(self, *args, accounts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["user"]).choices = [("", "---------"), *accounts]
+
+
+class BaseMeetingPositionFormSet(forms.BaseFormSet):
+    def positions(self) -> list[dict]:
+        """The filled rows, in the order given; the service checks them (Art 30)."""
+        return [
+            {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data
+        ]
+
+
+# Rows enough for an executive meeting's members; a blank row is ignored. No script is needed.
+MeetingPositionFormSet = forms.formset_factory(
+    MeetingPositionForm, formset=BaseMeetingPositionFormSet, extra=12, max_num=60, validate_max=True
+)
+
+
 class RecordOutcomeForm(forms.Form):
-    """Art 29–30: the meeting's record; the service refuses what the law refuses."""
+    """Art 29–30: the meeting's record, with each member's position (a row each); the service
+    refuses what the law refuses. Whether the head went against the majority is computed there."""
 
     outcome = forms.ChoiceField(label=_("Outcome"), choices=MeetingOutcome.choices)
     meeting_type = forms.ChoiceField(label=_("Meeting type"), choices=Meeting.Type.choices)
     held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=timezone.localdate)
-    attendees = forms.CharField(label=_("Attendees"), widget=_text(2))
     head_final_statement = forms.CharField(label=_("Head's final statement (the head speaks last)"), widget=_text(2))
-    head_against_majority = forms.BooleanField(label=_("The head decided against the majority"), required=False)
-    head_reasons = forms.CharField(label=_("Reasons given by the head"), required=False, widget=_text(2))
-    dissent = forms.CharField(label=_("Dissent, as said"), required=False, widget=_text(2))
+    head_reasons = forms.CharField(
+        label=_("Reasons given by the head"),
+        required=False,
+        widget=_text(2),
+        help_text=_("Required when the head decides against the majority of the members (Art 30)."),
+    )
+    attendees = forms.CharField(label=_("Others present (sitting in)"), required=False, widget=_text(1))
+    dissent = forms.CharField(label=_("Further dissent, as said"), required=False, widget=_text(2))
     comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        leaders = (
+            Membership.objects.filter(department__government_id=decision.government_id, role=Role.LEADER)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name", "user__username")
+        )
+        accounts = list(dict.fromkeys((m.user_id, user_label(m.user)) for m in leaders))
+        self.positions = MeetingPositionFormSet(
+            data=self.data if self.is_bound else None,
+            prefix=f"{self.prefix}-positions",
+            form_kwargs={"accounts": accounts},
+        )
+        # Shown by decisions/_form.html after the fields.
+        self.formsets = [self.positions]
+
+    def clean(self):
+        data = super().clean()
+        if not self.positions.is_valid():
+            raise forms.ValidationError(_("Check the members' positions."))
+        data["positions"] = self.positions.positions()
+        return data
 
 
 class PublishForm(forms.Form):
@@ -185,7 +246,7 @@ TRANSITION_FORMS: dict[str, type[forms.Form]] = {
 def transition_form(name: str, decision, data=None, prefix: str | None = None) -> forms.Form:
     form_class = TRANSITION_FORMS[name]
     kwargs = {"data": data, "prefix": prefix or f"t-{name}"}
-    if form_class is BeginImplementationForm:
+    if form_class in (BeginImplementationForm, RecordOutcomeForm):
         kwargs["decision"] = decision
     return form_class(**kwargs)
 
@@ -356,6 +417,14 @@ class ExpertHandlingForm(forms.Form):
 
     handling = forms.ChoiceField(label=_("Handling"), choices=ExpertOpinion.Handling.choices)
     handling_reason = forms.CharField(label=_("Reason for the handling"), required=False, widget=_text(2))
+
+
+class MeetingCorrectionForm(forms.Form):
+    """Art 30: a correction appended to a final meeting record, with its reason."""
+
+    field = forms.ChoiceField(label=_("What is corrected"), choices=MeetingCorrection.Field.choices)
+    text = forms.CharField(label=_("Corrected text"), widget=_text(2))
+    reason = forms.CharField(label=_("Reason for the correction"), widget=_text(2))
 
 
 # --------------------------------------------------------------------------- files, execution, evaluation

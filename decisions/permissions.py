@@ -42,6 +42,8 @@ ACTION_ROLES: dict[str, tuple[frozenset[Role], str]] = {
     "attach": (SPONSOR_ROLES | LEGAL_ROLES | {Role.GOVERNMENT_OFFICE}, ANY_INVOLVED),
     "report_execution": (SPONSOR_ROLES | {Role.GOVERNMENT_OFFICE}, ANY_INVOLVED),
     "evaluate": (OFFICE_OR_LEADER, GOVERNMENT_OFFICE),
+    # A correction of a final meeting record is appended by whoever records the meeting (Art 30).
+    "correct_meeting": (lifecycle.TRANSITIONS["record_outcome"].roles, lifecycle.TRANSITIONS["record_outcome"].holder),
     # Legality review (reviews app).
     "review_write": (LEGAL_ROLES, LEGAL_OFFICE),
     "review_issue": (frozenset({Role.LEGAL_HEAD}), LEGAL_OFFICE),

@@ -116,7 +116,12 @@ def decision_detail(user: User, pk: int) -> Decision:
             "publications",
             Prefetch("steps", queryset=steps.order_by("kind")),
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by", "step")),
-            Prefetch("meetings", queryset=Meeting.objects.select_related("recorded_by")),
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.select_related("recorded_by").prefetch_related(
+                    "positions", "corrections__corrected_by"
+                ),
+            ),
             Prefetch("events", queryset=DecisionEvent.objects.select_related("actor").order_by("created_at", "id")),
             "execution_reports__reported_by",
             "evaluations__evaluator_department",

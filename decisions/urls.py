@@ -20,6 +20,11 @@ urlpatterns = [
         views.expert_opinion_handle,
         name="expert_opinion_handle",
     ),
+    path(
+        "decisions/<int:pk>/meetings/<int:meeting_id>/corrections/",
+        views.meeting_correct,
+        name="meeting_correct",
+    ),
     path("decisions/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("decisions/<int:pk>/execution-reports/", views.execution_report_add, name="execution_report_add"),

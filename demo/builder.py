@@ -136,6 +136,43 @@ def issue_opinion(decision: Decision, people, *, conclusion: str = Conclusion.LA
         review_demo.answer_and_confirm(decision, people)
 
 
+# Art 30: what the members said, by outcome; the head (the government's leader) speaks last.
+MEETING_POSITIONS: dict[str, list[tuple[str, str, str]]] = {  # keyed by MeetingOutcome
+    MeetingOutcome.APPROVED: [
+        ("常务副市长", "for", "方案经过充分论证，群众意见已吸收，同意提交决定。"),
+        ("分管副市长", "for", "配套资金已落实，建议明确时间节点。"),
+        ("副市长", "against", "部分区域实施条件尚不成熟，建议先行试点。"),
+        ("秘书长", "for", ""),
+    ],
+    MeetingOutcome.REJECTED: [
+        ("常务副市长", "against", "财政承受能力评估不足。"),
+        ("分管副市长", "against", "与上位规划衔接不够，需重新论证。"),
+        ("副市长", "for", "事项紧迫，可边实施边完善。"),
+        ("秘书长", "against", ""),
+    ],
+    MeetingOutcome.DEFERRED: [
+        ("常务副市长", "for", ""),
+        ("分管副市长", "against", "需等待上级政策明确后再议。"),
+        ("副市长", "abstain", ""),
+        ("秘书长", "for", ""),
+    ],
+}
+
+
+HEAD_STATEMENTS: dict[str, str] = {
+    MeetingOutcome.APPROVED: "同意。请承办单位抓好落实，对试点意见一并研究。",
+    MeetingOutcome.REJECTED: "不予通过。请承办单位重新论证后再行报送。",
+}
+
+
+def meeting_positions(people, outcome: str) -> list[dict[str, Any]]:
+    rows = MEETING_POSITIONS.get(outcome, MEETING_POSITIONS[MeetingOutcome.APPROVED])
+    members = [{"name": name, "position": stance, "reasons": reasons} for name, stance, reasons in rows]
+    head_stance = {"approved": "for", "rejected": "against"}.get(outcome, "abstain")
+    head = {"user": people.leader.pk, "position": head_stance, "is_head": True}
+    return [*members, head]
+
+
 def hold_meeting(decision: Decision, people, outcome: str = MeetingOutcome.APPROVED) -> Decision:
     return services.decision_record_outcome(
         decision=decision,
@@ -143,8 +180,24 @@ def hold_meeting(decision: Decision, people, outcome: str = MeetingOutcome.APPRO
         outcome=outcome,
         meeting_type="executive",
         held_on=timezone.localdate(),
-        attendees="市长、常务副市长、副市长、秘书长",
-        head_final_statement="同意。请承办单位抓好落实。",
+        positions=meeting_positions(people, outcome),
+        attendees="承办单位主要负责人（汇报）",
+        head_final_statement=HEAD_STATEMENTS.get(outcome, "暂缓决定，待上级政策明确后再议。"),
+    )
+
+
+def correct_meeting(decision: Decision, people) -> None:
+    """A meeting record is final (Art 30): what the minutes show differently is appended beside it."""
+    meeting = decision.meetings.order_by("-held_on", "-id").first()
+    if meeting is None:
+        return
+    services.meeting_correct(
+        decision=decision,
+        actor=people.secretary,
+        meeting_id=meeting.pk,
+        field="positions",
+        text="副市长补充：试点区域应优先选择老城区。",
+        reason="核对会议纪要，发言记录有遗漏。",
     )
 
 

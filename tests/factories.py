@@ -278,12 +278,31 @@ def answer_changes(decision, org: Org) -> None:
     )
 
 
+MEMBER_NAMES = ("常务副市长", "副市长甲", "副市长乙", "副市长丙", "副市长丁", "秘书长", "市长助理", "副秘书长")
+
+
+def meeting_positions(*stances: str, head: str = "for", reasons: str = "") -> list[dict]:
+    """The members' positions (Art 30), one per stance in speaking order, then the mayor as head.
+    Without stances: three members for."""
+    stances = stances or ("for", "for", "for")
+    rows = [
+        {"name": name, "position": stance, "reasons": reasons, "is_head": False}
+        for name, stance in zip(MEMBER_NAMES, stances, strict=False)
+    ]
+    return [*rows, {"name": "市长", "position": head, "reasons": "", "is_head": True}]
+
+
+_MEMBERS_FOR_OUTCOME = {"rejected": "against", "revise": "against"}
+
+
 def meeting_values(outcome: str = "approved", **overrides) -> dict:
+    stance = _MEMBERS_FOR_OUTCOME.get(outcome, "for")
     values = {
         "outcome": outcome,
         "meeting_type": "executive",
         "held_on": today(),
-        "attendees": "市长、副市长、秘书长",
+        # The members agree with the outcome: nobody goes against the majority unless a test says so.
+        "positions": meeting_positions(*[stance] * 3, head=stance),
         "head_final_statement": "同意。",
     }
     values.update(overrides)

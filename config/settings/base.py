@@ -172,6 +172,9 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "decisions.models.RiskAssessmentRecord.Level",
         "MaterialKindEnum": "reviews.models.MaterialKind",
         "ItemResponseEnum": "reviews.models.ItemResponse",
+        "StanceEnum": "decisions.models.Stance",
+        "MeetingRoleEnum": "decisions.models.MeetingRole",
+        "MeetingCorrectionFieldEnum": "decisions.models.MeetingCorrection.Field",
     },
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},

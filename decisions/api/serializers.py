@@ -25,12 +25,15 @@ from decisions.models import (
     ExpertOpinion,
     Government,
     Meeting,
+    MeetingCorrection,
     MeetingOutcome,
+    MeetingPosition,
     Membership,
     ParticipationRecord,
     ProcedureStep,
     Publication,
     RiskAssessmentRecord,
+    Stance,
     StepKind,
 )
 
@@ -333,14 +336,48 @@ class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 
 
+class MeetingPositionInput(serializers.Serializer):
+    """Art 30: one member's position, as said."""
+
+    name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text=_("The member's name.")
+    )
+    position = serializers.ChoiceField(choices=Stance.choices)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    is_head = serializers.BooleanField(
+        required=False, default=False, help_text=_("The head, who speaks last and decides: exactly one.")
+    )
+    user = IdField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The member's account, if any: a user of the decision's government."),
+    )
+
+
 class RecordOutcomeInput(CommentInput):
     outcome = serializers.ChoiceField(choices=MeetingOutcome.choices)
     meeting_type = serializers.ChoiceField(choices=Meeting.Type.choices)
     held_on = serializers.DateField()
-    attendees = serializers.CharField(max_length=5000)
+    positions = MeetingPositionInput(  # type: ignore[call-arg]  # many=True builds a ListSerializer, which takes it
+        many=True,
+        max_length=100,
+        help_text=_(
+            "Each member's position; at least one member and exactly one head. Whether the head "
+            "decided against the majority is computed from them (Art 30)."
+        ),
+    )
     head_final_statement = serializers.CharField(max_length=20000)
-    head_against_majority = serializers.BooleanField(required=False, default=False)
-    head_reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    head_reasons = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20000,
+        help_text=_("Required when the head decides against the majority of the members (Art 30)."),
+    )
+    attendees = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000, help_text=_("Others present (sitting in).")
+    )
     dissent = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
 
 
@@ -411,8 +448,39 @@ class TransitionsSerializer(serializers.Serializer):
 # --------------------------------------------------------------------------- after the review, files, history
 
 
+class MeetingPositionSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = MeetingPosition
+        fields = ["order", "member_name", "user", "role", "position", "reasons"]
+
+
+class MeetingCorrectionSerializer(serializers.ModelSerializer):
+    corrected_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = MeetingCorrection
+        fields = ["id", "field", "text", "reason", "corrected_by", "created_at"]
+        read_only_fields = ["id", "corrected_by", "created_at"]
+
+
+class MeetingCorrectionInput(serializers.Serializer):
+    field = serializers.ChoiceField(choices=MeetingCorrection.Field.choices)
+    text = serializers.CharField(max_length=20000)
+    reason = serializers.CharField(max_length=5000)
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     recorded_by = UserBriefSerializer(read_only=True, allow_null=True)
+    positions = MeetingPositionSerializer(many=True, read_only=True)
+    majority = serializers.ChoiceField(
+        choices=Stance.choices,
+        read_only=True,
+        allow_null=True,
+        help_text=_("The members' majority position, computed; null without one (Art 30)."),
+    )
+    corrections = MeetingCorrectionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
@@ -422,10 +490,13 @@ class MeetingSerializer(serializers.ModelSerializer):
             "held_on",
             "attendees",
             "outcome",
+            "positions",
+            "majority",
             "head_final_statement",
             "head_against_majority",
             "head_reasons",
             "dissent",
+            "corrections",
             "recorded_by",
             "created_at",
         ]

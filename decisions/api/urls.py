@@ -48,6 +48,11 @@ urlpatterns = [
         for action in STEP_TRANSITIONS
     ],
     path(decision + "meetings/", views.MeetingList.as_view(), name="meeting-list"),
+    path(
+        decision + "meetings/<id:meeting_pk>/corrections/",
+        views.MeetingCorrectionCreate.as_view(),
+        name="meeting-correction-create",
+    ),
     path(decision + "execution-reports/", views.ExecutionReportListCreate.as_view(), name="execution-reports"),
     path(decision + "evaluations/", views.EvaluationListCreate.as_view(), name="evaluations"),
     path(decision + "attachments/", views.AttachmentListCreate.as_view(), name="attachment-list"),

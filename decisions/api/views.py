@@ -489,8 +489,26 @@ class MeetingList(DecisionScoped, APIView):
     @extend_schema(responses=s.MeetingSerializer(many=True))
     def get(self, request, pk):
         decision = self.get_decision()
-        meetings = Meeting.objects.filter(decision=decision).select_related("recorded_by").order_by("held_on", "id")
+        meetings = (
+            Meeting.objects.filter(decision=decision)
+            .select_related("recorded_by")
+            .prefetch_related("positions__user", "corrections__corrected_by")
+            .order_by("held_on", "id")
+        )
         return Response(s.MeetingSerializer(meetings, many=True).data)
+
+
+class MeetingCorrectionCreate(DecisionScoped, APIView):
+    """Art 30: a meeting record is final; a correction is appended to it, with its reason."""
+
+    @extend_schema(request=s.MeetingCorrectionInput, responses={201: s.MeetingCorrectionSerializer})
+    def post(self, request, pk, meeting_pk):
+        decision = self.get_decision()
+        values = parse(s.MeetingCorrectionInput, request.data)
+        correction = services.meeting_correct(
+            decision=decision, actor=request.user, meeting_id=meeting_pk, ip=client_ip(request), **values
+        )
+        return Response(s.MeetingCorrectionSerializer(correction).data, status=status.HTTP_201_CREATED)
 
 
 class ExecutionReportListCreate(DecisionScoped, APIView):

@@ -21,7 +21,9 @@ from decisions.choices import (
     DecisionState,
     DepartmentKind,
     MeetingOutcome,
+    MeetingRole,
     Role,
+    Stance,
     StepKind,
     StepState,
 )
@@ -59,9 +61,13 @@ from decisions.models.records import (
     ExecutionReport,
     ExpertOpinion,
     Meeting,
+    MeetingCorrection,
+    MeetingPosition,
     ParticipationRecord,
     Publication,
     RiskAssessmentRecord,
+    goes_against_majority,
+    meeting_majority,
 )
 
 __all__ = [
@@ -81,7 +87,10 @@ __all__ = [
     "ExpertOpinion",
     "Government",
     "Meeting",
+    "MeetingCorrection",
     "MeetingOutcome",
+    "MeetingPosition",
+    "MeetingRole",
     "Membership",
     "OUTCOME_TARGET",
     "ParticipationRecord",
@@ -96,9 +105,12 @@ __all__ = [
     "STATES_PAST_REVIEW",
     "STEP_ARTICLE",
     "STEP_TRANSITIONS",
+    "Stance",
     "StepKind",
     "StepState",
     "TimeStamped",
     "attachment_path",
     "current_draft",
+    "goes_against_majority",
+    "meeting_majority",
 ]

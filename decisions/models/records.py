@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,8 +16,11 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from decisions.choices import (
+    OUTCOME_STANCE,
     MeetingOutcome,
+    MeetingRole,
     RuleCode,
+    Stance,
 )
 from decisions.errors import Refusal
 from decisions.models.base import TimeStamped
@@ -252,8 +257,65 @@ class RiskAssessmentRecord(TimeStamped):
         return str(self.step)
 
 
-class Meeting(TimeStamped):
-    """A collective discussion of the decision (Art 29–31)."""
+def meeting_majority(stances: Iterable[str]) -> str | None:
+    """Art 30: the position of the majority of the meeting's members, computed from what each said,
+    never typed. The head, who decides, is not counted among them: the rule compares the head's
+    decision with the members' majority. A majority is more than half of the members: with 3 for,
+    2 against and 2 abstaining of 7 there is none (None), and no outcome goes against it."""
+    counts = Counter(stances)
+    total = sum(counts.values())
+    for stance, count in counts.items():
+        if count * 2 > total:
+            return stance
+    return None
+
+
+def goes_against_majority(outcome: str, majority: str | None) -> bool:
+    """Art 30: whether the head's decision goes against the members' majority, and so must be
+    explained. What each outcome says of the draft (``choices.OUTCOME_STANCE``):
+
+    - approved adopts the draft: against a majority of members against it;
+    - rejected, and revise (sent back to the sponsor), refuse to adopt it as it stands: against a
+      majority of members for it;
+    - deferred and discuss again decide nothing at this meeting: never against the majority; the
+      decision is taken at a later meeting, with its own positions and this same check.
+
+    A majority of members abstaining takes no side, and no outcome goes against it."""
+    stance = OUTCOME_STANCE.get(outcome)
+    return stance is not None and majority in (Stance.FOR, Stance.AGAINST) and majority != stance
+
+
+class FinalQuerySet(models.QuerySet):
+    """Rows that are final once written: no bulk update or delete either."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model._meta.label} rows are final: a correction is a new row.")
+
+    def delete(self):
+        raise PermissionError(f"{self.model._meta.label} rows are final: a correction is a new row.")
+
+
+class FinalRecord(TimeStamped):
+    """A row that is final once written (the meeting record, Art 30): saved once, never updated or
+    deleted. A correction is a new row (``MeetingCorrection``), with its reason."""
+
+    objects = FinalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{self._meta.label} rows are final: a correction is a new row.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.label} rows are final: a correction is a new row.")
+
+
+class Meeting(FinalRecord):
+    """A collective discussion of the decision (Art 29–31). Final once recorded, with the outcome:
+    each member's position is a ``MeetingPosition``, a correction a ``MeetingCorrection``."""
 
     class Type(models.TextChoices):
         EXECUTIVE = "executive", _("Executive meeting")
@@ -264,12 +326,15 @@ class Meeting(TimeStamped):
     )
     meeting_type = models.CharField(_("meeting type"), max_length=20, choices=Type.choices)
     held_on = models.DateField(_("held on"))
-    attendees = models.TextField(_("attendees"))
+    # The members are the positions; here only who sat in without one (e.g. the sponsor presenting).
+    attendees = models.TextField(_("others present (sitting in)"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=MeetingOutcome.choices)
     head_final_statement = models.TextField(_("head's final statement (the head speaks last)"))
+    # Computed by the service from the positions (goes_against_majority), never taken from input; a
+    # column so the yearly figures can count it and the constraint below can hold it.
     head_against_majority = models.BooleanField(_("the head decided against the majority"), default=False)
     head_reasons = models.TextField(_("reasons given by the head"), blank=True)
-    dissent = models.TextField(_("dissent, as said"), blank=True)
+    dissent = models.TextField(_("further dissent, as said"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -287,6 +352,114 @@ class Meeting(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.decision.code} · {self.held_on}"
+
+    # Read from ``positions.all()``: the decision page prefetches them.
+    @property
+    def members(self) -> list[MeetingPosition]:
+        return [p for p in self.positions.all() if p.role == MeetingRole.MEMBER]
+
+    @property
+    def head(self) -> MeetingPosition | None:
+        return next((p for p in self.positions.all() if p.role == MeetingRole.HEAD), None)
+
+    @property
+    def majority(self) -> str | None:
+        """The members' majority position (Art 30), computed; None without one."""
+        return meeting_majority(p.position for p in self.members)
+
+    @property
+    def majority_label(self) -> str:
+        majority = self.majority
+        return str(Stance(majority).label) if majority else ""
+
+    @property
+    def tally(self) -> dict[str, int]:
+        counts = Counter(p.position for p in self.members)
+        return {stance: counts.get(stance, 0) for stance in Stance.values}
+
+    @property
+    def dissenting(self) -> list[MeetingPosition]:
+        """The dissent, attributed: the members whose position opposes what the meeting decided
+        (against an approval; for a rejection or a revision). None when nothing was decided."""
+        stance = OUTCOME_STANCE.get(self.outcome)
+        if stance is None:
+            return []
+        return [p for p in self.members if p.position not in (stance, Stance.ABSTAIN)]
+
+
+class MeetingPosition(FinalRecord):
+    """Art 30: one member's position at the meeting, as said, with the reasons given. The head is one
+    of them, marked as head, and speaks last (the highest ``order``)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting record"), on_delete=models.PROTECT, related_name="positions"
+    )
+    order = models.PositiveSmallIntegerField(_("order of speaking"))
+    member_name = models.CharField(_("member"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(_("role at the meeting"), max_length=10, choices=MeetingRole.choices)
+    position = models.CharField(_("position"), max_length=10, choices=Stance.choices)
+    reasons = models.TextField(_("reasons given"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        verbose_name = _("member's position")
+        verbose_name_plural = _("members' positions")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="meeting_position_order_unique"),
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(role=MeetingRole.HEAD), name="meeting_position_one_head"
+            ),
+            models.CheckConstraint(condition=Q(role__in=MeetingRole.values), name="meeting_position_role_known"),
+            models.CheckConstraint(condition=Q(position__in=Stance.values), name="meeting_position_known"),
+            models.CheckConstraint(condition=Q(member_name__gt=""), name="meeting_position_names_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_name} · {self.get_position_display()}"
+
+
+class MeetingCorrection(FinalRecord):
+    """A correction of a final meeting record (Art 30): appended beside it with its reason, never
+    written over it. The record keeps what was recorded; the page shows both."""
+
+    class Field(models.TextChoices):
+        POSITIONS = "positions", _("The members' positions")
+        HEAD_FINAL_STATEMENT = "head_final_statement", _("The head's final statement")
+        HEAD_REASONS = "head_reasons", _("The head's reasons")
+        ATTENDEES = "attendees", _("Others present")
+        DISSENT = "dissent", _("Further dissent")
+        OTHER = "other", _("Other")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting record"), on_delete=models.PROTECT, related_name="corrections"
+    )
+    field = models.CharField(_("what is corrected"), max_length=30, choices=Field.choices)
+    text = models.TextField(_("corrected text"))
+    reason = models.TextField(_("reason for the correction"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("corrected by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "created_at", "id"]
+        verbose_name = _("meeting record correction")
+        verbose_name_plural = _("meeting record corrections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(text__gt="") & Q(reason__gt=""), name="meeting_correction_text_and_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.get_field_display()}"
 
 
 class Publication(TimeStamped):

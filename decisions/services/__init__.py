@@ -47,6 +47,7 @@ from decisions.services.records import (
     execution_report_add,
     expert_opinion_add,
     expert_opinion_handle,
+    meeting_correct,
     participation_update,
     risk_update,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "expert_opinion_handle",
     "lock_decision",
     "lock_step",
+    "meeting_correct",
     "participation_update",
     "record_change",
     "upload_kinds",

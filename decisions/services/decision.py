@@ -5,9 +5,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.utils import formats, timezone
@@ -22,11 +23,16 @@ from decisions.models import (
     Department,
     Meeting,
     MeetingOutcome,
+    MeetingPosition,
+    MeetingRole,
     ProcedureStep,
     Publication,
+    Stance,
     StepKind,
     StepState,
     current_draft,
+    goes_against_majority,
+    meeting_majority,
 )
 from decisions.rules import rules_for
 from decisions.services.base import (
@@ -241,20 +247,28 @@ def decision_record_outcome(
     outcome: str,
     meeting_type: str,
     held_on: dt.date,
-    attendees: str,
+    positions: Sequence[Mapping[str, Any]],
     head_final_statement: str,
-    head_against_majority: bool = False,
     head_reasons: str = "",
+    attendees: str = "",
     dissent: str = "",
     comment: str = "",
     ip: str | None = None,
 ) -> Decision:
-    """Art 29–30: the meeting's outcome, from its record: the head speaks last; a head deciding
-    against the majority gives reasons; dissent is recorded as said."""
+    """Art 29–30: the meeting's outcome, from its record: each member's position as said, the head
+    (行政首长) speaking last. Whether the head decided against the members' majority is computed from
+    the positions (``models.goes_against_majority``), never typed; then the head's reasons are
+    required. The record is final once written: a correction is appended (``meeting_correct``).
+
+    ``positions``: one mapping per member, ``name``, ``position`` (for / against / abstain),
+    ``reasons``, ``is_head`` and optionally ``user`` (the id of the member's account); at least one
+    member and exactly one head."""
     decision = lock_decision(decision)
     _require(actor, "record_outcome", decision)
     if outcome not in MeetingOutcome.values:
         raise _invalid(_("Unknown meeting outcome."), outcome=_("Unknown meeting outcome."))
+    rows = _meeting_positions(decision, positions)
+    against = goes_against_majority(outcome, meeting_majority(r.position for r in rows if r.role == MeetingRole.MEMBER))
     meeting = Meeting(
         decision=decision,
         meeting_type=meeting_type,
@@ -262,24 +276,27 @@ def decision_record_outcome(
         attendees=attendees,
         outcome=outcome,
         head_final_statement=head_final_statement,
-        head_against_majority=head_against_majority,
+        head_against_majority=against,
         head_reasons=head_reasons,
         dissent=dissent,
         recorded_by=actor,
     )
-    if head_against_majority and not (head_reasons or "").strip():
+    if against and not (head_reasons or "").strip():
         raise DecisionError(
             ErrorCode.INVALID,
-            _("The head decided against the majority: record the reasons."),
+            _("The head decided against the majority of the members: record the reasons."),
             article="Art 30",
             rule=RuleCode.HEAD_REASONS,
-            fields={"head_reasons": [_("The head decided against the majority: record the reasons.")]},
+            fields={"head_reasons": [_("The head decided against the majority of the members: record the reasons.")]},
         )
     _validate(meeting, exclude=["decision"])
     date_refusal = _meeting_date_refusal(decision, meeting.held_on)
     if date_refusal is not None:
         raise date_refusal.as_error(ErrorCode.INVALID)
     meeting.save()
+    for row in rows:
+        row.meeting = meeting
+    MeetingPosition.objects.bulk_create(rows)
     extra = []
     if outcome == MeetingOutcome.DEFERRED:
         decision.deferred_on = held_on
@@ -317,6 +334,73 @@ def _meeting_date_refusal(decision: Decision, held_on: dt.date) -> Refusal | Non
             field="held_on",
         )
     return None
+
+
+# A meeting of the government's leaders: more than this is not a meeting record but bad input.
+MAX_POSITIONS = 100
+
+
+def _meeting_positions(decision: Decision, positions: Sequence[Mapping[str, Any]]) -> list[MeetingPosition]:
+    """Art 30: the members' positions, parsed and checked, unsaved: at least one member and exactly
+    one head; each named once; an account, where given, of someone of the decision's government.
+    The members keep the order given and the head speaks last."""
+
+    def refuse(message: str) -> DecisionError:
+        return DecisionError(ErrorCode.INVALID, message, article="Art 30", fields={"positions": [message]})
+
+    if isinstance(positions, str | bytes | Mapping) or not isinstance(positions, Sequence):
+        raise refuse(_("Give the members' positions as a list."))
+    if len(positions) > MAX_POSITIONS:
+        raise refuse(_("Too many positions for one meeting."))
+    members: list[MeetingPosition] = []
+    heads: list[MeetingPosition] = []
+    names: set[str] = set()
+    user_ids: set[int] = set()
+    for number, entry in enumerate(positions, start=1):
+        if not isinstance(entry, Mapping):
+            raise refuse(_("Position %(number)s is not a member's position.") % {"number": number})
+        name = str(entry.get("name") or "").strip()
+        stance = entry.get("position")
+        user_id = entry.get("user")
+        user = None
+        if user_id not in (None, ""):
+            if isinstance(user_id, bool) or not isinstance(user_id, int | str) or not str(user_id).isdigit():
+                raise refuse(_("Position %(number)s names an unknown account.") % {"number": number})
+            user = (
+                get_user_model()
+                .objects.filter(pk=int(user_id), memberships__department__government_id=decision.government_id)
+                .first()
+            )
+            if user is None or user.pk in user_ids:
+                raise refuse(
+                    _("Position %(number)s names an unknown account, or one already named.") % {"number": number}
+                )
+            user_ids.add(user.pk)
+            name = name or (user.get_full_name() or user.get_username())
+        if not name:
+            raise refuse(_("Position %(number)s: name the member.") % {"number": number})
+        if name in names:
+            raise refuse(_("%(name)s is named twice.") % {"name": name})
+        names.add(name)
+        if stance not in Stance.values:
+            raise refuse(_("%(name)s: record the position (for, against or abstains).") % {"name": name})
+        row = MeetingPosition(
+            member_name=name,
+            user=user,
+            role=MeetingRole.HEAD if entry.get("is_head") is True else MeetingRole.MEMBER,
+            position=stance,
+            reasons=str(entry.get("reasons") or "").strip(),
+        )
+        _validate(row, exclude=["meeting", "order"])
+        (heads if row.role == MeetingRole.HEAD else members).append(row)
+    if len(heads) != 1:
+        raise refuse(_("Mark exactly one attendee as the head, who speaks last."))
+    if not members:
+        raise refuse(_("Record the position of at least one member besides the head."))
+    rows = [*members, *heads]
+    for order, row in enumerate(rows, start=1):
+        row.order = order
+    return rows
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from decisions import extensions
 from decisions.changes import snapshot
-from decisions.choices import RuleCode
+from decisions.choices import EventType, RuleCode
 from decisions.errors import DecisionError, ErrorCode, Refusal
 from decisions.models import (
     Attachment,
@@ -24,6 +24,7 @@ from decisions.models import (
     Evaluation,
     ExecutionReport,
     ExpertOpinion,
+    MeetingCorrection,
     ParticipationRecord,
     ProcedureStep,
     RiskAssessmentRecord,
@@ -37,6 +38,7 @@ from decisions.services.base import (
     _validate,
     lock_decision,
     record_change,
+    record_event,
 )
 from decisions.services.steps import _editable, lock_step
 
@@ -221,6 +223,50 @@ def expert_opinion_handle(
     record.save(update_fields=["handling", "handling_reason", "updated_at"])
     record_change(decision, record, before, actor=actor, state=step.state, step_kind=step.kind)
     return record
+
+
+# --------------------------------------------------------------------------- the meeting record (Art 30)
+
+
+@transaction.atomic
+def meeting_correct(
+    *,
+    decision: Decision,
+    actor: User,
+    meeting_id: int,
+    field: str,
+    text: str,
+    reason: str,
+    ip: str | None = None,
+) -> MeetingCorrection:
+    """Art 30: a meeting record is final once its outcome is recorded. A correction never writes over
+    it: it is appended beside it, with what it corrects, the corrected text and the reason, by the
+    government office that records the meetings, and the decision's event log says so."""
+    decision = lock_decision(decision)
+    _require(actor, "correct_meeting", decision)
+    meeting = decision.meetings.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise DecisionError(ErrorCode.NOT_FOUND, _("No such meeting record of this decision."))
+    correction = MeetingCorrection(
+        meeting=meeting,
+        field=field,
+        text=(text or "").strip(),
+        reason=(reason or "").strip(),
+        corrected_by=actor,
+    )
+    _validate(correction, exclude=["meeting"])
+    correction.save()
+    record_event(
+        decision,
+        actor=actor,
+        transition=EventType.CORRECT_MEETING,
+        from_state=decision.state,
+        to_state=decision.state,
+        comment=correction.reason,
+        ip=ip,
+        details={"meeting": meeting.pk, "correction": correction.pk, "field": correction.field},
+    )
+    return correction
 
 
 # --------------------------------------------------------------------------- execution and evaluation (Art 34–36)

@@ -21,6 +21,7 @@ from decisions.http import AuthenticatedRequest
 from decisions.models import (
     Decision,
     DecisionState,
+    Meeting,
     ParticipationRecord,
     Role,
     StepKind,
@@ -67,6 +68,14 @@ class StepPanel:
     methods_text: str = ""
     waiver_article: str = ""
     waiver_approver: str = ""
+
+
+@dataclass
+class MeetingPanel:
+    meeting: Meeting
+    correction_form: django_forms.Form | None = None
+    correction_url: str = ""
+    correction_open: bool = False
 
 
 class DetailPage:
@@ -189,6 +198,24 @@ class DetailPage:
                 opinion.handling_url = self._url("expert_opinion_handle", opinion_id=opinion.pk)
                 opinion.handling_open = slot in self.bound
 
+    def meetings(self) -> list[MeetingPanel]:
+        """The meeting records (final, Art 30), each with its positions, the computed majority, its
+        corrections and, for who records meetings, the form that appends a correction."""
+        meetings = list(self.decision.meetings.all())
+        may_correct = bool(meetings) and permissions.may(self.user, "correct_meeting", self.decision)
+        panels = []
+        for meeting in meetings:
+            panel = MeetingPanel(meeting=meeting)
+            if may_correct:
+                slot = f"correct:{meeting.pk}"
+                panel.correction_form = self._form(
+                    slot, lambda m=meeting: forms.MeetingCorrectionForm(prefix=f"mc{m.pk}")
+                )
+                panel.correction_url = self._url("meeting_correct", meeting_id=meeting.pk)
+                panel.correction_open = slot in self.bound
+            panels.append(panel)
+        return panels
+
     def events(self) -> list[dict]:
         rows = []
         # Every app's events are in the record's vocabulary (decisions.extensions.provide_vocabulary).
@@ -262,7 +289,7 @@ class DetailPage:
             "steps": self.steps(),
             "steps_editable_now": decision.state == DecisionState.PREPARING,
             "sections": extensions.detail_sections(decision, user),
-            "meetings": list(decision.meetings.all()),
+            "meetings": self.meetings(),
             "publication": getattr(decision, "publication", None),
             "reports": list(decision.execution_reports.all()),
             "evaluations": list(decision.evaluations.all()),

@@ -203,6 +203,25 @@ def expert_opinion_handle(request: AuthenticatedRequest, pk: int, opinion_id: in
 
 @login_required
 @require_POST
+def meeting_correct(request: AuthenticatedRequest, pk: int, meeting_id: int) -> HttpResponse:
+    """Art 30: a correction appended to a final meeting record."""
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.MeetingCorrectionForm(request.POST, prefix=f"mc{meeting_id}")
+    return _run(
+        request,
+        pk,
+        slot=f"correct:{meeting_id}",
+        form=form,
+        call=lambda data: services.meeting_correct(
+            decision=decision, actor=request.user, meeting_id=meeting_id, ip=client_ip(request), **data
+        ),
+        success=_("Correction appended to the meeting record."),
+        anchor=f"meeting-{meeting_id}",
+    )
+
+
+@login_required
+@require_POST
 def attachment_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = visibility.visible_decision(request.user, pk)
     form = forms.AttachmentForm(

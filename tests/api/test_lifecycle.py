@@ -160,7 +160,11 @@ def test_a_decision_lives_its_whole_life_through_the_api_with_tokens_alone(api):
                 "outcome": "approved",
                 "meeting_type": "executive",
                 "held_on": timezone.localdate().isoformat(),
-                "attendees": "市长、副市长",
+                "positions": [
+                    {"name": "常务副市长", "position": "for"},
+                    {"name": "副市长", "position": "against", "reasons": "建议先行试点。"},
+                    {"user": org.leader.pk, "position": "for", "is_head": True},
+                ],
                 "head_final_statement": "同意。",
             },
             format="json",

@@ -18,7 +18,6 @@ from decisions.models import (
     Decision,
     DecisionState,
     ExecutionReport,
-    Meeting,
     ParticipationRecord,
     ProcedureStep,
     Publication,
@@ -713,36 +712,16 @@ def awaiting(org):
     return decision_in(org, DecisionState.AWAITING_DECISION)
 
 
-def test_head_deciding_against_the_majority_must_give_reasons(org, awaiting):
-    before = snapshot(awaiting)
-
-    with pytest.raises(DecisionError) as exc:
-        services.decision_record_outcome(
-            decision=awaiting, actor=org.secretary, **meeting_values(head_against_majority=True, head_reasons=" ")
-        )
-
-    assert_rule(exc.value, "head_reasons", "Art 30", code=ErrorCode.INVALID)
-    assert snapshot(awaiting) == before
+# The members' positions and the head against the majority (Art 30): tests/decisions/test_meeting.py.
 
 
-def test_head_against_the_majority_with_reasons_is_recorded(org, awaiting):
-    services.decision_record_outcome(
-        decision=awaiting,
-        actor=org.secretary,
-        **meeting_values(head_against_majority=True, head_reasons="事关全局，须从速推进。", dissent="副市长甲：暂缓。"),
-    )
-
-    meeting = Meeting.objects.get(decision=awaiting)
-    assert state_of(awaiting) == DecisionState.DECIDED
-    assert (meeting.head_reasons, meeting.dissent) == ("事关全局，须从速推进。", "副市长甲：暂缓。")
-
-
-@pytest.mark.parametrize("missing", ["attendees", "head_final_statement"])
+@pytest.mark.parametrize("missing", ["positions", "head_final_statement"])
 def test_outcome_recorded_only_from_a_complete_meeting_record(org, awaiting, missing):
     before = snapshot(awaiting)
+    blank = [] if missing == "positions" else ""
 
     with pytest.raises(DecisionError) as exc:
-        services.decision_record_outcome(decision=awaiting, actor=org.secretary, **meeting_values(**{missing: ""}))
+        services.decision_record_outcome(decision=awaiting, actor=org.secretary, **meeting_values(**{missing: blank}))
 
     assert exc.value.code == ErrorCode.INVALID
     assert missing in exc.value.fields

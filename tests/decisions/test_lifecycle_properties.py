@@ -48,6 +48,8 @@ from tests.factories import (
     decision_in,
     expert_values,
     make_org,
+    meeting_positions,
+    meeting_values,
     participation_values,
     report_progress,
     risk_values,
@@ -81,8 +83,8 @@ def broken_payload(org, name: str, variant: int) -> dict:
     if name == "record_outcome":
         return [
             payload | {"outcome": "postponed"},
-            payload | {"head_against_majority": True, "head_reasons": ""},
-            payload | {"attendees": ""},
+            payload | {"positions": meeting_positions("against", "against", "for"), "head_reasons": ""},
+            payload | {"positions": []},
             payload | {"held_on": today() + dt.timedelta(days=3)},
         ][variant % 4]
     if name == "publish":
@@ -172,9 +174,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             self.review(data)
             self.fire(data, "clear_for_meeting")
         elif state == DecisionState.AWAITING_DECISION:
-            self.fire(
-                data, "record_outcome", outcome=data.draw(st.sampled_from(MeetingOutcome.values), label="outcome")
-            )
+            outcome = data.draw(st.sampled_from(MeetingOutcome.values), label="outcome")
+            # The members' positions agree with the outcome: the head needs no reasons (Art 30).
+            self.fire(data, "record_outcome", outcome=outcome, positions=meeting_values(outcome)["positions"])
         elif state == DecisionState.IMPLEMENTING:
             name = data.draw(st.sampled_from(["suspend", "adjust", "archive"]), label="then")
             if name == "archive" and data.draw(st.booleans(), label="report first"):

@@ -19,7 +19,7 @@ from decisions.models import (
     StepState,
 )
 from demo import builder as demo
-from tests.factories import make_org
+from tests.factories import decision_in, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -270,43 +270,122 @@ def test_the_refusal_cites_the_article_in_chinese_in_the_chinese_ui(as_user, org
     assert "（第十四条）" in response.content.decode()
 
 
-def test_the_meeting_outcome_is_recorded_from_its_form(as_user, org):
+def _meeting_form(outcome: str, rows: list[tuple[str, str, str, bool]], **fields: str) -> dict:
+    """The meeting form as a browser posts it: the fields, then one row per member (blank rows
+    left as the page gives them)."""
+    prefix = "t-record_outcome"
+    data = {
+        f"{prefix}-outcome": outcome,
+        f"{prefix}-meeting_type": "executive",
+        f"{prefix}-held_on": timezone.localdate().isoformat(),
+        f"{prefix}-head_final_statement": "同意。",
+        f"{prefix}-positions-TOTAL_FORMS": "12",
+        f"{prefix}-positions-INITIAL_FORMS": "0",
+        f"{prefix}-positions-MIN_NUM_FORMS": "0",
+        f"{prefix}-positions-MAX_NUM_FORMS": "60",
+    }
+    data.update({f"{prefix}-{name}": value for name, value in fields.items()})
+    for index, (name, position, reasons, is_head) in enumerate(rows):
+        row = f"{prefix}-positions-{index}"
+        data.update({f"{row}-name": name, f"{row}-position": position, f"{row}-reasons": reasons})
+        if is_head:
+            data[f"{row}-is_head"] = "on"
+    return data
+
+
+def test_the_meeting_outcome_is_recorded_from_its_form_with_each_members_position(as_user, org):
     decision = demo.walk(_register(org), DecisionState.AWAITING_DECISION, org)
     client = as_user(org.secretary)
-    assert "Record the meeting before its outcome" not in client.get(_detail(decision)).content.decode()
+    page = client.get(_detail(decision)).content.decode()
+    assert "Record the meeting before its outcome" not in page
+    assert 'name="t-record_outcome-positions-11-position"' in page  # the rows, without a script
     response = client.post(
         reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "record_outcome"}),
-        {
-            "t-record_outcome-outcome": "approved",
-            "t-record_outcome-meeting_type": "executive",
-            "t-record_outcome-held_on": timezone.localdate().isoformat(),
-            "t-record_outcome-attendees": "市长、副市长",
-            "t-record_outcome-head_final_statement": "同意。",
-        },
+        _meeting_form(
+            "approved",
+            [
+                ("常务副市长", "for", "", False),
+                ("副市长", "against", "条件尚不成熟。", False),
+                ("市长", "for", "", True),
+            ],
+        ),
     )
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.state == DecisionState.DECIDED
-    assert Meeting.objects.get(decision=decision).head_final_statement == "同意。"
+    meeting = Meeting.objects.get(decision=decision)
+    assert meeting.head_final_statement == "同意。"
+    assert [(p.member_name, p.position, p.reasons, p.role) for p in meeting.positions.all()] == [
+        ("常务副市长", "for", "", "member"),
+        ("副市长", "against", "条件尚不成熟。", "member"),
+        ("市长", "for", "", "head"),
+    ]
+    detail = client.get(_detail(decision)).content.decode()
+    assert "条件尚不成熟。" in detail
 
 
-def test_a_head_against_the_majority_without_reasons_records_no_meeting(as_user, org):
+def test_a_head_approving_against_most_members_without_reasons_records_no_meeting_art_30(as_user, org):
     decision = demo.walk(_register(org), DecisionState.AWAITING_DECISION, org)
     response = as_user(org.secretary).post(
         reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "record_outcome"}),
-        {
-            "t-record_outcome-outcome": "approved",
-            "t-record_outcome-meeting_type": "executive",
-            "t-record_outcome-held_on": timezone.localdate().isoformat(),
-            "t-record_outcome-attendees": "市长、副市长",
-            "t-record_outcome-head_final_statement": "同意。",
-            "t-record_outcome-head_against_majority": "on",
-        },
+        _meeting_form(
+            "approved",
+            [("常务副市长", "against", "", False), ("副市长", "against", "", False), ("市长", "for", "", True)],
+        ),
     )
     assert response.status_code == 400
+    assert "(Art 30)" in response.content.decode()
     decision.refresh_from_db()
     assert decision.state == DecisionState.AWAITING_DECISION
     assert not Meeting.objects.filter(decision=decision).exists()
+
+
+def test_the_page_shows_the_positions_the_majority_and_a_correction_appended(as_user, org):
+    decision = demo.walk(_register(org), DecisionState.AWAITING_DECISION, org)
+    client = as_user(org.secretary)
+    client.post(
+        reverse("decisions:transition", kwargs={"pk": decision.pk, "name": "record_outcome"}),
+        _meeting_form(
+            "approved",
+            [
+                ("常务副市长", "against", "需先试点。", False),
+                ("副市长", "against", "", False),
+                ("市长", "for", "", True),
+            ],
+            **{"head_reasons": "事关全局，须从速推进。"},
+        ),
+    )
+    meeting = Meeting.objects.get(decision=decision)
+
+    response = client.post(
+        reverse("decisions:meeting_correct", kwargs={"pk": decision.pk, "meeting_id": meeting.pk}),
+        {
+            f"mc{meeting.pk}-field": "dissent",
+            f"mc{meeting.pk}-text": "副市长：保留意见。",
+            f"mc{meeting.pk}-reason": "漏记。",
+        },
+    )
+
+    assert response.status_code == 302
+    page = client.get(_detail(decision)).content.decode()
+    assert "需先试点。" in page and "事关全局，须从速推进。" in page
+    assert "the head decided against the majority" in page
+    assert "副市长：保留意见。" in page and "漏记。" in page
+    assert Meeting.objects.get(pk=meeting.pk).dissent == ""
+
+
+def test_a_correction_is_not_offered_to_who_does_not_record_meetings(as_user, org):
+    decision = decision_in(org, DecisionState.DECIDED)
+    meeting = Meeting.objects.get(decision=decision)
+    client = as_user(org.clerk)
+
+    assert "Append a correction" not in client.get(_detail(decision)).content.decode()
+    response = client.post(
+        reverse("decisions:meeting_correct", kwargs={"pk": decision.pk, "meeting_id": meeting.pk}),
+        {f"mc{meeting.pk}-field": "other", f"mc{meeting.pk}-text": "改。", f"mc{meeting.pk}-reason": "改。"},
+    )
+    assert response.status_code == 403
+    assert not meeting.corrections.exists()
 
 
 # --------------------------------------------------------------------------- attachments

@@ -26,7 +26,8 @@ def archived(org):
 
 
 def build_archived(org) -> Decision:
-    """A decision walked to the archive through the services, with an uploaded draft and an evaluation."""
+    """A decision walked to the archive through the services, with an uploaded draft, a correction of
+    its meeting record and an evaluation."""
     decision = services.decision_register(**org.decision_kwargs())
     decision = demo.walk(decision, DecisionState.PREPARING, org)
     services.attachment_upload(
@@ -36,6 +37,14 @@ def build_archived(org) -> Decision:
         kind="draft",
     )
     decision = demo.walk(decision, DecisionState.ARCHIVED, org)
+    services.meeting_correct(
+        decision=decision,
+        actor=org.secretary,
+        meeting_id=decision.meetings.get().pk,
+        field="head_final_statement",
+        text="同意。请承办单位抓好落实。",
+        reason="会议纪要核对：漏记后半句。",
+    )
     services.evaluation_record(
         decision=decision,
         actor=org.secretary,
@@ -80,6 +89,8 @@ def test_dossier_holds_manifest_files_and_pdf_index(archived):
         "decisions.expertopinion",
         "decisions.riskassessmentrecord",
         "decisions.meeting",
+        "decisions.meetingposition",
+        "decisions.meetingcorrection",
         "decisions.publication",
         "decisions.executionreport",
         "decisions.evaluation",

@@ -217,4 +217,6 @@ class Command(BaseCommand):
         }.get(variation, Conclusion.LAWFUL)
         demo.issue_opinion(decision, people, conclusion=conclusion)
         decision = services.decision_clear_for_meeting(decision=decision, actor=people.reviewer)
-        demo.walk(decision, target, people)
+        decision = demo.walk(decision, target, people)
+        if target == DecisionState.DECIDED:
+            demo.correct_meeting(decision, people)
