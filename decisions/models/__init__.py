@@ -24,6 +24,8 @@ from decisions.choices import (
     Role,
     StepKind,
     StepState,
+    WaiverApprover,
+    WaiverRequestStatus,
 )
 from decisions.models.api_token import (
     ApiToken,
@@ -62,6 +64,10 @@ from decisions.models.records import (
     Publication,
     RiskAssessmentRecord,
 )
+from decisions.models.waivers import (
+    WaiverBasis,
+    WaiverRequest,
+)
 
 __all__ = [
     "ApiToken",
@@ -98,5 +104,9 @@ __all__ = [
     "StepKind",
     "StepState",
     "TimeStamped",
+    "WaiverApprover",
+    "WaiverBasis",
+    "WaiverRequest",
+    "WaiverRequestStatus",
     "attachment_path",
 ]

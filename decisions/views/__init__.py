@@ -20,6 +20,7 @@ from decisions.views.writes import (
     risk,
     step_action,
     transition,
+    waiver_decide,
 )
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "risk",
     "step_action",
     "transition",
+    "waiver_decide",
 ]
