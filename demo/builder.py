@@ -99,20 +99,21 @@ def complete_risk_assessment(decision: Decision, people, *, level: str = RiskAss
 
 
 def waiver_basis(decision: Decision, kind: str, citation: str = "") -> WaiverBasis:
-    """A listed legal basis for waiving ``kind`` (the one cited, else the first). The national ones
-    are seeded by a migration; a database emptied since (a test that flushes it) gets the step's
-    article back, so the walk still goes through a listed basis."""
+    """A listed legal basis for waiving ``kind``: the one ``citation`` names, else the first. The
+    national ones are seeded by a migration; a database emptied since (a test that flushes it) gets
+    the step's own article back, so the walk still goes through a listed basis."""
     bases = selectors.waiver_bases(decision, kind)
-    chosen = next((b for b in bases if b.citation == citation), None) if citation else None
-    if chosen is None and not citation and bases:
-        chosen = bases[0]
-    if chosen is None:
-        chosen, _created = WaiverBasis.objects.get_or_create(
+    if not bases:
+        basis, _created = WaiverBasis.objects.get_or_create(
             government=None,
-            citation=citation or STEP_ARTICLE[StepKind(kind)],
+            citation=STEP_ARTICLE[StepKind(kind)],
             title=str(StepKind(kind).label),
             defaults={"steps": [kind], "active": True},
         )
+        bases = [basis]
+    chosen = next((b for b in bases if b.citation == citation), None) if citation else bases[0]
+    if chosen is None:
+        raise ValueError(f"No listed basis {citation!r} applies to {kind}.")
     return chosen
 
 

@@ -172,6 +172,7 @@ SPECTACULAR_SETTINGS = {
         "RiskLevelEnum": "decisions.models.RiskAssessmentRecord.Level",
         "MaterialKindEnum": "reviews.models.MaterialKind",
         "ItemResponseEnum": "reviews.models.ItemResponse",
+        "WaiverRequestStatusEnum": "decisions.models.WaiverRequestStatus",
     },
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},
