@@ -126,9 +126,9 @@ class WaiverRequestStatus(models.TextChoices):
     """A waiver is two acts by two people: the sponsor requests, the approver decides."""
 
     REQUESTED = "requested", _("Awaiting approval")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    APPROVED = "approved", _("Approved by the approver")
+    REFUSED = "refused", _("Refused by the approver")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the requester")
 
 
 class StepState(models.TextChoices):

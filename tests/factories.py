@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import factory
 from django.apps import apps
@@ -248,7 +249,11 @@ def national_basis(kind: str, citation: str = "") -> WaiverBasis:
 def request_waiver(decision, kind: str, org: Org, **overrides):
     """The clerk asks for ``kind`` to be marked not applicable: a reason, a listed basis, the
     sponsor's head to approve (unless overridden)."""
-    values = {"reason": "本事项不涉及该程序。", "basis": national_basis(kind), "approver": org.sponsor_head}
+    values: dict[str, Any] = {
+        "reason": "本事项不涉及该程序。",
+        "basis": national_basis(kind),
+        "approver": org.sponsor_head,
+    }
     values.update(overrides)
     return services.waiver_request(decision=decision, kind=kind, actor=org.clerk, **values)
 

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('reason', models.TextField(verbose_name='reason it does not apply')),
                 ('basis_note', models.TextField(blank=True, verbose_name='note on the legal basis')),
-                ('status', models.CharField(choices=[('requested', 'Awaiting approval'), ('approved', 'Approved'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn')], default='requested', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('requested', 'Awaiting approval'), ('approved', 'Approved by the approver'), ('refused', 'Refused by the approver'), ('withdrawn', 'Withdrawn by the requester')], default='requested', max_length=10, verbose_name='status')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
                 ('decision_note', models.TextField(blank=True, verbose_name='note on the decision')),
                 ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approver')),

@@ -8,6 +8,7 @@ where it was. The legal office checks every waiver later in the review (Art 25).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -272,4 +273,9 @@ def waiver_withdraw(
     return request
 
 
-WAIVER_DECISIONS = {"approve": waiver_approve, "refuse": waiver_refuse, "withdraw": waiver_withdraw}
+# The answers to an open request by name (the page's and the API's entry points).
+WAIVER_DECISIONS: dict[str, Callable[..., ProcedureStep | WaiverRequest]] = {
+    "approve": waiver_approve,
+    "refuse": waiver_refuse,
+    "withdraw": waiver_withdraw,
+}
