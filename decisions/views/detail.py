@@ -26,6 +26,7 @@ from decisions.models import (
     Role,
     StepKind,
     StepState,
+    WaiverRequestStatus,
 )
 from decisions.presentation import (
     STEP_ACTION_LABELS,
@@ -188,7 +189,8 @@ class DetailPage:
     def _waiver_request(self, step, panel: StepPanel, request) -> None:
         """The request shown on an open step's panel, and the answers open to the user: the named
         approver approves or refuses, the requester withdraws (decisions.services.waivers)."""
-        if request is None:
+        if request is None or request.status == WaiverRequestStatus.APPROVED:
+            # An approved request belongs to a waiver since withdrawn by reopening: the history has it.
             return
         panel.waiver_request = request
         label = article_label(request.basis.citation)
