@@ -137,5 +137,5 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("user", "reminder", "created_at", "read_at")
-    list_select_related = ("user", "reminder__deadline__decision")
+    list_display = ("user", "reminder", "event", "created_at", "read_at")
+    list_select_related = ("user", "reminder__deadline__decision", "event__decision")

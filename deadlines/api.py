@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
@@ -102,13 +103,32 @@ class DeadlineList(generics.GenericAPIView):
         return self.get_paginated_response(_serialize_deadlines(page))
 
 
+class NotificationEventSerializer(serializers.Serializer):
+    """The event of the record a notification is about (a waiver request, its outcome)."""
+
+    id = serializers.IntegerField()
+    decision = serializers.IntegerField(source="decision_id")
+    transition = serializers.CharField()
+    step_kind = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class NotificationSerializer(serializers.ModelSerializer):
-    reminder_kind = serializers.CharField(source="reminder.kind", read_only=True)
-    deadline = DeadlineSerializer(source="reminder.deadline", read_only=True)
+    """A reminder of a deadline, or an event that asks something of the caller (exactly one is set)."""
+
+    reminder_kind = serializers.CharField(source="reminder.kind", read_only=True, allow_null=True)
+    deadline = DeadlineSerializer(source="reminder.deadline", read_only=True, allow_null=True)
+    event = NotificationEventSerializer(read_only=True, allow_null=True)
+    headline = serializers.SerializerMethodField(
+        help_text=_("What an event's notification says, in the caller's language (null for a reminder).")
+    )
 
     class Meta:
         model = Notification
-        fields = ["id", "reminder_kind", "deadline", "read_at", "created_at"]
+        fields = ["id", "reminder_kind", "deadline", "event", "headline", "read_at", "created_at"]
+
+    def get_headline(self, notification) -> str | None:
+        return notifications.event_message(notification.event).headline if notification.event else None
 
 
 class NotificationFilter(serializers.Serializer):

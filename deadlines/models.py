@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from decisions.models import Decision, Department, ProcedureStep, TimeStamped
+from decisions.models import Decision, DecisionEvent, Department, ProcedureStep, TimeStamped
 
 
 class DeadlineEvent(models.TextChoices):
@@ -186,14 +186,29 @@ class Reminder(TimeStamped):
 
 
 class Notification(TimeStamped):
-    """An in-app notification (the bell). Created in the same transaction that marks its reminder
-    sent, so it exists exactly once."""
+    """An in-app notification (the bell): of a reminder, created in the same transaction that marks
+    the reminder sent; or of an event of the record that asks something of one person (a waiver
+    request to its approver, its outcome to its requester), created in the event's transaction.
+    Either way it exists exactly once."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
     )
     reminder = models.ForeignKey(
-        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="notifications"
+        Reminder,
+        verbose_name=_("reminder"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    event = models.ForeignKey(
+        DecisionEvent,
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -202,7 +217,14 @@ class Notification(TimeStamped):
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        constraints = [models.UniqueConstraint(fields=["reminder", "user"], name="notification_once_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "user"], name="notification_once_per_user"),
+            models.UniqueConstraint(fields=["event", "user"], name="notification_of_event_once_per_user"),
+            models.CheckConstraint(
+                condition=Q(reminder__isnull=False, event__isnull=True) | Q(reminder__isnull=True, event__isnull=False),
+                name="notification_of_a_reminder_or_an_event",
+            ),
+        ]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
 
     def __str__(self) -> str:

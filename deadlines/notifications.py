@@ -20,10 +20,13 @@ from django.utils.translation import ngettext
 from deadlines.clocks import basis
 from deadlines.models import Deadline, DepartmentNotificationSettings, Notification, Reminder, ReminderKind
 from decisions import workdays
-from decisions.models import Department, Membership, Role
+from decisions.models import Department, Membership, Role, StepKind
+from decisions.presentation import article_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
+
+    from decisions.models import DecisionEvent
 
 # Who does the work in each kind of department, and who heads it.
 WORKER_ROLES: dict[str, tuple[str, ...]] = {
@@ -149,6 +152,66 @@ def message(reminder: Reminder, *, calendar: workdays.WorkCalendar | None = None
     return Message(subject=f"[{decision.code}] {headline}", text="\n".join(lines), url=url, headline=headline)
 
 
+# --------------------------------------------------------------------------- events that ask someone
+
+# The events of the record addressed to one person, and the key of the event's details that names
+# them: a waiver request goes to its approver, who alone decides it; its outcome to its requester.
+EVENT_ADDRESSEES = {
+    "request_waiver": "approver",
+    "waive": "requested_by",
+    "refuse_waiver": "requested_by",
+    "withdraw_waiver_request": "approver",
+}
+
+
+def notify_event(event: DecisionEvent) -> None:
+    """The event hook (``decisions.extensions.on_event``): a bell notification for the person an
+    event asks something of or answers, in the event's own transaction, so it exists exactly once.
+    Nobody is told of their own act."""
+    key = EVENT_ADDRESSEES.get(event.transition)
+    if key is None or not event.step_kind:
+        return
+    user_id = (event.details or {}).get(key)
+    if not user_id or user_id == event.actor_id:
+        return
+    Notification.objects.get_or_create(user_id=user_id, event=event)
+
+
+def event_message(event: DecisionEvent) -> Message:
+    """The text of an event's notification, in the active language."""
+    decision = event.decision
+    details = event.details or {}
+    values = {
+        "step": StepKind(event.step_kind).label,
+        "person": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else _("system"),
+    }
+    headline = {
+        "request_waiver": _("%(person)s asks you to approve marking %(step)s not applicable"),
+        "waive": _("%(person)s approved your request: %(step)s is not applicable"),
+        "refuse_waiver": _("%(person)s refused your request to mark %(step)s not applicable"),
+        "withdraw_waiver_request": _("%(person)s withdrew the request to mark %(step)s not applicable"),
+    }.get(event.transition, "%(step)s") % values
+    url = reverse("decisions:detail", args=[decision.pk]) + f"#step-{event.step_kind}"
+    lines = [
+        headline,
+        _("Decision: %(code)s %(title)s") % {"code": decision.code, "title": decision.title},
+        _("Reason: %(reason)s") % {"reason": details.get("reason", "")},
+        _("Legal basis: %(article)s") % {"article": article_label(details.get("article", ""))},
+    ]
+    if event.transition == "refuse_waiver" and event.comment:
+        lines.append(_("Why refused: %(reason)s") % {"reason": event.comment})
+    lines.append(settings.DT_SITE_URL.rstrip("/") + url)
+    return Message(subject=f"[{decision.code}] {headline}", text="\n".join(lines), url=url, headline=headline)
+
+
+def notification_message(notification: Notification, *, calendar: workdays.WorkCalendar | None = None) -> Message:
+    """What a bell notification says: its reminder's text, or its event's."""
+    if notification.reminder is not None:
+        return message(notification.reminder, calendar=calendar)
+    assert notification.event is not None  # one or the other (a constraint)
+    return event_message(notification.event)
+
+
 # --------------------------------------------------------------------------- the bell
 
 
@@ -158,7 +221,11 @@ def unread_count(user: User) -> int:
 
 def for_user(user: User):
     return Notification.objects.filter(user=user).select_related(
-        "reminder__deadline__decision", "reminder__deadline__department", "reminder__deadline__assigned_by"
+        "reminder__deadline__decision",
+        "reminder__deadline__department",
+        "reminder__deadline__assigned_by",
+        "event__decision",
+        "event__actor",
     )
 
 

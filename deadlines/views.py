@@ -154,7 +154,7 @@ def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     calendar = workdays.WorkCalendar()
     rows = []
     for notification in page.object_list:
-        message = notifications.message(notification.reminder, calendar=calendar)
+        message = notifications.notification_message(notification, calendar=calendar)
         body = message.text.split("\n")[1:-1]
         rows.append(
             NotificationRow(
@@ -162,7 +162,7 @@ def notification_list(request: AuthenticatedRequest) -> HttpResponse:
                 message.headline,
                 "\n".join(body),
                 message.url,
-                list(notification.reminder.deliveries.all()),
+                list(notification.reminder.deliveries.all()) if notification.reminder else [],
             )
         )
     return render(request, "deadlines/notifications.html", {"page": page, "rows": rows})

@@ -4,6 +4,7 @@ gates judge, meetings, publications, execution reports, evaluations, files, the 
 shown: every change to it goes through a service that checks the gates and writes an event, so a
 superuser has no road around the five steps. Nothing of the record is deleted from the admin."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,11 @@ from decisions.models import (
     Publication,
     RiskAssessmentRecord,
     RuleSettings,
+    StepKind,
+    WaiverBasis,
+    WaiverRequest,
 )
+from decisions.presentation import article_label
 
 
 class RecordAdmin(admin.ModelAdmin):
@@ -79,7 +84,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 class StepInline(admin.TabularInline):
     model = ProcedureStep
-    fields = ("kind", "state", "waiver_reason", "waiver_article", "waiver_approved_by", "settled_at")
+    fields = ("kind", "state", "waiver_reason", "waiver_article", "waiver_approved_by", "waiver_request", "settled_at")
     readonly_fields = fields
     can_delete = False
     extra = 0
@@ -117,6 +122,46 @@ class DecisionAdmin(RecordAdmin):
 class ProcedureStepAdmin(RecordAdmin):
     list_display = ("decision", "kind", "state", "settled_at")
     list_filter = ("kind", "state")
+
+
+class WaiverBasisForm(forms.ModelForm):
+    steps = forms.MultipleChoiceField(
+        label=_("steps it may dispense"), choices=StepKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WaiverBasis
+        fields = ("citation", "title", "text", "steps", "government", "active")
+
+
+@admin.register(WaiverBasis)
+class WaiverBasisAdmin(admin.ModelAdmin):
+    """The maintained list a waiver's legal basis is chosen from. A basis is retired by clearing
+    "active" (requests that relied on it keep it), never deleted."""
+
+    form = WaiverBasisForm
+    list_display = ("cited", "title", "government", "active")
+    list_filter = ("active", "government")
+    search_fields = ("citation", "title", "text")
+    list_select_related = ("government",)
+
+    @admin.display(description=_("citation"), ordering="citation")
+    def cited(self, obj: WaiverBasis) -> str:
+        return article_label(obj.citation)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WaiverRequest)
+class WaiverRequestAdmin(RecordAdmin):
+    """Read-only: a waiver is requested by the sponsor and decided by the named approver in their
+    own login (decisions.services.waivers), never here, an administrator's account included."""
+
+    list_display = ("step", "status", "requested_by", "approver", "created_at", "decided_at")
+    list_filter = ("status", "step__kind")
+    search_fields = ("step__decision__code", "step__decision__title", "reason")
+    list_select_related = ("step__decision", "requested_by", "approver")
 
 
 @admin.register(ParticipationRecord)

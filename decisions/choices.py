@@ -18,6 +18,15 @@ class DepartmentKind(models.TextChoices):
     GOVERNMENT_OFFICE = "government_office", _("Government office")
 
 
+class WaiverApprover(models.TextChoices):
+    """Who approves a waiver of a preparatory step (DESIGN.md, "Lifecycle contract": the sponsoring
+    unit's head or a leader, per the government's setting). A leader stands above the unit's head, so
+    the national default lets either approve; a government may tighten it to its leaders only."""
+
+    SPONSOR_HEAD = "sponsor_head", _("The sponsoring department's head (or a government leader)")
+    LEADER = "leader", _("A government leader only")
+
+
 class Role(models.TextChoices):
     SPONSOR_CLERK = "sponsor_clerk", _("Sponsor clerk")
     SPONSOR_HEAD = "sponsor_head", _("Sponsor head")
@@ -141,6 +150,15 @@ STEP_ARTICLE = {
 }
 
 
+class WaiverRequestStatus(models.TextChoices):
+    """A waiver is two acts by two people: the sponsor requests, the approver decides."""
+
+    REQUESTED = "requested", _("Awaiting approval")
+    APPROVED = "approved", _("Approved by the approver")
+    REFUSED = "refused", _("Refused by the approver")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the requester")
+
+
 class StepState(models.TextChoices):
     PENDING = "pending", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -183,6 +201,10 @@ class EventType(models.TextChoices):
     REOPEN = "reopen", _("Reopen")
     # A meeting record is final: a correction is appended beside it, with its reason (Art 30).
     CORRECT_MEETING = "correct_meeting", _("Meeting record corrected")
+    # A waiver's request and its outcome other than approval (approval is the step's "waive").
+    REQUEST_WAIVER = "request_waiver", _("Request not applicable")
+    REFUSE_WAIVER = "refuse_waiver", _("Refuse the waiver")
+    WITHDRAW_WAIVER_REQUEST = "withdraw_waiver_request", _("Withdraw the waiver request")
     # A deferred decision past the deferral limit leaves the catalogue (local practice).
     LEAVE_CATALOGUE = "leave_catalogue", _("Left the catalogue")
     # Changes to the record that are not transitions; the event keeps the values before and after.
@@ -239,6 +261,10 @@ class RuleCode(models.TextChoices):
     RISK_CONTROLLABLE_JUDGED = "risk_controllable_judged", _("A high risk is judged controllable or not")
     # Not applicable (不适用), the meeting, evaluation.
     WAIVER_COMPLETE = "waiver_complete", _("A waiver has its reason, article and approver")
+    WAIVER_APPROVED = "waiver_approved", _("A waiver is approved by its approver in their own login")
+    WAIVER_BASIS = "waiver_basis", _("A waiver relies on an active legal basis for that step")
+    WAIVER_APPROVER = "waiver_approver", _("The approver is one the rule settings allow")
+    WAIVER_REQUEST_OPEN = "waiver_request_open", _("No waiver request is awaiting approval")
     HEAD_REASONS = "head_reasons", _("The head gives reasons for deciding against the majority")  # Art 30
     # The meeting's date (Art 25, 26, 30): held, after its clearance and the minimum review time.
     MEETING_HELD = "meeting_held", _("A meeting is recorded once it has been held")  # Art 30

@@ -26,6 +26,7 @@ from decisions.models import (
     Role,
     Stance,
     StepKind,
+    WaiverBasis,
 )
 
 if TYPE_CHECKING:
@@ -262,19 +263,33 @@ class StepReopenForm(forms.Form):
     reason = forms.CharField(label=_("What changed in the draft"), widget=_text(2))
 
 
-class StepWaiveForm(forms.Form):
-    """Not applicable (不适用): the reason, the article relied on and the approver."""
+class WaiverRequestForm(forms.Form):
+    """Asking for not applicable (不适用): the reason, a legal basis from the maintained list (a note
+    beside it at most, never free text alone), and who is to approve it."""
 
     reason = forms.CharField(label=_("Reason it does not apply"), widget=_text(2))
-    article = forms.CharField(
-        label=_("Article relied on"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. Art 14")}),
+    basis = forms.TypedChoiceField(label=_("Legal basis"), coerce=int)
+    basis_note = forms.CharField(
+        label=_("Note on the legal basis (optional)"),
+        required=False,
+        widget=_text(2),
+        help_text=_("An addition to the basis chosen above, e.g. the fact it applies to."),
     )
-    approver = forms.TypedChoiceField(label=_("Approved by"), coerce=int)
+    approver = forms.TypedChoiceField(
+        label=_("To be approved by"),
+        coerce=int,
+        help_text=_("The request goes to this person, who approves or refuses it in their own login."),
+    )
 
-    def __init__(self, *args, approvers: list[Membership], **kwargs):
+    def __init__(self, *args, approvers: list[Membership], bases: list[WaiverBasis], **kwargs):
         super().__init__(*args, **kwargs)
+        # Imported here: decisions.presentation imports this module.
+        from decisions.presentation import article_label
+
+        self._bases = {basis.pk: basis for basis in bases}
+        basis_choices: list[tuple[int | str, str]] = [("", "---------")]
+        basis_choices += [(basis.pk, f"{article_label(basis.citation)} {basis.title}") for basis in bases]
+        cast(forms.TypedChoiceField, self.fields["basis"]).choices = basis_choices  # the field declared above
         self._users: dict[int, User] = {}
         choices: list[tuple[int | str, str]] = [("", "---------")]
         for membership in approvers:
@@ -286,6 +301,9 @@ class StepWaiveForm(forms.Form):
                 choices.append((membership.user_id, label))
         cast(forms.TypedChoiceField, self.fields["approver"]).choices = choices  # the field declared above
 
+    def clean_basis(self):
+        return self._bases[self.cleaned_data["basis"]]
+
     def clean_approver(self):
         return self._users[self.cleaned_data["approver"]]
 
@@ -293,17 +311,42 @@ class StepWaiveForm(forms.Form):
 STEP_ACTION_FORMS: dict[str, type[forms.Form]] = {
     "start": StepCommentForm,
     "complete": StepCommentForm,
-    "waive": StepWaiveForm,
+    "waive": WaiverRequestForm,
     "reopen": StepReopenForm,
 }
 
 
-def step_action_form(kind: str, action: str, *, approvers, data=None) -> forms.Form:
+def step_action_form(kind: str, action: str, *, approvers, bases=(), data=None) -> forms.Form:
     form_class = STEP_ACTION_FORMS[action]
     kwargs = {"data": data, "prefix": f"s-{kind}-{action}"}
-    if form_class is StepWaiveForm:
+    if form_class is WaiverRequestForm:
         kwargs["approvers"] = approvers
+        kwargs["bases"] = list(bases)
     return form_class(**kwargs)
+
+
+class WaiverApproveForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), required=False, widget=_text(2))
+
+
+class WaiverRefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Why the waiver is refused"), widget=_text(2))
+
+
+class WaiverWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why the request is withdrawn (optional)"), required=False, widget=_text(2))
+
+
+# The approver's and the requester's answers to a waiver request (decisions.services.waivers).
+WAIVER_DECISION_FORMS: dict[str, type[forms.Form]] = {
+    "approve": WaiverApproveForm,
+    "refuse": WaiverRefuseForm,
+    "withdraw": WaiverWithdrawForm,
+}
+
+
+def waiver_decision_form(kind: str, act: str, data=None) -> forms.Form:
+    return WAIVER_DECISION_FORMS[act](data=data, prefix=f"w-{kind}-{act}")
 
 
 class ParticipationForm(forms.ModelForm):

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions import extensions, lifecycle
-from decisions.choices import SETTLED_STEP_STATES, STEP_ARTICLE, DecisionState, RuleCode, StepKind, StepState
+from decisions.choices import (
+    SETTLED_STEP_STATES,
+    STEP_ARTICLE,
+    DecisionState,
+    RuleCode,
+    StepKind,
+    StepState,
+    WaiverRequestStatus,
+)
 from decisions.errors import Refusal
 from decisions.models import (
     Decision,
@@ -312,6 +320,23 @@ def _waiver_complete(step: ProcedureStep) -> list[Refusal]:
             Refusal(
                 RuleCode.WAIVER_COMPLETE,
                 _("Marking a step not applicable needs a reason, the article relied on and an approver."),
+                STEP_ARTICLE[StepKind(step.kind)],
+            )
+        ]
+    # Two acts by two people: the step is waived only on a request its approver approved, and the
+    # approver on the step is that approver, who is not the requester.
+    request = step.waiver_request
+    if (
+        request is None
+        or request.step_id != step.pk
+        or request.status != WaiverRequestStatus.APPROVED
+        or request.approver_id != step.waiver_approved_by_id
+        or request.requested_by_id == request.approver_id
+    ):
+        return [
+            Refusal(
+                RuleCode.WAIVER_APPROVED,
+                _("A step is marked not applicable only when the approver named in the request approves it."),
                 STEP_ARTICLE[StepKind(step.kind)],
             )
         ]

@@ -46,6 +46,7 @@ from decisions.choices import (
     RuleCode,
     StepKind,
     StepState,
+    WaiverRequestStatus,
 )
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import Decision, DecisionEvent, Department, ProcedureStep
@@ -387,6 +388,29 @@ def sponsors_of_government(decisions: Sequence[Decision]) -> Iterator[Finding]:
                 )
 
 
+def waivers_approved(decisions: Sequence[Decision]) -> Iterator[Finding]:
+    """Art 14, 19, 22: a step is not applicable only on a request its named approver approved in
+    their own login; the approver on the step is that person, and not the one who asked."""
+    for decision in decisions:
+        for step in decision.steps.all():
+            if step.state != StepState.WAIVED:
+                continue
+            request = step.waiver_request
+            if (
+                request is None
+                or request.status != WaiverRequestStatus.APPROVED
+                or request.approver_id != step.waiver_approved_by_id
+                or request.approver_id == request.requested_by_id
+            ):
+                yield finding(
+                    decision,
+                    RuleCode.WAIVER_APPROVED,
+                    _("%(step)s is marked not applicable without a waiver its approver approved.")
+                    % {"step": StepKind(step.kind).label},
+                    STEP_ARTICLE[StepKind(step.kind)],
+                )
+
+
 # --------------------------------------------------------------------------- running them
 
 CHECKS: tuple[tuple[str, Check], ...] = (
@@ -395,6 +419,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("gates_held", gates_held),
     ("gate_slots_held", gate_slots_held),
     (RuleCode.SPONSORS_OF_GOVERNMENT, sponsors_of_government),
+    (RuleCode.WAIVER_APPROVED, waivers_approved),
 )
 
 # Decisions per batch: a batch costs a fixed number of queries (the decisions, then one per
@@ -406,7 +431,7 @@ def prefetched(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     """The decisions with everything the checks read, fetched per batch."""
     return queryset.select_related("government", "lead_sponsor", "executing_unit").prefetch_related(
         Prefetch("events", queryset=DecisionEvent.objects.order_by("created_at", "id")),
-        Prefetch("steps", queryset=ProcedureStep.objects.select_related("risk")),
+        Prefetch("steps", queryset=ProcedureStep.objects.select_related("risk", "waiver_request")),
         Prefetch("co_sponsors", queryset=Department.objects.only("id", "name", "government_id")),
         "meetings",
         "publications",

@@ -223,6 +223,7 @@ STEP_TRANSITIONS = ("start", "complete", "waive", "reopen")
 STEP_ACTION_LABELS = {
     "start": _("Start"),
     "complete": _("Mark done"),
-    "waive": _("Mark not applicable"),
+    # A request: the step is waived only when the approver approves (decisions.services.waivers).
+    "waive": _("Request not applicable"),
     "reopen": _("Reopen"),
 }

@@ -19,7 +19,8 @@ from decisions.lifecycle import (
     OFFICE_OR_LEADER,
     SPONSOR_ROLES,
 )
-from decisions.models import Department, Membership, Role
+from decisions.models import Department, Membership, Role, WaiverApprover
+from decisions.rules import rules_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
@@ -72,9 +73,14 @@ def may(user: User, action: str, decision: Decision) -> bool:
 
 
 def may_approve_waiver(user: User, decision: Decision) -> bool:
-    if may(user, "approve_waiver", decision):
+    """A waiver is approved by the sponsoring unit's head or a leader of the decision's government,
+    per the government's setting (``rules.waiver_approver``): where it requires a leader, only a
+    leader. Nobody else: not the legal office, not a leader of another government."""
+    if memberships(user, decision.government_id).filter(role=Role.LEADER).exists():
         return True
-    return bool(memberships(user, decision.government).filter(role=Role.LEADER).exists())
+    if rules_for(decision.government).waiver_approver == WaiverApprover.LEADER:
+        return False
+    return may(user, "approve_waiver", decision)
 
 
 def may_register(user: User, department: Department) -> bool:

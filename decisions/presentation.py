@@ -40,6 +40,9 @@ STEP_EVENT_LABELS = {
     "reopen": _lazy("reopened"),
     "record_change": _lazy("record changed"),
     "attach": _lazy("file attached"),
+    "request_waiver": _lazy("asked to be marked not applicable"),
+    "refuse_waiver": _lazy("waiver refused"),
+    "withdraw_waiver_request": _lazy("waiver request withdrawn"),
 }
 # Transitions that need care: shown as warnings.
 GATE_PROBLEM_LABELS = {
@@ -111,6 +114,21 @@ def article_note(article: str) -> str:
     return f"（{label}）" if (get_language() or "").startswith("zh") else f"({label})"
 
 
+def waiver_basis_label(step) -> str:
+    """What a waiver relied on: the listed basis's citation in the reader's language, with the
+    requester's note beside it when there is one."""
+    label = article_label(step.waiver_article)
+    request = step.waiver_request
+    note = request.basis_note if request is not None else ""
+    return _("%(article)s; note: %(note)s") % {"article": label, "note": note} if note else label
+
+
+def waiver_requester(step) -> str:
+    """Who asked for a waiver (blank for one recorded before waivers were requested)."""
+    request = step.waiver_request
+    return forms.user_label(request.requested_by) if request is not None else ""
+
+
 @dataclass
 class Reason:
     """A refusal or error as the page shows it: the message and its article."""
@@ -156,7 +174,9 @@ def step_marks(decision: Decision) -> list[Mark]:
         if step.state == StepState.WAIVED:
             detail = _("%(reason)s %(article)s — approved by %(approver)s") % {
                 "reason": step.waiver_reason,
-                "article": article_note(step.waiver_article),
+                "article": f"（{waiver_basis_label(step)}）"
+                if (get_language() or "").startswith("zh")
+                else f"({waiver_basis_label(step)})",
                 "approver": forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else "?",
             }
         marks.append(

@@ -100,6 +100,10 @@ class Rules:
     supplement_time_counts: bool = False
     # Local practice of several cities: a second review of the final text before publication.
     second_review_enabled: bool = False
+    # DESIGN.md, "Lifecycle contract": a waiver is approved by the sponsoring unit's head or a leader,
+    # per the government's setting; nationally either ("sponsor_head": the head, or a leader above
+    # them), a government may require a leader ("leader").
+    waiver_approver: str = "sponsor_head"
 
 
 NATIONAL_DEFAULTS = Rules()
@@ -117,6 +121,7 @@ def rules_for(government: Government | None) -> Rules:
         chain.append(node)
         node = node.parent
     values: dict[str, Any] = {}
+    tightened_approver = False
     for gov in reversed(chain):  # province first, so the nearest government wins
         settings_row = getattr(gov, "rule_settings", None) if gov.pk else None
         if settings_row is None:
@@ -127,6 +132,11 @@ def rules_for(government: Government | None) -> Rules:
                 continue
             # A minimum of the law tightened above binds below (Art 43): the strictest one holds.
             values[name] = max(int(value), int(values[name])) if name in FLOORS and name in values else value
+        tightened_approver = tightened_approver or settings_row.waiver_approver == "leader"
+    if tightened_approver:
+        # Settings tighten, never loosen: below a government that requires a leader's approval of a
+        # waiver, no city or county lets a unit's head approve it again.
+        values["waiver_approver"] = "leader"
     if "reminder_lead_working_days" in values:
         values["reminder_lead_working_days"] = tuple(
             sorted({int(v) for v in values["reminder_lead_working_days"] if int(v) >= 1}, reverse=True)

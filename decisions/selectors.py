@@ -16,10 +16,11 @@ from django.db.models import (
     Subquery,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from decisions import extensions, gates, lifecycle, permissions
-from decisions.choices import STATES_PAST_REVIEW
+from decisions.choices import STATES_PAST_REVIEW, STEP_ARTICLE, RuleCode, StepKind
 from decisions.errors import Refusal
 from decisions.models import (
     Attachment,
@@ -27,11 +28,17 @@ from decisions.models import (
     DecisionEvent,
     DecisionState,
     Department,
+    Government,
     Meeting,
     Membership,
     ProcedureStep,
     Role,
+    WaiverApprover,
+    WaiverBasis,
+    WaiverRequest,
+    WaiverRequestStatus,
 )
+from decisions.rules import rules_for
 from decisions.visibility import decisions_visible_to
 
 if TYPE_CHECKING:
@@ -57,7 +64,12 @@ def with_step_marks(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     return (
         queryset.select_related("lead_sponsor", "government")
         .prefetch_related(
-            Prefetch("steps", queryset=ProcedureStep.objects.select_related("waiver_approved_by").order_by("kind"))
+            Prefetch(
+                "steps",
+                queryset=ProcedureStep.objects.select_related("waiver_approved_by", "waiver_request__basis").order_by(
+                    "kind"
+                ),
+            )
         )
         .annotate(
             meeting_outcome=Subquery(meeting.values("outcome")[:1]),
@@ -105,9 +117,9 @@ def list_filter_choices(user: User) -> tuple[list[int], list[Department]]:
 
 def decision_detail(user: User, pk: int) -> Decision:
     """One visible decision with its whole record; 404 when it does not exist or is not visible."""
-    steps = ProcedureStep.objects.select_related("waiver_approved_by", "participation", "risk").prefetch_related(
-        "expert_opinions"
-    )
+    steps = ProcedureStep.objects.select_related(
+        "waiver_approved_by", "waiver_request__basis", "waiver_request__requested_by", "participation", "risk"
+    ).prefetch_related("expert_opinions")
     queryset = (
         decisions_visible_to(user)
         .select_related("lead_sponsor", "government", "executing_unit", "registered_by")
@@ -134,17 +146,44 @@ def decision_detail(user: User, pk: int) -> Decision:
         raise Http404 from None
 
 
-def waiver_approvers(decision: Decision) -> list[Membership]:
-    """Who can approve a waiver: the lead sponsor's heads and the government's leaders
-    (mirrors ``permissions.may_approve_waiver``)."""
-    return list(
-        Membership.objects.filter(
-            Q(department_id=decision.lead_sponsor_id, role=Role.SPONSOR_HEAD)
-            | Q(department__government_id=decision.government_id, role=Role.LEADER)
-        )
-        .select_related("user", "department")
-        .order_by("role", "user__last_name", "user__username")
-    )
+def waiver_approvers(decision: Decision, *, excluding: User | None = None) -> list[Membership]:
+    """Who can approve a waiver: the lead sponsor's heads (unless the government requires a leader)
+    and the government's leaders (mirrors ``permissions.may_approve_waiver``); never the requester
+    (``excluding``), since a waiver is two acts by two people."""
+    who = Q(department__government_id=decision.government_id, role=Role.LEADER)
+    if rules_for(decision.government).waiver_approver != WaiverApprover.LEADER:
+        who |= Q(department_id=decision.lead_sponsor_id, role=Role.SPONSOR_HEAD)
+    queryset = Membership.objects.filter(who, user__is_active=True)
+    if excluding is not None and excluding.is_authenticated:
+        queryset = queryset.exclude(user=excluding)
+    return list(queryset.select_related("user", "department").order_by("role", "user__last_name", "user__username"))
+
+
+def waiver_bases(decision: Decision, kind: str) -> list[WaiverBasis]:
+    """The active legal bases a step of ``decision`` may be dispensed by: the national ones and the
+    local rules of its government and the governments above it (Art 43)."""
+    chain: list[int] = []
+    government: Government | None = decision.government
+    while government is not None and government.pk not in chain:
+        chain.append(government.pk)
+        government = government.parent
+    bases = WaiverBasis.objects.filter(Q(government__isnull=True) | Q(government_id__in=chain), active=True)
+    return [basis for basis in bases.order_by("citation", "title", "id") if basis.applies_to(kind)]
+
+
+def open_waiver_requests(decision: Decision) -> dict[int, WaiverRequest]:
+    """Each step's request awaiting approval, by step id (one at most per step, a constraint)."""
+    requests = WaiverRequest.objects.filter(step__decision=decision, status=WaiverRequestStatus.REQUESTED)
+    return {request.step_id: request for request in requests.select_related("basis", "requested_by", "approver")}
+
+
+def latest_waiver_requests(decision: Decision) -> dict[int, WaiverRequest]:
+    """Each step's latest request, whatever its status, by step id (what the step panel shows)."""
+    latest: dict[int, WaiverRequest] = {}
+    requests = WaiverRequest.objects.filter(step__decision=decision).select_related("basis", "requested_by", "approver")
+    for request in requests.order_by("created_at", "id"):
+        latest[request.step_id] = request
+    return latest
 
 
 def registrable_departments(user: User) -> QuerySet[Department]:
@@ -239,18 +278,31 @@ def available_transitions(user: User, decision: Decision) -> list[TransitionOpti
 class StepActionOption:
     """One action on one preparatory step as ``user`` meets it now."""
 
-    def __init__(self, step: ProcedureStep, name: str, *, role_ok: bool, preparing: bool) -> None:
+    def __init__(
+        self, step: ProcedureStep, name: str, *, role_ok: bool, preparing: bool, request_open: bool = False
+    ) -> None:
         self.step = step
         self.name = name
         self.role_ok = role_ok
         self.preparing = preparing  # steps change only while the draft is being prepared
+        self.request_open = request_open  # a waiver request awaits its approver
         self.state_ok: bool = can_proceed(getattr(step, name), check_conditions=False)
 
     @cached_property
     def refusals(self) -> list[Refusal]:
-        """Only "complete" is gated here: a waiver's gate is about its own input (reason, article,
-        approver), checked on the call."""
-        if not self.state_ok or self.name != "complete":
+        """ "complete" is gated by the step's outputs; "waive" (a request) by its own input, checked
+        on the call. While a request awaits its approver, neither is open."""
+        if not self.state_ok or self.name not in ("complete", "waive"):
+            return []
+        if self.request_open:
+            return [
+                Refusal(
+                    RuleCode.WAIVER_REQUEST_OPEN,
+                    _("A request to mark this step not applicable awaits approval."),
+                    STEP_ARTICLE[StepKind(self.step.kind)],
+                )
+            ]
+        if self.name == "waive":
             return []
         return gates.step_refusals(self.name, self.step)
 
@@ -262,8 +314,17 @@ class StepActionOption:
 def available_step_actions(user: User, decision: Decision) -> list[StepActionOption]:
     role_ok = permissions.may(user, "step", decision)
     preparing = decision.state == DecisionState.PREPARING
+    open_steps = (
+        set(
+            WaiverRequest.objects.filter(step__decision=decision, status=WaiverRequestStatus.REQUESTED).values_list(
+                "step_id", flat=True
+            )
+        )
+        if preparing
+        else set()
+    )
     return [
-        StepActionOption(step, name, role_ok=role_ok, preparing=preparing)
+        StepActionOption(step, name, role_ok=role_ok, preparing=preparing, request_open=step.pk in open_steps)
         for step in decision.steps.all()
         for name in lifecycle.STEP_TRANSITIONS
     ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("decisions/<int:pk>/sponsors/", views.change_sponsors, name="change_sponsors"),
     path("decisions/<int:pk>/transitions/<slug:name>/", views.transition, name="transition"),
     path("decisions/<int:pk>/steps/<slug:kind>/<slug:action>/", views.step_action, name="step_action"),
+    path("decisions/<int:pk>/steps/<slug:kind>/waiver/<slug:act>/", views.waiver_decide, name="waiver_decide"),
     path("decisions/<int:pk>/participation/", views.participation, name="participation"),
     path("decisions/<int:pk>/risk/", views.risk, name="risk"),
     path("decisions/<int:pk>/expert-opinions/", views.expert_opinion_add, name="expert_opinion_add"),

@@ -95,6 +95,10 @@ class Table:
         return data
 
 
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -166,7 +170,7 @@ class AnnualFigures:
         """The waived steps of the decisions decided in the year, with reason, article and approver."""
         return (
             ProcedureStep.objects.filter(decision__in=self.decided(), state=StepState.WAIVED)
-            .select_related("decision", "waiver_approved_by")
+            .select_related("decision", "waiver_approved_by", "waiver_request__requested_by")
             .order_by("decision__code", "kind")
         )
 
@@ -321,10 +325,12 @@ class AnnualFigures:
                 "title": step.decision.title,
                 "step": str(step.get_kind_display()),
                 "reason": step.waiver_reason,
+                # The citation of the listed basis the approved request relied on, and its note.
                 "article": step.waiver_article,
-                "approver": (step.waiver_approved_by.get_full_name() or step.waiver_approved_by.get_username())
-                if step.waiver_approved_by
-                else "",
+                "basis_note": step.waiver_request.basis_note if step.waiver_request else "",
+                "requested_by": _person(step.waiver_request.requested_by) if step.waiver_request else "",
+                # Who approved the request, in their own login: set at approval, never at request.
+                "approver": _person(step.waiver_approved_by) if step.waiver_approved_by else "",
             }
             for step in self.waived_steps()
         ]
@@ -339,6 +345,8 @@ class AnnualFigures:
                 ("step", _("Step"), "程序"),
                 ("reason", _("Reason"), "不适用理由"),
                 ("article", _("Article relied on"), "依据条款"),
+                ("basis_note", _("Note on the legal basis"), "依据说明"),
+                ("requested_by", _("Requested by"), "申请人"),
                 ("approver", _("Approved by"), "批准人"),
             ],
             rows=rows,

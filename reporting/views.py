@@ -16,7 +16,15 @@ from decisions import forms as decision_forms
 from decisions import selectors
 from decisions.http import AuthenticatedRequest
 from decisions.models import DecisionState, StepKind
-from decisions.presentation import GATE_PROBLEM_LABELS, article_label, legend, query_without, step_marks
+from decisions.presentation import (
+    GATE_PROBLEM_LABELS,
+    article_label,
+    legend,
+    query_without,
+    step_marks,
+    waiver_basis_label,
+    waiver_requester,
+)
 from reporting import overview as overview_selectors
 from reporting.figures import AnnualFigures, figures_scope, scope_choices, workbook, workbook_filename
 
@@ -136,7 +144,8 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
         {
             "step": step,
             "kind": step_labels[step.kind],
-            "article": article_label(step.waiver_article),
+            "article": waiver_basis_label(step),
+            "requester": waiver_requester(step),
             "approver": decision_forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else "",
         }
         for step in waived_page.object_list

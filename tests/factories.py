@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import factory
 from django.apps import apps
@@ -14,6 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from decisions import services
+from decisions.choices import STEP_ARTICLE
 from decisions.models import (
     Category,
     Decision,
@@ -26,6 +28,7 @@ from decisions.models import (
     Role,
     StepKind,
     StepState,
+    WaiverBasis,
 )
 from reviews import demo as review_demo
 from reviews import services as review_services
@@ -233,10 +236,32 @@ def settle_steps(decision, org: Org) -> None:
     complete(decision, StepKind.RISK_ASSESSMENT, org)
 
 
-def waive_step(decision, kind: str, org: Org, **overrides):
-    values = {"reason": "本事项不涉及该程序。", "article": "第十四条", "approver": org.sponsor_head}
+def national_basis(kind: str, citation: str = "") -> WaiverBasis:
+    """The seeded national basis for waiving ``kind`` (its step's article unless ``citation`` says
+    otherwise); a test that flushed the database gets it back."""
+    citation = citation or STEP_ARTICLE[StepKind(kind)]
+    basis = WaiverBasis.objects.filter(government=None, citation=citation, active=True).order_by("id").first()
+    if basis is None or not basis.applies_to(kind):
+        basis = WaiverBasis.objects.create(citation=citation, title=f"{citation} 可以不适用的情形", steps=[kind])
+    return basis
+
+
+def request_waiver(decision, kind: str, org: Org, **overrides):
+    """The clerk asks for ``kind`` to be marked not applicable: a reason, a listed basis, the
+    sponsor's head to approve (unless overridden)."""
+    values: dict[str, Any] = {
+        "reason": "本事项不涉及该程序。",
+        "basis": national_basis(kind),
+        "approver": org.sponsor_head,
+    }
     values.update(overrides)
-    return services.step_waive(decision=decision, kind=kind, actor=org.clerk, **values)
+    return services.waiver_request(decision=decision, kind=kind, actor=org.clerk, **values)
+
+
+def waive_step(decision, kind: str, org: Org, **overrides):
+    """A waiver as the law has it: requested by the clerk, approved by the approver in their own name."""
+    request = request_waiver(decision, kind, org, **overrides)
+    return services.waiver_approve(decision=decision, kind=kind, actor=request.approver)
 
 
 def write_opinion(decision, org: Org, conclusion: str = "lawful", **overrides):

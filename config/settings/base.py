@@ -175,6 +175,7 @@ SPECTACULAR_SETTINGS = {
         "StanceEnum": "decisions.models.Stance",
         "MeetingRoleEnum": "decisions.models.MeetingRole",
         "MeetingCorrectionFieldEnum": "decisions.models.MeetingCorrection.Field",
+        "WaiverRequestStatusEnum": "decisions.models.WaiverRequestStatus",
     },
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},

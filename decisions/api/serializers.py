@@ -35,6 +35,8 @@ from decisions.models import (
     RiskAssessmentRecord,
     Stance,
     StepKind,
+    WaiverBasis,
+    WaiverRequest,
 )
 
 User = get_user_model()
@@ -192,8 +194,47 @@ class ExpertOpinionHandlingSerializer(serializers.ModelSerializer):
         extra_kwargs = {"handling": {"required": True, "allow_blank": False}}
 
 
+class WaiverBasisSerializer(serializers.ModelSerializer):
+    steps = serializers.ListField(child=serializers.ChoiceField(choices=StepKind.choices))
+
+    class Meta:
+        model = WaiverBasis
+        fields = ["id", "citation", "title", "text", "steps", "government", "active"]
+
+
+class WaiverRequestSerializer(serializers.ModelSerializer):
+    """A request to mark a step not applicable and its outcome (two acts by two people)."""
+
+    step_kind = serializers.ChoiceField(source="step.kind", choices=StepKind.choices, read_only=True)
+    basis = WaiverBasisSerializer(read_only=True)
+    requested_by = UserBriefSerializer(read_only=True)
+    approver = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = WaiverRequest
+        fields = [
+            "id",
+            "step_kind",
+            "status",
+            "reason",
+            "basis",
+            "basis_note",
+            "requested_by",
+            "approver",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        ]
+
+
 class StepSerializer(serializers.ModelSerializer):
     waiver_approved_by = UserBriefSerializer(read_only=True, allow_null=True)
+    waiver_request = serializers.SerializerMethodField(
+        help_text=_(
+            "The request the waiver stands on when the step is waived; otherwise the step's latest request "
+            "(awaiting approval, refused or withdrawn), or null."
+        )
+    )
     participation = serializers.SerializerMethodField()
     risk = serializers.SerializerMethodField()
     expert_opinions = ExpertOpinionSerializer(many=True, read_only=True)
@@ -208,10 +249,21 @@ class StepSerializer(serializers.ModelSerializer):
             "waiver_reason",
             "waiver_article",
             "waiver_approved_by",
+            "waiver_request",
             "participation",
             "risk",
             "expert_opinions",
         ]
+
+    @extend_schema_field(WaiverRequestSerializer(allow_null=True))
+    def get_waiver_request(self, step):
+        # The step's requests are prefetched in order (decisions.api.views.decision_queryset).
+        requests = list(step.waiver_requests.all())
+        if step.waiver_request_id is not None:
+            current = next((r for r in requests if r.pk == step.waiver_request_id), None)
+        else:
+            current = requests[-1] if requests else None
+        return WaiverRequestSerializer(current).data if current else None
 
     @extend_schema_field(ParticipationSerializer(allow_null=True))
     def get_participation(self, step):
@@ -408,9 +460,32 @@ TRANSITION_INPUTS: dict[str, type[serializers.Serializer]] = {
 
 
 class WaiveInput(serializers.Serializer):
+    """A request to mark the step not applicable: the step is waived only when the approver approves."""
+
     reason = serializers.CharField(max_length=5000)
-    article = serializers.CharField(max_length=100, help_text=_("The article relied on, e.g. Art 14."))
-    approver = IdField(help_text=_("The sponsor's head or a government leader who approved the waiver."))
+    basis = IdField(help_text=_("A legal basis from the list for this step (GET …/waiver-bases/)."))
+    basis_note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000, help_text=_("An addition to the basis.")
+    )
+    approver = IdField(
+        help_text=_("The sponsor's head or a government leader, as the rule settings say, who is to approve it.")
+    )
+
+
+class WaiverApproveInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class WaiverWithdrawInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+# The answers to an open waiver request: the approver's and the requester's.
+WAIVER_DECISION_INPUTS: dict[str, type[serializers.Serializer]] = {
+    "approve": WaiverApproveInput,
+    "refuse": ReasonInput,
+    "withdraw": WaiverWithdrawInput,
+}
 
 
 STEP_INPUTS: dict[str, type[serializers.Serializer]] = {

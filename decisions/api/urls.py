@@ -47,6 +47,15 @@ urlpatterns = [
         )
         for action in STEP_TRANSITIONS
     ],
+    path(decision + "steps/<step_kind:kind>/waiver-bases/", views.WaiverBasisList.as_view(), name="waiver-bases"),
+    *[
+        path(
+            decision + f"steps/<step_kind:kind>/waiver/{act}/",
+            views.make_waiver_decision_view(act).as_view(),
+            name=f"waiver-{act}",
+        )
+        for act in ("approve", "refuse", "withdraw")
+    ],
     path(decision + "meetings/", views.MeetingList.as_view(), name="meeting-list"),
     path(
         decision + "meetings/<id:meeting_pk>/corrections/",

@@ -28,7 +28,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decisions import extensions, services
+from decisions import extensions, selectors, services
 from decisions.models import (
     ApiToken,
     Attachment,
@@ -45,6 +45,8 @@ from decisions.models import (
     ProcedureStep,
     StepKind,
     StepState,
+    WaiverBasis,
+    WaiverRequest,
 )
 from decisions.visibility import decisions_visible_to
 
@@ -93,8 +95,11 @@ class FileView(APIView):
 
 
 def decision_queryset():
+    requests = WaiverRequest.objects.select_related("step", "basis", "requested_by", "approver").order_by(
+        "created_at", "id"
+    )
     steps = ProcedureStep.objects.select_related("waiver_approved_by", "participation", "risk").prefetch_related(
-        "expert_opinions"
+        "expert_opinions", Prefetch("waiver_requests", queryset=requests)
     )
     return Decision.objects.select_related("lead_sponsor", "government", "registered_by").prefetch_related(
         "co_sponsors", "publications", Prefetch("steps", queryset=steps.order_by("kind"))
@@ -400,6 +405,11 @@ class StepActionView(DecisionScoped, APIView):
             if approver is None:
                 raise invalid("approver", _("Unknown approver."))
             payload["approver"] = approver
+        if "basis" in payload:
+            basis = WaiverBasis.objects.filter(pk=payload["basis"]).first()
+            if basis is None:
+                raise invalid("basis", _("Unknown legal basis."))
+            payload["basis"] = basis
         extra = {"ip": client_ip(request)}
         services.step_action(
             decision=decision, kind=kind, action=self.action_name, actor=request.user, **payload, **extra
@@ -426,6 +436,51 @@ def make_step_action_view(action: str) -> type[StepActionView]:
         (StepActionView,),
         {"action_name": action, "input_class": input_class, "post": post},
     )
+
+
+class WaiverBasisList(DecisionScoped, APIView):
+    """The legal bases a step of this decision may be dispensed by: the ids a waiver request names."""
+
+    schema_tags = ["steps"]
+
+    @extend_schema(parameters=[KIND_PARAMETER], responses=s.WaiverBasisSerializer(many=True))
+    def get(self, request, pk, kind):
+        decision = self.get_decision()
+        return Response(s.WaiverBasisSerializer(selectors.waiver_bases(decision, kind), many=True).data)
+
+
+class WaiverDecisionView(DecisionScoped, APIView):
+    """POST …/steps/{kind}/waiver/{act}/: the named approver approves or refuses the step's open
+    waiver request, in their own login (token); its requester withdraws it."""
+
+    act = ""
+    input_class: type[serializers.BaseSerializer] = s.WaiverApproveInput
+    schema_tags = ["steps"]
+
+    def post(self, request, pk, kind):
+        decision = self.get_decision()
+        payload = parse(self.input_class, request.data)
+        services.WAIVER_DECISIONS[self.act](
+            decision=decision, kind=kind, actor=request.user, ip=client_ip(request), **payload
+        )
+        step = decision_queryset().get(pk=decision.pk).steps.get(kind=kind)
+        return Response(s.StepSerializer(step).data)
+
+
+def make_waiver_decision_view(act: str) -> type[WaiverDecisionView]:
+    input_class = s.WAIVER_DECISION_INPUTS[act]
+
+    @extend_schema(
+        parameters=[KIND_PARAMETER],
+        request=input_class,
+        responses=s.StepSerializer,
+        operation_id=f"decisions_steps_waiver_{act}",
+        summary=f"Waiver request: {act}",
+    )
+    def post(self, request, pk, kind):
+        return WaiverDecisionView.post(self, request, pk, kind)
+
+    return type(f"WaiverDecision_{act}", (WaiverDecisionView,), {"act": act, "input_class": input_class, "post": post})
 
 
 class RecordUpdateView(DecisionScoped, APIView):

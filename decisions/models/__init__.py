@@ -26,6 +26,8 @@ from decisions.choices import (
     Stance,
     StepKind,
     StepState,
+    WaiverApprover,
+    WaiverRequestStatus,
 )
 from decisions.models.api_token import (
     ApiToken,
@@ -69,6 +71,10 @@ from decisions.models.records import (
     goes_against_majority,
     meeting_majority,
 )
+from decisions.models.waivers import (
+    WaiverBasis,
+    WaiverRequest,
+)
 
 __all__ = [
     "ApiToken",
@@ -109,6 +115,10 @@ __all__ = [
     "StepKind",
     "StepState",
     "TimeStamped",
+    "WaiverApprover",
+    "WaiverBasis",
+    "WaiverRequest",
+    "WaiverRequestStatus",
     "attachment_path",
     "current_draft",
     "goes_against_majority",

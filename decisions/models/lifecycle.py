@@ -207,6 +207,16 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The approved request the waiver stands on (its basis, note and requester); blank for a waiver
+    # recorded before waivers were requested and approved.
+    waiver_request = models.ForeignKey(
+        "decisions.WaiverRequest",
+        verbose_name=_("waiver request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["decision", "kind"]
@@ -243,7 +253,8 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
         conditions=[_step_gate("waive")],
     )
     def waive(self) -> None:
-        """Not applicable: reason, article and approver on the record."""
+        """Not applicable: reason, article and approver on the record, from the request the
+        approver approved (decisions.services.waivers)."""
 
     @transition(field=state, source=[StepState.DONE, StepState.WAIVED], target=StepState.IN_PROGRESS)
     def reopen(self) -> None:

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from decisions.choices import DepartmentKind, Role
+from decisions.choices import DepartmentKind, Role, WaiverApprover
 from decisions.models.base import TimeStamped
 from decisions.rules import BOUNDS, FLOORS, rules_for
 
@@ -156,6 +156,13 @@ class RuleSettings(TimeStamped):
     )
     second_review_enabled = models.BooleanField(
         _("second review of the final text before publication"), null=True, blank=True
+    )
+    waiver_approver = models.CharField(
+        _("who approves a preparatory step's waiver"),
+        max_length=20,
+        choices=WaiverApprover.choices,
+        blank=True,
+        default="",
     )
 
     class Meta:

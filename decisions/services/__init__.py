@@ -57,9 +57,16 @@ from decisions.services.steps import (
     step_action,
     step_complete,
     step_reopen,
+    step_request_waiver,
     step_start,
     step_transition,
-    step_waive,
+)
+from decisions.services.waivers import (
+    WAIVER_DECISIONS,
+    waiver_approve,
+    waiver_refuse,
+    waiver_request,
+    waiver_withdraw,
 )
 
 __all__ = [
@@ -71,6 +78,7 @@ __all__ = [
     "STEP_SERVICES",
     "TRANSITION_SERVICES",
     "UPLOADS_BY_STATE",
+    "WAIVER_DECISIONS",
     "attachment_upload",
     "decision_adjust",
     "decision_amend",
@@ -106,6 +114,10 @@ __all__ = [
     "step_complete",
     "step_reopen",
     "step_start",
+    "step_request_waiver",
     "step_transition",
-    "step_waive",
+    "waiver_approve",
+    "waiver_refuse",
+    "waiver_request",
+    "waiver_withdraw",
 ]

@@ -1,5 +1,5 @@
-"""The preparatory steps' writes (Art 14–24): start, complete, not applicable (a waiver with its
-reason, article and approver), reopen.
+"""The preparatory steps' writes (Art 14–24): start, complete, reopen; not applicable (a waiver) is
+requested and approved by two people (``decisions.services.waivers``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from decisions import gates, permissions
+from decisions import gates
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
     Decision,
@@ -21,6 +21,7 @@ from decisions.models import (
     ProcedureStep,
     StepKind,
     StepState,
+    WaiverBasis,
 )
 from decisions.services.base import (
     _check_arguments,
@@ -77,7 +78,8 @@ def step_transition(
         # The waiver is withdrawn from the step; what it said stays in the history.
         details = {"withdrawn_waiver": _waiver_details(step)}
         step.waiver_reason, step.waiver_article, step.waiver_approved_by = "", "", None
-        fields = [*fields, "waiver_reason", "waiver_article", "waiver_approved_by"]
+        step.waiver_request = None
+        fields = [*fields, "waiver_reason", "waiver_article", "waiver_approved_by", "waiver_request"]
     method()
     now = timezone.now()
     if name == "start":
@@ -101,10 +103,19 @@ def step_transition(
 
 
 def _waiver_details(step: ProcedureStep) -> dict[str, Any]:
+    """The waiver as the record keeps it: reason, article, and both people, the requester and the
+    approver who approved it (two acts by two people)."""
     approver = step.waiver_approved_by
+    request = step.waiver_request
+    requester = request.requested_by if request is not None else None
     return {
         "reason": step.waiver_reason,
         "article": step.waiver_article,
+        "basis": request.basis_id if request is not None else None,
+        "basis_note": request.basis_note if request is not None else "",
+        "request": request.pk if request is not None else None,
+        "requested_by": requester.pk if requester else None,
+        "requested_by_name": (requester.get_full_name() or requester.get_username()) if requester else "",
         "approved_by": approver.pk if approver else None,
         "approved_by_name": (approver.get_full_name() or approver.get_username()) if approver else "",
     }
@@ -133,51 +144,11 @@ def step_complete(
 ) -> ProcedureStep:
     """A step is done only with its outputs (Art 15–18, 19–21, 22–24; see decisions.gates)."""
     decision, step = lock_step(decision, kind, actor=actor)
+    # Imported here: decisions.services.waivers imports this module.
+    from decisions.services.waivers import refuse_if_request_open
+
+    refuse_if_request_open(step)
     step_transition(step, "complete", actor=actor, comment=comment, ip=ip)
-    return step
-
-
-@transaction.atomic
-def step_waive(
-    *,
-    decision: Decision,
-    kind: str,
-    actor: User,
-    reason: str,
-    article: str,
-    approver: User,
-    ip: str | None = None,
-) -> ProcedureStep:
-    """Not applicable (不适用): reason, the article relied on, and an approver who is the sponsor's
-    head or a leader. The legal office reviews every waiver later (a waiver is never final on the
-    sponsor's word alone)."""
-    decision, step = lock_step(decision, kind, actor=actor)
-    errors = {}
-    if not (reason or "").strip():
-        errors["reason"] = [_("Give the reason the step does not apply.")]
-    if not (article or "").strip():
-        errors["article"] = [_("Give the article relied on.")]
-    if approver is None:
-        errors["approver"] = [_("Name who approved the waiver.")]
-    if errors:
-        raise DecisionError(ErrorCode.INVALID, _("A waiver needs a reason, an article and an approver."), fields=errors)
-    if not permissions.may_approve_waiver(approver, decision):
-        raise DecisionError(
-            ErrorCode.FORBIDDEN,
-            _("A waiver is approved by the sponsoring department's head or a government leader."),
-            fields={"approver": [_("This person cannot approve a waiver for this decision.")]},
-        )
-    step.waiver_reason = reason.strip()
-    step.waiver_article = article.strip()
-    step.waiver_approved_by = approver
-    step_transition(
-        step,
-        "waive",
-        actor=actor,
-        comment=reason.strip(),
-        ip=ip,
-        fields=["waiver_reason", "waiver_article", "waiver_approved_by"],
-    )
     return step
 
 
@@ -191,10 +162,39 @@ def step_reopen(*, decision: Decision, kind: str, actor: User, reason: str, ip: 
     return step
 
 
+def step_request_waiver(
+    *,
+    decision: Decision,
+    kind: str,
+    actor: User,
+    reason: str,
+    basis: WaiverBasis | None,
+    approver: User | None,
+    basis_note: str = "",
+    ip: str | None = None,
+) -> ProcedureStep:
+    """The step action "waive": the sponsor asks for the waiver; the step is waived only when the
+    approver approves (``decisions.services.waivers``). There is no other road to "waived"."""
+    # Imported here: decisions.services.waivers imports this module.
+    from decisions.services.waivers import waiver_request
+
+    request = waiver_request(
+        decision=decision,
+        kind=kind,
+        actor=actor,
+        reason=reason,
+        basis=basis,
+        approver=approver,
+        basis_note=basis_note,
+        ip=ip,
+    )
+    return request.step
+
+
 STEP_SERVICES: dict[str, Callable[..., ProcedureStep]] = {
     "start": step_start,
     "complete": step_complete,
-    "waive": step_waive,
+    "waive": step_request_waiver,
     "reopen": step_reopen,
 }
 

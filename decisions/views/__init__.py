@@ -23,6 +23,7 @@ from decisions.views.writes import (
     risk,
     step_action,
     transition,
+    waiver_decide,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "risk",
     "step_action",
     "transition",
+    "waiver_decide",
 ]

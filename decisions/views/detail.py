@@ -13,10 +13,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from decisions import changes, extensions, forms, permissions, selectors, services
-from decisions.choices import STEP_ARTICLE
+from decisions.choices import STEP_ARTICLE, EventType
 from decisions.http import AuthenticatedRequest
 from decisions.models import (
     Decision,
@@ -26,6 +27,7 @@ from decisions.models import (
     Role,
     StepKind,
     StepState,
+    WaiverRequestStatus,
 )
 from decisions.presentation import (
     STEP_ACTION_LABELS,
@@ -37,12 +39,21 @@ from decisions.presentation import (
     reasons,
     sorted_steps,
     step_marks,
+    waiver_basis_label,
+    waiver_requester,
 )
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
 
     from decisions.selectors import MeetingColumns
+
+
+WAIVER_ACT_LABELS = {
+    "approve": _lazy("Approve the waiver"),
+    "refuse": EventType.REFUSE_WAIVER.label,
+    "withdraw": EventType.WITHDRAW_WAIVER_REQUEST.label,
+}
 
 
 @dataclass
@@ -68,6 +79,12 @@ class StepPanel:
     methods_text: str = ""
     waiver_article: str = ""
     waiver_approver: str = ""
+    waiver_requester: str = ""
+    # The step's latest waiver request (awaiting approval, refused or withdrawn) while it is open,
+    # with what the approver (approve, refuse) or the requester (withdraw) may do with it.
+    waiver_request: Any = None
+    waiver_request_basis: str = ""
+    waiver_actions: list[Action] = field(default_factory=list)
 
 
 @dataclass
@@ -130,7 +147,8 @@ class DetailPage:
             selectors.available_step_actions(self.user, decision) if decision.state == DecisionState.PREPARING else []
         )
         may_step = bool(options) and options[0].role_ok
-        approvers = selectors.waiver_approvers(decision) if may_step else []
+        approvers = selectors.waiver_approvers(decision, excluding=self.user) if may_step else []
+        requests = selectors.latest_waiver_requests(decision)
         step_actions: dict[int, list[selectors.StepActionOption]] = {}
         for option in options if may_step else []:
             if option.state_ok:
@@ -139,8 +157,11 @@ class DetailPage:
         for step in sorted_steps(decision):
             panel = StepPanel(step=step, article=article_label(STEP_ARTICLE[step.kind]))
             if step.state == StepState.WAIVED:
-                panel.waiver_article = article_label(step.waiver_article)
+                panel.waiver_article = waiver_basis_label(step)
                 panel.waiver_approver = forms.user_label(step.waiver_approved_by) if step.waiver_approved_by else ""
+                panel.waiver_requester = waiver_requester(step)
+            else:
+                self._waiver_request(step, panel, requests.get(step.pk))
             if step.kind == StepKind.EXPERT_ARGUMENT:
                 panel.opinions = list(step.expert_opinions.all())
             record = getattr(step, "participation", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
@@ -159,7 +180,12 @@ class DetailPage:
                         url=self._url("step_action", kind=step.kind, action=option.name),
                         form=self._form(
                             slot,
-                            lambda k=step.kind, a=option.name: forms.step_action_form(k, a, approvers=approvers),
+                            lambda k=step.kind, a=option.name: forms.step_action_form(
+                                k,
+                                a,
+                                approvers=approvers,
+                                bases=selectors.waiver_bases(decision, k) if a == "waive" else (),
+                            ),
                         ),
                         refusals=reasons(option.refusals),
                         grave=option.name == "waive",
@@ -168,6 +194,39 @@ class DetailPage:
                 )
             panels.append(panel)
         return panels
+
+    def _waiver_request(self, step, panel: StepPanel, request) -> None:
+        """The request shown on an open step's panel, and the answers open to the user: the named
+        approver approves or refuses, the requester withdraws (decisions.services.waivers)."""
+        if request is None or request.status == WaiverRequestStatus.APPROVED:
+            # An approved request belongs to a waiver since withdrawn by reopening: the history has it.
+            return
+        panel.waiver_request = request
+        label = article_label(request.basis.citation)
+        panel.waiver_request_basis = (
+            _("%(article)s; note: %(note)s") % {"article": label, "note": request.basis_note}
+            if request.basis_note
+            else label
+        )
+        if not request.is_open:
+            return
+        acts = []
+        if self.user.pk == request.approver_id:
+            acts += ["approve", "refuse"]
+        if self.user.pk == request.requested_by_id:
+            acts.append("withdraw")
+        for act in acts:
+            slot = f"waiver:{step.kind}:{act}"
+            panel.waiver_actions.append(
+                Action(
+                    name=act,
+                    label=WAIVER_ACT_LABELS[act],
+                    url=self._url("waiver_decide", kind=step.kind, act=act),
+                    form=self._form(slot, lambda k=step.kind, a=act: forms.waiver_decision_form(k, a)),
+                    grave=act == "approve",
+                    open=slot in self.bound,
+                )
+            )
 
     def _record_form(self, step, panel: StepPanel) -> None:
         kind = step.kind

@@ -14,6 +14,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from decisions import forms, selectors, services, visibility
@@ -116,8 +117,9 @@ def step_action(request: AuthenticatedRequest, pk: int, kind: str, action: str) 
     decision = visibility.visible_decision(request.user, pk)
     if kind not in StepKind.values or action not in forms.STEP_ACTION_FORMS:
         return error_page(request, DecisionError(ErrorCode.NOT_FOUND, _("Unknown step action.")))
-    approvers = selectors.waiver_approvers(decision) if action == "waive" else []
-    form = forms.step_action_form(kind, action, approvers=approvers, data=request.POST)
+    approvers = selectors.waiver_approvers(decision, excluding=request.user) if action == "waive" else []
+    bases = selectors.waiver_bases(decision, kind) if action == "waive" else []
+    form = forms.step_action_form(kind, action, approvers=approvers, bases=bases, data=request.POST)
 
     def call(data):
         services.step_action(
@@ -131,6 +133,36 @@ def step_action(request: AuthenticatedRequest, pk: int, kind: str, action: str) 
         form=form,
         call=call,
         success=_("%(step)s: %(action)s.") % {"step": StepKind(kind).label, "action": STEP_ACTION_LABELS[action]},
+        anchor=f"step-{kind}",
+    )
+
+
+WAIVER_DECISION_MESSAGES = {
+    "approve": _lazy("%(step)s: waiver approved; the step is not applicable."),
+    "refuse": _lazy("%(step)s: waiver refused; the step stays open."),
+    "withdraw": _lazy("%(step)s: waiver request withdrawn."),
+}
+
+
+@login_required
+@require_POST
+def waiver_decide(request: AuthenticatedRequest, pk: int, kind: str, act: str) -> HttpResponse:
+    """The approver approves or refuses a waiver request in their own login; the requester withdraws it."""
+    decision = visibility.visible_decision(request.user, pk)
+    if kind not in StepKind.values or act not in forms.WAIVER_DECISION_FORMS:
+        return error_page(request, DecisionError(ErrorCode.NOT_FOUND, _("Unknown step action.")))
+    form = forms.waiver_decision_form(kind, act, data=request.POST)
+
+    def call(data):
+        services.WAIVER_DECISIONS[act](decision=decision, kind=kind, actor=request.user, ip=client_ip(request), **data)
+
+    return _run(
+        request,
+        pk,
+        slot=f"waiver:{kind}:{act}",
+        form=form,
+        call=call,
+        success=str(WAIVER_DECISION_MESSAGES[act]) % {"step": StepKind(kind).label},
         anchor=f"step-{kind}",
     )
 

@@ -111,7 +111,7 @@ def test_invalid_input_is_400_with_fields(api, decision):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
-    assert set(body["fields"]) >= {"reason", "article", "approver"}
+    assert set(body["fields"]) >= {"reason", "basis", "approver"}
 
 
 def test_malformed_json_is_400_not_500(api):
@@ -215,6 +215,26 @@ def test_invalid_cursor_is_400(api):
 def test_public_catalogue_needs_no_login(api, decision):
     body = APIClient().get("/api/v1/public/catalogue/").json()
     assert [row["code"] for row in body["results"]] == [decision.code]
+
+
+def test_schema_documents_the_waiver_request_and_its_answers(db):
+    schema = APIClient().get("/api/v1/schema/?format=json").json()
+    waive = schema["paths"]["/api/v1/decisions/{id}/steps/{kind}/waive/"]["post"]
+    body = schema["components"]["schemas"]["WaiveInputRequest"]
+    assert set(body["required"]) == {"reason", "basis", "approver"}
+    assert "article" not in body["properties"]
+    assert waive["operationId"] == "decisions_steps_waive"
+    for act in ("approve", "refuse", "withdraw"):
+        assert "post" in schema["paths"][f"/api/v1/decisions/{{id}}/steps/{{kind}}/waiver/{act}/"]
+    assert "get" in schema["paths"]["/api/v1/decisions/{id}/steps/{kind}/waiver-bases/"]
+    assert schema["components"]["schemas"]["WaiverRequestStatusEnum"]["enum"] == [
+        "requested",
+        "approved",
+        "refused",
+        "withdrawn",
+    ]
+    events = set(schema["components"]["schemas"]["Event"]["properties"]["transition"]["enum"])
+    assert {"request_waiver", "refuse_waiver", "withdraw_waiver_request", "waive"} <= events
 
 
 def test_schema_and_docs_are_served_without_a_cdn(db):

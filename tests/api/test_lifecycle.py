@@ -88,14 +88,19 @@ def test_a_decision_lives_its_whole_life_through_the_api_with_tokens_alone(api):
     ok(clerk.post(base + "steps/expert_argument/opinions/", _json(expert_values()), format="json"), 201)
     ok(clerk.post(base + "steps/expert_argument/complete/", {}, format="json"))
 
-    waived = ok(
+    # Not applicable: the clerk requests it on a listed basis, the sponsor's head approves it.
+    bases = ok(clerk.get(base + "steps/risk_assessment/waiver-bases/"))
+    requested = ok(
         clerk.post(
             base + "steps/risk_assessment/waive/",
-            {"reason": "不涉及社会稳定风险", "article": "Art 22", "approver": org.sponsor_head.pk},
+            {"reason": "不涉及社会稳定风险", "basis": bases[0]["id"], "approver": org.sponsor_head.pk},
             format="json",
         )
     )
+    assert (requested["state"], requested["waiver_request"]["status"]) == ("pending", "requested")
+    waived = ok(head.post(base + "steps/risk_assessment/waiver/approve/", {}, format="json"))
     assert waived["state"] == "waived"
+    assert waived["waiver_approved_by"]["id"] == org.sponsor_head.pk
 
     ok(head.post(base + "transitions/submit_for_review/", {}, format="json"))
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from decisions import services
 from decisions.errors import DecisionError
-from decisions.models import Decision, DecisionEvent, DecisionState, StepKind
+from decisions.models import Decision, DecisionEvent, DecisionState, StepKind, StepState
 from tests.factories import (
     TRANSITION_SOURCES,
     TRANSITION_TARGET,
@@ -15,6 +15,7 @@ from tests.factories import (
     issue_opinion,
     make_ready,
     meeting_values,
+    national_basis,
     publication_values,
     record_risk,
     replayed_states,
@@ -58,7 +59,7 @@ def test_each_transition_logs_one_event_with_actor_states_comment_and_ip(org, na
     assert event.created_at is not None
 
 
-@pytest.mark.parametrize("action", ["start", "complete", "waive", "reopen"])
+@pytest.mark.parametrize("action", ["start", "complete", "reopen"])
 def test_each_step_transition_logs_one_event(org, action):
     decision = decision_in(org, DecisionState.PREPARING)
     kind = StepKind.RISK_ASSESSMENT
@@ -69,7 +70,6 @@ def test_each_step_transition_logs_one_event(org, action):
     payload = {
         "start": {},
         "complete": {"comment": "评估完成。"},
-        "waive": {"reason": "不涉及稳定风险。", "article": "第二十二条", "approver": org.sponsor_head},
         "reopen": {"reason": "草案重大修改。"},
     }[action]
     count = decision.events.count()
@@ -220,24 +220,60 @@ def test_replay_detects_a_log_that_does_not_chain(org):
         replayed_states(decision)
 
 
+def test_a_waiver_logs_its_request_by_the_clerk_and_its_approval_by_the_approver(org):
+    decision = decision_in(org, DecisionState.PREPARING)
+    kind = StepKind.RISK_ASSESSMENT
+    count = decision.events.count()
+
+    services.step_action(
+        decision=decision,
+        kind=kind,
+        action="waive",
+        actor=org.clerk,
+        ip="::1",
+        reason="不涉及稳定风险。",
+        basis=national_basis(kind),
+        approver=org.leader,
+    )
+    services.waiver_approve(decision=decision, kind=kind, actor=org.leader, ip="::2")
+
+    requested, approved = decision.events.order_by("id")[count:]
+    assert (requested.transition, requested.actor, requested.from_state, requested.to_state) == (
+        "request_waiver",
+        org.clerk,
+        StepState.PENDING,
+        StepState.PENDING,
+    )
+    assert (approved.transition, approved.actor, approved.to_state, approved.ip_address) == (
+        "waive",
+        org.leader,
+        StepState.WAIVED,
+        "::2",
+    )
+    assert (approved.details["requested_by"], approved.details["approved_by"]) == (org.clerk.pk, org.leader.pk)
+
+
 def test_reopening_a_waived_step_withdraws_the_waiver_and_the_log_keeps_what_it_said(org):
     decision = decision_in(org, DecisionState.PREPARING)
     kind = StepKind.RISK_ASSESSMENT
-    services.step_waive(
-        decision=decision,
-        kind=kind,
-        actor=org.clerk,
-        reason="不涉及稳定风险。",
-        article="第二十二条",
-        approver=org.sponsor_head,
-    )
+    waive_step(decision, kind, org, reason="不涉及稳定风险。")
 
     step = services.step_reopen(decision=decision, kind=kind, actor=org.clerk, reason="草案重大修改。")
 
     step.refresh_from_db()
-    assert (step.waiver_reason, step.waiver_article, step.waiver_approved_by) == ("", "", None)
-    waived, reopened = decision.events.filter(step_kind=kind).order_by("id")
-    expected = {"reason": "不涉及稳定风险。", "article": "第二十二条", "approved_by": org.sponsor_head.pk}
+    assert (step.waiver_reason, step.waiver_article, step.waiver_approved_by, step.waiver_request) == (
+        "",
+        "",
+        None,
+        None,
+    )
+    waived, reopened = decision.events.filter(step_kind=kind, transition__in=["waive", "reopen"]).order_by("id")
+    expected = {
+        "reason": "不涉及稳定风险。",
+        "article": "Art 22",
+        "approved_by": org.sponsor_head.pk,
+        "requested_by": org.clerk.pk,
+    }
     assert {k: waived.details[k] for k in expected} == expected
     assert {k: reopened.details["withdrawn_waiver"][k] for k in expected} == expected
 

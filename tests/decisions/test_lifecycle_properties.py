@@ -50,6 +50,7 @@ from tests.factories import (
     make_org,
     meeting_positions,
     meeting_values,
+    national_basis,
     participation_values,
     report_progress,
     risk_values,
@@ -207,17 +208,23 @@ class LifecycleMachine(RuleBasedStateMachine):
                     "step start", lambda k=kind: services.step_start(decision=self.decision, kind=k, actor=clerk)
                 )
                 if data.draw(st.integers(0, 3), label=f"waive {kind}") == 3:
+                    # Requested by the clerk, then approved by someone: the named approver, mostly.
                     approver = data.draw(st.sampled_from([self.org.sponsor_head, self.org.leader, clerk]))
                     self.attempt(
-                        "step waive",
-                        lambda k=kind, a=approver: services.step_waive(
+                        "waiver request",
+                        lambda k=kind, a=approver: services.waiver_request(
                             decision=self.decision,
                             kind=k,
                             actor=clerk,
                             reason="不适用。",
-                            article="第十四条",
+                            basis=national_basis(k),
                             approver=a,
                         ),
+                    )
+                    by = self.person(data, "sponsor_head") if approver == clerk else approver
+                    self.attempt(
+                        "waiver approve",
+                        lambda k=kind, b=by: services.waiver_approve(decision=self.decision, kind=k, actor=b),
                     )
                     continue
                 self.attempt(f"{kind} record", lambda k=kind: self.full_record(k))
@@ -279,9 +286,10 @@ class LifecycleMachine(RuleBasedStateMachine):
         actor = self.person(data, "clerk")
         payload: dict = {}
         if action == "waive":
+            bases = [None, *(national_basis(k) for k in StepKind.values)]
             payload = {
                 "reason": data.draw(st.sampled_from(["不涉及。", " ", ""]), label="reason"),
-                "article": data.draw(st.sampled_from(["第二十二条", ""]), label="article"),
+                "basis": data.draw(st.sampled_from(bases), label="basis"),
                 "approver": data.draw(st.sampled_from([None, *self.everyone()]), label="approver"),
             }
         elif action == "reopen":
@@ -289,6 +297,16 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.attempt(
             f"step {action}",
             lambda: services.step_action(decision=self.decision, kind=kind, action=action, actor=actor, **payload),
+        )
+
+    @rule(data=st.data(), kind=st.sampled_from(StepKind.values), act=st.sampled_from(["approve", "refuse", "withdraw"]))
+    def any_waiver_answer(self, data, kind, act) -> None:
+        """Any answer to a step's waiver request, by anyone, in any state."""
+        actor = data.draw(st.sampled_from(self.everyone()), label="actor")
+        payload = {"reason": data.draw(st.sampled_from(["理由。", ""]), label="reason")} if act != "approve" else {}
+        self.attempt(
+            f"waiver {act}",
+            lambda: services.WAIVER_DECISIONS[act](decision=self.decision, kind=kind, actor=actor, **payload),
         )
 
     @rule(data=st.data(), record=st.sampled_from(["participation", "risk", "expert"]))

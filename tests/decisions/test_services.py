@@ -20,6 +20,7 @@ from tests.factories import (
     make_org,
     make_ready,
     meeting_values,
+    national_basis,
     publication_values,
     register,
     settle_steps,
@@ -336,12 +337,12 @@ def test_waiver_without_reason_is_invalid(org, reason):
 
     error = assert_invalid_and_unchanged(
         decision,
-        lambda: services.step_waive(
+        lambda: services.waiver_request(
             decision=decision,
             kind=StepKind.EXPERT_ARGUMENT,
             actor=org.clerk,
             reason=reason,
-            article="第十九条",
+            basis=national_basis(StepKind.EXPERT_ARGUMENT),
             approver=org.sponsor_head,
         ),
     )
@@ -359,7 +360,7 @@ def test_waiver_with_its_reason_missing_entirely_is_invalid(org):
             kind=StepKind.EXPERT_ARGUMENT,
             action="waive",
             actor=org.clerk,
-            article="第十九条",
+            basis=national_basis(StepKind.EXPERT_ARGUMENT),
             approver=org.sponsor_head,
         ),
     )
@@ -483,7 +484,11 @@ def test_step_transition_refused_from_a_wrong_step_state(org, action, from_state
     decision = decision_in(org, DecisionState.PREPARING)
     if from_state == StepState.DONE:
         settle_steps(decision, org)
-    payload = {"reason": "理由。", "article": "第二十二条", "approver": org.sponsor_head} if action == "waive" else {}
+    payload = (
+        {"reason": "理由。", "basis": national_basis(StepKind.RISK_ASSESSMENT), "approver": org.sponsor_head}
+        if action == "waive"
+        else {}
+    )
     if action == "reopen":
         payload = {"reason": "改稿。"}
     before = snapshot(decision)

@@ -19,7 +19,7 @@ from decisions.models import (
     StepState,
 )
 from demo import builder as demo
-from tests.factories import decision_in, make_org
+from tests.factories import decision_in, make_org, national_basis
 
 pytestmark = pytest.mark.django_db
 
@@ -171,21 +171,32 @@ def test_a_sponsor_clerk_records_a_preparatory_step(as_user, org):
     assert (started.actor, started.ip_address, started.comment) == (org.clerk, "10.9.8.7", "征求意见稿已定稿")
 
 
-def test_a_step_is_marked_not_applicable_with_reason_article_and_approver(as_user, org):
+def test_a_step_is_asked_to_be_not_applicable_and_waived_once_the_approver_approves(as_user, org):
     decision = _preparing(org)
     kind = StepKind.RISK_ASSESSMENT
     prefix = f"s-{kind}-waive"
+    basis = national_basis(kind)
     response = as_user(org.clerk).post(
         reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "waive"}),
         {
             f"{prefix}-reason": "已有合法有效的风险评估结论覆盖",
-            f"{prefix}-article": "Art 22",
+            f"{prefix}-basis": basis.pk,
+            f"{prefix}-basis_note": "2025年已作稳评",
             f"{prefix}-approver": org.leader.pk,
         },
     )
     assert response.status_code == 302
+    assert decision.steps.get(kind=kind).state == StepState.PENDING
+
+    response = as_user(org.leader).post(
+        reverse("decisions:waiver_decide", kwargs={"pk": decision.pk, "kind": kind, "act": "approve"}), {}
+    )
+
+    assert response.status_code == 302
     step = decision.steps.get(kind=kind)
     assert (step.state, step.waiver_article, step.waiver_approved_by) == (StepState.WAIVED, "Art 22", org.leader)
+    page = as_user(org.clerk).get(_detail(decision)).content.decode()
+    assert "2025年已作稳评" in page
 
 
 def test_a_waiver_approver_outside_the_allowed_people_is_not_accepted(as_user, org):
@@ -194,7 +205,11 @@ def test_a_waiver_approver_outside_the_allowed_people_is_not_accepted(as_user, o
     prefix = f"s-{kind}-waive"
     response = as_user(org.clerk).post(
         reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "waive"}),
-        {f"{prefix}-reason": "不涉及", f"{prefix}-article": "Art 22", f"{prefix}-approver": org.reviewer.pk},
+        {
+            f"{prefix}-reason": "不涉及",
+            f"{prefix}-basis": national_basis(kind).pk,
+            f"{prefix}-approver": org.reviewer.pk,
+        },
     )
     assert response.status_code == 400
     assert decision.steps.get(kind=kind).state == StepState.PENDING

@@ -52,7 +52,8 @@ def review_of(decision):
 
 
 def submitted_with_waiver(org, kind: str = "expert_argument"):
-    """Submitted with ``kind`` marked not applicable by the sponsor (the other two steps done)."""
+    """Submitted with ``kind`` marked not applicable (requested by the clerk on the listed basis Art 19,
+    approved by the sponsor's head), the other two steps done."""
     decision = services.decision_register(**org.decision_kwargs())
     services.decision_start(decision=decision, actor=org.secretary)
     steps = {
@@ -62,7 +63,7 @@ def submitted_with_waiver(org, kind: str = "expert_argument"):
     }
     for step_kind, complete in steps.items():
         if step_kind == kind:
-            demo.waive(decision, kind, org, reason="事项专业技术性不强，有成熟标准可循。", article="《条例》第十九条")
+            demo.waive(decision, kind, org, reason="事项专业技术性不强，有成熟标准可循。", article="Art 19")
         else:
             complete(decision, org)
     return services.decision_submit_for_review(decision=decision, actor=org.sponsor_head)

@@ -195,8 +195,20 @@ class Command(BaseCommand):
                 StepKind.EXPERT_ARGUMENT,
                 people,
                 reason="事项专业技术性不强，已有成熟标准可循，经负责人批准不组织专家论证。",
-                article="《重大行政决策程序暂行条例》第十九条",
+                article="Art 19",
+                note="已有国家标准《室外排水设计标准》可循。",
             )
+            if target == DecisionState.PREPARING:
+                # A request still with its approver: the step stays open until the leader decides.
+                services.waiver_request(
+                    decision=decision,
+                    kind=StepKind.RISK_ASSESSMENT,
+                    actor=people.clerk,
+                    reason="规划修编不改变既有设施布局，实施不涉及社会稳定、公共安全风险。",
+                    basis=demo.waiver_basis(decision, StepKind.RISK_ASSESSMENT, "Art 22"),
+                    approver=people.leader,
+                )
+                return
             demo.complete_risk_assessment(decision, people, level=RiskAssessmentRecord.Level.LOW)
         elif variation == "hearing":
             demo.complete_participation(decision, people, hearing=True)
