@@ -1,4 +1,5 @@
-"""Whatever sequence of service calls, by whoever, with whatever input: no decision reaches the meeting
+"""Whatever sequence of service calls, by whoever, with whatever input, and whatever the other roads
+try (a superuser's admin forms, uploads of any kind in any state): no decision reaches the meeting
 without the five steps settled, a refused call changes nothing, and the log replays to the state.
 
 How it runs with Django: the machine is driven by ``run_state_machine_as_test`` inside one ordinary
@@ -19,7 +20,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -34,8 +39,13 @@ from decisions import integrity, services
 from decisions.errors import DecisionError
 from decisions.models import (
     DECISION_TRANSITIONS,
+    Attachment,
+    Decision,
     DecisionState,
+    Meeting,
     MeetingOutcome,
+    ProcedureStep,
+    RiskAssessmentRecord,
     StepKind,
     StepState,
 )
@@ -105,6 +115,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.org = make_org()
+        self.admin = get_user_model().objects.create_superuser(f"admin-{self.org.government.pk}", password=None)
 
     @initialize(start=st.sampled_from(STARTS))
     def bring_a_decision(self, start) -> None:
@@ -366,6 +377,46 @@ class LifecycleMachine(RuleBasedStateMachine):
             "return": lambda: review_services.review_return(decision=self.decision, actor=actor, reason="退回。"),
         }
         self.attempt(f"review {call}", calls[call])
+
+    # ----------------------------------------------------------------- the other roads
+
+    @rule(data=st.data(), part=st.sampled_from(["decision", "step", "risk", "meeting"]))
+    def admin_edit(self, data, part) -> None:
+        """A superuser posts the admin's change form of a part of the record: always refused (the
+        procedural record is read-only there), nothing changes."""
+        rows = {
+            "decision": Decision.objects.filter(pk=self.decision.pk),
+            "step": ProcedureStep.objects.filter(decision=self.decision),
+            "risk": RiskAssessmentRecord.objects.filter(step__decision=self.decision),
+            "meeting": Meeting.objects.filter(decision=self.decision),
+        }[part]
+        row = rows.order_by("pk").first()
+        if row is None:
+            return
+        meta = row._meta
+        values = {"state": "decided", "controllable": "2", "lead_sponsor": self.org.other_sponsor.pk, "dissent": ""}
+        client = Client()
+        client.force_login(self.admin)
+        before = self.records
+        response = client.post(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[row.pk]), values)
+        assert response.status_code == 403, f"the admin accepted a change to {meta.label}"
+        assert snapshot(self.decision) == before
+
+    @rule(data=st.data(), kind=st.sampled_from(Attachment.Kind.values))
+    def upload(self, data, kind) -> None:
+        """Any file of any kind, by anyone: accepted only where the state takes that kind."""
+        allowed = services.upload_kinds(Decision.objects.get(pk=self.decision.pk))
+        actor = self.person(data, "clerk")
+        accepted = self.attempt(
+            f"upload {kind}",
+            lambda: services.attachment_upload(
+                decision=self.decision,
+                actor=actor,
+                uploaded_file=SimpleUploadedFile("文件.pdf", b"%PDF-1.7\n" + kind.encode()),
+                kind=kind,
+            ),
+        )
+        assert not accepted or kind in allowed, f"a {kind} file was filed in a decision that is {self.current}"
 
     # ----------------------------------------------------------------- invariants
 
