@@ -204,10 +204,13 @@ def test_import_refuses_a_dossier_whose_risk_was_edited_uncontrollable(archived)
             if row["model"] == "decisions.riskassessmentrecord":
                 row["fields"]["controllable"] = False
         _claim_state(data, DecisionState.IMPLEMENTING)  # archived needs no gate: claim a state that does
+        # The log as it stood before the archive: the archive and what was recorded after it go.
+        events = [row for row in data["objects"] if row["model"] == "decisions.decisionevent"]
+        archived_at = next(row["fields"]["created_at"] for row in events if row["fields"]["transition"] == "archive")
         data["objects"] = [
             row
             for row in data["objects"]
-            if not (row["model"] == "decisions.decisionevent" and row["fields"]["transition"] == "archive")
+            if not (row["model"] == "decisions.decisionevent" and row["fields"]["created_at"] >= archived_at)
         ]
 
     with pytest.raises(DecisionError) as refused:
