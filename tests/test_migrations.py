@@ -100,7 +100,7 @@ def test_deadlines_written_at_the_old_schema_are_read_by_the_deadlines_app():
 @pytest.mark.django_db(transaction=True)
 def test_rule_settings_written_below_the_floors_are_raised_to_them():
     # Given a government's settings written before the floors held: 1 day, 0 days, 0 working days
-    old = _migrate([("decisions", "0007_publications_one_per_time")])
+    old = _migrate([("decisions", "0007_publications_one_per_time"), ("deadlines", "0001_initial")])
     Government = old.get_model("decisions", "Government")
     OldRuleSettings = old.get_model("decisions", "RuleSettings")
     city = Government.objects.create(name="示例市人民政府", level="city", short_name="示")

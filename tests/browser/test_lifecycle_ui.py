@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from decisions import services
 from decisions.models import Decision, DecisionEvent, DecisionState, StepKind, StepState
 from demo import builder as demo
+from tests.factories import national_basis
 
 
 def _register(org, **overrides):
@@ -105,19 +106,30 @@ def test_submission_with_unsettled_steps_is_refused_naming_the_article(org, log_
     assert not DecisionEvent.objects.filter(decision=decision, transition="submit_for_review").exists()
 
 
-def test_the_sponsor_head_waives_a_step_and_the_leader_sees_why_on_the_overview(org, log_in):
+def test_the_clerk_requests_a_waiver_the_head_approves_and_the_leader_sees_why_on_the_overview(org, log_in):
     decision = _preparing_with_participation_done(org, title="中心城区通信基站布局规划")
-    page = log_in(org.sponsor_head)
+    basis = national_basis(StepKind.EXPERT_ARGUMENT)
+    page = log_in(org.clerk)
     page.goto(_detail(decision))
 
+    # The clerk asks, on a listed legal basis, naming the head who is to approve.
     expert = _step(page, StepKind.EXPERT_ARGUMENT)
-    expert.get_by_text("Mark not applicable", exact=True).click()
+    expert.get_by_text("Request not applicable", exact=True).click()
     expert.get_by_label("Reason it does not apply").fill("不涉及专业性、技术性问题，无需专家论证")
-    expert.get_by_label("Article relied on").fill("Art 19")
-    expert.get_by_label("Approved by").select_option(str(org.sponsor_head.pk))
-    expert.get_by_role("button", name="Confirm: Mark not applicable").click()
+    expert.get_by_label(re.compile(r"^Legal basis")).select_option(str(basis.pk))
+    expert.get_by_label("To be approved by").select_option(str(org.sponsor_head.pk))
+    expert.get_by_role("button", name="Confirm: Request not applicable").click()
+    expect(_step(page, StepKind.EXPERT_ARGUMENT).locator(".waiver-request")).to_be_visible()
+    assert decision.steps.get(kind=StepKind.EXPERT_ARGUMENT).state != StepState.WAIVED  # nobody approved yet
 
-    expert = _step(page, StepKind.EXPERT_ARGUMENT)
+    # The head approves in their own login; only then is the step not applicable.
+    head = log_in(org.sponsor_head)
+    head.goto(_detail(decision))
+    expert = _step(head, StepKind.EXPERT_ARGUMENT)
+    expert.get_by_text("Approve the waiver", exact=True).click()
+    expert.get_by_role("button", name="Confirm: Approve the waiver").click()
+
+    expert = _step(head, StepKind.EXPERT_ARGUMENT)
     expect(expert.locator(".pill")).to_have_text("Not applicable")
     expect(expert.locator(".waiver-box")).to_contain_text("不涉及专业性、技术性问题，无需专家论证")
     step = decision.steps.get(kind=StepKind.EXPERT_ARGUMENT)
