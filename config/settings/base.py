@@ -120,6 +120,9 @@ if os.environ.get("DJANGO_CACHE_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["DJANGO_CACHE_URL"],
+            # A cache that is down answers at once instead of hanging requests (throttling then
+            # fails open: decisions.api.throttling).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 
