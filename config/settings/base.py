@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "decisions.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "decisions.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,8 +154,14 @@ LOGOUT_REDIRECT_URL = "login"
 # Attachments (file uploads): what a government file may be, and how big.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DT_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 ATTACHMENT_EXTENSIONS = ("pdf", "docx", "doc", "xlsx", "ofd", "jpg", "jpeg", "png")
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request's fields (JSON or form, files not counted) are at most this big: every text has its
+# own limit (decisions.limits, at most 20,000 characters), and even a meeting record with many
+# members' reasons stays well under it. Larger is refused (413) before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DT_DATA_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A whole request body, files included: the largest attachment plus its form
+# (decisions.middleware.RequestSizeLimitMiddleware refuses more before reading it).
+DT_REQUEST_MAX_BYTES = ATTACHMENT_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # The REST API (decisions.api). Token first: its WWW-Authenticate header makes an anonymous call a
 # 401, not a 403. Throttle rates are per token (or per user, or per address when anonymous).
