@@ -154,6 +154,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Attachments (file uploads): what a government file may be, and how big.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DT_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 ATTACHMENT_EXTENSIONS = ("pdf", "docx", "doc", "xlsx", "ofd", "jpg", "jpeg", "png")
+# A Word, Excel or OFD package (a zip) may unpack to at most this much, and no part of it may be
+# compressed more than this many times (zip bombs; decisions.services.attachments).
+ATTACHMENT_UNZIPPED_MAX_BYTES = int(os.environ.get("DT_ATTACHMENT_UNZIPPED_MAX_BYTES", str(100 * 1024 * 1024)))
+ATTACHMENT_ZIP_MAX_RATIO = int(os.environ.get("DT_ATTACHMENT_ZIP_MAX_RATIO", "100"))
 # A request's fields (JSON or form, files not counted) are at most this big: every text has its
 # own limit (decisions.limits, at most 20,000 characters), and even a meeting record with many
 # members' reasons stays well under it. Larger is refused (413) before it is parsed.
