@@ -229,7 +229,9 @@ class PublishForm(forms.Form):
     published_on = forms.DateField(label=_("Published on"), widget=DateInput(), initial=timezone.localdate)
     document_number = forms.CharField(label=_("Document number"), max_length=100)
     in_gazette = forms.BooleanField(label=_("In the government gazette"), required=False)
-    website_url = forms.URLField(label=_("Website address"), required=False, assume_scheme="https", max_length=200)
+    website_url = forms.URLField(
+        label=_("Website address"), required=False, assume_scheme="https", max_length=limits.LINE_MAX_LENGTH
+    )
     comment = forms.CharField(
         label=_("Comment (optional)"), required=False, widget=_text(2), max_length=limits.REASON_MAX_LENGTH
     )
