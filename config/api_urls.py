@@ -5,8 +5,9 @@ shape, the schema) is ``decisions.api``, wired by ``REST_FRAMEWORK`` in the sett
 its endpoints in its own ``api`` module. Order matters only for the catch-all, which is last.
 """
 
+from csp.decorators import csp_update
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from deadlines import api as deadlines_api
 from decisions.api import urls as decisions_api
@@ -16,10 +17,15 @@ from reviews import api as reviews_api
 
 app_name = "api"
 
+# The documentation pages are third-party bundles (Swagger UI, Redoc) that set styles inline; only
+# they may, and only styles. Swagger's set-up script is served as a file (the split view), so no
+# page of the site runs an inline script. Redoc parses the schema in a worker made from a blob.
+_docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", _docs_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("redoc/", _docs_csp(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
     *decisions_api.urlpatterns,
     *reviews_api.urlpatterns,
     *deadlines_api.urlpatterns,

@@ -83,7 +83,7 @@ class Deadline(TimeStamped):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=500)  # the assignment form's limit
     # The next day a reminder of this clock falls due: the beat scan's indexed query.
     next_reminder_on = models.DateField(_("next reminder on"), null=True, blank=True)
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from decisions import lifecycle
+from decisions import lifecycle, limits
 from decisions.models import (
     Attachment,
     Category,
@@ -72,8 +72,10 @@ class DecisionRegisterForm(forms.Form):
     catalogue_year = forms.IntegerField(label=_("Catalogue year"), min_value=2000, max_value=2100)
     decision_body = forms.CharField(label=_("Decision body"), max_length=100)
     in_catalogue = forms.BooleanField(label=_("In the yearly public catalogue (Art 3)"), required=False, initial=True)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=_text(4))
-    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_text(3))
+    summary = forms.CharField(label=_("Summary"), required=False, widget=_text(4), max_length=limits.TEXT_MAX_LENGTH)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), required=False, widget=_text(3), max_length=limits.TEXT_MAX_LENGTH
+    )
     co_sponsors = forms.ModelMultipleChoiceField(
         label=_("Co-sponsors"),
         queryset=Department.objects.none(),
@@ -99,9 +101,11 @@ class DecisionAmendForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ChoiceField(label=_("Category (Art 3)"), choices=Category.choices)
     decision_body = forms.CharField(label=_("Decision body"), max_length=100)
-    summary = forms.CharField(label=_("Summary"), required=False, widget=_text(4))
-    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_text(3))
-    reason = forms.CharField(label=_("Reason for the amendment"), widget=_text(2))
+    summary = forms.CharField(label=_("Summary"), required=False, widget=_text(4), max_length=limits.TEXT_MAX_LENGTH)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), required=False, widget=_text(3), max_length=limits.TEXT_MAX_LENGTH
+    )
+    reason = forms.CharField(label=_("Reason for the amendment"), widget=_text(2), max_length=limits.REASON_MAX_LENGTH)
 
 
 class ChangeSponsorsForm(forms.Form):
@@ -114,7 +118,7 @@ class ChangeSponsorsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    reason = forms.CharField(label=_("Reason for the change"), widget=_text(2))
+    reason = forms.CharField(label=_("Reason for the change"), widget=_text(2), max_length=limits.REASON_MAX_LENGTH)
 
     def __init__(self, *args, decision, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,11 +131,13 @@ class ChangeSponsorsForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=_text(2), max_length=limits.REASON_MAX_LENGTH
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=_text(2))
+    reason = forms.CharField(label=_("Reason"), widget=_text(2), max_length=limits.REASON_MAX_LENGTH)
 
 
 class MeetingPositionForm(forms.Form):
@@ -140,7 +146,9 @@ class MeetingPositionForm(forms.Form):
     name = forms.CharField(label=_("Member"), max_length=100, required=False)
     user = forms.TypedChoiceField(label=_("Account (optional)"), required=False, coerce=int, empty_value=None)
     position = forms.ChoiceField(label=_("Position"), choices=[("", "---------"), *Stance.choices], required=False)
-    reasons = forms.CharField(label=_("Reasons given"), required=False, widget=_text(1))
+    reasons = forms.CharField(
+        label=_("Reasons given"), required=False, widget=_text(1), max_length=limits.TEXT_MAX_LENGTH
+    )
     is_head = forms.BooleanField(label=_("Head (speaks last)"), required=False)
 
     def __init__(self, *args, accounts=(), **kwargs):
@@ -171,16 +179,25 @@ class RecordOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=MeetingOutcome.choices)
     meeting_type = forms.ChoiceField(label=_("Meeting type"), choices=Meeting.Type.choices)
     held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=timezone.localdate)
-    head_final_statement = forms.CharField(label=_("Head's final statement (the head speaks last)"), widget=_text(2))
+    head_final_statement = forms.CharField(
+        label=_("Head's final statement (the head speaks last)"), widget=_text(2), max_length=limits.TEXT_MAX_LENGTH
+    )
     head_reasons = forms.CharField(
         label=_("Reasons given by the head"),
         required=False,
         widget=_text(2),
         help_text=_("Required when the head decides against the majority of the members (Art 30)."),
+        max_length=limits.TEXT_MAX_LENGTH,
     )
-    attendees = forms.CharField(label=_("Others present (sitting in)"), required=False, widget=_text(1))
-    dissent = forms.CharField(label=_("Further dissent, as said"), required=False, widget=_text(2))
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+    attendees = forms.CharField(
+        label=_("Others present (sitting in)"), required=False, widget=_text(1), max_length=limits.REASON_MAX_LENGTH
+    )
+    dissent = forms.CharField(
+        label=_("Further dissent, as said"), required=False, widget=_text(2), max_length=limits.TEXT_MAX_LENGTH
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=_text(2), max_length=limits.REASON_MAX_LENGTH
+    )
 
     def __init__(self, *args, decision, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,15 +229,21 @@ class PublishForm(forms.Form):
     published_on = forms.DateField(label=_("Published on"), widget=DateInput(), initial=timezone.localdate)
     document_number = forms.CharField(label=_("Document number"), max_length=100)
     in_gazette = forms.BooleanField(label=_("In the government gazette"), required=False)
-    website_url = forms.URLField(label=_("Website address"), required=False, assume_scheme="https")
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+    website_url = forms.URLField(
+        label=_("Website address"), required=False, assume_scheme="https", max_length=limits.LINE_MAX_LENGTH
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=_text(2), max_length=limits.REASON_MAX_LENGTH
+    )
 
 
 class BeginImplementationForm(forms.Form):
     """Art 34: the executing unit."""
 
     executing_unit = forms.ModelChoiceField(label=_("Executing unit"), queryset=Department.objects.none())
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=_text(2), max_length=limits.REASON_MAX_LENGTH
+    )
 
     def __init__(self, *args, decision, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,24 +279,27 @@ def transition_form(name: str, decision, data=None, prefix: str | None = None) -
 
 
 class StepCommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, widget=_text(2))
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=_text(2), max_length=limits.REASON_MAX_LENGTH
+    )
 
 
 class StepReopenForm(forms.Form):
-    reason = forms.CharField(label=_("What changed in the draft"), widget=_text(2))
+    reason = forms.CharField(label=_("What changed in the draft"), widget=_text(2), max_length=limits.REASON_MAX_LENGTH)
 
 
 class WaiverRequestForm(forms.Form):
     """Asking for not applicable (不适用): the reason, a legal basis from the maintained list (a note
     beside it at most, never free text alone), and who is to approve it."""
 
-    reason = forms.CharField(label=_("Reason it does not apply"), widget=_text(2))
+    reason = forms.CharField(label=_("Reason it does not apply"), widget=_text(2), max_length=limits.REASON_MAX_LENGTH)
     basis = forms.TypedChoiceField(label=_("Legal basis"), coerce=int)
     basis_note = forms.CharField(
         label=_("Note on the legal basis (optional)"),
         required=False,
         widget=_text(2),
         help_text=_("An addition to the basis chosen above, e.g. the fact it applies to."),
+        max_length=limits.REASON_MAX_LENGTH,
     )
     approver = forms.TypedChoiceField(
         label=_("To be approved by"),
@@ -326,15 +352,22 @@ def step_action_form(kind: str, action: str, *, approvers, bases=(), data=None) 
 
 
 class WaiverApproveForm(forms.Form):
-    note = forms.CharField(label=_("Note (optional)"), required=False, widget=_text(2))
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, widget=_text(2), max_length=limits.REASON_MAX_LENGTH
+    )
 
 
 class WaiverRefuseForm(forms.Form):
-    reason = forms.CharField(label=_("Why the waiver is refused"), widget=_text(2))
+    reason = forms.CharField(label=_("Why the waiver is refused"), widget=_text(2), max_length=limits.REASON_MAX_LENGTH)
 
 
 class WaiverWithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Why the request is withdrawn (optional)"), required=False, widget=_text(2))
+    reason = forms.CharField(
+        label=_("Why the request is withdrawn (optional)"),
+        required=False,
+        widget=_text(2),
+        max_length=limits.REASON_MAX_LENGTH,
+    )
 
 
 # The approver's and the requester's answers to a waiver request (decisions.services.waivers).
@@ -459,15 +492,17 @@ class ExpertHandlingForm(forms.Form):
     """Art 21: how one opinion was handled."""
 
     handling = forms.ChoiceField(label=_("Handling"), choices=ExpertOpinion.Handling.choices)
-    handling_reason = forms.CharField(label=_("Reason for the handling"), required=False, widget=_text(2))
+    handling_reason = forms.CharField(
+        label=_("Reason for the handling"), required=False, widget=_text(2), max_length=limits.REASON_MAX_LENGTH
+    )
 
 
 class MeetingCorrectionForm(forms.Form):
     """Art 30: a correction appended to a final meeting record, with its reason."""
 
     field = forms.ChoiceField(label=_("What is corrected"), choices=MeetingCorrection.Field.choices)
-    text = forms.CharField(label=_("Corrected text"), widget=_text(2))
-    reason = forms.CharField(label=_("Reason for the correction"), widget=_text(2))
+    text = forms.CharField(label=_("Corrected text"), widget=_text(2), max_length=limits.TEXT_MAX_LENGTH)
+    reason = forms.CharField(label=_("Reason for the correction"), widget=_text(2), max_length=limits.REASON_MAX_LENGTH)
 
 
 # --------------------------------------------------------------------------- files, execution, evaluation
@@ -493,8 +528,10 @@ class ExecutionReportForm(forms.Form):
     """Art 34–35."""
 
     reported_on = forms.DateField(label=_("Reported on"), widget=DateInput(), initial=timezone.localdate)
-    progress = forms.CharField(label=_("Progress"), widget=_text(3))
-    public_feedback = forms.CharField(label=_("Public feedback received"), required=False, widget=_text(2))
+    progress = forms.CharField(label=_("Progress"), widget=_text(3), max_length=limits.TEXT_MAX_LENGTH)
+    public_feedback = forms.CharField(
+        label=_("Public feedback received"), required=False, widget=_text(2), max_length=limits.TEXT_MAX_LENGTH
+    )
     uploaded_file = forms.FileField(label=_("Report document (optional)"), required=False)
 
 
@@ -507,7 +544,9 @@ class EvaluationForm(forms.Form):
         label=_("Evaluating department"), queryset=Department.objects.none(), required=False
     )
     completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput())
-    conclusion = forms.CharField(label=_("Conclusion"), required=False, widget=_text(3))
+    conclusion = forms.CharField(
+        label=_("Conclusion"), required=False, widget=_text(3), max_length=limits.TEXT_MAX_LENGTH
+    )
     uploaded_file = forms.FileField(label=_("Evaluation report (optional)"), required=False)
 
     def __init__(self, *args, decision, **kwargs):

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from decisions import limits
 from decisions.models import Department, Role, StepKind
 from reviews.models import (
     Conclusion,
@@ -46,20 +47,20 @@ class MaterialForm(forms.Form):
         label=_("Kind"),
         choices=[(k.value, k.label) for k in MaterialKind if k != MaterialKind.PROCEDURE],
     )
-    text = forms.CharField(label=_("Text"), required=False, widget=TEXTAREA)
+    text = forms.CharField(label=_("Text"), required=False, widget=TEXTAREA, max_length=limits.TEXT_MAX_LENGTH)
     file = forms.FileField(label=_("File"), required=False)
 
 
 class SupplementRequestForm(forms.Form):
-    missing = forms.CharField(label=_("What is missing"), widget=TEXTAREA)
+    missing = forms.CharField(label=_("What is missing"), widget=TEXTAREA, max_length=limits.REASON_MAX_LENGTH)
 
 
 class SupplementAnswerForm(forms.Form):
-    answer = forms.CharField(label=_("What was supplemented"), widget=TEXTAREA)
+    answer = forms.CharField(label=_("What was supplemented"), widget=TEXTAREA, max_length=limits.REASON_MAX_LENGTH)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA)
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA, max_length=limits.REASON_MAX_LENGTH)
 
 
 class AssignForm(forms.Form):
@@ -72,7 +73,7 @@ class AssignForm(forms.Form):
 
 class WorkingDaysForm(forms.Form):
     working_days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=60)
-    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA)
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA, max_length=limits.REASON_MAX_LENGTH)
 
 
 class WaiverCheckForm(forms.Form):
@@ -80,12 +81,14 @@ class WaiverCheckForm(forms.Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"), choices=[("confirm", _("Confirm the waiver")), ("reject", _("Reject the waiver"))]
     )
-    reason = forms.CharField(label=_("Reason (required to reject)"), required=False, widget=TEXTAREA)
+    reason = forms.CharField(
+        label=_("Reason (required to reject)"), required=False, widget=TEXTAREA, max_length=limits.REASON_MAX_LENGTH
+    )
 
 
 class AdviserRequestForm(forms.Form):
     adviser = PersonChoiceField(label=_("Adviser"), queryset=get_user_model().objects.none())
-    question = forms.CharField(label=_("Question"), widget=TEXTAREA)
+    question = forms.CharField(label=_("Question"), widget=TEXTAREA, max_length=limits.REASON_MAX_LENGTH)
 
     def __init__(self, *args, decision, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +97,9 @@ class AdviserRequestForm(forms.Form):
 
 class AdviserSignForm(forms.Form):
     opinion_id = forms.IntegerField(widget=forms.HiddenInput)
-    opinion = forms.CharField(label=_("Your opinion"), widget=forms.Textarea(attrs={"rows": 5}))
+    opinion = forms.CharField(
+        label=_("Your opinion"), widget=forms.Textarea(attrs={"rows": 5}), max_length=limits.TEXT_MAX_LENGTH
+    )
 
 
 class AdviserWithdrawForm(forms.Form):
@@ -105,9 +110,9 @@ class ItemForm(forms.Form):
     item_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     clause = forms.CharField(label=_("Clause concerned"), max_length=200)
     problem_type = forms.ChoiceField(label=_("Problem (Art 27)"), choices=ProblemType.choices)
-    problem = forms.CharField(label=_("Problem found"), widget=TEXTAREA)
-    legal_basis = forms.CharField(label=_("Legal basis cited"), widget=TEXTAREA)
-    suggested_change = forms.CharField(label=_("Suggested change"), widget=TEXTAREA)
+    problem = forms.CharField(label=_("Problem found"), widget=TEXTAREA, max_length=limits.TEXT_MAX_LENGTH)
+    legal_basis = forms.CharField(label=_("Legal basis cited"), widget=TEXTAREA, max_length=limits.TEXT_MAX_LENGTH)
+    suggested_change = forms.CharField(label=_("Suggested change"), widget=TEXTAREA, max_length=limits.TEXT_MAX_LENGTH)
 
 
 class ItemDeleteForm(forms.Form):
@@ -116,16 +121,23 @@ class ItemDeleteForm(forms.Form):
 
 class OpinionForm(forms.Form):
     conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
-    reasons = forms.CharField(label=_("Reasons and legal basis"), widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = forms.CharField(
+        label=_("Reasons and legal basis"), widget=forms.Textarea(attrs={"rows": 4}), max_length=limits.TEXT_MAX_LENGTH
+    )
     legal_risk = forms.CharField(
-        label=_("Legal risk, stated openly (exploratory reforms, Art 25)"), required=False, widget=TEXTAREA
+        label=_("Legal risk, stated openly (exploratory reforms, Art 25)"),
+        required=False,
+        widget=TEXTAREA,
+        max_length=limits.TEXT_MAX_LENGTH,
     )
 
 
 class AnswerItemForm(forms.Form):
     item_id = forms.IntegerField(widget=forms.HiddenInput)
     response = forms.ChoiceField(label=_("Answer"), choices=ItemResponse.choices)
-    reason = forms.CharField(label=_("Reason (when not fully adopted)"), required=False, widget=TEXTAREA)
+    reason = forms.CharField(
+        label=_("Reason (when not fully adopted)"), required=False, widget=TEXTAREA, max_length=limits.REASON_MAX_LENGTH
+    )
 
 
 class FileForm(forms.Form):
@@ -140,4 +152,4 @@ class FinalTextForm(forms.Form):
 class FinalTextCheckForm(forms.Form):
     final_text_id = forms.IntegerField(widget=forms.HiddenInput)
     result = forms.ChoiceField(label=_("Result"), choices=FinalTextResult.choices)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXTAREA)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXTAREA, max_length=limits.REASON_MAX_LENGTH)

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from decisions import limits
 from decisions.models import Attachment, Decision, DecisionState, Department, ProcedureStep, TimeStamped
 
 
@@ -71,7 +72,9 @@ class LegalityReview(TimeStamped):
     min_working_days = models.PositiveSmallIntegerField(_("minimum review time (working days)"), null=True, blank=True)
     max_working_days = models.PositiveSmallIntegerField(_("maximum review time (working days)"), null=True, blank=True)
     supplement_time_counts = models.BooleanField(_("time waiting for supplements counts"), null=True, blank=True)
-    minimum_shortened_reason = models.TextField(_("reason the minimum review time was shortened"), blank=True)
+    minimum_shortened_reason = models.TextField(
+        _("reason the minimum review time was shortened"), blank=True, max_length=limits.REASON_MAX_LENGTH
+    )
     minimum_shortened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("minimum shortened by"),
@@ -81,7 +84,7 @@ class LegalityReview(TimeStamped):
         related_name="+",
     )
     extension_working_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
-    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True, max_length=limits.REASON_MAX_LENGTH)
     extension_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("extension approved by"),
@@ -99,8 +102,8 @@ class LegalityReview(TimeStamped):
         related_name="+",
     )
     conclusion = models.CharField(_("conclusion"), max_length=30, choices=Conclusion.choices, blank=True)
-    reasons = models.TextField(_("reasons and legal basis"), blank=True)
-    legal_risk = models.TextField(_("legal risk stated openly"), blank=True)
+    reasons = models.TextField(_("reasons and legal basis"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
+    legal_risk = models.TextField(_("legal risk stated openly"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("written by"),
@@ -135,7 +138,7 @@ class LegalityReview(TimeStamped):
         related_name="+",
     )
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for returning"), blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True, max_length=limits.REASON_MAX_LENGTH)
 
     class Meta:
         ordering = ["decision", "round"]
@@ -250,7 +253,7 @@ class SubmissionMaterial(TimeStamped):
     attachment = models.ForeignKey(
         Attachment, verbose_name=_("file"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     # Attached automatically at submission from the decision's record (not typed in by anyone).
     automatic = models.BooleanField(_("attached automatically"), default=False)
     added_by = models.ForeignKey(
@@ -283,13 +286,13 @@ class SupplementRequest(TimeStamped):
     review = models.ForeignKey(
         LegalityReview, verbose_name=_("review round"), on_delete=models.CASCADE, related_name="supplements"
     )
-    missing = models.TextField(_("what is missing"))
+    missing = models.TextField(_("what is missing"), max_length=limits.REASON_MAX_LENGTH)
     requested_on = models.DateField(_("requested on"))
     requested_at = models.DateTimeField(_("requested at"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
-    answer = models.TextField(_("sponsor's answer"), blank=True)
+    answer = models.TextField(_("sponsor's answer"), blank=True, max_length=limits.REASON_MAX_LENGTH)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -333,7 +336,7 @@ class WaiverCheck(TimeStamped):
         LegalityReview, verbose_name=_("review round"), on_delete=models.CASCADE, related_name="waiver_checks"
     )
     step = models.ForeignKey(ProcedureStep, verbose_name=_("step"), on_delete=models.PROTECT, related_name="+")
-    waiver_reason = models.TextField(_("reason it does not apply"))
+    waiver_reason = models.TextField(_("reason it does not apply"), max_length=limits.REASON_MAX_LENGTH)
     waiver_article = models.CharField(_("article relied on"), max_length=100)
     waiver_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -345,7 +348,7 @@ class WaiverCheck(TimeStamped):
     verdict = models.CharField(
         _("verdict"), max_length=10, choices=WaiverVerdict.choices, default=WaiverVerdict.PENDING
     )
-    verdict_reason = models.TextField(_("reason for the verdict"), blank=True)
+    verdict_reason = models.TextField(_("reason for the verdict"), blank=True, max_length=limits.REASON_MAX_LENGTH)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("checked by"),
@@ -381,12 +384,12 @@ class AdviserOpinion(TimeStamped):
     adviser = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("adviser"), on_delete=models.PROTECT, related_name="+"
     )
-    question = models.TextField(_("question put to the adviser"))
+    question = models.TextField(_("question put to the adviser"), max_length=limits.REASON_MAX_LENGTH)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested at"))
-    opinion = models.TextField(_("opinion"), blank=True)
+    opinion = models.TextField(_("opinion"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     # SHA-256 of the adviser, the time and the text as signed: shows the text was not altered since.
     signature = models.CharField(_("signature checksum"), max_length=64, blank=True)
@@ -431,11 +434,13 @@ class ReviewItem(TimeStamped):
     number = models.PositiveSmallIntegerField(_("number"))
     clause = models.CharField(_("clause concerned"), max_length=200)
     problem_type = models.CharField(_("problem type (Art 27)"), max_length=20, choices=ProblemType.choices)
-    problem = models.TextField(_("problem found"))
-    legal_basis = models.TextField(_("legal basis cited"))
-    suggested_change = models.TextField(_("suggested change"))
+    problem = models.TextField(_("problem found"), max_length=limits.TEXT_MAX_LENGTH)
+    legal_basis = models.TextField(_("legal basis cited"), max_length=limits.TEXT_MAX_LENGTH)
+    suggested_change = models.TextField(_("suggested change"), max_length=limits.TEXT_MAX_LENGTH)
     response = models.CharField(_("sponsor's answer"), max_length=20, choices=ItemResponse.choices, blank=True)
-    response_reason = models.TextField(_("reason given by the sponsor"), blank=True)
+    response_reason = models.TextField(
+        _("reason given by the sponsor"), blank=True, max_length=limits.REASON_MAX_LENGTH
+    )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -516,7 +521,7 @@ class FinalTextReview(TimeStamped):
         settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
     )
     result = models.CharField(_("result"), max_length=20, choices=FinalTextResult.choices, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=limits.REASON_MAX_LENGTH)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("checked by"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from decisions import limits
 from decisions.api.serializers import IdField
 from decisions.models import StepKind
 from reviews.models import (
@@ -133,16 +134,16 @@ class Empty(serializers.Serializer):
 
 class MaterialInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MaterialKind.choices)
-    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
     file = serializers.FileField(required=False, allow_empty_file=True, max_length=255)
 
 
 class MissingInput(serializers.Serializer):
-    missing = serializers.CharField(max_length=5000)
+    missing = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
 
 
 class AnswerInput(serializers.Serializer):
-    answer = serializers.CharField(max_length=5000)
+    answer = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
 
 
 class UserInput(serializers.Serializer):
@@ -151,23 +152,23 @@ class UserInput(serializers.Serializer):
 
 class DaysInput(serializers.Serializer):
     working_days = serializers.IntegerField(min_value=0, max_value=365)
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
 
 
 class WaiverVerdictInput(serializers.Serializer):
     step_kind = serializers.ChoiceField(choices=StepKind.choices)
     confirmed = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_LENGTH)
 
 
 class AdviserRequestInput(serializers.Serializer):
     adviser = IdField()
-    question = serializers.CharField(max_length=5000)
+    question = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
 
 
 class AdviserSignInput(serializers.Serializer):
     opinion_id = IdField()
-    opinion = serializers.CharField(max_length=20000)
+    opinion = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
 
 
 class OpinionIdInput(serializers.Serializer):
@@ -177,9 +178,9 @@ class OpinionIdInput(serializers.Serializer):
 class ItemInput(serializers.Serializer):
     clause = serializers.CharField(max_length=200)
     problem_type = serializers.ChoiceField(choices=ProblemType.choices)
-    problem = serializers.CharField(max_length=20000)
-    legal_basis = serializers.CharField(max_length=20000)
-    suggested_change = serializers.CharField(max_length=20000)
+    problem = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
+    legal_basis = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
+    suggested_change = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
 
 
 class ItemUpdateInput(ItemInput):
@@ -192,14 +193,14 @@ class ItemIdInput(serializers.Serializer):
 
 class OpinionInput(serializers.Serializer):
     conclusion = serializers.ChoiceField(choices=Conclusion.choices)
-    reasons = serializers.CharField(max_length=20000)
-    legal_risk = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    reasons = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
+    legal_risk = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
 
 
 class ItemAnswerInput(serializers.Serializer):
     item_id = IdField()
     response = serializers.ChoiceField(choices=ItemResponse.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_LENGTH)
 
 
 class FileInput(serializers.Serializer):
@@ -213,4 +214,4 @@ class FinalTextInput(FileInput):
 class FinalTextCheckInput(serializers.Serializer):
     final_text_id = IdField()
     result = serializers.ChoiceField(choices=FinalTextResult.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_LENGTH)

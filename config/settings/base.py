@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "decisions.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "decisions.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,7 +59,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4) in every environment, so the tests and the browser tests
+# run under the policy production sends. The pages carry no inline script, style block, style=
+# attribute or on...= handler (their scripts and styles are static files), so none of
+# 'unsafe-inline' / 'unsafe-eval' is allowed. Only the API's third-party documentation pages relax
+# it (config/api_urls.py). The charts are inline <svg> in the page, which needs no source.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -99,6 +121,9 @@ if os.environ.get("DJANGO_CACHE_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["DJANGO_CACHE_URL"],
+            # A cache that is down answers at once instead of hanging requests (throttling then
+            # fails open: decisions.api.throttling).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 
@@ -129,8 +154,18 @@ LOGOUT_REDIRECT_URL = "login"
 # Attachments (file uploads): what a government file may be, and how big.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DT_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 ATTACHMENT_EXTENSIONS = ("pdf", "docx", "doc", "xlsx", "ofd", "jpg", "jpeg", "png")
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A Word, Excel or OFD package (a zip) may unpack to at most this much, and no part of it may be
+# compressed more than this many times (zip bombs; decisions.services.attachments).
+ATTACHMENT_UNZIPPED_MAX_BYTES = int(os.environ.get("DT_ATTACHMENT_UNZIPPED_MAX_BYTES", str(100 * 1024 * 1024)))
+ATTACHMENT_ZIP_MAX_RATIO = int(os.environ.get("DT_ATTACHMENT_ZIP_MAX_RATIO", "100"))
+# A request's fields (JSON or form, files not counted) are at most this big: every text has its
+# own limit (decisions.limits, at most 20,000 characters), and even a meeting record with many
+# members' reasons stays well under it. Larger is refused (413) before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DT_DATA_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A whole request body, files included: the largest attachment plus its form
+# (decisions.middleware.RequestSizeLimitMiddleware refuses more before reading it).
+DT_REQUEST_MAX_BYTES = ATTACHMENT_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # The REST API (decisions.api). Token first: its WWW-Authenticate header makes an anonymous call a
 # 401, not a 403. Throttle rates are per token (or per user, or per address when anonymous).

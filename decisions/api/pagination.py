@@ -42,9 +42,14 @@ class KeysetPagination(BasePagination):
         raw = json.dumps([created_at.isoformat(), pk]).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
-    @staticmethod
-    def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
+    # An encoded (timestamp, id) is under 80 characters; anything much longer is not a cursor.
+    CURSOR_MAX_LENGTH = 200
+
+    @classmethod
+    def decode_cursor(cls, cursor: str) -> tuple[dt.datetime, int]:
         try:
+            if len(cursor) > cls.CURSOR_MAX_LENGTH:
+                raise ValueError
             padded = cursor + "=" * (-len(cursor) % 4)
             created, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
             moment = dt.datetime.fromisoformat(created)
@@ -97,7 +102,7 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "in": "query",
                 "description": "Opaque cursor from the previous page's next_cursor.",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "maxLength": self.CURSOR_MAX_LENGTH},
             },
             {
                 "name": self.page_size_query_param,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from decisions import lifecycle
+from decisions import lifecycle, limits
 from decisions.models import (
     Attachment,
     Category,
@@ -343,8 +343,8 @@ class DecisionCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     catalogue_year = serializers.IntegerField(min_value=2000, max_value=2100)
     decision_body = serializers.CharField(max_length=100)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
-    legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
+    legal_basis = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
     co_sponsors = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
     in_catalogue = serializers.BooleanField(required=False, default=True)
 
@@ -355,15 +355,20 @@ class DecisionAmendSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     decision_body = serializers.CharField(max_length=100, required=False)
-    summary = serializers.CharField(required=False, allow_blank=True)
-    legal_basis = serializers.CharField(required=False, allow_blank=True)
-    reason = serializers.CharField(help_text=_("Why the description is amended (kept in the history)."))
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT_MAX_LENGTH)
+    legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT_MAX_LENGTH)
+    reason = serializers.CharField(
+        max_length=limits.REASON_MAX_LENGTH, help_text=_("Why the description is amended (kept in the history).")
+    )
 
 
 class ChangeSponsorsSerializer(serializers.Serializer):
     lead_sponsor = IdField(help_text=_("A sponsoring department of the decision's government."))
     co_sponsors = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
-    reason = serializers.CharField(help_text=_("Why the sponsoring departments change (kept in the history)."))
+    reason = serializers.CharField(
+        max_length=limits.REASON_MAX_LENGTH,
+        help_text=_("Why the sponsoring departments change (kept in the history)."),
+    )
 
 
 class DecisionFilterSerializer(serializers.Serializer):
@@ -381,11 +386,11 @@ class DecisionFilterSerializer(serializers.Serializer):
 
 
 class CommentInput(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_LENGTH)
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
 
 
 class MeetingPositionInput(serializers.Serializer):
@@ -395,7 +400,7 @@ class MeetingPositionInput(serializers.Serializer):
         max_length=100, required=False, allow_blank=True, default="", help_text=_("The member's name.")
     )
     position = serializers.ChoiceField(choices=Stance.choices)
-    reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
     is_head = serializers.BooleanField(
         required=False, default=False, help_text=_("The head, who speaks last and decides: exactly one.")
     )
@@ -419,18 +424,22 @@ class RecordOutcomeInput(CommentInput):
             "decided against the majority is computed from them (Art 30)."
         ),
     )
-    head_final_statement = serializers.CharField(max_length=20000)
+    head_final_statement = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
     head_reasons = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
-        max_length=20000,
+        max_length=limits.TEXT_MAX_LENGTH,
         help_text=_("Required when the head decides against the majority of the members (Art 30)."),
     )
     attendees = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text=_("Others present (sitting in).")
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=limits.REASON_MAX_LENGTH,
+        help_text=_("Others present (sitting in)."),
     )
-    dissent = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    dissent = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
 
 
 class PublishInput(CommentInput):
@@ -462,10 +471,14 @@ TRANSITION_INPUTS: dict[str, type[serializers.Serializer]] = {
 class WaiveInput(serializers.Serializer):
     """A request to mark the step not applicable: the step is waived only when the approver approves."""
 
-    reason = serializers.CharField(max_length=5000)
+    reason = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
     basis = IdField(help_text=_("A legal basis from the list for this step (GET …/waiver-bases/)."))
     basis_note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text=_("An addition to the basis.")
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=limits.REASON_MAX_LENGTH,
+        help_text=_("An addition to the basis."),
     )
     approver = IdField(
         help_text=_("The sponsor's head or a government leader, as the rule settings say, who is to approve it.")
@@ -473,11 +486,11 @@ class WaiveInput(serializers.Serializer):
 
 
 class WaiverApproveInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_LENGTH)
 
 
 class WaiverWithdrawInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_LENGTH)
 
 
 # The answers to an open waiver request: the approver's and the requester's.
@@ -542,8 +555,8 @@ class MeetingCorrectionSerializer(serializers.ModelSerializer):
 
 class MeetingCorrectionInput(serializers.Serializer):
     field = serializers.ChoiceField(choices=MeetingCorrection.Field.choices)
-    text = serializers.CharField(max_length=20000)
-    reason = serializers.CharField(max_length=5000)
+    text = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
+    reason = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
 
 
 class MeetingSerializer(serializers.ModelSerializer):

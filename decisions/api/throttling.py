@@ -1,12 +1,29 @@
 """Rate limits per token: each connected system has its own budget, so one busy OA system cannot
-starve another. People using the UI's session are limited per user, anonymous callers per address."""
+starve another. People using the UI's session are limited per user, anonymous callers per address.
+
+The budgets are counted in the shared cache (Redis, DJANGO_CACHE_URL). A rate limit protects the
+service; it must not be the reason the service is down: when the cache cannot be reached, the request
+is served unthrottled and a warning is logged (docs/security.md, "Production settings and bad input").
+"""
 
 from __future__ import annotations
+
+import logging
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from decisions.models import ApiToken
+
+logger = logging.getLogger(__name__)
+
+try:  # redis-py is installed with celery[redis]; the memory cache of a bare install raises nothing.
+    from redis.exceptions import ConnectionError as _RedisConnectionError
+    from redis.exceptions import TimeoutError as _RedisTimeoutError
+
+    CACHE_UNREACHABLE: tuple[type[BaseException], ...] = (_RedisConnectionError, _RedisTimeoutError, OSError)
+except ImportError:  # pragma: no cover
+    CACHE_UNREACHABLE = (OSError,)
 
 
 class PerTokenThrottle(SimpleRateThrottle):
@@ -35,4 +52,15 @@ class PerTokenThrottle(SimpleRateThrottle):
         if not self.rate:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)
+        except CACHE_UNREACHABLE as error:
+            # Fail open: the budget cannot be read or counted, so this request is not limited.
+            logger.warning(
+                "API throttling skipped: the cache is unreachable (%s: %s); %s %s served unthrottled.",
+                type(error).__name__,
+                error,
+                request.method,
+                request.path,
+            )
+            return True

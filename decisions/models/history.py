@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from decisions import limits
 from decisions.choices import (
     StepKind,
 )
@@ -90,7 +91,7 @@ class DecisionEvent(models.Model):
     transition = models.CharField(_("transition"), max_length=40)
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=limits.REASON_MAX_LENGTH)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     # What the row of the step or decision no longer shows, e.g. a waiver's article and approver.
     details = models.JSONField(_("details"), default=dict, blank=True)

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
-from decisions import lifecycle
+from decisions import lifecycle, limits
 from decisions.choices import (
     OUTCOME_TARGET,
     SETTLED_STEP_STATES,
@@ -78,7 +78,7 @@ class Decision(ConcurrentTransitionMixin, TimeStamped):
     catalogue_year = models.PositiveSmallIntegerField(_("catalogue year"))
     sequence = models.PositiveIntegerField(_("sequence in the year"))
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     category = models.CharField(_("category (Art 3)"), max_length=20, choices=Category.choices)
     lead_sponsor = models.ForeignKey(
         Department, verbose_name=_("lead sponsor"), on_delete=models.PROTECT, related_name="led_decisions"
@@ -88,7 +88,7 @@ class Decision(ConcurrentTransitionMixin, TimeStamped):
     )
     decision_body = models.CharField(_("decision body"), max_length=100)
     in_catalogue = models.BooleanField(_("in the yearly public catalogue (Art 3)"), default=True)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     state = FSMField(
         _("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.PROPOSED, protected=True
     )
@@ -197,7 +197,7 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
     state = FSMField(_("state"), max_length=20, choices=StepState.choices, default=StepState.PENDING, protected=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
-    waiver_reason = models.TextField(_("reason it does not apply"), blank=True)
+    waiver_reason = models.TextField(_("reason it does not apply"), blank=True, max_length=limits.REASON_MAX_LENGTH)
     waiver_article = models.CharField(_("article relied on"), max_length=100, blank=True)
     waiver_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

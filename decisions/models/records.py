@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from decisions import limits
 from decisions.choices import (
     OUTCOME_STANCE,
     MeetingOutcome,
@@ -67,22 +68,28 @@ class ParticipationRecord(TimeStamped):
     period_start = models.DateField(_("comment period starts"), null=True, blank=True)
     period_end = models.DateField(_("comment period ends"), null=True, blank=True)
     shortened_period_reason = models.TextField(
-        _("reason for a shorter comment period (published with the call)"), blank=True
+        _("reason for a shorter comment period (published with the call)"),
+        blank=True,
+        max_length=limits.REASON_MAX_LENGTH,
     )
-    affected_groups_heard = models.TextField(_("specially affected groups heard"), blank=True)
+    affected_groups_heard = models.TextField(
+        _("specially affected groups heard"), blank=True, max_length=limits.TEXT_MAX_LENGTH
+    )
     comments_count = models.PositiveIntegerField(_("comments received"), default=0)
     # Art 18: every comment is answered; the counts make the adoption rate reportable.
     comments_adopted = models.PositiveIntegerField(_("comments adopted"), default=0)
     comments_partly_adopted = models.PositiveIntegerField(_("comments partly adopted"), default=0)
     adoption_summary = models.TextField(
-        _("adoption summary (adopted / partly / not adopted, with reasons)"), blank=True
+        _("adoption summary (adopted / partly / not adopted, with reasons)"),
+        blank=True,
+        max_length=limits.TEXT_MAX_LENGTH,
     )
     hearing_date = models.DateField(_("hearing date"), null=True, blank=True)
     hearing_participants_published_on = models.DateField(
         _("hearing participant selection published on"), null=True, blank=True
     )
     hearing_materials_sent_on = models.DateField(_("hearing materials sent on"), null=True, blank=True)
-    hearing_record = models.TextField(_("hearing record"), blank=True)
+    hearing_record = models.TextField(_("hearing record"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     hearing_record_signed = models.BooleanField(_("hearing record confirmed and signed"), default=False)
 
     class Meta:
@@ -184,12 +191,12 @@ class ExpertOpinion(TimeStamped):
     expert_name = models.CharField(_("expert"), max_length=100)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     speciality = models.CharField(_("speciality"), max_length=100, blank=True)
-    opinion = models.TextField(_("opinion (necessity, feasibility, soundness)"))
+    opinion = models.TextField(_("opinion (necessity, feasibility, soundness)"), max_length=limits.TEXT_MAX_LENGTH)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     declared_interest = models.BooleanField(_("declared a direct interest"), default=False)
-    interest_detail = models.TextField(_("interest declared"), blank=True)
+    interest_detail = models.TextField(_("interest declared"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     handling = models.CharField(_("handling"), max_length=20, choices=Handling.choices, blank=True)
-    handling_reason = models.TextField(_("reason for the handling"), blank=True)
+    handling_reason = models.TextField(_("reason for the handling"), blank=True, max_length=limits.REASON_MAX_LENGTH)
 
     class Meta:
         ordering = ["step", "created_at", "id"]
@@ -242,9 +249,9 @@ class RiskAssessmentRecord(TimeStamped):
     step = models.OneToOneField(ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="risk")
     assessor = models.CharField(_("assessor"), max_length=200, blank=True)
     third_party = models.BooleanField(_("done by a third party"), default=False)
-    risk_points = models.TextField(_("risk points"), blank=True)
-    measures = models.TextField(_("prevention and mitigation measures"), blank=True)
-    contingency_plan = models.TextField(_("contingency plan"), blank=True)
+    risk_points = models.TextField(_("risk points"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
+    measures = models.TextField(_("prevention and mitigation measures"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
+    contingency_plan = models.TextField(_("contingency plan"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     level = models.CharField(_("risk level"), max_length=10, choices=Level.choices, blank=True)
     controllable = models.BooleanField(_("judged controllable"), null=True, blank=True)
 
@@ -327,14 +334,16 @@ class Meeting(FinalRecord):
     meeting_type = models.CharField(_("meeting type"), max_length=20, choices=Type.choices)
     held_on = models.DateField(_("held on"))
     # The members are the positions; here only who sat in without one (e.g. the sponsor presenting).
-    attendees = models.TextField(_("others present (sitting in)"), blank=True)
+    attendees = models.TextField(_("others present (sitting in)"), blank=True, max_length=limits.REASON_MAX_LENGTH)
     outcome = models.CharField(_("outcome"), max_length=20, choices=MeetingOutcome.choices)
-    head_final_statement = models.TextField(_("head's final statement (the head speaks last)"))
+    head_final_statement = models.TextField(
+        _("head's final statement (the head speaks last)"), max_length=limits.TEXT_MAX_LENGTH
+    )
     # Computed by the service from the positions (goes_against_majority), never taken from input; a
     # column so the yearly figures can count it and the constraint below can hold it.
     head_against_majority = models.BooleanField(_("the head decided against the majority"), default=False)
-    head_reasons = models.TextField(_("reasons given by the head"), blank=True)
-    dissent = models.TextField(_("further dissent, as said"), blank=True)
+    head_reasons = models.TextField(_("reasons given by the head"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
+    dissent = models.TextField(_("further dissent, as said"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -406,7 +415,7 @@ class MeetingPosition(FinalRecord):
     )
     role = models.CharField(_("role at the meeting"), max_length=10, choices=MeetingRole.choices)
     position = models.CharField(_("position"), max_length=10, choices=Stance.choices)
-    reasons = models.TextField(_("reasons given"), blank=True)
+    reasons = models.TextField(_("reasons given"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["meeting", "order"]
@@ -442,8 +451,8 @@ class MeetingCorrection(FinalRecord):
         Meeting, verbose_name=_("meeting record"), on_delete=models.PROTECT, related_name="corrections"
     )
     field = models.CharField(_("what is corrected"), max_length=30, choices=Field.choices)
-    text = models.TextField(_("corrected text"))
-    reason = models.TextField(_("reason for the correction"))
+    text = models.TextField(_("corrected text"), max_length=limits.TEXT_MAX_LENGTH)
+    reason = models.TextField(_("reason for the correction"), max_length=limits.REASON_MAX_LENGTH)
     corrected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("corrected by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -495,8 +504,8 @@ class ExecutionReport(TimeStamped):
         Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="execution_reports"
     )
     reported_on = models.DateField(_("reported on"))
-    progress = models.TextField(_("progress"))
-    public_feedback = models.TextField(_("public feedback received"), blank=True)
+    progress = models.TextField(_("progress"), max_length=limits.TEXT_MAX_LENGTH)
+    public_feedback = models.TextField(_("public feedback received"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -532,7 +541,7 @@ class Evaluation(TimeStamped):
         related_name="+",
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    conclusion = models.TextField(_("conclusion"), blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
 
     class Meta:
         ordering = ["decision", "created_at"]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from decisions import limits
 from decisions.choices import StepKind, WaiverRequestStatus
 from decisions.models.base import TimeStamped
 from decisions.models.lifecycle import ProcedureStep
@@ -26,7 +27,7 @@ class WaiverBasis(TimeStamped):
         _("citation"), max_length=100, help_text=_("The article, e.g. Art 14 of the national regulations.")
     )
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("text of the provision"), blank=True)
+    text = models.TextField(_("text of the provision"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     steps = models.JSONField(
         _("steps it may dispense"), default=list, help_text=_("One or more of the three preparatory steps.")
     )
@@ -76,16 +77,16 @@ class WaiverRequest(TimeStamped):
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("reason it does not apply"))
+    reason = models.TextField(_("reason it does not apply"), max_length=limits.REASON_MAX_LENGTH)
     basis = models.ForeignKey(
         WaiverBasis, verbose_name=_("legal basis"), on_delete=models.PROTECT, related_name="requests"
     )
-    basis_note = models.TextField(_("note on the legal basis"), blank=True)
+    basis_note = models.TextField(_("note on the legal basis"), blank=True, max_length=limits.REASON_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=10, choices=WaiverRequestStatus.choices, default=WaiverRequestStatus.REQUESTED
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("note on the decision"), blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True, max_length=limits.REASON_MAX_LENGTH)
 
     class Meta:
         ordering = ["step", "created_at", "id"]

@@ -5,7 +5,9 @@ SHA-256.
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -51,6 +53,11 @@ _SIGNATURES = {
 
 # Word, Excel and OFD files are zip packages; each has a part the others do not.
 _PACKAGE_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "ofd": "OFD.xml"}
+# A part that unpacks to more than this many times its packed size is a zip bomb, not a document
+# (Word's XML packs about 5-20 times; deflate's ceiling is about 1,000), when it unpacks to more than
+# _RATIO_FLOOR bytes: tiny parts may pack absurdly well and harm nobody.
+_RATIO_FLOOR = 1024 * 1024
+_PACKAGE_MAX_PARTS = 10_000
 
 
 def _package_matches(uploaded_file: UploadedFile[Any], extension: str) -> bool:
@@ -63,6 +70,106 @@ def _package_matches(uploaded_file: UploadedFile[Any], extension: str) -> bool:
             return part in package.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return False
+
+
+def _package_refusal(uploaded_file: UploadedFile[Any]) -> str | None:
+    """Why a zip package (docx, xlsx, ofd) is refused as a zip bomb, or None. The sizes the package
+    declares are checked first (total, ratio per part, number of parts); then every part is really
+    unpacked, counting, and stopped at the limit, so a package whose headers lie is caught too
+    (Python's zipfile yields at most the declared size and checks the CRC)."""
+    limit = settings.ATTACHMENT_UNZIPPED_MAX_BYTES
+    max_ratio = settings.ATTACHMENT_ZIP_MAX_RATIO
+    too_big = _("The document unpacks to more than %(mb)s MB; it is refused as a possible zip bomb.") % {
+        "mb": limit // (1024 * 1024)
+    }
+    uploaded_file.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded_file) as package:
+            parts = package.infolist()
+            if len(parts) > _PACKAGE_MAX_PARTS:
+                return _("The document holds more than %(count)s parts; it is refused as a possible zip bomb.") % {
+                    "count": _PACKAGE_MAX_PARTS
+                }
+            if sum(part.file_size for part in parts) > limit:
+                return too_big
+            for part in parts:
+                if part.file_size > _RATIO_FLOOR and part.file_size > max_ratio * max(part.compress_size, 1):
+                    return _(
+                        "A part of the document is compressed more than %(ratio)s times; "
+                        "it is refused as a possible zip bomb."
+                    ) % {"ratio": max_ratio}
+            unpacked = 0
+            for part in parts:
+                with package.open(part) as stream:
+                    while chunk := stream.read(1 << 16):
+                        unpacked += len(chunk)
+                        if unpacked > limit:
+                            return too_big
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error):
+        return _("The document's zip package is damaged or encrypted.")
+    return None
+
+
+# PDF names that run code or carry other files. A name may spell any of its characters as #xx, so
+# names are compared after decoding those; objects packed into compressed object streams
+# (/Type /ObjStm, /FlateDecode) are unpacked (bounded) and read too.
+_PDF_JAVASCRIPT = {b"JavaScript", b"JS"}
+_PDF_LAUNCH = {b"Launch"}
+_PDF_EMBEDDED = {b"EmbeddedFile", b"EmbeddedFiles"}
+_PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"\bobj\b((?:(?!\bobj\b).){0,4096}?)\bstream\r?\n", re.S)
+# Unpacking stops here: the scan must not become the bomb it looks for.
+_PDF_UNPACK_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    return {_PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), name) for name in _PDF_NAME.findall(data)}
+
+
+def _pdf_split(data: bytes) -> tuple[bytes, list[bytes]]:
+    """The file outside its streams (where its dictionaries are), and the unpacked contents of its
+    FlateDecode object streams (at most _PDF_UNPACK_MAX_BYTES in all). Other streams (pages,
+    images, fonts) are skipped: names are not read in their bytes, where three random bytes could
+    spell one."""
+    outside: list[bytes] = []
+    unpacked: list[bytes] = []
+    budget = _PDF_UNPACK_MAX_BYTES
+    position = 0
+    while (match := _PDF_STREAM.search(data, position)) is not None:
+        outside.append(data[position : match.end()])
+        start = match.end()
+        end = data.find(b"endstream", start)
+        end = end if end >= 0 else len(data)
+        names = _pdf_names(match.group(1))
+        if budget > 0 and b"ObjStm" in names and b"FlateDecode" in names:
+            try:
+                content = zlib.decompressobj().decompress(data[start:end], budget)
+            except zlib.error:
+                content = b""
+            budget -= len(content)
+            unpacked.append(content)
+        position = end
+    outside.append(data[position:])
+    return b"".join(outside), unpacked
+
+
+def _pdf_refusal(uploaded_file: UploadedFile[Any]) -> str | None:
+    """Why a PDF is refused (it runs JavaScript, launches a program or carries embedded files), or
+    None. An /OpenAction that runs JavaScript is caught by its /JS or /JavaScript name."""
+    uploaded_file.seek(0)
+    data = uploaded_file.read()
+    outside, object_streams = _pdf_split(data)
+    names = _pdf_names(outside)
+    for content in object_streams:
+        names |= _pdf_names(content)
+    if names & _PDF_JAVASCRIPT:
+        return _("The PDF contains JavaScript; it is refused. Print it to a new PDF without scripts and upload that.")
+    if names & _PDF_LAUNCH:
+        return _("The PDF contains an action that launches a program; it is refused.")
+    if names & _PDF_EMBEDDED:
+        return _("The PDF carries embedded files; it is refused. Upload each file as an attachment of its own.")
+    return None
 
 
 _K = Attachment.Kind
@@ -154,6 +261,14 @@ def attachment_upload(
     if not head.startswith(_SIGNATURES[extension]) or not _package_matches(uploaded_file, extension):
         message = _("The file's content does not match its type “%(ext)s”.") % {"ext": extension}
         raise _invalid(message, file=message)
+    if extension in _PACKAGE_PARTS:
+        refusal = _package_refusal(uploaded_file)
+    elif extension == "pdf":
+        refusal = _pdf_refusal(uploaded_file)
+    else:
+        refusal = None
+    if refusal:
+        raise _invalid(refusal, file=refusal)
     step = None
     if step_kind:
         if step_kind not in StepKind.values:
