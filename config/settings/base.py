@@ -5,6 +5,7 @@ DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... switch to PostgreS
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Login lockout (等保 2.0 level 3: 登录失败处理): failed attempts, lockouts, unlock in the admin.
+    "axes",
     # The project's apps, core first; each depends only on those above it (docs/architecture.md).
     "decisions",
     "reviews",
@@ -58,6 +61,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout raised during authentication into our lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# The lockout backend first: it refuses a locked-out account before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -121,6 +132,23 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DT_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Login lockout (等保 2.0 level 3, 登录失败处理): after AXES_FAILURE_LIMIT wrong passwords for one
+# account the account is locked for AXES_COOLOFF_TIME, on the site's login page and the admin's alike
+# (API tokens take no password). Locked by account, not by address: an office shares one NAT
+# address, and guessing from many addresses must still stop. Administrators unlock in the admin
+# (Axes > Access attempts: delete the account's row).
+AXES_FAILURE_LIMIT = int(os.environ.get("DT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DT_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout; more wrong passwords while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "decisions.accounts.lockout.lockout_response"
+# The address as the event log records it (REMOTE_ADDR; the proxy must set it, X-Forwarded-For is
+# not trusted).
+AXES_CLIENT_IP_CALLABLE = "decisions.api.authentication.client_ip"
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "decisions:list"
