@@ -115,9 +115,12 @@ if os.environ.get("DJANGO_CACHE_URL"):
         }
     }
 
+# Passwords (等保 2.0 level 3, 口令复杂度): at least 12 characters, not a common password, not all
+# digits, not like the user's name or e-mail. Checked wherever a password is set through a form
+# (the password change page, the admin, createsuperuser).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -194,6 +197,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["decisions.api.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# API tokens expire this many days after they are issued; an administrator rotates them before then.
+DT_API_TOKEN_DAYS = int(os.environ.get("DT_API_TOKEN_DAYS", "90"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Major administrative decisions tracker API",
     "DESCRIPTION": "重大行政决策程序 (Order No. 713): decisions, steps, reviews, transitions, annual figures.",

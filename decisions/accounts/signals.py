@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from decisions.accounts.lockout import lockout_minutes
 from decisions.accounts.security_log import security_event
-from decisions.accounts.sessions import mark_session_start
+from decisions.accounts.sessions import end_sessions_of, mark_session_start
+from decisions.api.tokens import api_tokens_revoke_for
 
 
 @receiver(user_logged_in, dispatch_uid="accounts-logged-in")
@@ -37,3 +40,22 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out, dispatch_uid="accounts-locked-out")
 def on_locked_out(sender, request, username, ip_address, **kwargs):
     security_event("lockout", request=request, username=username, minutes=lockout_minutes())
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts-user-deactivating")
+def note_deactivation(sender, instance, **kwargs):
+    """Remember whether this save turns an active account inactive (read by ``on_user_saved``)."""
+    instance._dt_deactivated = False
+    if instance.pk and not instance.is_active:
+        instance._dt_deactivated = sender.objects.filter(pk=instance.pk, is_active=True).exists()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts-user-deactivated")
+def on_user_saved(sender, instance, created, **kwargs):
+    """A deactivated account is out at once: its sessions end and its API tokens are revoked, in
+    the admin or anywhere the user is saved (a queryset ``update()`` sends no signal: use save())."""
+    if getattr(instance, "_dt_deactivated", False):
+        instance._dt_deactivated = False
+        ended = end_sessions_of(instance.pk)
+        revoked = api_tokens_revoke_for(instance)
+        security_event("account_deactivated", user=instance, sessions_ended=ended, tokens_revoked=revoked)
