@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/second-factor/", account_views.second_factor_verify, name="second_factor_verify"),
+    path("accounts/second-factor/enrol/", account_views.second_factor_enrol, name="second_factor_enrol"),
     path("accounts/password/done/", account_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("deadlines/", include("deadlines.urls")),
     path("reviews/", include("reviews.urls")),

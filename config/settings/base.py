@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # Login lockout (等保 2.0 level 3: 登录失败处理): failed attempts, lockouts, unlock in the admin.
     "axes",
+    # The second factor (等保 2.0 level 3, 双因素认证): authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The project's apps, core first; each depends only on those above it (docs/architecture.md).
     "decisions",
     "reviews",
@@ -62,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits (SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_TIMEOUT below).
     "decisions.accounts.sessions.SessionTimeoutMiddleware",
+    # request.user.is_verified(), then the second factor demanded of those who owe it.
+    "django_otp.middleware.OTPMiddleware",
+    "decisions.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a lockout raised during authentication into our lockout page.
     "axes.middleware.AxesMiddleware",
@@ -146,6 +153,8 @@ MEDIA_ROOT = Path(os.environ.get("DT_MEDIA_ROOT", VAR_DIR / "media"))
 AXES_FAILURE_LIMIT = int(os.environ.get("DT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DT_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns when the address is not a lockout parameter; by account is the choice made above.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 # The cool-off runs from the lockout; more wrong passwords while locked do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -163,6 +172,12 @@ SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("DT_SESSION_ABSOLU
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+
+# The second factor (decisions.accounts.second_factor): required of superusers, staff and legal-office
+# heads when this is on; off only in the demo's settings (config/settings/local.py), documented in
+# docs/security.md.
+DT_SECOND_FACTOR_REQUIRED = env_bool("DT_SECOND_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("DT_OTP_ISSUER", "重大行政决策")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "decisions:list"

@@ -13,3 +13,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="dt-test-media-"))
 CELERY_TASK_ALWAYS_EAGER = True
 LANGUAGE_CODE = "en"
+# The existing tests log in with force_login and are about other things; the second factor's own
+# tests (tests/accounts/test_second_factor.py) turn the requirement on.
+DT_SECOND_FACTOR_REQUIRED = False
