@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # request.user.is_verified(), then the second factor demanded of those who owe it.
     "django_otp.middleware.OTPMiddleware",
     "decisions.accounts.second_factor.SecondFactorMiddleware",
+    # The security log: refusals, downloads and exports (decisions.accounts.security_log).
+    "decisions.accounts.security_log.SecurityLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a lockout raised during authentication into our lockout page.
     "axes.middleware.AxesMiddleware",
