@@ -48,7 +48,7 @@ RECOVERY_CODES = 10
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
