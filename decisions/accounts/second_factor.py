@@ -49,6 +49,15 @@ def owed_step(user) -> str:
     return ""
 
 
+# What the session owes, worked out once at login (``remember_owed_step``), so pages do not query the
+# devices and roles on every request.
+OWED_KEY = "_dt_second_factor_owed"
+
+
+def remember_owed_step(request, user) -> None:
+    request.session[OWED_KEY] = owed_step(user)
+
+
 class SecondFactorMiddleware:
     """After django-otp's OTPMiddleware (which gives ``request.user.is_verified()``)."""
 
@@ -63,7 +72,10 @@ class SecondFactorMiddleware:
             and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
         ):
-            step = owed_step(user)
+            step = request.session.get(OWED_KEY)
+            if step is None:
+                step = owed_step(user)
+                request.session[OWED_KEY] = step
             if step:
                 from decisions.accounts.security_log import security_event
 

@@ -9,6 +9,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from decisions.accounts.lockout import lockout_minutes
+from decisions.accounts.second_factor import remember_owed_step
 from decisions.accounts.security_log import security_event
 from decisions.accounts.sessions import end_sessions_of, mark_session_start
 from decisions.api.tokens import api_tokens_revoke_for
@@ -18,6 +19,7 @@ from decisions.api.tokens import api_tokens_revoke_for
 def on_logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         mark_session_start(request.session)
+        remember_owed_step(request, user)
     security_event("login", request=request, user=user)
 
 

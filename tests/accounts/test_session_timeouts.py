@@ -7,9 +7,19 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from config.settings import base
 from tests.factories import UserFactory
 
 PASSWORD = "pass-for-tests"
+
+
+@pytest.fixture(autouse=True)
+def _the_real_limits(settings):
+    """The test settings lift the limits for the other tests; these tests check base.py's."""
+    settings.SESSION_IDLE_TIMEOUT = base.SESSION_IDLE_TIMEOUT
+    settings.SESSION_ABSOLUTE_TIMEOUT = base.SESSION_ABSOLUTE_TIMEOUT
+    assert base.SESSION_IDLE_TIMEOUT == dt.timedelta(minutes=30)
+    assert base.SESSION_ABSOLUTE_TIMEOUT == dt.timedelta(hours=12)
 
 
 def _log_in(client, user):
