@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from decisions import urls as decision_urls
+from decisions.accounts import views as account_views
 from reporting import urls as reporting_urls
 
 urlpatterns = [
@@ -14,6 +15,10 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/second-factor/", account_views.second_factor_verify, name="second_factor_verify"),
+    path("accounts/second-factor/enrol/", account_views.second_factor_enrol, name="second_factor_enrol"),
+    path("accounts/password/done/", account_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("deadlines/", include("deadlines.urls")),
     path("reviews/", include("reviews.urls")),
     # The leader overview is reporting's page but keeps its address and name (decisions:overview).

@@ -23,8 +23,10 @@ from django.views.decorators.http import require_GET, require_POST
 from deadlines import clocks, notifications
 from deadlines.models import Deadline, DeadlineKind, Delivery, Notification, Reminder
 from decisions import workdays
+from decisions.accounts.security_log import refused_access
 from decisions.errors import DecisionError
 from decisions.http import AuthenticatedRequest
+from decisions.models import Decision
 from decisions.visibility import decisions_visible_to
 
 
@@ -79,6 +81,8 @@ def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
 def _visible_decision(request: AuthenticatedRequest, pk: int):
     decision = decisions_visible_to(request.user).select_related("government").filter(pk=pk).first()
     if decision is None:
+        if Decision.objects.filter(pk=pk).exists():
+            refused_access("decision", pk)
         raise Http404
     return decision
 

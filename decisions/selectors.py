@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from decisions import extensions, gates, lifecycle, permissions
+from decisions.accounts.security_log import refused_access
 from decisions.choices import STATES_PAST_REVIEW, STEP_ARTICLE, RuleCode, StepKind
 from decisions.errors import Refusal
 from decisions.models import (
@@ -143,6 +144,8 @@ def decision_detail(user: User, pk: int) -> Decision:
     try:
         return queryset.get(pk=pk)
     except Decision.DoesNotExist:
+        if Decision.objects.filter(pk=pk).exists():
+            refused_access("decision", pk)
         raise Http404 from None
 
 

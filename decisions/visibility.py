@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
+from decisions.accounts.security_log import refused_access
 from decisions.choices import DepartmentKind, Role
 from decisions.models import Attachment, Decision, Department, Government, Membership
 
@@ -70,6 +71,8 @@ def visible_decision(
     try:
         decision: Decision = rows.filter(pk__in=decisions_visible_to(user).values("pk")).get(pk=pk)
     except Decision.DoesNotExist:
+        if Decision.objects.filter(pk=pk).exists():
+            refused_access("decision", pk)
         raise Http404 from None
     return decision
 
@@ -79,6 +82,8 @@ def visible_attachment(user: User | AnonymousUser | None, pk: int) -> Attachment
     try:
         attachment: Attachment = Attachment.objects.filter(decision__in=decisions_visible_to(user)).get(pk=pk)
     except Attachment.DoesNotExist:
+        if Attachment.objects.filter(pk=pk).exists():
+            refused_access("attachment", pk)
         raise Http404 from None
     return attachment
 

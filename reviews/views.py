@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from decisions import visibility
+from decisions.accounts.security_log import refused_access
 from decisions.errors import DecisionError
 from decisions.http import AuthenticatedRequest
 from decisions.models import Decision
@@ -153,6 +154,8 @@ _FORM_SLOT = {
 def letter(request: AuthenticatedRequest, review_id: int, fmt: str) -> FileResponse:
     """The issued opinion letter as PDF or Word (generated on first need, then served as stored)."""
     review = LegalityReview.objects.filter(pk=review_id).select_related("decision").first()
+    if review is not None and not access.may_see(request.user, review.decision):
+        refused_access("legality review", review_id)
     if review is None or not access.may_see(request.user, review.decision) or fmt not in LetterFormat.values:
         raise Http404(_("No such letter."))
     if not review.is_issued:

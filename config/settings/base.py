@@ -5,6 +5,7 @@ DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... switch to PostgreS
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Login lockout (等保 2.0 level 3: 登录失败处理): failed attempts, lockouts, unlock in the admin.
+    "axes",
+    # The second factor (等保 2.0 level 3, 双因素认证): authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The project's apps, core first; each depends only on those above it (docs/architecture.md).
     "decisions",
     "reviews",
@@ -58,8 +65,23 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits (SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_TIMEOUT below).
+    "decisions.accounts.sessions.SessionTimeoutMiddleware",
+    # request.user.is_verified(), then the second factor demanded of those who owe it.
+    "django_otp.middleware.OTPMiddleware",
+    "decisions.accounts.second_factor.SecondFactorMiddleware",
+    # The security log: refusals, downloads and exports (decisions.accounts.security_log).
+    "decisions.accounts.security_log.SecurityLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: turns a lockout raised during authentication into our lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# The lockout backend first: it refuses a locked-out account before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Content-Security-Policy (django-csp 4) in every environment, so the tests and the browser tests
@@ -127,9 +149,12 @@ if os.environ.get("DJANGO_CACHE_URL"):
         }
     }
 
+# Passwords (等保 2.0 level 3, 口令复杂度): at least 12 characters, not a common password, not all
+# digits, not like the user's name or e-mail. Checked wherever a password is set through a form
+# (the password change page, the admin, createsuperuser).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -146,6 +171,40 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DT_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Login lockout (等保 2.0 level 3, 登录失败处理): after AXES_FAILURE_LIMIT wrong passwords for one
+# account the account is locked for AXES_COOLOFF_TIME, on the site's login page and the admin's alike
+# (API tokens take no password). Locked by account, not by address: an office shares one NAT
+# address, and guessing from many addresses must still stop. Administrators unlock in the admin
+# (Axes > Access attempts: delete the account's row).
+AXES_FAILURE_LIMIT = int(os.environ.get("DT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DT_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns when the address is not a lockout parameter; by account is the choice made above.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout; more wrong passwords while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "decisions.accounts.lockout.lockout_response"
+# The address as the event log records it (REMOTE_ADDR; the proxy must set it, X-Forwarded-For is
+# not trusted).
+AXES_CLIENT_IP_CALLABLE = "decisions.api.authentication.client_ip"
+AXES_VERBOSE = False
+
+# Session timeouts (等保 2.0 level 3, 会话超时): logged out after 30 minutes without a request and 12
+# hours after the login whatever happens (decisions.accounts.sessions). The cookie's own age is the
+# absolute limit, and it ends with the browser.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("DT_SESSION_IDLE_MINUTES", "30")))
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("DT_SESSION_ABSOLUTE_HOURS", "12")))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+
+# The second factor (decisions.accounts.second_factor): required of superusers, staff and legal-office
+# heads when this is on; off only in the demo's settings (config/settings/local.py), documented in
+# docs/security.md.
+DT_SECOND_FACTOR_REQUIRED = env_bool("DT_SECOND_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("DT_OTP_ISSUER", "重大行政决策")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "decisions:list"
@@ -190,6 +249,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["decisions.api.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# API tokens expire this many days after they are issued; an administrator rotates them before then.
+DT_API_TOKEN_DAYS = int(os.environ.get("DT_API_TOKEN_DAYS", "90"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Major administrative decisions tracker API",
     "DESCRIPTION": "重大行政决策程序 (Order No. 713): decisions, steps, reviews, transitions, annual figures.",
@@ -287,9 +348,26 @@ DT_DELIVERY_BACKOFF_MAX_SECONDS = float(os.environ.get("DT_DELIVERY_BACKOFF_MAX_
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "decisions.accounts.security_log.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The security log (docs/security.md): JSON lines, to standard error by default, or to the
+        # file DT_SECURITY_LOG_FILE (kept by the host's log rotation for at least six months).
+        "security": (
+            {
+                "class": "logging.handlers.WatchedFileHandler",
+                "filename": os.environ["DT_SECURITY_LOG_FILE"],
+                "formatter": "json",
+            }
+            if os.environ.get("DT_SECURITY_LOG_FILE")
+            else {"class": "logging.StreamHandler", "formatter": "json"}
+        ),
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DT_LOG_LEVEL", "INFO")},
     "loggers": {
+        "security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # Axes narrates every attempt; the security log records them once, in JSON.
+        "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint narrates every layout step at INFO.
         "weasyprint": {"level": "WARNING"},

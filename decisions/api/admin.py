@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions.models import ApiToken
 
-from .tokens import api_token_issue, api_token_revoke, scope_problem
+from .tokens import api_token_issue, api_token_revoke, api_token_rotate, scope_problem
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -36,12 +36,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "created_at",
         "last_used_at",
         "last_used_ip",
+        "expires_at",
         "revoked_at",
     )
     list_filter = ("department__government", "revoked_at")
     search_fields = ("name", "key_prefix", "user__username")
     form = ApiTokenForm
-    actions = ["revoke"]
+    actions = ["revoke", "rotate"]
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -55,6 +56,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             "created_at",
             "last_used_at",
             "last_used_ip",
+            "expires_at",
             "revoked_at",
             "revoked_by",
         )
@@ -80,3 +82,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             api_token_revoke(token=token, revoked_by=request.user)
+
+    @admin.action(description=_("Rotate the selected tokens (new keys, the old ones revoked)"))
+    def rotate(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            new_token, key = api_token_rotate(token=token, rotated_by=request.user)
+            self.message_user(
+                request,
+                _("The new key of %(name)s, shown only this once: %(key)s") % {"name": new_token.name, "key": key},
+                messages.WARNING,
+            )

@@ -33,6 +33,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.objects.select_related("user", "department").filter(key_digest=digest(key)).first()
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("The token is not valid or has been revoked."))
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(_("The token has expired; ask an administrator to rotate it."))
         problem = scope_problem(token.user, token.department)
         if problem:
             raise exceptions.AuthenticationFailed(problem)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from decisions.accounts.security_log import security_event
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import ApiToken, Department, Membership
 
@@ -58,8 +61,25 @@ def api_token_issue(
         key_prefix=key[:10],
         key_digest=digest(key),
         created_by=issued_by,
+        expires_at=timezone.now() + dt.timedelta(days=settings.DT_API_TOKEN_DAYS),
     )
+    security_event("api_token_issued", user=issued_by, token=token.key_prefix, account=user.get_username())
     return token, key
+
+
+@transaction.atomic
+def api_token_rotate(*, token: ApiToken, rotated_by: User | None = None) -> tuple[ApiToken, str]:
+    """A new key for the same system, account and department, with a new expiry; the old key stops
+    working at once. Returns the new token and its key (shown once)."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise DecisionError(ErrorCode.INVALID, _("A revoked token cannot be rotated; issue a new one."))
+    new_token, key = api_token_issue(
+        user=token.user, department=token.department, name=token.name, issued_by=rotated_by
+    )
+    api_token_revoke(token=token, revoked_by=rotated_by)
+    security_event("api_token_rotated", user=rotated_by, token=token.key_prefix, new_token=new_token.key_prefix)
+    return new_token, key
 
 
 @transaction.atomic
@@ -70,7 +90,16 @@ def api_token_revoke(*, token: ApiToken, revoked_by: User | None = None) -> ApiT
         token.revoked_at = timezone.now()
         token.revoked_by = revoked_by
         token.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+        security_event("api_token_revoked", user=revoked_by, token=token.key_prefix)
     return token
+
+
+def api_tokens_revoke_for(user: User, *, revoked_by: User | None = None) -> int:
+    """Revoke every live token acting as ``user`` (when the account is deactivated)."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        api_token_revoke(token=token, revoked_by=revoked_by)
+    return len(tokens)
 
 
 def api_token_touch(*, token: ApiToken, ip: str | None) -> None:

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from decisions import extensions, selectors, services
+from decisions.accounts.security_log import refused_access
 from decisions.models import (
     ApiToken,
     Attachment,
@@ -129,6 +130,8 @@ class DecisionScoped(_APIViewMixin):
                 pk=self.kwargs["pk"]
             )
         except Decision.DoesNotExist:
+            if Decision.objects.filter(pk=self.kwargs["pk"]).exists():
+                refused_access("decision", self.kwargs["pk"])
             raise Http404 from None
 
     def decision_response(self, decision: Decision, code: int = status.HTTP_200_OK) -> Response:

@@ -6,12 +6,16 @@ event log names the account. "Scoped to a department" is an invariant of the acc
 the token is issued and again on every request: the account holds roles in that department only,
 so no permission can reach it through another department. Only a SHA-256 digest of the key is
 stored; the key itself is shown once, when it is issued.
+
+A token expires DT_API_TOKEN_DAYS after it is issued (等保 2.0: credentials are changed
+periodically); before then it is rotated (a new key for the same system, the old one revoked).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models.base import TimeStamped
@@ -45,6 +49,7 @@ class ApiToken(TimeStamped):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
 
@@ -59,4 +64,8 @@ class ApiToken(TimeStamped):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
