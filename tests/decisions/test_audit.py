@@ -296,3 +296,46 @@ def test_audit_heads_prints_each_governments_head_of_the_day(decided, org, tmp_p
     head = AuditChainHead.objects.get(government=org.government)
     assert lines[0] == "government,date,seq,head_hash"
     assert f"{org.government.pk},{timezone.localdate().isoformat()},{head.seq},{head.hash}" in lines
+
+
+# --------------------------------------------------------------------------- the application's role
+
+APP_ROLE = "audit_branch_least_privilege_app"  # created inside the test's transaction: gone with it
+AUDIT_TABLES = (
+    "decisions_decisionevent",
+    "decisions_meetingcorrection",
+    "decisions_waiverrequest",
+    "reviews_legalityreview",
+    "reviews_opinionletter",
+)
+
+
+def test_the_applications_role_may_only_read_and_append_to_the_audit_tables(decided):
+    # Given the least-privilege role of docs/security.md: SELECT and INSERT on the audit tables
+    from django.db.utils import ProgrammingError
+
+    run_sql(f"CREATE ROLE {APP_ROLE} NOLOGIN")
+    run_sql(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
+    for table in AUDIT_TABLES:
+        run_sql(f"GRANT SELECT, INSERT ON {table} TO {APP_ROLE}")
+    event = decided.events.first()
+    try:
+        run_sql(f"SET LOCAL ROLE {APP_ROLE}")
+        # Then it reads the log
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM decisions_decisionevent WHERE decision_id = %s", [decided.pk])
+            assert cursor.fetchone()[0] == decided.events.count()
+        # ... and UPDATE, DELETE and TRUNCATE are refused to it, whatever the triggers
+        for table in AUDIT_TABLES:
+            for sql in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}", f"TRUNCATE {table} CASCADE"):
+                with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
+                    run_sql(sql)
+        with pytest.raises(ProgrammingError, match="must be owner"), transaction.atomic():
+            run_sql("ALTER TABLE decisions_decisionevent DISABLE TRIGGER decision_event_append_only")
+        with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
+            run_sql("SET session_replication_role = replica")
+    finally:
+        run_sql("RESET ROLE")
+        run_sql(f"DROP OWNED BY {APP_ROLE}")
+        run_sql(f"DROP ROLE {APP_ROLE}")
+    assert DecisionEvent.objects.filter(pk=event.pk).exists()
