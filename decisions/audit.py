@@ -160,9 +160,7 @@ def governments(government_id: int | None = None) -> list[int]:
     """Every government with a chain: a head, or an event (an event without a government is told
     by ``unchained``)."""
     ids = set(AuditChainHead.objects.values_list("government_id", flat=True))
-    ids |= set(
-        DecisionEvent._base_manager.exclude(government=None).values_list("government_id", flat=True).distinct()
-    )
+    ids |= set(DecisionEvent._base_manager.exclude(government=None).values_list("government_id", flat=True).distinct())
     if government_id is not None:
         ids = {government_id} & ids
     return sorted(ids)

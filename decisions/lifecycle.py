@@ -226,6 +226,7 @@ def state_pairs() -> frozenset[tuple[str, str]]:
         (str(source), str(target)) for spec in TRANSITIONS.values() for source in spec.source for target in spec.targets
     )
 
+
 # The preparatory steps' own transitions (pending -> in_progress -> done | waived, reopen).
 STEP_TRANSITIONS = ("start", "complete", "waive", "reopen")
 STEP_ACTION_LABELS = {

@@ -16,7 +16,11 @@ def _flush_past_the_record_guards(self, style, tables, **kwargs):
         return statements
     # Back on at once: a test that empties the database inside its transaction then writes with the
     # guards on (tests/reporting/test_dossier.py).
-    return ["SET LOCAL session_replication_role = replica;", *statements, "SET LOCAL session_replication_role = DEFAULT;"]
+    return [
+        "SET LOCAL session_replication_role = replica;",
+        *statements,
+        "SET LOCAL session_replication_role = DEFAULT;",
+    ]
 
 
 DatabaseOperations.sql_flush = _flush_past_the_record_guards  # type: ignore[method-assign]
