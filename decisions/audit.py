@@ -70,8 +70,10 @@ def link(event: DecisionEvent, government_id: int) -> AuditChainHead:
     """Give an unsaved event its place at the head of its government's chain, under a lock of the
     head: concurrent writers of one government queue up here (inside their transaction, so the lock
     is held until it commits: keep the work after the event short). The caller saves the event."""
-    AuditChainHead.objects.get_or_create(government_id=government_id)
-    head = AuditChainHead.objects.select_for_update().get(government_id=government_id)
+    head = AuditChainHead.objects.select_for_update().filter(government_id=government_id).first()
+    if head is None:  # the government's first event: its head is made (a racing writer waits on it)
+        AuditChainHead.objects.get_or_create(government_id=government_id)
+        head = AuditChainHead.objects.select_for_update().get(government_id=government_id)
     event.government_id = government_id
     event.seq = head.seq + 1
     event.prev_hash = head.hash
