@@ -2,9 +2,11 @@
 protected records; docs/security.md):
 
 - a review round, once issued (``issued_at`` set), refuses DELETE, and an UPDATE of anything but what
-  may still follow the issue: the sponsor's revised draft and the reviewer's confirmation of the
-  changes (Art 28: ``revised_draft_id``, ``changes_confirmed_at``, ``changes_confirmed_by_id``), the
-  return of the round (``returned_at``, ``return_reason``) and ``updated_at``. ``letter_content`` is
+  may still follow the issue: the office head's shortening of the minimum review time (Art 26:
+  ``min_working_days``, ``minimum_shortened_reason``, ``minimum_shortened_by_id``), the sponsor's
+  revised draft and the reviewer's confirmation of the changes (Art 28: ``revised_draft_id``,
+  ``changes_confirmed_at``, ``changes_confirmed_by_id``), the return of the round (``returned_at``,
+  ``return_reason``) and ``updated_at``. ``letter_content`` is
   fixed in the same UPDATE that sets ``issued_at``, and never after;
 - an opinion letter refuses DELETE, and an UPDATE of anything but its stored file (``file``, and
   ``updated_at``): the render task may store again a file that went missing, from the content fixed
@@ -18,6 +20,11 @@ has when this migration runs."""
 from django.db import migrations
 
 REVIEW_MAY_CHANGE = (
+    # Art 26: the office head may shorten the minimum review time after the opinion is issued and
+    # before the decision is cleared for the meeting: the clock, not the opinion's content.
+    "min_working_days",
+    "minimum_shortened_reason",
+    "minimum_shortened_by_id",
     "revised_draft_id",
     "changes_confirmed_at",
     "changes_confirmed_by_id",
