@@ -35,12 +35,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='decisionevent',
             name='hash',
-            field=models.CharField(blank=True, max_length=64, verbose_name='hash'),
+            field=models.CharField(blank=True, db_default='', max_length=64, verbose_name='hash'),
         ),
         migrations.AddField(
             model_name='decisionevent',
             name='prev_hash',
-            field=models.CharField(blank=True, max_length=64, verbose_name='hash of the previous event'),
+            field=models.CharField(blank=True, db_default='', max_length=64, verbose_name='hash of the previous event'),
         ),
         migrations.AddField(
             model_name='decisionevent',

@@ -105,8 +105,9 @@ class DecisionEvent(models.Model):
         Government, verbose_name=_("government"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     seq = models.PositiveBigIntegerField(_("place in the audit chain"), null=True)
-    prev_hash = models.CharField(_("hash of the previous event"), max_length=64, blank=True)
-    hash = models.CharField(_("hash"), max_length=64, blank=True)
+    # Empty in the database by default: a row inserted by hand is outside every chain, and told.
+    prev_hash = models.CharField(_("hash of the previous event"), max_length=64, blank=True, db_default="")
+    hash = models.CharField(_("hash"), max_length=64, blank=True, db_default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -153,6 +153,11 @@ def test_a_step_event_outside_the_preparation_is_found(org):
 
 def test_a_deleted_meeting_record_is_found(org):
     decision = walked(org, DecisionState.DECIDED)
+    raw(
+        "DELETE FROM decisions_meetingposition WHERE meeting_id IN "
+        "(SELECT id FROM decisions_meeting WHERE decision_id = %s)",
+        decision.pk,
+    )
     raw("DELETE FROM decisions_meeting WHERE decision_id = %s", decision.pk)
 
     assert rules(decision) == {RuleCode.MEETING_RECORDED}
@@ -179,7 +184,8 @@ def test_a_step_waived_without_its_approvers_approval_is_found(org):
     decision = walked(org, DecisionState.PREPARING)
     step = decision.steps.get(kind=StepKind.EXPERT_ARGUMENT)
     raw(
-        "UPDATE decisions_procedurestep SET state = 'waived', waiver_approved_by_id = %s WHERE id = %s",
+        "UPDATE decisions_procedurestep SET state = 'waived', waiver_reason = '不适用。', waiver_article = 'Art 22',"
+        " waiver_approved_by_id = %s WHERE id = %s",
         org.sponsor_head.pk,
         step.pk,
     )
