@@ -218,6 +218,15 @@ TRANSITIONS: dict[str, TransitionSpec] = {
 }
 TRANSITION_NAMES: tuple[str, ...] = tuple(TRANSITIONS)
 
+
+def state_pairs() -> frozenset[tuple[str, str]]:
+    """Every (from, to) of the decision's state a transition makes: what the database lets a raw
+    UPDATE of ``decisions_decision.state`` do (migration 0016 reads this when it runs)."""
+    return frozenset(
+        (str(source), str(target)) for spec in TRANSITIONS.values() for source in spec.source for target in spec.targets
+    )
+
+
 # The preparatory steps' own transitions (pending -> in_progress -> done | waived, reopen).
 STEP_TRANSITIONS = ("start", "complete", "waive", "reopen")
 STEP_ACTION_LABELS = {

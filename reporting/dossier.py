@@ -17,7 +17,9 @@ Reminders and notifications are messages about the record, not the record, and s
 file's checksum and every rule of the record (``decisions.integrity``); into an empty database it
 gives back the same rows, which ``dossier_export`` then writes out identically but for the import's
 own event (tests/reporting/test_dossier.py). A row that already exists must be identical, or
-nothing is imported.
+nothing is imported. The restored events enter this installation's audit chain at the head of their
+government's chain (``_chain_in``), so ``manage.py verify_audit`` passes after an honest import; the
+place and hash each had in the exporting installation's chain are kept in the import's own event.
 """
 
 from __future__ import annotations
@@ -45,10 +47,10 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.translation import gettext as _
 
-from decisions import integrity, services
+from decisions import audit, integrity, services
 from decisions.choices import EventType
 from decisions.errors import DecisionError, ErrorCode
-from decisions.models import Decision, Membership
+from decisions.models import Decision, DecisionEvent, Membership
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -286,10 +288,15 @@ def dossier_import(payload: bytes, *, actor: User | None = None) -> Decision:
     if Decision.objects.filter(pk=decision_pk).exists():
         raise DecisionError(ErrorCode.CONFLICT, _("This decision is already in the database."))
     touched: set[type[models.Model]] = set()
+    events = []
     with connection.constraint_checks_disabled():
         for item in serializers.deserialize("python", data["objects"], ignorenonexistent=True):
             obj = item.object
             model = type(obj)
+            if model is DecisionEvent:
+                events.append(item)  # new rows of this installation's audit chain, below
+                touched.add(model)
+                continue
             existing = model._base_manager.filter(pk=obj.pk).first()
             if existing is not None:
                 if not _same(existing, obj):
@@ -303,6 +310,7 @@ def dossier_import(payload: bytes, *, actor: User | None = None) -> Decision:
                 cast("AbstractBaseUser", obj).set_unusable_password()  # a row of the user model
             item.save()
             touched.add(model)
+        restored_chain = _chain_in(events, decision_pk)
     connection.check_constraints(table_names=[m._meta.db_table for m in touched])
     # New rows kept their keys: move the sequences past them (as loaddata does).
     with connection.cursor() as cursor:
@@ -337,5 +345,26 @@ def dossier_import(payload: bytes, *, actor: User | None = None) -> Decision:
         from_state=decision.state,
         to_state=decision.state,
         comment=_("Restored from a dossier exported at %(time)s.") % {"time": data.get("exported_at", "—")},
+        details={"restored_chain": restored_chain},
     )
     return decision
+
+
+def _chain_in(events: list, decision_pk: int) -> list[dict]:
+    """The restored events enter this installation's audit chain of the decision's government at its
+    head, in the order they were recorded (``decisions.audit``): their place and hashes in the
+    exporting installation's chain mean nothing here. Their content is kept as it was; the old place
+    and hash of each are returned for the import's own event, which is itself chained, so what the
+    other installation's chain said of them stays on the record."""
+    government_id = Decision._base_manager.filter(pk=decision_pk).values_list("government_id", flat=True).first()
+    if government_id is None:
+        raise _refuse(_("The dossier's summary does not match the decision it holds."))
+    restored = []
+    for item in sorted(events, key=lambda i: (i.object.created_at, i.object.pk)):
+        event = item.object
+        if event.decision_id != decision_pk:
+            raise _refuse(_("The dossier's summary does not match the decision it holds."))
+        restored.append({"event": event.pk, "seq": event.seq, "hash": event.hash})
+        audit.link(event, government_id)
+        item.save()
+    return restored

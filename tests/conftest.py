@@ -1,7 +1,29 @@
 import pytest
 from django.db import connection
+from django.db.backends.postgresql.operations import DatabaseOperations
 
 from tests.factories import make_org
+
+_sql_flush = DatabaseOperations.sql_flush
+
+
+def _flush_past_the_record_guards(self, style, tables, **kwargs):
+    """The tests that commit (``transaction=True``) are cleaned up with a TRUNCATE of every table,
+    which the record's triggers refuse (docs/security.md). The test database's superuser lifts the
+    triggers for that one transaction, as only a superuser can: the application's role cannot."""
+    statements = _sql_flush(self, style, tables, **kwargs)
+    if not statements:
+        return statements
+    # Back on at once: a test that empties the database inside its transaction then writes with the
+    # guards on (tests/reporting/test_dossier.py).
+    return [
+        "SET LOCAL session_replication_role = replica;",
+        *statements,
+        "SET LOCAL session_replication_role = DEFAULT;",
+    ]
+
+
+DatabaseOperations.sql_flush = _flush_past_the_record_guards  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -131,3 +131,36 @@ def test_rule_settings_written_below_the_floors_are_raised_to_them():
         current.escalate_to_leader_after_working_days,
     ) == (30, 7, 7, 7, 1, 1)
     assert RuleSettings.objects.get(pk=tightened.pk).min_comment_period_days == 45
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_recorded_before_the_audit_chain_are_chained_in_the_order_they_were_recorded():
+    from decisions import audit
+    from decisions.models import DecisionEvent
+
+    old = _migrate([("decisions", "0013_national_waiver_bases")])
+    Government = old.get_model("decisions", "Government")
+    Department = old.get_model("decisions", "Department")
+    Decision = old.get_model("decisions", "Decision")
+    OldEvent = old.get_model("decisions", "DecisionEvent")
+    city = Government.objects.create(name="示例市人民政府", level="city")
+    sponsor = Department.objects.create(government=city, name="市发展改革委", kind="sponsor")
+    decision = Decision.objects.create(
+        government=city,
+        code="2026-001",
+        catalogue_year=2026,
+        sequence=1,
+        title="城市供水价格调整",
+        category="public_policy",
+        lead_sponsor=sponsor,
+        decision_body="市人民政府常务会议",
+    )
+    later = OldEvent.objects.create(decision=decision, transition="start", from_state="proposed", to_state="preparing")
+    earlier = OldEvent.objects.create(decision=decision, transition="register", from_state="", to_state="proposed")
+    OldEvent.objects.filter(pk=earlier.pk).update(created_at=later.created_at - dt.timedelta(minutes=1))
+
+    _migrate(_latest())
+
+    events = list(DecisionEvent.objects.filter(government_id=city.pk).order_by("seq"))
+    assert [(e.pk, e.seq) for e in events] == [(earlier.pk, 1), (later.pk, 2)]
+    assert not [r for r in audit.verify(city.pk) if isinstance(r, audit.Break)]

@@ -41,6 +41,7 @@ from decisions.models.calendar import (
 from decisions.models.history import (
     AppendOnlyQuerySet,
     Attachment,
+    AuditChainHead,
     DecisionEvent,
     attachment_path,
     current_draft,
@@ -80,6 +81,7 @@ __all__ = [
     "ApiToken",
     "AppendOnlyQuerySet",
     "Attachment",
+    "AuditChainHead",
     "CalendarDay",
     "Category",
     "DECISION_TRANSITIONS",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from decisions import limits
@@ -12,6 +13,7 @@ from decisions.choices import (
 )
 from decisions.models.base import TimeStamped
 from decisions.models.lifecycle import Decision, ProcedureStep
+from decisions.models.organisation import Government
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -95,7 +97,18 @@ class DecisionEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     # What the row of the step or decision no longer shows, e.g. a waiver's article and approver.
     details = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set before the insert (not ``auto_now_add``): the time is part of the hashed content.
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The government's audit chain (decisions.audit): the event's place in it, the hash of the event
+    # before it and its own hash over its content and that link. Blank only before migration 0015
+    # chained the events already recorded.
+    government = models.ForeignKey(
+        Government, verbose_name=_("government"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seq = models.PositiveBigIntegerField(_("place in the audit chain"), null=True)
+    # Empty in the database by default: a row inserted by hand is outside every chain, and told.
+    prev_hash = models.CharField(_("hash of the previous event"), max_length=64, blank=True, db_default="")
+    hash = models.CharField(_("hash"), max_length=64, blank=True, db_default="")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -103,6 +116,10 @@ class DecisionEvent(models.Model):
         ordering = ["decision", "created_at", "id"]
         verbose_name = _("decision event")
         verbose_name_plural = _("decision events")
+        constraints = [
+            # One event per place in a government's chain: two writers never fork it.
+            models.UniqueConstraint(fields=["government", "seq"], name="event_one_per_chain_place"),
+        ]
 
     def __str__(self) -> str:
         subject = f"{self.step_kind}." if self.step_kind else ""
@@ -115,3 +132,23 @@ class DecisionEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The decision event log is append-only.")
+
+
+class AuditChainHead(models.Model):
+    """The newest link of a government's audit chain: its place and hash. ``record_event`` locks
+    this row while it appends, so concurrent writers of one government queue up here and the chain
+    never forks; a head ahead of the last event shows events deleted from the end."""
+
+    government = models.OneToOneField(
+        Government, verbose_name=_("government"), primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seq = models.PositiveBigIntegerField(_("place in the audit chain"), default=0)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.government_id} #{self.seq} {self.hash[:12]}"

@@ -262,3 +262,10 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
 
 
 STEP_TRANSITIONS = lifecycle.STEP_TRANSITIONS
+
+
+def step_state_pairs() -> frozenset[tuple[str, str]]:
+    """Every (from, to) of a step's state its state machine allows: what the database lets a raw
+    UPDATE of ``decisions_procedurestep.state`` do (migration 0016 reads this when it runs)."""
+    field = ProcedureStep._meta.get_field("state")
+    return frozenset((str(t.source), str(t.target)) for t in field.get_all_transitions(ProcedureStep))

@@ -14,7 +14,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from decisions import changes, extensions, gates, permissions
+from decisions import audit, changes, extensions, gates, permissions
 from decisions.choices import EventType
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import (
@@ -81,7 +81,7 @@ def record_event(
     if transition not in extensions.event_labels():
         # A programming error, not bad input: every event type is named in the vocabulary.
         raise ValueError(f"Unknown event type {transition!r}: add it to the record's vocabulary.")
-    event = DecisionEvent.objects.create(
+    event = DecisionEvent(
         decision=decision,
         actor=actor if actor is not None and actor.is_authenticated else None,
         transition=transition,
@@ -92,6 +92,10 @@ def record_event(
         step_kind=step_kind,
         details=details or {},
     )
+    # The event's place in its government's audit chain, under the lock of the chain's head: the
+    # last thing before the insert, so the lock is taken as late as it can be (decisions.audit).
+    audit.link(event, decision.government_id)
+    event.save(force_insert=True)
     # The apps built on the core follow the record here (the review opens its round, the clocks
     # move), inside this transaction: decisions.extensions.
     extensions.event_recorded(event)

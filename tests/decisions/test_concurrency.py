@@ -126,3 +126,27 @@ def test_two_registrations_at_once_get_distinct_sequential_codes(attempt):
     year = today().year
     assert sorted(value.code for _kind, value in results) == [f"{year}-002", f"{year}-003"]
     assert sorted(Decision.objects.filter(government=org.government).values_list("sequence", flat=True)) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("attempt", range(ROUNDS))
+def test_events_of_two_decisions_of_one_government_at_once_never_fork_its_audit_chain(attempt):
+    # Given two decisions of one government, each locked by its own writer
+    from decisions import audit
+
+    org = make_org()
+    first = decision_in(org, DecisionState.PROPOSED)
+    second = register(org, title="乙事项")
+
+    # When both start at once (two transactions, two decision locks, one chain head)
+    results = race(
+        lambda: services.decision_start(decision=first, actor=org.secretary),
+        lambda: services.decision_start(decision=second, actor=org.secretary),
+    )
+
+    # Then both went through, one after the other on the head: no two events share a place
+    assert [kind for kind, _value in results] == ["ok", "ok"]
+    events = list(DecisionEvent.objects.filter(government=org.government).order_by("seq"))
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    for before, event in zip(events, events[1:], strict=False):
+        assert event.prev_hash == before.hash
+    assert not [r for r in audit.verify(org.government.pk) if isinstance(r, audit.Break)]

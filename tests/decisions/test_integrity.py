@@ -15,6 +15,7 @@ from decisions.choices import RuleCode
 from decisions.models import Decision, DecisionEvent, DecisionState, RiskAssessmentRecord, StepKind
 from demo import builder as demo
 from tests.factories import make_org, risk_values
+from tests.guards import disable_triggers
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,8 @@ def test_an_adjusted_decision_back_in_preparation_breaks_no_rule(org):
 
 def test_a_state_set_by_sql_does_not_replay_from_the_log(org):
     decision = walked(org, DecisionState.PROPOSED)
+    # The database refuses it (migration 0016's trigger); a copy restored without the triggers would not.
+    disable_triggers("decisions_decision", "decision_state_follows_lifecycle")
     raw("UPDATE decisions_decision SET state = 'decided' WHERE id = %s", decision.pk)
 
     status, output = run_check()
@@ -99,8 +102,7 @@ def test_a_lead_sponsor_moved_to_another_governments_department_is_found(org):
     decision = walked(org, DecisionState.PREPARING)
     stranger = make_org("另一个县人民政府").sponsor
     # The database refuses it (migration 0008's trigger); a copy restored without the triggers would not.
-    raw("SET CONSTRAINTS ALL IMMEDIATE")
-    raw("ALTER TABLE decisions_decision DISABLE TRIGGER decision_sponsor_within_government")
+    disable_triggers("decisions_decision", "decision_sponsor_within_government")
     raw("UPDATE decisions_decision SET lead_sponsor_id = %s WHERE id = %s", stranger.pk, decision.pk)
 
     status, output = run_check("--government", str(org.government.pk))
@@ -112,6 +114,7 @@ def test_a_lead_sponsor_moved_to_another_governments_department_is_found(org):
 def test_a_deleted_event_breaks_the_replay(org):
     decision = walked(org, DecisionState.AWAITING_DECISION)
     clearance = decision.events.get(transition="clear_for_meeting")
+    disable_triggers("decisions_decisionevent", "decision_event_append_only")
     raw("DELETE FROM decisions_decisionevent WHERE id = %s", clearance.pk)
 
     status, output = run_check()
@@ -150,9 +153,11 @@ def test_a_step_event_outside_the_preparation_is_found(org):
 
 def test_a_deleted_meeting_record_is_found(org):
     decision = walked(org, DecisionState.DECIDED)
-    meetings = "SELECT id FROM decisions_meeting WHERE decision_id = %s"
-    raw(f"DELETE FROM decisions_meetingposition WHERE meeting_id IN ({meetings})", decision.pk)
-    raw(f"DELETE FROM decisions_meetingcorrection WHERE meeting_id IN ({meetings})", decision.pk)
+    raw(
+        "DELETE FROM decisions_meetingposition WHERE meeting_id IN "
+        "(SELECT id FROM decisions_meeting WHERE decision_id = %s)",
+        decision.pk,
+    )
     raw("DELETE FROM decisions_meeting WHERE decision_id = %s", decision.pk)
 
     assert rules(decision) == {RuleCode.MEETING_RECORDED}
@@ -167,6 +172,7 @@ def test_a_deleted_publication_is_found(org):
 
 def test_an_opinion_withdrawn_by_sql_past_the_clearance_is_found_by_the_review_app(org):
     decision = walked(org, DecisionState.AWAITING_DECISION)
+    disable_triggers("reviews_legalityreview", "legality_review_final_once_issued")
     raw("UPDATE reviews_legalityreview SET conclusion = 'unlawful' WHERE decision_id = %s", decision.pk)
 
     findings = integrity.findings_for(decision)

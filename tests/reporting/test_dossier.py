@@ -136,6 +136,10 @@ def test_dossier_restores_into_an_empty_database_identically(archived):
     # The sequences moved past the restored keys: the import's event did not collide.
     assert imported.pk > max(pk for pk, _time in times)
     call_command("check_integrity", stdout=io.StringIO())  # no finding: it would raise
+    # The restored events entered this installation's audit chain: it verifies, and the import's own
+    # event keeps where each stood in the exporting installation's chain.
+    call_command("verify_audit", stdout=io.StringIO())  # a broken link would raise
+    assert [row["event"] for row in imported.details["restored_chain"]] == [pk for pk, _time in times]
 
 
 def _edited(exported: bytes, edit) -> bytes:
