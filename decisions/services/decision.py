@@ -55,6 +55,16 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------- registration
 
 
+def _check_co_sponsors(co_sponsors: Iterable[Department], lead_sponsor: Department, government_id: int) -> None:
+    """Co-sponsors are other departments of the decision's government (Art 11)."""
+    for dept in co_sponsors:
+        if dept.government_id != government_id or dept.pk == lead_sponsor.pk:
+            raise _invalid(
+                _("Co-sponsors must be other departments of the same government."),
+                co_sponsors=_("Co-sponsors must be other departments of the same government."),
+            )
+
+
 @transaction.atomic
 def decision_register(
     *,
@@ -75,12 +85,7 @@ def decision_register(
     if not permissions.may_register(actor, lead_sponsor):
         raise DecisionError(ErrorCode.FORBIDDEN, _("Only a sponsoring department's staff can register its decisions."))
     co_sponsors = list(co_sponsors)
-    for dept in co_sponsors:
-        if dept.government_id != lead_sponsor.government_id or dept.pk == lead_sponsor.pk:
-            raise _invalid(
-                _("Co-sponsors must be other departments of the same government."),
-                co_sponsors=_("Co-sponsors must be other departments of the same government."),
-            )
+    _check_co_sponsors(co_sponsors, lead_sponsor, lead_sponsor.government_id)
     government = type(lead_sponsor.government).objects.select_for_update().get(pk=lead_sponsor.government_id)
     decision = Decision(
         government=government,
@@ -179,12 +184,7 @@ def decision_change_sponsors(
             _("The lead sponsor must be a sponsoring department of this government."),
             lead_sponsor=_("The lead sponsor must be a sponsoring department of this government."),
         )
-    for dept in co_sponsors:
-        if dept.government_id != decision.government_id or dept.pk == lead_sponsor.pk:
-            raise _invalid(
-                _("Co-sponsors must be other departments of the same government."),
-                co_sponsors=_("Co-sponsors must be other departments of the same government."),
-            )
+    _check_co_sponsors(co_sponsors, lead_sponsor, decision.government_id)
     before = changes.snapshot(decision, ("lead_sponsor", "co_sponsors"))
     decision.lead_sponsor = lead_sponsor
     decision.save(update_fields=["lead_sponsor", "updated_at"])
