@@ -39,7 +39,6 @@ from decisions.models.calendar import (
     CalendarDay,
 )
 from decisions.models.history import (
-    AppendOnlyQuerySet,
     Attachment,
     AuditChainHead,
     DecisionEvent,
@@ -79,7 +78,6 @@ from decisions.models.waivers import (
 
 __all__ = [
     "ApiToken",
-    "AppendOnlyQuerySet",
     "Attachment",
     "AuditChainHead",
     "CalendarDay",

@@ -12,3 +12,31 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WriteOnceQuerySet(models.QuerySet):
+    """Rows written once and kept as written: no bulk update or delete either."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model._meta.label} rows are written once: a correction is a new row.")
+
+    def delete(self):
+        raise PermissionError(f"{self.model._meta.label} rows are written once: a correction is a new row.")
+
+
+class WriteOnce(models.Model):
+    """A row saved once, never updated or deleted through the ORM (the event log, Art 38–41; the
+    meeting record, Art 30). The database holds the same rule with triggers (migration 0018)."""
+
+    objects = WriteOnceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{self._meta.label} rows are written once: a correction is a new row.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.label} rows are written once: a correction is a new row.")

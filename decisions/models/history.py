@@ -11,7 +11,7 @@ from decisions import limits
 from decisions.choices import (
     StepKind,
 )
-from decisions.models.base import TimeStamped
+from decisions.models.base import TimeStamped, WriteOnce
 from decisions.models.lifecycle import Decision, ProcedureStep
 from decisions.models.organisation import Government
 
@@ -74,15 +74,7 @@ def current_draft(decision: Decision) -> Attachment | None:
     return draft
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The decision event log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The decision event log is append-only.")
-
-
-class DecisionEvent(models.Model):
+class DecisionEvent(WriteOnce):
     """Append-only history: one row per transition of a decision or one of its steps (Art 38–41)."""
 
     decision = models.ForeignKey(Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="events")
@@ -110,8 +102,6 @@ class DecisionEvent(models.Model):
     prev_hash = models.CharField(_("hash of the previous event"), max_length=64, blank=True, db_default="")
     hash = models.CharField(_("hash"), max_length=64, blank=True, db_default="")
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["decision", "created_at", "id"]
         verbose_name = _("decision event")
@@ -124,14 +114,6 @@ class DecisionEvent(models.Model):
     def __str__(self) -> str:
         subject = f"{self.step_kind}." if self.step_kind else ""
         return f"{self.decision_id} {subject}{self.transition}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PermissionError("The decision event log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The decision event log is append-only.")
 
 
 class AuditChainHead(models.Model):

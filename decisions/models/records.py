@@ -24,7 +24,7 @@ from decisions.choices import (
     Stance,
 )
 from decisions.errors import Refusal
-from decisions.models.base import TimeStamped
+from decisions.models.base import TimeStamped, WriteOnce
 from decisions.models.lifecycle import Decision, ProcedureStep
 from decisions.models.organisation import Department
 from decisions.rules import rules_for
@@ -292,32 +292,12 @@ def goes_against_majority(outcome: str, majority: str | None) -> bool:
     return stance is not None and majority in (Stance.FOR, Stance.AGAINST) and majority != stance
 
 
-class FinalQuerySet(models.QuerySet):
-    """Rows that are final once written: no bulk update or delete either."""
-
-    def update(self, **kwargs):
-        raise PermissionError(f"{self.model._meta.label} rows are final: a correction is a new row.")
-
-    def delete(self):
-        raise PermissionError(f"{self.model._meta.label} rows are final: a correction is a new row.")
-
-
-class FinalRecord(TimeStamped):
-    """A row that is final once written (the meeting record, Art 30): saved once, never updated or
-    deleted. A correction is a new row (``MeetingCorrection``), with its reason."""
-
-    objects = FinalQuerySet.as_manager()
+class FinalRecord(WriteOnce, TimeStamped):
+    """A row that is final once written (the meeting record, Art 30). A correction is a new row
+    (``MeetingCorrection``), with its reason."""
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PermissionError(f"{self._meta.label} rows are final: a correction is a new row.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(f"{self._meta.label} rows are final: a correction is a new row.")
 
 
 class Meeting(FinalRecord):
