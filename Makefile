@@ -16,6 +16,8 @@ APT_PACKAGES ?= fonts-noto-cjk chromium libpango-1.0-0 libpangoft2-1.0-0 gettext
 # Tests run against the real PostgreSQL and Redis of the development machines and CI.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/decision_tracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# One pytest worker per core, each on its own test database (pytest-xdist; `TEST_WORKERS=0` runs in one process).
+TEST_WORKERS ?= auto
 
 .PHONY: run test check install system lint migrations-check messages bench clean
 # Compiled translations are built here, not committed.
@@ -69,7 +71,7 @@ migrations-check: install
 # The guards of the architecture and style run first (seconds), then the suite with coverage.
 test: system install $(MO) check
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} TEST_REDIS_URL=$${TEST_REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	  $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 	$(BIN)/python -m tests.coverage_by_app
 
 # Lint, format, layer contracts, types and migrations: what `make test` checks before the suite.
