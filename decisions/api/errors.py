@@ -11,6 +11,7 @@ import logging
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -18,6 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from decisions.constraints import integrity_message
 from decisions.errors import DecisionError
 
 logger = logging.getLogger(__name__)
@@ -83,6 +85,11 @@ def exception_handler(exc, context):
         return Response(
             error_body("too_large", _("The request is too large.")), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
         )
+    elif isinstance(exc, IntegrityError):
+        # A write the database refused past validation (two requests at once): its constraint's
+        # message, never its raw name.
+        set_rollback()
+        return Response(error_body("conflict", integrity_message(exc)), status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(_("The request could not be read."))
     elif isinstance(exc, DjangoValidationError):

@@ -4,6 +4,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from decisions.choices import EventType
+from decisions.presentation import article_label
+from decisions.presentation import article_note as presentation_article_note
 from reviews.choices import ReviewEvent
 
 if TYPE_CHECKING:
@@ -32,3 +34,15 @@ def person(user) -> str:
 @register.filter
 def event_label(transition: str) -> "StrOrPromise":  # lazy: translated when the page renders
     return EVENT_LABELS.get(transition, transition)
+
+
+@register.filter
+def article(citation: str) -> str:
+    """An article as the reader's language cites it (第二十六条 / Art 26)."""
+    return article_label(citation)
+
+
+@register.filter
+def article_note(citation: str) -> str:
+    """The article in brackets after a text: （第二十六条） / (Art 26)."""
+    return presentation_article_note(citation)
