@@ -7,6 +7,7 @@ with the reason; a user who may not see the review gets 404 whatever they try.
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -39,6 +40,23 @@ def _decision_or_404(request: AuthenticatedRequest, decision_id: int) -> Decisio
     return visibility.visible_decision(request.user, decision_id)
 
 
+# The acts whose forms the page shows (the others are small inline forms of the rounds' tables).
+_PAGE_FORMS = (
+    "add_material",
+    "request_supplement",
+    "answer_supplement",
+    "return",
+    "assign",
+    "extend",
+    "shorten_minimum",
+    "request_adviser_opinion",
+    "save_item",
+    "record_opinion",
+    "revised_draft",
+    "send_final_text",
+)
+
+
 def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: dict | None = None) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
@@ -59,11 +77,15 @@ def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: 
         return action.form(initial=initial or None, **kwargs)
 
     review = current.review if current else None
-    opinion = (
-        {"conclusion": review.conclusion, "reasons": review.reasons, "legal_risk": review.legal_risk}
-        if review is not None and review.conclusion
-        else {}
-    )
+    initial: dict[str, dict[str, object]] = {}
+    if review is not None:
+        initial["assign"] = {"reviewer": review.assigned_to_id}
+        if review.conclusion:
+            initial["record_opinion"] = {
+                "conclusion": review.conclusion,
+                "reasons": review.reasons,
+                "legal_risk": review.legal_risk,
+            }
     context = {
         "decision": decision,
         "rounds": rounds,
@@ -81,24 +103,7 @@ def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: 
         "item_responses": ItemResponse.choices,
         "final_text_results": FinalTextResult.choices,
         # Keyed by the act's page name, the same key ``act`` stores a refused form under.
-        "forms": {
-            name: form(name, **initial)
-            for name, initial in {
-                "add_material": {},
-                "request_supplement": {},
-                "answer_supplement": {},
-                "return": {},
-                "assign": {"reviewer": review.assigned_to_id} if review is not None else {},
-                "extend": {},
-                "shorten_minimum": {},
-                "request_adviser_opinion": {},
-                "save_item": {},
-                "record_opinion": opinion,
-                "revised_draft": {},
-                "send_final_text": {},
-                "issue": {},
-            }.items()
-        },
+        "forms": {name: form(name, **initial.get(name, {})) for name in _PAGE_FORMS},
         "refused": next(iter(bound), ""),
     }
     if current is not None and current.latest and decision.state == "legality_review":
@@ -126,6 +131,8 @@ def act(request: AuthenticatedRequest, decision_id: int, action: str) -> HttpRes
     form = spec.form(request.POST, request.FILES, **kwargs)
     if not form.is_valid():
         messages.error(request, _("Please correct the fields marked below."))
+        if action == "issue":  # the confirmation is asked for under the letter's preview
+            return _preview_page(request, decision, form, status=400)
         return _page(request, decision, status=400, bound={action: form})
     try:
         spec.run_from_form(decision=decision, actor=request.user, cleaned=form.cleaned_data, ip=_client_ip(request))
@@ -146,23 +153,26 @@ def act(request: AuthenticatedRequest, decision_id: int, action: str) -> HttpRes
 def issue_preview(request: AuthenticatedRequest, decision_id: int) -> HttpResponse:
     """reviews:issue_preview — the letter as it will be issued, before the head confirms the issue
     (a document number is taken and the letter cannot be withdrawn)."""
-    decision = _decision_or_404(request, decision_id)
+    confirmation = PAGE_ACTIONS["issue"].form()  # type: ignore[misc]  # the issue act has a form
+    return _preview_page(request, _decision_or_404(request, decision_id), confirmation)
+
+
+def _preview_page(
+    request: AuthenticatedRequest, decision: Decision, form: django_forms.Form, *, status: int = 200
+) -> HttpResponse:
     review = gates.current_review(decision)
     if not access.may_issue(request.user, decision) or review is None or review.is_issued:
         raise PermissionDenied(_("Only the legal office head issues an opinion not yet issued."))
     content, paragraphs = letters.preview(review)
-    return render(
-        request,
-        "reviews/issue_preview.html",
-        {
-            "decision": decision,
-            "review": review,
-            "letter": content,
-            "paragraphs": paragraphs,
-            "refusals": reasons(gates.issue_refusals(review)),
-            "form": PAGE_ACTIONS["issue"].form(),  # type: ignore[misc]  # the issue act has a form
-        },
-    )
+    context = {
+        "decision": decision,
+        "review": review,
+        "letter": content,
+        "paragraphs": paragraphs,
+        "refusals": reasons(gates.issue_refusals(review)),
+        "form": form,
+    }
+    return render(request, "reviews/issue_preview.html", context, status=status)
 
 
 @login_required

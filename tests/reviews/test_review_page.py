@@ -87,6 +87,7 @@ def test_issuing_asks_for_confirmation_after_the_preview(org, client):
     assert reverse("reviews:issue_preview", args=[decision.pk]) in page
     assert "关于“" in preview and "须修改第五条。" in preview and 'name="confirm"' in preview
     assert unconfirmed.status_code == 400
+    assert 'name="confirm"' in unconfirmed.content.decode() and "须修改第五条。" in unconfirmed.content.decode()
     assert not review_of(decision).is_issued
     assert client.post(_act(decision, "issue"), {"confirm": "on"}).status_code == 302
     assert review_of(decision).is_issued
