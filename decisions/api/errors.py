@@ -21,6 +21,7 @@ from rest_framework.views import set_rollback
 
 from decisions.constraints import integrity_message
 from decisions.errors import DecisionError
+from decisions.presentation import article_label
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ def error_body(code: str, detail: str, *, fields: dict | None = None, article: s
         body["rule"] = rule
     if article:
         body["article"] = article
+        body["article_label"] = article_label(article)
     if fields:
         body["fields"] = fields
     return body
@@ -75,7 +77,10 @@ def error_body(code: str, detail: str, *, fields: dict | None = None, article: s
 def exception_handler(exc, context):
     if isinstance(exc, DecisionError):
         set_rollback()
-        return Response(exc.as_dict(), status=exc.status)
+        body = exc.as_dict()
+        if exc.article:  # the machine field stays; people read the label (第二十六条 / Art 26)
+            body["article_label"] = article_label(exc.article)
+        return Response(body, status=exc.status)
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
