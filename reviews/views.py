@@ -27,7 +27,7 @@ from decisions.rules import rules_for
 from decisions.views.common import add_error
 from reviews import access, gates, letters, selectors, services
 from reviews.actions import PAGE_ACTIONS
-from reviews.models import FinalTextResult, ItemResponse, LegalityReview, LetterFormat, ProblemType
+from reviews.models import LegalityReview, LetterFormat
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -69,7 +69,9 @@ def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: 
     def form(name: str, **initial):
         """The page's form of the act ``name``: the one just submitted (with its input and errors)
         if that act was refused, otherwise a new one."""
-        if name in bound:
+        # A refused edit of an existing item is shown on its row (reviews.templatetags.row_form),
+        # not in the form for a new item.
+        if name in bound and not bound[name].data.get("item_id"):
             return bound[name]
         action = PAGE_ACTIONS[name]
         assert action.form is not None  # PAGE_ACTIONS holds the acts with a form
@@ -99,12 +101,10 @@ def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: 
         "history": selectors.review_history(decision),
         "final_texts": decision.final_text_reviews.select_related("attachment", "requested_by", "reviewed_by"),
         "can_send_final_text": access.may_send_final_text(user, decision),
-        "problem_types": ProblemType.choices,
-        "item_responses": ItemResponse.choices,
-        "final_text_results": FinalTextResult.choices,
         # Keyed by the act's page name, the same key ``act`` stores a refused form under.
         "forms": {name: form(name, **initial.get(name, {})) for name in _PAGE_FORMS},
         "refused": next(iter(bound), ""),
+        "bound_forms": bound,
     }
     if current is not None and current.latest and decision.state == "legality_review":
         review = current.review

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from decisions import limits
-from decisions.models import DecisionState
+from decisions.models import DecisionState, Role
 from reviews import demo as review_demo
+from reviews import services
 from reviews.choices import ReviewEvent
-from tests.reviews.flow import accepted, add_items, review_of, submitted
+from tests.factories import MembershipFactory
+from tests.reviews.flow import accepted, add_items, review_of, submitted, submitted_with_waiver
 
 
 def _page(decision):
@@ -128,3 +130,43 @@ def test_a_refusal_cites_its_article_in_chinese(org, client):
     assert "第二十六条" in page
     assert "Art 26" not in page
     assert decision.state == DecisionState.LEGALITY_REVIEW
+
+
+def test_a_refused_edit_of_an_item_keeps_the_text_on_its_row(org, client):
+    decision = accepted(org)
+    (item,) = add_items(decision, org, count=1)
+    client.force_login(org.reviewer)
+    edit = {
+        "item_id": item.pk,
+        "clause": "",
+        "problem_type": "content",
+        "problem": "改写后的问题描述。",
+        "legal_basis": item.legal_basis,
+        "suggested_change": item.suggested_change,
+    }
+
+    response = client.post(_act(decision, "save_item"), edit)
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert page.count("改写后的问题描述。") == 1
+    assert f'id="id_save_item_{item.pk}_problem"' not in page  # the refused form, not a fresh one
+    item.refresh_from_db()
+    assert item.problem != "改写后的问题描述。"
+
+
+def test_the_rows_acts_are_labelled_forms_of_their_own(org, client):
+    decision = submitted_with_waiver(org)
+    review_demo.complete_materials(decision, org)
+    services.review_accept(decision=decision, actor=org.reviewer)
+    adviser = MembershipFactory(department=org.legal_office, role=Role.LEGAL_ADVISER).user
+    request = services.review_request_adviser_opinion(
+        decision=decision, actor=org.reviewer, adviser=adviser, question="是否合法？"
+    )
+    client.force_login(org.reviewer)
+    reviewer_page = client.get(_page(decision)).content.decode()
+    client.force_login(adviser)
+    adviser_page = client.get(_page(decision)).content.decode()
+
+    assert 'for="id_check_waiver_expert_argument_verdict"' in reviewer_page
+    assert f'for="id_sign_adviser_opinion_{request.pk}_opinion"' in adviser_page
