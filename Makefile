@@ -59,7 +59,7 @@ run: system install $(MO)
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/python -m demo.webhook_receiver --port $(WEBHOOK_PORT) & \
 	  $(BIN)/celery -A config worker --pool=solo --loglevel=INFO & \
-	  DT_REMINDER_SCAN_SECONDS=$(DEMO_SCAN_SECONDS) $(BIN)/celery -A config beat --loglevel=INFO & \
+	  DT_REMINDER_SCAN_SECONDS=$(DEMO_SCAN_SECONDS) $(BIN)/celery -A config beat --loglevel=WARNING & \
 	  $(MANAGE) runserver $(HOST):$(PORT) & \
 	  wait
 

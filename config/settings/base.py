@@ -372,6 +372,8 @@ LOGGING = {
         # Axes narrates every attempt; the security log records them once, in JSON.
         "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        # Once, on the console: Django's own default adds a second console handler in DEBUG.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"filters": ["one_line_refusals"]},
         # WeasyPrint narrates every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
