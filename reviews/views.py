@@ -163,7 +163,8 @@ def _preview_page(
     review = gates.current_review(decision)
     if not access.may_issue(request.user, decision) or review is None or review.is_issued:
         raise PermissionDenied(_("Only the legal office head issues an opinion not yet issued."))
-    content, paragraphs = letters.preview(review)
+    # Without a conclusion there is no letter to read yet: the refusals say what is missing.
+    content, paragraphs = letters.preview(review) if review.conclusion else (None, [])
     context = {
         "decision": decision,
         "review": review,

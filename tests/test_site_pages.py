@@ -74,6 +74,7 @@ def test_every_page_links_its_favicon(client, db):
 
     assert 'rel="icon"' in page and "favicon.svg" in page
     assert finders.find("favicon.svg")
+    assert client.get("/favicon.ico")["Location"].endswith("favicon.svg")
 
 
 def test_a_refusal_is_logged_as_one_line_without_traceback(caplog):

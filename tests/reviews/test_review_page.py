@@ -95,6 +95,17 @@ def test_issuing_asks_for_confirmation_after_the_preview(org, client):
     assert review_of(decision).is_issued
 
 
+def test_the_preview_before_an_opinion_is_written_names_what_is_missing(org, client):
+    decision = accepted(org)
+    client.force_login(org.legal_head)
+
+    response = client.get(reverse("reviews:issue_preview", args=[decision.pk]))
+
+    assert response.status_code == 200
+    assert 'class="rv-refusals"' in response.content.decode()
+    assert 'name="confirm"' not in response.content.decode()
+
+
 def test_the_preview_is_the_heads_alone(org, client):
     decision = accepted(org)
     client.force_login(org.reviewer)
