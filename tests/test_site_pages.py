@@ -4,6 +4,7 @@ the server's log, the demo receiver's one line per delivery, and every constrain
 words."""
 
 import logging
+import subprocess
 import sys
 
 import pytest
@@ -150,3 +151,16 @@ def test_a_write_the_database_refuses_is_told_by_its_constraints_message(db):
 
     with translation.override("zh-hans"):
         assert integrity_message(refused.value) == "此人在该部门已担任该角色。"
+
+
+def test_make_run_links_reminders_to_the_address_it_serves():
+    # `make -n` only prints: the target below echoes the variable every `make run` process inherits.
+    printed = subprocess.run(
+        ["make", "-s", "-n", "--eval", "site-url: ; @echo $(DT_SITE_URL)", "site-url", "HOST=0.0.0.0", "PORT=9123"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    assert printed.split() == ["echo", "http://0.0.0.0:9123"]
