@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address reminders link to (e-mail, webhooks): the one `make run` serves, whatever PORT says.
+DT_SITE_URL ?= http://$(HOST):$(PORT)
+export DT_SITE_URL
 # A local receiver stands in for the WeCom/DingTalk group robots in the demo.
 WEBHOOK_PORT ?= 8001
 # The demo scans for due reminders every minute (production default: every five).
@@ -58,7 +61,7 @@ run: system install $(MO)
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/python -m demo.webhook_receiver --port $(WEBHOOK_PORT) & \
 	  $(BIN)/celery -A config worker --pool=solo --loglevel=INFO & \
-	  DT_REMINDER_SCAN_SECONDS=$(DEMO_SCAN_SECONDS) $(BIN)/celery -A config beat --loglevel=INFO & \
+	  DT_REMINDER_SCAN_SECONDS=$(DEMO_SCAN_SECONDS) $(BIN)/celery -A config beat --loglevel=WARNING & \
 	  $(MANAGE) runserver $(HOST):$(PORT) & \
 	  wait
 

@@ -2,13 +2,19 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from decisions import urls as decision_urls
 from decisions.accounts import views as account_views
 from reporting import urls as reporting_urls
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico where a page names no icon (the admin, files): the site's icon.
+    # (lazy: the static files' storage is asked when the icon is asked for, not at import)
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_urls")),

@@ -23,6 +23,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
     step_kind = serializers.CharField(source="step.kind", read_only=True, allow_null=True, default=None)
     overdue = serializers.SerializerMethodField()
     working_days_left = serializers.SerializerMethodField()
+    # The machine field ``article`` ("Art 26") as people read it (第二十六条 in Chinese).
+    article_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Deadline
@@ -38,6 +40,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "unit",
             "amount",
             "article",
+            "article_label",
             "paused",
             "status",
             "closed_at",
@@ -50,6 +53,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, deadline) -> bool:
         return clocks.is_overdue(deadline, self.context.get("today") or timezone.localdate())
+
+    def get_article_label(self, deadline) -> str:
+        return clocks.article_text(deadline.article)
 
     def get_working_days_left(self, deadline) -> int | None:
         left = self.context.get("working_days_left", {})

@@ -58,6 +58,7 @@ from decisions.models import (
     StepKind,
     StepState,
 )
+from decisions.presentation import article_label
 from decisions.rules import Rules, rules_for
 from decisions.services import lock_decision, record_event
 from decisions.visibility import decisions_visible_to
@@ -131,6 +132,11 @@ ARTICLE_LABELS = {
 }
 
 
+def article_text(article: str) -> str:
+    """A clock's article as people read it: 第二十六条 / Art 26, or the local rule or practice."""
+    return str(ARTICLE_LABELS.get(article) or article_label(article))
+
+
 def basis(deadline: Deadline) -> str:
     """How the due date was reached, with the setting and the article."""
     if deadline.unit == Deadline.Unit.ASSIGNED:
@@ -142,7 +148,7 @@ def basis(deadline: Deadline) -> str:
         "unit": deadline.get_unit_display(),
         "start": deadline.start_date.isoformat() if deadline.start_date else "",
         "setting": SETTING_LABELS.get(deadline.setting, deadline.setting),
-        "article": ARTICLE_LABELS.get(deadline.article, deadline.article),
+        "article": article_text(deadline.article),
     }
     if deadline.start_date and deadline.due_date < deadline.start_date:
         return _("%(amount)s %(unit)s before %(start)s — %(setting)s (%(article)s)") % values

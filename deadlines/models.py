@@ -93,12 +93,21 @@ class Deadline(TimeStamped):
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
         constraints = [
-            models.UniqueConstraint(fields=["decision", "kind", "anchor"], name="deadline_unique_anchor"),
             models.UniqueConstraint(
-                fields=["decision", "kind"], condition=Q(status="open"), name="deadline_one_open_per_kind"
+                fields=["decision", "kind", "anchor"],
+                name="deadline_unique_anchor",
+                violation_error_message=_("This deadline is already counted."),
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "kind"],
+                condition=Q(status="open"),
+                name="deadline_one_open_per_kind",
+                violation_error_message=_("A deadline of this kind is already running."),
             ),
             models.CheckConstraint(
-                condition=Q(status="open") | Q(closed_at__isnull=False), name="deadline_closed_has_time"
+                condition=Q(status="open") | Q(closed_at__isnull=False),
+                name="deadline_closed_has_time",
+                violation_error_message=_("A closed deadline records when it closed."),
             ),
         ]
         indexes = [
@@ -177,7 +186,11 @@ class Reminder(TimeStamped):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
-            models.UniqueConstraint(fields=["deadline", "kind", "due_day"], name="reminder_once_per_kind_and_day"),
+            models.UniqueConstraint(
+                fields=["deadline", "kind", "due_day"],
+                name="reminder_once_per_kind_and_day",
+                violation_error_message=_("This reminder was already sent today."),
+            ),
         ]
         indexes = [models.Index(fields=["due_day"], condition=Q(status="pending"), name="reminder_pending_due")]
 
@@ -218,11 +231,20 @@ class Notification(TimeStamped):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [
-            models.UniqueConstraint(fields=["reminder", "user"], name="notification_once_per_user"),
-            models.UniqueConstraint(fields=["event", "user"], name="notification_of_event_once_per_user"),
+            models.UniqueConstraint(
+                fields=["reminder", "user"],
+                name="notification_once_per_user",
+                violation_error_message=_("This person was already told of this reminder."),
+            ),
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                name="notification_of_event_once_per_user",
+                violation_error_message=_("This person was already told of this event."),
+            ),
             models.CheckConstraint(
                 condition=Q(reminder__isnull=False, event__isnull=True) | Q(reminder__isnull=True, event__isnull=False),
                 name="notification_of_a_reminder_or_an_event",
+                violation_error_message=_("A notification is about one reminder or one event."),
             ),
         ]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
@@ -277,15 +299,21 @@ class Delivery(TimeStamped):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["reminder", "channel", "user"], condition=Q(user__isnull=False), name="delivery_once_per_user"
+                fields=["reminder", "channel", "user"],
+                condition=Q(user__isnull=False),
+                name="delivery_once_per_user",
+                violation_error_message=_("This reminder was already delivered to this person on this channel."),
             ),
             models.UniqueConstraint(
                 fields=["reminder", "channel", "department"],
                 condition=Q(department__isnull=False),
                 name="delivery_once_per_department",
+                violation_error_message=_("This reminder was already delivered to this department on this channel."),
             ),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(department__isnull=False), name="delivery_has_recipient"
+                condition=Q(user__isnull=False) | Q(department__isnull=False),
+                name="delivery_has_recipient",
+                violation_error_message=_("A delivery has a person or a department to reach."),
             ),
         ]
         indexes = [

@@ -27,6 +27,7 @@ from decisions.accounts.security_log import refused_access
 from decisions.errors import DecisionError
 from decisions.http import AuthenticatedRequest
 from decisions.models import Decision
+from decisions.presentation import refusal_text
 from decisions.visibility import decisions_visible_to
 
 
@@ -127,7 +128,7 @@ def assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             clocks.deadline_assign(decision=decision, actor=request.user, **form.cleaned_data)
         except DecisionError as err:
-            messages.error(request, str(err))
+            messages.error(request, refusal_text(err))
         else:
             messages.success(request, _("Deadline set."))
     return redirect("deadlines:decision", pk=decision.pk)

@@ -114,6 +114,15 @@ def article_note(article: str) -> str:
     return f"（{label}）" if (get_language() or "").startswith("zh") else f"({label})"
 
 
+def refusal_text(err) -> str:
+    """A refusal (a ``decisions.errors.DecisionError`` or ``Refusal``) as a person reads it: the
+    message and its article in the reader's language."""
+    note = article_note(err.article)
+    if not note:
+        return str(err.message)
+    return f"{err.message}{note}" if (get_language() or "").startswith("zh") else f"{err.message} {note}"
+
+
 def waiver_basis_label(step) -> str:
     """What a waiver relied on: the listed basis's citation in the reader's language, with the
     requester's note beside it when there is one."""

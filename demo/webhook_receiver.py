@@ -4,7 +4,7 @@ In tests: ``Receiver().start()`` serves on 127.0.0.1 on a free port in a thread 
 POST (path, headers, JSON body, idempotency key). It can be told to answer slowly, to fail a number
 of times, or to answer like a robot refusing the message (``errcode`` non-zero).
 
-For the demo: ``python -m demo.webhook_receiver --port 8765`` prints every message it gets;
+For the demo: ``python -m demo.webhook_receiver --port 8765`` prints one line per message it gets;
 set a department's webhook address to http://127.0.0.1:8765/robot in the admin.
 """
 
@@ -64,7 +64,7 @@ class Receiver:
                         receiver.failures_left[path] = failing - 1
                     answer = receiver.answers.get(path, {"errcode": 0, "errmsg": "ok"})
                 if receiver.echo:
-                    print(json.dumps(entry, ensure_ascii=False, indent=1), flush=True)
+                    print(summary(entry), flush=True)
                 if receiver.delay:
                     time.sleep(receiver.delay)
                 status = 500 if failing else 200
@@ -104,6 +104,19 @@ class Receiver:
 
     def key_counts(self) -> Counter:
         return Counter(r["key"] for r in self.received())
+
+
+def summary(entry: dict) -> str:
+    """One line per delivery for the demo's console: when, where, the subject and the link (the
+    whole payload is what the tests read from ``Receiver.received``)."""
+    body = entry["json"] if isinstance(entry["json"], dict) else {}
+    text = body.get("subject") or ""
+    if not text and isinstance(body.get("text"), dict):  # the robots' plain-text message
+        text = body["text"].get("content", "")
+    first_line = str(text).split("\n", 1)[0]
+    link = body.get("url", "")
+    when = time.strftime("%H:%M:%S", time.localtime(entry["at"]))
+    return " ".join(part for part in (when, "webhook", entry["path"], first_line, link) if part)
 
 
 def main() -> None:

@@ -152,15 +152,22 @@ ACTIONS: tuple[ReviewAction, ...] = (
     ReviewAction("delete_item", services.review_delete_item, _("Item removed."), s.ItemIdInput, forms.ItemDeleteForm),
     # Art 28: the opinion, issued by the head.
     ReviewAction(
-        "record_opinion", services.review_record_opinion, _("Opinion saved."), s.OpinionInput, forms.OpinionForm
+        "record_opinion",
+        services.review_record_opinion,
+        _("Opinion saved."),
+        s.OpinionInput,
+        forms.OpinionForm,
+        needs_decision=True,
     ),
     ReviewAction(
         "issue_opinion",
         services.review_issue_opinion,
         _("Opinion issued."),
         s.Empty,
-        forms.EmptyForm,
+        forms.IssueForm,
         page_name="issue",
+        # The confirmation is the page's; the service takes no input.
+        from_form=lambda cleaned: {},
     ),
     # The sponsor's answer to the changes asked for, and the reviewer's confirmation.
     ReviewAction(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions import limits
 from decisions.models import Department, Role, StepKind
+from reviews.gates import current_review
 from reviews.models import (
     Conclusion,
     FinalTextKind,
@@ -129,6 +130,25 @@ class OpinionForm(forms.Form):
         required=False,
         widget=TEXTAREA,
         max_length=limits.TEXT_MAX_LENGTH,
+    )
+    despite_items = forms.BooleanField(
+        label=_("I confirm the conclusion “lawful” although problem items are recorded"), required=False
+    )
+
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The confirmation is asked for only where items are recorded (reviews.services warns then).
+        review = current_review(decision)
+        if review is None or not review.items.exists():
+            del self.fields["despite_items"]
+
+
+class IssueForm(forms.Form):
+    """Issuing takes a number and cannot be undone: the head confirms after reading the preview."""
+
+    confirm = forms.BooleanField(
+        label=_("I have read the letter above; issue it with the next document number"),
+        error_messages={"required": _("Confirm that you have read the letter before issuing it.")},
     )
 
 

@@ -17,6 +17,7 @@ its bytes must not depend on the language of the request that happened to genera
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -134,6 +135,16 @@ def letter_content(review: LegalityReview) -> dict[str, Any]:
         "decision_code": decision.code,
         "round": review.round,
     }
+
+
+def preview(review: LegalityReview) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The letter as issuing it now would word it, for the head to read before confirming; the
+    number is only taken at the issue, so a placeholder stands in for it."""
+    draft = copy.copy(review)
+    draft.issued_at = timezone.now()
+    draft.document_number = "〔文号签发时生成〕"
+    content = letter_content(draft)
+    return content, _paragraphs(content)
 
 
 def _paragraphs(content: dict[str, Any]) -> list[tuple[str, str]]:

@@ -145,35 +145,50 @@ class LegalityReview(TimeStamped):
         verbose_name = _("legality review")
         verbose_name_plural = _("legality reviews")
         constraints = [
-            models.UniqueConstraint(fields=["decision", "round"], name="review_unique_round"),
+            models.UniqueConstraint(
+                fields=["decision", "round"],
+                name="review_unique_round",
+                violation_error_message=_("This round of the review already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(issued_at__isnull=True) | (~Q(conclusion="") & ~Q(document_number="")),
                 name="review_issued_has_conclusion_and_number",
+                violation_error_message=_("An issued opinion has a conclusion and a document number."),
             ),
             models.CheckConstraint(
                 condition=~Q(conclusion="exploratory_with_risk") | Q(legal_risk__gt=""),
                 name="review_exploratory_states_risk",
+                violation_error_message=_("An exploratory reform must state its legal risk openly."),
             ),
             models.CheckConstraint(
                 condition=Q(issued_at__isnull=True) | Q(accepted_on__isnull=False),
                 name="review_issued_only_after_acceptance",
+                violation_error_message=_("An opinion is issued only on an accepted submission."),
             ),
             models.CheckConstraint(
                 condition=Q(extension_working_days=0)
                 | (Q(extension_reason__gt="") & Q(extension_approved_by__isnull=False)),
                 name="review_extension_has_reason_and_head",
+                violation_error_message=_(
+                    "An extension of the review time states its reason and the head who approved it."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(minimum_shortened_by__isnull=True) | Q(minimum_shortened_reason__gt=""),
                 name="review_shortened_minimum_has_reason",
+                violation_error_message=_("Shortening the minimum review time states its reason."),
             ),
             models.CheckConstraint(
                 condition=Q(returned_at__isnull=True) | Q(return_reason__gt=""),
                 name="review_return_has_reason",
+                violation_error_message=_("A returned submission states the reason."),
             ),
             # No document number twice (the sequence makes them gapless, this makes them unique).
             models.UniqueConstraint(
-                fields=["document_number"], condition=~Q(document_number=""), name="review_unique_document_number"
+                fields=["document_number"],
+                condition=~Q(document_number=""),
+                name="review_unique_document_number",
+                violation_error_message=_("This document number is already used."),
             ),
         ]
         indexes = [models.Index(fields=["issued_at"], name="review_issued_at")]
@@ -273,6 +288,7 @@ class SubmissionMaterial(TimeStamped):
             models.CheckConstraint(
                 condition=Q(attachment__isnull=False) | Q(text__gt="") | Q(step__isnull=False),
                 name="material_has_content",
+                violation_error_message=_("A material is a file, a text or a step's record."),
             ),
         ]
 
@@ -310,11 +326,15 @@ class SupplementRequest(TimeStamped):
         verbose_name_plural = _("requests for supplementary materials")
         constraints = [
             models.UniqueConstraint(
-                fields=["review"], condition=Q(answered_at__isnull=True), name="supplement_one_open_per_round"
+                fields=["review"],
+                condition=Q(answered_at__isnull=True),
+                name="supplement_one_open_per_round",
+                violation_error_message=_("A request for supplements is already open."),
             ),
             models.CheckConstraint(
                 condition=Q(answered_on__isnull=True) | Q(answered_on__gte=models.F("requested_on")),
                 name="supplement_answered_after_request",
+                violation_error_message=_("Supplements cannot be handed in before they were asked for."),
             ),
         ]
 
@@ -364,9 +384,15 @@ class WaiverCheck(TimeStamped):
         verbose_name = _("waiver check")
         verbose_name_plural = _("waiver checks")
         constraints = [
-            models.UniqueConstraint(fields=["review", "step"], name="waiver_check_once_per_round"),
+            models.UniqueConstraint(
+                fields=["review", "step"],
+                name="waiver_check_once_per_round",
+                violation_error_message=_("This waiver is already checked in this round."),
+            ),
             models.CheckConstraint(
-                condition=~Q(verdict="rejected") | Q(verdict_reason__gt=""), name="waiver_rejection_has_reason"
+                condition=~Q(verdict="rejected") | Q(verdict_reason__gt=""),
+                name="waiver_rejection_has_reason",
+                violation_error_message=_("Rejecting a waiver states the reason."),
             ),
         ]
 
@@ -403,10 +429,12 @@ class AdviserOpinion(TimeStamped):
             models.CheckConstraint(
                 condition=Q(signed_at__isnull=True) | (Q(opinion__gt="") & Q(signature__gt="")),
                 name="adviser_opinion_signed_has_text",
+                violation_error_message=_("A signed opinion has its text and signature."),
             ),
             models.CheckConstraint(
                 condition=Q(signed_at__isnull=True) | Q(withdrawn_at__isnull=True),
                 name="adviser_opinion_signed_or_withdrawn",
+                violation_error_message=_("An opinion cannot be both signed and withdrawn."),
             ),
         ]
 
@@ -456,10 +484,15 @@ class ReviewItem(TimeStamped):
         verbose_name = _("review item")
         verbose_name_plural = _("review items")
         constraints = [
-            models.UniqueConstraint(fields=["review", "number"], name="review_item_unique_number"),
+            models.UniqueConstraint(
+                fields=["review", "number"],
+                name="review_item_unique_number",
+                violation_error_message=_("Two items share one number."),
+            ),
             models.CheckConstraint(
                 condition=Q(response="") | Q(response="adopted") | Q(response_reason__gt=""),
                 name="review_item_partial_answer_has_reason",
+                violation_error_message=_("An item not fully adopted states the reason."),
             ),
         ]
 
@@ -491,7 +524,13 @@ class OpinionLetter(TimeStamped):
         ordering = ["review", "format"]
         verbose_name = _("opinion letter")
         verbose_name_plural = _("opinion letters")
-        constraints = [models.UniqueConstraint(fields=["review", "format"], name="letter_one_per_format")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "format"],
+                name="letter_one_per_format",
+                violation_error_message=_("The letter is already stored in this format."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.review} · {self.format}"
@@ -538,7 +577,9 @@ class FinalTextReview(TimeStamped):
         verbose_name_plural = _("second reviews of the final text")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(result="changes_needed") | Q(notes__gt=""), name="final_text_changes_have_notes"
+                condition=~Q(result="changes_needed") | Q(notes__gt=""),
+                name="final_text_changes_have_notes",
+                violation_error_message=_("Changes needed are described in the notes."),
             ),
         ]
 
@@ -557,7 +598,13 @@ class DocumentNumberSequence(TimeStamped):
         ordering = ["office", "year"]
         verbose_name = _("document number sequence")
         verbose_name_plural = _("document number sequences")
-        constraints = [models.UniqueConstraint(fields=["office", "year"], name="docnumber_one_per_office_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year"],
+                name="docnumber_one_per_office_year",
+                violation_error_message=_("The office already numbers documents this year."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.office} {self.year}: {self.last_number}"

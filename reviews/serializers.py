@@ -195,6 +195,8 @@ class OpinionInput(serializers.Serializer):
     conclusion = serializers.ChoiceField(choices=Conclusion.choices)
     reasons = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
     legal_risk = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
+    # A "lawful" conclusion while problem items are recorded is refused unless this confirms it.
+    despite_items = serializers.BooleanField(required=False, default=False)
 
 
 class ItemAnswerInput(serializers.Serializer):

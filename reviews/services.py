@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.celery import enqueue_safely
 from decisions import services as decision_services
@@ -587,10 +588,18 @@ def review_delete_item(*, decision: Decision, actor: User, item_id: int) -> None
 
 @transaction.atomic
 def review_record_opinion(
-    *, decision: Decision, actor: User, conclusion: str, reasons: str, legal_risk: str = ""
+    *,
+    decision: Decision,
+    actor: User,
+    conclusion: str,
+    reasons: str,
+    legal_risk: str = "",
+    despite_items: bool = False,
 ) -> LegalityReview:
     """Art 27–28: the legal office states its conclusion with reasons and legal basis; an exploratory
-    reform states its legal risk openly (Art 25)."""
+    reform states its legal risk openly (Art 25). A "lawful" conclusion while problem items are on
+    the record contradicts them: the writer is warned and must confirm it (``despite_items``), and
+    the confirmation is kept in the log."""
     decision, review = _open_round(decision, actor, access.may_write)
     _accepted(review)
     _not_issued(review)
@@ -611,12 +620,26 @@ def review_record_opinion(
             rule=ReviewRule.EXPLORATORY_STATES_RISK,
             fields={"legal_risk": [_("Required.")]},
         )
+    open_items = review.items.count() if conclusion == Conclusion.LAWFUL else 0
+    if open_items and not despite_items:
+        message = ngettext(
+            "The conclusion is “lawful” but %(count)d problem item is recorded: remove it or confirm the conclusion.",
+            "The conclusion is “lawful” but %(count)d problem items are recorded: remove them or confirm the "
+            "conclusion.",
+            open_items,
+        ) % {"count": open_items}
+        raise DecisionError(ErrorCode.INVALID, message, fields={"despite_items": [message]})
     review.conclusion = conclusion
     review.reasons = reasons.strip()
     review.legal_risk = (legal_risk or "").strip() if conclusion == Conclusion.EXPLORATORY_WITH_RISK else ""
     review.written_by = actor
     review.save(update_fields=["conclusion", "reasons", "legal_risk", "written_by", "updated_at"])
-    _log(decision, actor, ReviewEvent.RECORD_OPINION, str(Conclusion(conclusion).label))
+    comment = str(Conclusion(conclusion).label)
+    if open_items:
+        comment += "; " + ngettext(
+            "confirmed despite %(count)d problem item", "confirmed despite %(count)d problem items", open_items
+        ) % {"count": open_items}
+    _log(decision, actor, ReviewEvent.RECORD_OPINION, comment)
     return review
 
 

@@ -7,8 +7,7 @@ with the reason; a user who may not see the review gets 404 whatever they try.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,13 +22,12 @@ from decisions.accounts.security_log import refused_access
 from decisions.errors import DecisionError
 from decisions.http import AuthenticatedRequest
 from decisions.models import Decision
+from decisions.presentation import reasons, refusal_text
 from decisions.rules import rules_for
-from reviews import access, gates, selectors, services
+from decisions.views.common import add_error
+from reviews import access, gates, letters, selectors, services
 from reviews.actions import PAGE_ACTIONS
-from reviews.models import FinalTextResult, ItemResponse, LegalityReview, LetterFormat, ProblemType
-
-if TYPE_CHECKING:
-    pass
+from reviews.models import LegalityReview, LetterFormat
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -42,6 +40,23 @@ def _decision_or_404(request: AuthenticatedRequest, decision_id: int) -> Decisio
     return visibility.visible_decision(request.user, decision_id)
 
 
+# The acts whose forms the page shows (the others are small inline forms of the rounds' tables).
+_PAGE_FORMS = (
+    "add_material",
+    "request_supplement",
+    "answer_supplement",
+    "return",
+    "assign",
+    "extend",
+    "shorten_minimum",
+    "request_adviser_opinion",
+    "save_item",
+    "record_opinion",
+    "revised_draft",
+    "send_final_text",
+)
+
+
 def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: dict | None = None) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
@@ -52,13 +67,27 @@ def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: 
     bound = bound or {}
 
     def form(name: str, **initial):
-        if name in bound:
+        """The page's form of the act ``name``: the one just submitted (with its input and errors)
+        if that act was refused, otherwise a new one."""
+        # A refused edit of an existing item is shown on its row (reviews.templatetags.row_form),
+        # not in the form for a new item.
+        if name in bound and not bound[name].data.get("item_id"):
             return bound[name]
         action = PAGE_ACTIONS[name]
         assert action.form is not None  # PAGE_ACTIONS holds the acts with a form
         kwargs = {"decision": decision} if action.needs_decision else {}
         return action.form(initial=initial or None, **kwargs)
 
+    review = current.review if current else None
+    initial: dict[str, dict[str, object]] = {}
+    if review is not None:
+        initial["assign"] = {"reviewer": review.assigned_to_id}
+        if review.conclusion:
+            initial["record_opinion"] = {
+                "conclusion": review.conclusion,
+                "reasons": review.reasons,
+                "legal_risk": review.legal_risk,
+            }
     context = {
         "decision": decision,
         "rounds": rounds,
@@ -72,39 +101,15 @@ def _page(request: AuthenticatedRequest, decision, *, status: int = 200, bound: 
         "history": selectors.review_history(decision),
         "final_texts": decision.final_text_reviews.select_related("attachment", "requested_by", "reviewed_by"),
         "can_send_final_text": access.may_send_final_text(user, decision),
-        "problem_types": ProblemType.choices,
-        "item_responses": ItemResponse.choices,
-        "final_text_results": FinalTextResult.choices,
-        "forms": {
-            "material": form("add_material"),
-            "request_supplement": form("request_supplement"),
-            "answer_supplement": form("answer_supplement"),
-            "return": form("return"),
-            "assign": form("assign", **({"reviewer": current.review.assigned_to_id} if current else {})),
-            "extend": form("extend"),
-            "shorten_minimum": form("shorten_minimum"),
-            "adviser_request": form("request_adviser_opinion"),
-            "item": form("save_item"),
-            "opinion": form(
-                "record_opinion",
-                **(
-                    {
-                        "conclusion": current.review.conclusion,
-                        "reasons": current.review.reasons,
-                        "legal_risk": current.review.legal_risk,
-                    }
-                    if current and current.review.conclusion
-                    else {}
-                ),
-            ),
-            "revised_draft": form("revised_draft"),
-            "final_text": form("send_final_text"),
-        },
+        # Keyed by the act's page name, the same key ``act`` stores a refused form under.
+        "forms": {name: form(name, **initial.get(name, {})) for name in _PAGE_FORMS},
+        "refused": next(iter(bound), ""),
+        "bound_forms": bound,
     }
     if current is not None and current.latest and decision.state == "legality_review":
         review = current.review
-        context["issue_refusals"] = gates.issue_refusals(review) if not review.is_issued else []
-        context["clear_refusals"] = gates.clearance_refusals(decision) if review.is_issued else []
+        context["issue_refusals"] = reasons(gates.issue_refusals(review)) if not review.is_issued else []
+        context["clear_refusals"] = reasons(gates.clearance_refusals(decision)) if review.is_issued else []
     return render(request, "reviews/decision.html", context, status=status)
 
 
@@ -126,28 +131,49 @@ def act(request: AuthenticatedRequest, decision_id: int, action: str) -> HttpRes
     form = spec.form(request.POST, request.FILES, **kwargs)
     if not form.is_valid():
         messages.error(request, _("Please correct the fields marked below."))
-        return _page(request, decision, status=400, bound={_FORM_SLOT.get(action, action): form})
+        if action == "issue":  # the confirmation is asked for under the letter's preview
+            return _preview_page(request, decision, form, status=400)
+        return _page(request, decision, status=400, bound={action: form})
     try:
         spec.run_from_form(decision=decision, actor=request.user, cleaned=form.cleaned_data, ip=_client_ip(request))
     except DecisionError as exc:
-        messages.error(request, str(exc))
-        for field, errors in exc.fields.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}")
+        # The refusal goes on the form the reviewer filled in, which keeps the typed text; a field's
+        # message goes on that field under the form's name for it (the service may call it otherwise).
+        form_names = {argument: name for name, argument in spec.renames.items()}
+        exc.fields = {form_names.get(name, name): errors for name, errors in exc.fields.items()}
+        add_error(form, exc)
+        messages.error(request, refusal_text(exc))
         decision.refresh_from_db()
-        return _page(request, decision, status=exc.status)
+        return _page(request, decision, status=exc.status, bound={action: form})
     messages.success(request, spec.done)
     return redirect("reviews:decision", decision_id=decision.pk)
 
 
-# The page's form slots, for the actions whose slot name differs from the action's.
-_FORM_SLOT = {
-    "add_material": "material",
-    "request_adviser_opinion": "adviser_request",
-    "save_item": "item",
-    "record_opinion": "opinion",
-    "send_final_text": "final_text",
-}
+@login_required
+def issue_preview(request: AuthenticatedRequest, decision_id: int) -> HttpResponse:
+    """reviews:issue_preview — the letter as it will be issued, before the head confirms the issue
+    (a document number is taken and the letter cannot be withdrawn)."""
+    confirmation = PAGE_ACTIONS["issue"].form()  # type: ignore[misc]  # the issue act has a form
+    return _preview_page(request, _decision_or_404(request, decision_id), confirmation)
+
+
+def _preview_page(
+    request: AuthenticatedRequest, decision: Decision, form: django_forms.Form, *, status: int = 200
+) -> HttpResponse:
+    review = gates.current_review(decision)
+    if not access.may_issue(request.user, decision) or review is None or review.is_issued:
+        raise PermissionDenied(_("Only the legal office head issues an opinion not yet issued."))
+    # Without a conclusion there is no letter to read yet: the refusals say what is missing.
+    content, paragraphs = letters.preview(review) if review.conclusion else (None, [])
+    context = {
+        "decision": decision,
+        "review": review,
+        "letter": content,
+        "paragraphs": paragraphs,
+        "refusals": reasons(gates.issue_refusals(review)),
+        "form": form,
+    }
+    return render(request, "reviews/issue_preview.html", context, status=status)
 
 
 @login_required

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "deadlines.bell.bell",
+                "reviews.navigation.review_menu",
             ],
         },
     },
@@ -349,6 +350,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "decisions.accounts.security_log.JsonFormatter"}},
+    # Refusals (403, a refused action) are logged as one line, without a traceback.
+    "filters": {"one_line_refusals": {"()": "decisions.request_log.OneLineRefusals"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         # The security log (docs/security.md): JSON lines, to standard error by default, or to the
@@ -369,6 +372,9 @@ LOGGING = {
         # Axes narrates every attempt; the security log records them once, in JSON.
         "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        # Once, on the console: Django's own default adds a second console handler in DEBUG.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["one_line_refusals"]},
         # WeasyPrint narrates every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

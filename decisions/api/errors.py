@@ -11,6 +11,7 @@ import logging
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -18,7 +19,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from decisions.constraints import integrity_message
 from decisions.errors import DecisionError
+from decisions.presentation import article_label
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +68,7 @@ def error_body(code: str, detail: str, *, fields: dict | None = None, article: s
         body["rule"] = rule
     if article:
         body["article"] = article
+        body["article_label"] = article_label(article)
     if fields:
         body["fields"] = fields
     return body
@@ -73,7 +77,10 @@ def error_body(code: str, detail: str, *, fields: dict | None = None, article: s
 def exception_handler(exc, context):
     if isinstance(exc, DecisionError):
         set_rollback()
-        return Response(exc.as_dict(), status=exc.status)
+        body = exc.as_dict()
+        if exc.article:  # the machine field stays; people read the label (第二十六条 / Art 26)
+            body["article_label"] = article_label(exc.article)
+        return Response(body, status=exc.status)
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -83,6 +90,11 @@ def exception_handler(exc, context):
         return Response(
             error_body("too_large", _("The request is too large.")), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
         )
+    elif isinstance(exc, IntegrityError):
+        # A write the database refused past validation (two requests at once): its constraint's
+        # message, never its raw name.
+        set_rollback()
+        return Response(error_body("conflict", integrity_message(exc)), status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(_("The request could not be read."))
     elif isinstance(exc, DjangoValidationError):

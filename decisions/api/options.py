@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from decisions import selectors
 from decisions.errors import ErrorCode, Refusal
 from decisions.models import Decision
+from decisions.presentation import article_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -29,6 +30,7 @@ def _refusal(refusal: Refusal) -> Reason:
         "detail": str(refusal.message),
         "rule": refusal.rule,
         "article": refusal.article,
+        "article_label": article_label(refusal.article),
     }
 
 

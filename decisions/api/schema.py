@@ -22,6 +22,10 @@ ERROR_COMPONENT = {
         "detail": {"type": "string", "description": "For people, in the request's language."},
         "rule": {"type": "string", "description": "The named rule that refused the request."},
         "article": {"type": "string", "description": "The article of Order No. 713 the rule rests on, e.g. Art 25."},
+        "article_label": {
+            "type": "string",
+            "description": "The article as people read it, in the request's language (第二十五条 / Art 25).",
+        },
         "fields": {
             "type": "object",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},

@@ -514,6 +514,7 @@ class ReasonSerializer(serializers.Serializer):
     detail = serializers.CharField()
     rule = serializers.CharField(required=False)
     article = serializers.CharField(required=False)
+    article_label = serializers.CharField(required=False)
 
 
 class TransitionOptionSerializer(serializers.Serializer):

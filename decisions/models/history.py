@@ -108,7 +108,11 @@ class DecisionEvent(WriteOnce):
         verbose_name_plural = _("decision events")
         constraints = [
             # One event per place in a government's chain: two writers never fork it.
-            models.UniqueConstraint(fields=["government", "seq"], name="event_one_per_chain_place"),
+            models.UniqueConstraint(
+                fields=["government", "seq"],
+                name="event_one_per_chain_place",
+                violation_error_message=_("This place in the government's record is already taken; try again."),
+            ),
         ]
 
     def __str__(self) -> str:

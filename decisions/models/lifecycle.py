@@ -114,9 +114,15 @@ class Decision(ConcurrentTransitionMixin, TimeStamped):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         constraints = [
-            models.UniqueConstraint(fields=["government", "code"], name="decision_unique_code"),
             models.UniqueConstraint(
-                fields=["government", "catalogue_year", "sequence"], name="decision_unique_sequence"
+                fields=["government", "code"],
+                name="decision_unique_code",
+                violation_error_message=_("This government already has a decision with this number."),
+            ),
+            models.UniqueConstraint(
+                fields=["government", "catalogue_year", "sequence"],
+                name="decision_unique_sequence",
+                violation_error_message=_("This place in the year's catalogue is already taken."),
             ),
         ]
         indexes = [models.Index(fields=["government", "state"], name="decision_gov_state")]
@@ -223,11 +229,18 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
         verbose_name = _("procedure step")
         verbose_name_plural = _("procedure steps")
         constraints = [
-            models.UniqueConstraint(fields=["decision", "kind"], name="step_one_of_each_kind"),
+            models.UniqueConstraint(
+                fields=["decision", "kind"],
+                name="step_one_of_each_kind",
+                violation_error_message=_("The decision already has this preparatory step."),
+            ),
             models.CheckConstraint(
                 condition=~Q(state="waived")
                 | (Q(waiver_reason__gt="") & Q(waiver_article__gt="") & Q(waiver_approved_by__isnull=False)),
                 name="step_waiver_has_reason_article_approver",
+                violation_error_message=_(
+                    "A step marked not applicable needs its reason, its legal basis and who approved it."
+                ),
             ),
         ]
 

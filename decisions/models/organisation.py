@@ -38,7 +38,13 @@ class Government(TimeStamped):
         ordering = ["level", "name"]
         verbose_name = _("government")
         verbose_name_plural = _("governments")
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="government_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="government_unique_name",
+                violation_error_message=_("A government of this name already exists at this level."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -63,12 +69,17 @@ class Department(TimeStamped):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         constraints = [
-            models.UniqueConstraint(fields=["government", "name"], name="department_unique_name"),
+            models.UniqueConstraint(
+                fields=["government", "name"],
+                name="department_unique_name",
+                violation_error_message=_("This government already has a department of this name."),
+            ),
             # One legal office and one government office per government.
             models.UniqueConstraint(
                 fields=["government", "kind"],
                 condition=~Q(kind="sponsor"),
                 name="department_one_office_of_each_kind",
+                violation_error_message=_("This government already has an office of this kind."),
             ),
         ]
 
@@ -105,7 +116,11 @@ class Membership(TimeStamped):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "department", "role"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "department", "role"],
+                name="membership_unique",
+                violation_error_message=_("This person already holds this role in this department."),
+            ),
         ]
 
     def __str__(self) -> str:

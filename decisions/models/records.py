@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from decisions import limits
@@ -34,15 +34,11 @@ def _as_validation_error(refusals: list[Refusal]) -> ValidationError:
     """Refusals as the admin's form shows them: on their fields, each citing its article in the
     reader's language."""
     # decisions.presentation reads the models (and their forms): imported when a record is cleaned.
-    from decisions.presentation import article_note
-
-    def cited(refusal: Refusal) -> str:
-        note = article_note(refusal.article)
-        return f"{refusal.message}{note}" if (get_language() or "").startswith("zh") else f"{refusal.message} {note}"
+    from decisions.presentation import refusal_text
 
     errors: dict[str, list[str]] = {}
     for refusal in refusals:
-        errors.setdefault(refusal.field, []).append(cited(refusal))
+        errors.setdefault(refusal.field, []).append(refusal_text(refusal))
     return ValidationError(errors)
 
 
@@ -102,10 +98,12 @@ class ParticipationRecord(TimeStamped):
                 | Q(period_end__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="participation_period_ordered",
+                violation_error_message=_("The comment period cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(comments_count__gte=models.F("comments_adopted") + models.F("comments_partly_adopted")),
                 name="participation_adopted_within_received",
+                violation_error_message=_("More comments adopted than received."),
             ),
             # Art 15: the draft and the call are published, then the public comments; a call
             # published after its period began would cut the period short without saying so.
@@ -336,6 +334,7 @@ class Meeting(FinalRecord):
             models.CheckConstraint(
                 condition=Q(head_against_majority=False) | Q(head_reasons__gt=""),
                 name="meeting_head_against_majority_gives_reasons",
+                violation_error_message=_("When the head decides against the majority, the reasons must be recorded."),
             ),
         ]
 
@@ -402,13 +401,32 @@ class MeetingPosition(FinalRecord):
         verbose_name = _("member's position")
         verbose_name_plural = _("members' positions")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "order"], name="meeting_position_order_unique"),
             models.UniqueConstraint(
-                fields=["meeting"], condition=Q(role=MeetingRole.HEAD), name="meeting_position_one_head"
+                fields=["meeting", "order"],
+                name="meeting_position_order_unique",
+                violation_error_message=_("Two positions share one place in the record."),
             ),
-            models.CheckConstraint(condition=Q(role__in=MeetingRole.values), name="meeting_position_role_known"),
-            models.CheckConstraint(condition=Q(position__in=Stance.values), name="meeting_position_known"),
-            models.CheckConstraint(condition=Q(member_name__gt=""), name="meeting_position_names_member"),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(role=MeetingRole.HEAD),
+                name="meeting_position_one_head",
+                violation_error_message=_("A meeting has one head."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MeetingRole.values),
+                name="meeting_position_role_known",
+                violation_error_message=_("Unknown role at the meeting."),
+            ),
+            models.CheckConstraint(
+                condition=Q(position__in=Stance.values),
+                name="meeting_position_known",
+                violation_error_message=_("Unknown position (for, against or abstain)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(member_name__gt=""),
+                name="meeting_position_names_member",
+                violation_error_message=_("Each position names the member who took it."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -443,7 +461,9 @@ class MeetingCorrection(FinalRecord):
         verbose_name_plural = _("meeting record corrections")
         constraints = [
             models.CheckConstraint(
-                condition=Q(text__gt="") & Q(reason__gt=""), name="meeting_correction_text_and_reason"
+                condition=Q(text__gt="") & Q(reason__gt=""),
+                name="meeting_correction_text_and_reason",
+                violation_error_message=_("A correction states the corrected text and its reason."),
             ),
         ]
 
@@ -469,7 +489,9 @@ class Publication(TimeStamped):
         verbose_name_plural = _("publications")
         constraints = [
             models.CheckConstraint(
-                condition=Q(in_gazette=True) | Q(website_url__gt=""), name="publication_has_a_channel"
+                condition=Q(in_gazette=True) | Q(website_url__gt=""),
+                name="publication_has_a_channel",
+                violation_error_message=_("Name where it was published: the gazette or a web address."),
             ),
         ]
 

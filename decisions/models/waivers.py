@@ -47,7 +47,11 @@ class WaiverBasis(TimeStamped):
         verbose_name = _("legal basis for a waiver")
         verbose_name_plural = _("legal bases for waivers")
         constraints = [
-            models.CheckConstraint(condition=Q(citation__gt="") & Q(title__gt=""), name="waiver_basis_cited"),
+            models.CheckConstraint(
+                condition=Q(citation__gt="") & Q(title__gt=""),
+                name="waiver_basis_cited",
+                violation_error_message=_("A basis for marking a step not applicable cites its article and title."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,18 +98,32 @@ class WaiverRequest(TimeStamped):
         verbose_name_plural = _("waiver requests")
         constraints = [
             models.UniqueConstraint(
-                fields=["step"], condition=Q(status="requested"), name="waiver_request_one_open_per_step"
+                fields=["step"],
+                condition=Q(status="requested"),
+                name="waiver_request_one_open_per_step",
+                violation_error_message=_("This step already has an open request to be marked not applicable."),
             ),
             # Two acts by two people: nobody approves their own request.
-            models.CheckConstraint(condition=~Q(approver=F("requested_by")), name="waiver_request_two_people"),
-            models.CheckConstraint(condition=Q(reason__gt=""), name="waiver_request_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(approver=F("requested_by")),
+                name="waiver_request_two_people",
+                violation_error_message=_("The person who asked cannot approve their own request."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__gt=""),
+                name="waiver_request_has_reason",
+                violation_error_message=_("A request to mark a step not applicable states its reason."),
+            ),
             models.CheckConstraint(
                 condition=(Q(status="requested") & Q(decided_at__isnull=True))
                 | (~Q(status="requested") & Q(decided_at__isnull=False)),
                 name="waiver_request_decided_when_closed",
+                violation_error_message=_("A decided request records when it was decided."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="refused") | Q(decision_note__gt=""), name="waiver_refusal_has_reason"
+                condition=~Q(status="refused") | Q(decision_note__gt=""),
+                name="waiver_refusal_has_reason",
+                violation_error_message=_("A refusal states its reason."),
             ),
         ]
 

@@ -183,7 +183,7 @@ def _transition(
     try:
         method(*args)
     except TransitionNotAllowed as exc:  # a condition changed between the check and the call
-        raise DecisionError(ErrorCode.WRONG_STATE, str(exc)) from exc
+        raise DecisionError(ErrorCode.WRONG_STATE, _("Not possible in the decision's current state.")) from exc
     _save_transition(decision, extra_fields)
     return record_event(
         decision,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from decisions import extensions
 from decisions.changes import snapshot
 from decisions.choices import EventType, RuleCode
+from decisions.constraints import integrity_message
 from decisions.errors import DecisionError, ErrorCode, Refusal
 from decisions.models import (
     Attachment,
@@ -106,7 +107,7 @@ def _update_record(
         with transaction.atomic():
             record.save()
     except IntegrityError as exc:
-        raise _invalid(_("These values contradict each other (check the dates).")) from exc
+        raise _invalid(integrity_message(exc)) from exc
     record_change(step.decision, record, before, actor=actor, state=step.state, step_kind=step.kind)
     return record
 

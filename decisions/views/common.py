@@ -13,7 +13,7 @@ from django.shortcuts import render
 from decisions.errors import DecisionError
 from decisions.presentation import (
     Reason,
-    article_note,
+    refusal_text,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def error_page(request: HttpRequest, err: DecisionError) -> HttpResponse:
 def add_error(form: django_forms.BaseForm, err: DecisionError) -> None:
     """The service's refusal on the form: its field messages where the form has the field, and the
     message with its article above the form."""
-    form.add_error(None, f"{err.message} {article_note(err.article)}".strip())
+    form.add_error(None, refusal_text(err))
     for name, field_messages in err.fields.items():
         for message in field_messages:
             # A message about a field the form does not have (or about the whole record) goes on top.

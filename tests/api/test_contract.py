@@ -95,6 +95,23 @@ def test_closed_gate_is_409_naming_rule_and_article(api, decision):
     assert body["article"].startswith("Art ")
 
 
+@override_settings(LANGUAGE_CODE="zh-hans")
+def test_a_refusal_keeps_its_machine_article_and_adds_the_readers_label(api, decision):
+    services.decision_start(decision=decision, actor=api.org.secretary)
+
+    body = (
+        api.as_("sponsor_head")
+        .post(f"/api/v1/decisions/{decision.pk}/transitions/submit_for_review/", {}, format="json")
+        .json()
+    )
+    options = api.as_("sponsor_head").get(f"/api/v1/decisions/{decision.pk}/transitions/").json()
+
+    assert (body["article"], body["article_label"]) == ("Art 19", "第十九条")
+    options = options["transitions"] if isinstance(options, dict) else options
+    refusals = [r for t in options for r in t["reasons"] if r.get("article")]
+    assert refusals and all(r["article_label"].startswith("第") for r in refusals)
+
+
 def test_wrong_state_is_409(api, decision):
     response = api.as_("leader").post(
         f"/api/v1/decisions/{decision.pk}/transitions/suspend/", {"reason": "x"}, format="json"

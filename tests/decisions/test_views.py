@@ -524,3 +524,29 @@ def test_publication_and_implementation_are_recorded_from_their_forms(as_user, o
     page = client.get(_detail(decision)).content.decode()
     assert "测政发〔2026〕5号" in page
     assert reverse("decisions:execution_report_add", kwargs={"pk": decision.pk}) in page
+
+
+def test_a_contradiction_the_database_would_refuse_is_told_in_words(as_user, org):
+    decision = _preparing(org)
+    client = as_user(org.clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    kind = StepKind.PUBLIC_PARTICIPATION
+    client.post(reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "start"}), {})
+    start = timezone.localdate() - dt.timedelta(days=5)
+
+    response = client.post(
+        reverse("decisions:participation", kwargs={"pk": decision.pk}),
+        {
+            "pp-methods": ["online_call"],
+            "pp-call_published_on": start.isoformat(),
+            "pp-period_start": start.isoformat(),
+            "pp-period_end": (start - dt.timedelta(days=3)).isoformat(),
+            "pp-comments_count": "3",
+        },
+    )
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert "征求意见的截止日期不能早于开始日期。" in page
+    assert "participation_period_ordered" not in page
+    assert not ParticipationRecord.objects.filter(step__decision=decision).exists()

@@ -197,9 +197,11 @@ def test_reviewer_takes_a_submission_from_the_queue_to_an_issued_letter_and_the_
     assert client.post(_act(decision, "save_item"), item).status_code == 302
     opinion = {"conclusion": "lawful_with_changes", "reasons": "基本合法，第五条第二款需修改。"}
     assert client.post(_act(decision, "record_opinion"), opinion).status_code == 302
-    # The office head issues it; the letter downloads in both formats.
+    # The office head reads the letter's preview, confirms, and issues it; the letter downloads in both formats.
     client.force_login(org.legal_head)
-    assert client.post(_act(decision, "issue")).status_code == 302
+    preview = client.get(reverse("reviews:issue_preview", args=[decision.pk])).content.decode()
+    assert "基本合法，第五条第二款需修改。" in preview and review_demo.DEMO_ITEMS[0]["clause"] in preview
+    assert client.post(_act(decision, "issue"), {"confirm": "on"}).status_code == 302
     review = review_of(decision)
     assert review.document_number
     for fmt in ("pdf", "docx"):
