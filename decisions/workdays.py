@@ -25,6 +25,7 @@ without any cache to invalidate. Pass one calendar to many computations to share
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -141,6 +142,17 @@ class WorkCalendar:
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (before it when n < 0); ``start`` itself never counts."""
+        if n > 0:
+            # The first day whose running count reaches the start's plus n: a binary search in the
+            # year's index, and the next years' for a period that crosses the year end.
+            wanted = self._working_days_through(start) + n
+            year = start.year
+            while True:
+                counts = self._year_cumulative(year)
+                if counts[-1] >= wanted:
+                    return dt.date(year, 1, 1) + dt.timedelta(days=bisect_left(counts, wanted))
+                wanted -= counts[-1]
+                year += 1
         step = 1 if n >= 0 else -1
         remaining = abs(n)
         date = start

@@ -123,3 +123,13 @@ def test_many_counts_on_one_calendar_read_the_table_once_per_year(calendar, djan
         for offset in range(400):
             start = D(2025, 1, 1) + dt.timedelta(days=offset)
             fresh.working_days_between(start, start + dt.timedelta(days=300))
+
+
+def test_adding_working_days_by_index_matches_the_day_by_day_walk(calendar):
+    for start in (D(2025, 9, 26), D(2026, 2, 13), D(2026, 9, 30), D(2026, 12, 24)):
+        for n in (1, 3, 10, 20, 40):
+            day, remaining = start, n
+            while remaining:
+                day += dt.timedelta(days=1)
+                remaining -= calendar.is_working_day(day)
+            assert calendar.add_working_days(start, n) == day, (start, n)
