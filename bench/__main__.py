@@ -160,9 +160,7 @@ def province() -> int:
         )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(exist_ok=True)
-    scale.write_report(results, out)
+    scale.write_report(results, Path(__file__).resolve().parent.parent)
     errors = sum(row["errors"] + row["floor_errors"] for row in results["loads"])
     return 1 if errors or results["seed"]["integrity_problems"] else 0
 
