@@ -352,17 +352,20 @@ def run(*, decisions: int, governments: int, seconds: float, port: int, workers:
     sample = Decision.objects.filter(government=org.government).order_by("-id").values_list("pk", flat=True)[0]
     year = timezone.localdate().year
     endpoints = [
-        ("decision list (leader, all governments)", "/", sessions["leader"]),
-        ("decision list (department clerk)", "/", sessions["clerk"]),
-        ("leader overview", "/overview/", sessions["leader"]),
-        ("review queue", "/reviews/", sessions["reviewer"]),
-        ("deadlines", "/deadlines/", sessions["leader"]),
-        ("decision detail", f"/decisions/{sample}/", sessions["leader"]),
-        ("annual figures", f"/reports/figures/?government={org.government.pk}&year={year}", sessions["leader"]),
-        ("API decision list (50 rows)", "/api/v1/decisions/", api),
-        ("API decision detail", f"/api/v1/decisions/{sample}/", api),
-        ("API transitions list", f"/api/v1/decisions/{sample}/transitions/", api),
+        ("decision list (leader, all governments)", "/", "leader"),
+        ("decision list (department clerk)", "/", "clerk"),
+        ("leader overview", "/overview/", "leader"),
+        ("review queue", "/reviews/", "reviewer"),
+        ("deadlines", "/deadlines/", "leader"),
+        ("decision detail", f"/decisions/{sample}/", "leader"),
+        ("annual figures", f"/reports/figures/?government={org.government.pk}&year={year}", "leader"),
+        ("API decision list (50 rows)", "/api/v1/decisions/", "api"),
+        ("API decision detail", f"/api/v1/decisions/{sample}/", "api"),
+        ("API transitions list", f"/api/v1/decisions/{sample}/transitions/", "api"),
     ]
+    results["in_process"] = _statements(
+        endpoints, {"leader": leader, "clerk": org.clerk, "reviewer": org.reviewer}, api
+    )
     database = connection.settings_dict
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     server = subprocess.Popen(
@@ -382,7 +385,8 @@ def run(*, decisions: int, governments: int, seconds: float, port: int, workers:
     try:
         _wait_for("127.0.0.1", port)
         rows = []
-        for label, path, headers in endpoints:
+        for label, path, who in endpoints:
+            headers = api if who == "api" else sessions[who]
             for users in (1, 16):
                 # The floor measured beside each endpoint, so a busy machine moves both alike.
                 bare = load.run("127.0.0.1", port, "/bench/bare/", users=users, seconds=seconds / 2, headers={})
@@ -412,6 +416,36 @@ def run(*, decisions: int, governments: int, seconds: float, port: int, workers:
     return results
 
 
+def _statements(endpoints, users: dict, api: dict) -> list[dict]:
+    """Each endpoint once in this process: its SQL statements and its time alone (the second call,
+    after a warm-up), to compare runs statement by statement."""
+    import time
+
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {}
+    for name, user in users.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+    rows = []
+    for label, path, who in endpoints:
+        if who == "api":
+            client, extra = Client(), {"HTTP_AUTHORIZATION": api["Authorization"]}
+        else:
+            client, extra = clients[who], {}
+        client.get(path, **extra)
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(path, **extra)
+            elapsed = (time.perf_counter() - start) * 1000
+        rows.append(
+            {"endpoint": label, "status": response.status_code, "statements": len(queries), "ms": round(elapsed, 1)}
+        )
+        print(f"{label:<42} {response.status_code} {len(queries):>5} statements {elapsed:>9.1f} ms", flush=True)
+    return rows
+
+
 def write_report(results: dict, directory) -> None:
     """BENCHMARKS.md in ``directory`` (the repository's root) and BENCHMARKS.json beside it."""
     import json
@@ -438,4 +472,15 @@ def write_report(results: dict, directory) -> None:
             f"{row['errors']} | {row['select_per_second']} | {row['ratio_to_select']} | {row['select_to_bare']} | "
             f"{row['load_average']} |"
         )
+    lines += [
+        "",
+        "Each endpoint once in the benchmark's own process (test settings), after a warm-up:",
+        "",
+        "| endpoint | status | SQL statements | ms |",
+        "|---|---|---|---|",
+        *(
+            f"| {row['endpoint']} | {row['status']} | {row['statements']} | {row['ms']} |"
+            for row in results.get("in_process", [])
+        ),
+    ]
     (directory / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
