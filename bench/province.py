@@ -382,6 +382,11 @@ def run(*, decisions: int, governments: int, seconds: float, port: int, workers:
         ],
         env=_environment(url),
     )
+    if seconds <= 0:  # statements only
+        server.terminate()
+        server.wait(timeout=30)
+        results["loads"] = []
+        return results
     try:
         _wait_for("127.0.0.1", port)
         rows = []
@@ -439,10 +444,22 @@ def _statements(endpoints, users: dict, api: dict) -> list[dict]:
             start = time.perf_counter()
             response = client.get(path, **extra)
             elapsed = (time.perf_counter() - start) * 1000
+        slowest = max(queries.captured_queries, key=lambda query: float(query["time"]))
         rows.append(
-            {"endpoint": label, "status": response.status_code, "statements": len(queries), "ms": round(elapsed, 1)}
+            {
+                "endpoint": label,
+                "status": response.status_code,
+                "statements": len(queries),
+                "ms": round(elapsed, 1),
+                "slowest_ms": round(float(slowest["time"]) * 1000, 1),
+                "slowest_sql": slowest["sql"][:300],
+            }
         )
-        print(f"{label:<42} {response.status_code} {len(queries):>5} statements {elapsed:>9.1f} ms", flush=True)
+        print(
+            f"{label:<42} {response.status_code} {len(queries):>5} statements {elapsed:>9.1f} ms, "
+            f"slowest {float(slowest['time']) * 1000:.1f} ms: {slowest['sql'][:150]}",
+            flush=True,
+        )
     return rows
 
 
@@ -476,10 +493,10 @@ def write_report(results: dict, directory) -> None:
         "",
         "Each endpoint once in the benchmark's own process (test settings), after a warm-up:",
         "",
-        "| endpoint | status | SQL statements | ms |",
-        "|---|---|---|---|",
+        "| endpoint | status | SQL statements | ms | slowest statement ms |",
+        "|---|---|---|---|---|",
         *(
-            f"| {row['endpoint']} | {row['status']} | {row['statements']} | {row['ms']} |"
+            f"| {row['endpoint']} | {row['status']} | {row['statements']} | {row['ms']} | {row['slowest_ms']} |"
             for row in results.get("in_process", [])
         ),
     ]
