@@ -42,6 +42,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.load import percentile  # noqa: E402
+
 WALKED = int(os.environ.get("BENCH_WALKED", "40"))
 CATALOGUE = int(os.environ.get("BENCH_CATALOGUE", "2000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
@@ -57,11 +59,6 @@ TARGETS = {
     "overview_queries": 12,
     "list_peak_mib": 64.0,
 }
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def timed_pages(client, url: str) -> tuple[list[float], int, float]:
