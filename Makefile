@@ -90,8 +90,10 @@ messages: install
 	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
+# City scale by default; `make bench BENCH_ARGS="--scale province"` seeds 100,000 decisions and loads
+# them through gunicorn (bench/province.py, BENCHMARKS.md).
 bench: system install
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)_bench} $(BIN)/python -m bench
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)_bench} $(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis .coverage

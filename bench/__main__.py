@@ -21,12 +21,28 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/decision_tracker_bench")
 
+import argparse  # noqa: E402
+import secrets  # noqa: E402
+
 import django  # noqa: E402
+
+ARGS = argparse.ArgumentParser(prog="python -m bench", description="City-scale benchmark, or --scale province.")
+ARGS.add_argument("--scale", choices=("city", "province"), default="city")
+ARGS.add_argument("--decisions", type=int, default=100_000, help="province: decisions to seed")
+ARGS.add_argument("--governments", type=int, default=135, help="province: cities and counties")
+ARGS.add_argument("--seconds", type=float, default=10.0, help="province: seconds per load")
+ARGS.add_argument("--port", type=int, default=8765, help="province: gunicorn's port on loopback")
+ARGS.add_argument("--workers", type=int, default=3, help="province: gunicorn's sync workers")
+OPTIONS = ARGS.parse_args()
+# The province run's server uses the production settings, which want a strong key of their own.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(64))
 
 django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.load import percentile  # noqa: E402
 
 WALKED = int(os.environ.get("BENCH_WALKED", "40"))
 CATALOGUE = int(os.environ.get("BENCH_CATALOGUE", "2000"))
@@ -43,11 +59,6 @@ TARGETS = {
     "overview_queries": 12,
     "list_peak_mib": 64.0,
 }
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def timed_pages(client, url: str) -> tuple[list[float], int, float]:
@@ -125,7 +136,35 @@ def clone_catalogue(template_ids: list[int], total: int) -> None:
     DecisionEvent.objects.bulk_create(events, batch_size=2000)
 
 
+def province() -> int:
+    """`make bench BENCH_ARGS="--scale province"`: 100,000 decisions served by gunicorn (bench/province.py).
+    Its database is a throwaway named after DATABASE_URL's with the suffix ``_province``."""
+    from bench import province as scale
+    from config.celery import app
+
+    setup_test_environment()
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://localhost/"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = connection.settings_dict["NAME"] + "_province"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        results = scale.run(
+            decisions=OPTIONS.decisions,
+            governments=OPTIONS.governments,
+            seconds=OPTIONS.seconds,
+            port=OPTIONS.port,
+            workers=OPTIONS.workers,
+        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    scale.write_report(results, Path(__file__).resolve().parent.parent)
+    errors = sum(row["errors"] + row["floor_errors"] for row in results["loads"])
+    return 1 if errors or results["seed"]["integrity_problems"] else 0
+
+
 def main() -> int:
+    if OPTIONS.scale == "province":
+        return province()
     from django.test import Client
 
     from config.celery import app

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
+    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -108,10 +109,16 @@ def list_filter_choices(user: User) -> tuple[list[int], list[Department]]:
     """The years and lead departments that occur among the decisions ``user`` sees."""
     visible = decisions_visible_to(user)
     years = catalogue_years(user)
+    # Asked of each department (a few hundred rows), as two semi-joins that stop at the first
+    # decision found: never the join of every visible decision with its co-sponsors (at 100,000
+    # decisions, 48 million rows aggregated down to 84 departments).
+    co_sponsored = Decision.co_sponsors.through.objects.filter(
+        department_id=OuterRef("pk"), decision_id__in=visible.values("pk")
+    )
     departments = list(
-        Department.objects.filter(Q(led_decisions__in=visible) | Q(co_sponsored_decisions__in=visible))
-        .distinct()
-        .order_by("name")
+        Department.objects.filter(
+            Exists(visible.filter(lead_sponsor_id=OuterRef("pk"))) | Exists(co_sponsored)
+        ).order_by("name")
     )
     return years, departments
 

@@ -25,6 +25,8 @@ without any cache to invalidate. Pass one calendar to many computations to share
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -64,11 +66,32 @@ def package_years() -> range:
     return range(min(known).year, max(known).year + 1)
 
 
+@cache
+def _package_cumulative(year: int) -> list[int]:
+    """The running count of working days of a year the package knows and the table does not touch
+    (the package's data never changes while a process runs: shared by every calendar)."""
+    return _running_counts(year, chinese_calendar.is_workday)
+
+
+def _running_counts(year: int, is_working_day: Callable[[dt.date], bool]) -> list[int]:
+    """Working days from 1 January up to and including each day of ``year`` (index: day of year - 1)."""
+    running, counts = 0, []
+    date = dt.date(year, 1, 1)
+    while date.year == year:
+        running += is_working_day(date)
+        counts.append(running)
+        date += dt.timedelta(days=1)
+    return counts
+
+
 class WorkCalendar:
     """One consistent view of the working-day calendar (see the module docstring)."""
 
     def __init__(self) -> None:
         self._overrides: dict[int, dict[dt.date, tuple[bool, str]]] = {}
+        # Per year, the working days from 1 January up to and including each day (index: day of the
+        # year - 1): counts between two dates are then two lookups, not a walk day by day.
+        self._cumulative: dict[int, list[int]] = {}
         # Years answered by the Monday-to-Friday fallback since the last ``take_fallback_years()``.
         self._fallback_used: set[int] = set()
 
@@ -119,6 +142,17 @@ class WorkCalendar:
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (before it when n < 0); ``start`` itself never counts."""
+        if n > 0:
+            # The first day whose running count reaches the start's plus n: a binary search in the
+            # year's index, and the next years' for a period that crosses the year end.
+            wanted = self._working_days_through(start) + n
+            year = start.year
+            while True:
+                counts = self._year_cumulative(year)
+                if counts[-1] >= wanted:
+                    return dt.date(year, 1, 1) + dt.timedelta(days=bisect_left(counts, wanted))
+                wanted -= counts[-1]
+                year += 1
         step = 1 if n >= 0 else -1
         remaining = abs(n)
         date = start
@@ -128,18 +162,30 @@ class WorkCalendar:
                 remaining -= 1
         return date
 
+    def _year_cumulative(self, year: int) -> list[int]:
+        """The year's running count of working days (built once per calendar and year)."""
+        if year not in self._cumulative:
+            if year in package_years() and not self._year_overrides(year):
+                self._cumulative[year] = _package_cumulative(year)
+                return self._cumulative[year]
+            self._cumulative[year] = _running_counts(year, self.is_working_day)
+        return self._cumulative[year]
+
+    def _working_days_through(self, date: dt.date) -> int:
+        """Working days from 1 January of ``date``'s year up to and including ``date``."""
+        return self._year_cumulative(date.year)[date.timetuple().tm_yday - 1]
+
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
-        """Working days d with start < d <= end (0 when ``end`` is not after ``start``)."""
+        """Working days d with start < d <= end (0 when ``end`` is not after ``start``): constant
+        time per pair once the years involved are indexed (the figures and the review queue count
+        thousands of clocks on one calendar)."""
         if end <= start:
             return 0
         if end.year - start.year > 1:
             self.preload(start.year, end.year)
-        count = 0
-        date = start
-        while date < end:
-            date += dt.timedelta(days=1)
-            if self.is_working_day(date):
-                count += 1
+        count = self._working_days_through(end) - self._working_days_through(start)
+        for year in range(start.year, end.year):
+            count += self._year_cumulative(year)[-1]
         return count
 
     def working_days_left(self, today: dt.date, due: dt.date) -> int:

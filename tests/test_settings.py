@@ -113,3 +113,21 @@ def test_database_and_broker_urls_switch_to_postgresql_and_redis(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["django.db.backends.postgresql", "redis://127.0.0.1:6379/3"]
+
+
+def _connection_settings(**changes: str) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
+    env.update({**PRODUCTION_ENV, **changes})
+    code = (
+        "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings.production'; django.setup(); "
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_keeps_its_database_connections_with_a_health_check_unless_told_otherwise():
+    assert _connection_settings() == ["60", "True"]
+    assert _connection_settings(DATABASE_CONN_MAX_AGE="0", DATABASE_CONN_HEALTH_CHECKS="0") == ["0", "False"]

@@ -6,9 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from decisions.models import ApiToken
-
-from .tokens import api_token_touch, digest, scope_problem
+from .tokens import api_token_touch, token_for_key, token_scope_problem
 
 
 def client_ip(request) -> str | None:
@@ -30,12 +28,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("The token is not valid.")) from None
-        token = ApiToken.objects.select_related("user", "department").filter(key_digest=digest(key)).first()
+        token = token_for_key(key)
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("The token is not valid or has been revoked."))
         if token.is_expired:
             raise exceptions.AuthenticationFailed(_("The token has expired; ask an administrator to rotate it."))
-        problem = scope_problem(token.user, token.department)
+        problem = token_scope_problem(token)
         if problem:
             raise exceptions.AuthenticationFailed(problem)
         api_token_touch(token=token, ip=client_ip(request))

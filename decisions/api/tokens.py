@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,14 +32,46 @@ def digest(key: str) -> str:
 
 def scope_problem(user: User, department: Department) -> str:
     """Why ``user`` cannot act for ``department`` through a token; empty when it can."""
-    if not user.is_active:
-        return _("The account is inactive.")
     roles = Membership.objects.filter(user=user)
-    if not roles.filter(department=department).exists():
+    return _scope_message(
+        active=user.is_active,
+        in_department=lambda: roles.filter(department=department).exists(),
+        elsewhere=lambda: roles.exclude(department=department).exists(),
+    )
+
+
+def _scope_message(*, active: bool, in_department: Callable[[], bool], elsewhere: Callable[[], bool]) -> str:
+    if not active:
+        return _("The account is inactive.")
+    if not in_department():
         return _("The account holds no role in this department.")
-    if roles.exclude(department=department).exists():
+    if elsewhere():
         return _("The account also holds roles in other departments; a token's account acts for one department only.")
     return ""
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The token of ``key`` with its account, department and the two facts of its scope, in one
+    statement (every API request asks it)."""
+    roles = Membership.objects.filter(user_id=OuterRef("user_id"))
+    return (
+        ApiToken.objects.select_related("user", "department")
+        .annotate(
+            role_in_department=Exists(roles.filter(department_id=OuterRef("department_id"))),
+            role_elsewhere=Exists(roles.exclude(department_id=OuterRef("department_id"))),
+        )
+        .filter(key_digest=digest(key))
+        .first()
+    )
+
+
+def token_scope_problem(token: ApiToken) -> str:
+    """``scope_problem`` of a token from ``token_for_key``, read from its annotations."""
+    return _scope_message(
+        active=token.user.is_active,
+        in_department=lambda: bool(token.role_in_department),  # type: ignore[attr-defined]
+        elsewhere=lambda: bool(token.role_elsewhere),  # type: ignore[attr-defined]
+    )
 
 
 @transaction.atomic

@@ -80,3 +80,20 @@ def test_an_expert_of_a_sponsoring_department_does_not_see_its_drafts(org):
     assert not visibility.decisions_visible_to(expert).exists()
     assert not visibility.may_see(expert, decision)
     assert visibility.reach(expert).own == {}
+
+
+def test_the_department_filter_offers_the_lead_and_co_sponsors_of_visible_decisions_only(
+    org, django_assert_max_num_queries
+):
+    _register(org, co_sponsors=[org.other_sponsor])
+    other = make_org("邻市人民政府")
+    services.decision_register(**other.decision_kwargs())
+    _years, offered = selectors.list_filter_choices(org.leader)
+    assert set(offered) == {org.sponsor, org.other_sponsor}  # never the other government's sponsor
+    _years, offered = selectors.list_filter_choices(other.clerk)
+    assert offered == [other.sponsor]
+    for _ in range(3):
+        _register(org, co_sponsors=[org.other_sponsor])
+    with django_assert_max_num_queries(2):  # the years and the departments, whatever the decisions
+        _years, offered = selectors.list_filter_choices(org.other_clerk)
+    assert set(offered) == {org.sponsor, org.other_sponsor}  # it sees what it co-sponsors, and who leads it

@@ -98,3 +98,38 @@ def test_a_calendar_reads_each_year_once(calendar, django_assert_num_queries):
     with django_assert_num_queries(2):  # 2026 and 2027
         calendar.add_working_days(D(2026, 12, 20), 15)
         calendar.working_days_between(D(2026, 12, 1), D(2027, 1, 31))
+
+
+def _walked(calendar, start, end):
+    """The definition, day by day: working days d with start < d <= end."""
+    days = (end - start).days
+    return sum(calendar.is_working_day(start + dt.timedelta(days=n)) for n in range(1, days + 1))
+
+
+def test_working_days_between_by_index_matches_the_day_by_day_count(calendar):
+    # Across holidays, make-up days, year ends, an entered override and the 2027 weekday fallback.
+    CalendarDay.objects.create(date=D(2026, 9, 30), is_working_day=False, name="地方调整")
+    fresh = workdays.WorkCalendar()
+    starts = [D(2024, 12, 30), D(2025, 9, 29), D(2026, 2, 13), D(2026, 9, 29), D(2026, 12, 31)]
+    ends = [D(2025, 1, 2), D(2025, 10, 9), D(2026, 2, 28), D(2026, 10, 12), D(2027, 3, 1)]
+    for start in starts:
+        for end in ends:
+            assert fresh.working_days_between(start, end) == (_walked(fresh, start, end) if end > start else 0)
+
+
+def test_many_counts_on_one_calendar_read_the_table_once_per_year(calendar, django_assert_max_num_queries):
+    fresh = workdays.WorkCalendar()
+    with django_assert_max_num_queries(3):  # 2025, 2026 and 2027: one read each, whatever the count
+        for offset in range(400):
+            start = D(2025, 1, 1) + dt.timedelta(days=offset)
+            fresh.working_days_between(start, start + dt.timedelta(days=300))
+
+
+def test_adding_working_days_by_index_matches_the_day_by_day_walk(calendar):
+    for start in (D(2025, 9, 26), D(2026, 2, 13), D(2026, 9, 30), D(2026, 12, 24)):
+        for n in (1, 3, 10, 20, 40):
+            day, remaining = start, n
+            while remaining:
+                day += dt.timedelta(days=1)
+                remaining -= calendar.is_working_day(day)
+            assert calendar.add_working_days(start, n) == day, (start, n)

@@ -260,3 +260,24 @@ def api_client_for(db):
         return client
 
     return make
+
+
+def test_figures_cost_the_same_statements_whatever_the_number_of_decisions_and_departments(
+    org, records, django_assert_num_queries
+):
+    """The figures are grouped queries over the year, with one working-day calendar for every
+    review clock: more decisions, opinions and departments add rows, never statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        AnnualFigures(org.government, YEAR).tables()
+    with time_machine.travel(dt.datetime(YEAR, 8, 3, 10, tzinfo=SHANGHAI), tick=False):
+        for _ in range(2):
+            demo.walk(services.decision_register(**org.decision_kwargs()), DecisionState.IMPLEMENTING, org)
+    from tests.factories import DepartmentFactory
+
+    DepartmentFactory(government=org.government, name="新增承办单位")
+    with django_assert_num_queries(len(before.captured_queries)):
+        got = values(AnnualFigures(org.government, YEAR))
+    assert got["opinions_issued"] == 4

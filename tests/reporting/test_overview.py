@@ -43,7 +43,12 @@ def _forced_into(decision, state):
 
 
 def _problems(org, decision):
-    return overview.gate_problems(overview.overview_decisions(org.leader).get(pk=decision.pk))
+    """The row's gate problems (the page's annotations), checked against the set-based filter that
+    counts and filters every decision (``overview.lacking_a_gate``): the two must agree."""
+    problems = overview.gate_problems(overview.overview_decisions(org.leader).get(pk=decision.pk))
+    lacking = overview.overview_decisions(org.leader, lacking_only=True).filter(pk=decision.pk).exists()
+    assert lacking == bool(problems)
+    return problems
 
 
 def _rows(page: str) -> int:
