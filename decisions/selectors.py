@@ -246,16 +246,19 @@ class TransitionOption:
     gates are checked only when asked (the gates only when the state allows the transition): a page
     that shows a transition the user's role does not allow only names who may do it."""
 
-    def __init__(self, spec: lifecycle.TransitionSpec, decision: Decision, user: User) -> None:
+    def __init__(
+        self, spec: lifecycle.TransitionSpec, decision: Decision, user: User, *, held: permissions.Held | None = None
+    ) -> None:
         self.spec = spec
         self.decision = decision
         self.user = user
+        self.held = held
         self.state_ok: bool = can_proceed(getattr(decision, spec.name), check_conditions=False)
 
     @cached_property
     def role_ok(self) -> bool:
         """Asked only when needed: the page asks it of the transitions the state allows."""
-        return permissions.may(self.user, self.spec.name, self.decision)
+        return permissions.may(self.user, self.spec.name, self.decision, held=self.held)
 
     @property
     def name(self) -> str:
@@ -274,8 +277,12 @@ class TransitionOption:
         return self.role_ok and self.state_ok and not self.refusals
 
 
-def available_transitions(user: User, decision: Decision) -> list[TransitionOption]:
-    return [TransitionOption(spec, decision, user) for spec in lifecycle.TRANSITIONS.values()]
+def available_transitions(
+    user: User, decision: Decision, *, held: permissions.Held | None = None
+) -> list[TransitionOption]:
+    """Every transition as ``user`` meets it on ``decision`` (``held``: their roles, loaded once for
+    a batch of decisions)."""
+    return [TransitionOption(spec, decision, user, held=held) for spec in lifecycle.TRANSITIONS.values()]
 
 
 class StepActionOption:
@@ -314,20 +321,34 @@ class StepActionOption:
         return self.role_ok and self.preparing and self.state_ok and not self.refusals
 
 
-def available_step_actions(user: User, decision: Decision) -> list[StepActionOption]:
-    role_ok = permissions.may(user, "step", decision)
+def open_waiver_steps(decisions: list[Decision]) -> set[int]:
+    """The steps of ``decisions`` whose waiver request awaits its approver (one query)."""
+    requests = WaiverRequest.objects.filter(step__decision__in=decisions, status=WaiverRequestStatus.REQUESTED)
+    return set(requests.values_list("step_id", flat=True))
+
+
+def available_step_actions(
+    user: User, decision: Decision, *, held: permissions.Held | None = None, open_steps: set[int] | None = None
+) -> list[StepActionOption]:
+    """Every step action as ``user`` meets it on ``decision``. For a batch of decisions the caller
+    loads the user's roles (``held``) and the open waiver requests (``open_steps``) once."""
+    role_ok = permissions.may(user, "step", decision, held=held)
     preparing = decision.state == DecisionState.PREPARING
-    open_steps = (
-        set(
-            WaiverRequest.objects.filter(step__decision=decision, status=WaiverRequestStatus.REQUESTED).values_list(
-                "step_id", flat=True
-            )
-        )
-        if preparing
-        else set()
-    )
+    if open_steps is None:
+        open_steps = open_waiver_steps([decision]) if preparing else set()
     return [
         StepActionOption(step, name, role_ok=role_ok, preparing=preparing, request_open=step.pk in open_steps)
         for step in decision.steps.all()
         for name in lifecycle.STEP_TRANSITIONS
     ]
+
+
+def waiver_requests_awaiting(user: User, decisions: list[Decision]) -> list[WaiverRequest]:
+    """The open waiver requests of ``decisions`` that name ``user`` as their approver: only the
+    approver named decides a request (``services.waivers``), so only theirs waits on them."""
+    if not user.is_authenticated:
+        return []
+    requests = WaiverRequest.objects.filter(
+        step__decision__in=decisions, status=WaiverRequestStatus.REQUESTED, approver=user
+    )
+    return list(requests.select_related("step", "requested_by").order_by("created_at", "id"))

@@ -28,7 +28,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decisions import extensions, selectors, services
+from decisions import extensions, selectors, services, todo
 from decisions.accounts.security_log import refused_access
 from decisions.models import (
     ApiToken,
@@ -140,6 +140,16 @@ class DecisionScoped(_APIViewMixin):
 
 
 # --------------------------------------------------------------------------- organisation
+
+
+class TodoView(APIView):
+    """GET /todo/: what waits on the caller, the page's to-do list (``decisions.todo``)."""
+
+    schema_tags = ["organisation"]
+
+    @extend_schema(responses=s.TaskSerializer(many=True), operation_id="todo_list")
+    def get(self, request):
+        return Response(s.TaskSerializer(todo.tasks_for(request.user), many=True).data)
 
 
 class MeView(APIView):
