@@ -96,7 +96,7 @@ def test_the_page_lists_the_tasks_in_chinese_and_the_navigation_counts_them(clie
     assert 'data-task="submit_for_review"' in page
     assert page.count("data-task=") == 4
     assert "我的待办" in page
-    assert "提请合法性审查" in page  # the transition's label
+    assert "提交合法性审查" in page  # the transition's label
     assert client.get(reverse("decisions:todo_count")).json() == {"count": 4}
 
 
