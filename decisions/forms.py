@@ -63,6 +63,9 @@ class DecisionFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
         self.fields["state"].choices = [("", _("All states")), *DecisionState.choices]
         self.fields["department"].choices = [("", _("All departments")), *[(d.pk, d.name) for d in departments]]
+        # The filters are shown without their labels: each says what it is to a screen reader.
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = field.label
 
 
 class DecisionRegisterForm(forms.Form):
