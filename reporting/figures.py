@@ -643,10 +643,11 @@ class AnnualFigures:
 
 
 def workbook_filename(figures: AnnualFigures) -> str:
-    """figures-<government>-<year>[-<department>].xlsx: the same name from the page and the API."""
-    name = f"figures-{figures.government.pk}-{figures.year}"
+    """The workbook's name in the report's own terms, the same from the page and the API:
+    <government><year>年重大行政决策统计[-<department>].xlsx (sent with RFC 5987's ``filename*``)."""
+    name = f"{figures.government.name}{figures.year}年重大行政决策统计"
     if figures.department is not None:
-        name += f"-{figures.department.pk}"
+        name += f"-{figures.department.name}"
     return f"{name}.xlsx"
 
 

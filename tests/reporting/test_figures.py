@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import BytesIO
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -216,6 +217,9 @@ def test_workbook_has_a_sheet_per_table_with_chinese_headers_matching_the_page(c
     client.force_login(org.secretary)
     response = client.get(f"/reports/figures.xlsx?year={YEAR}")
     assert response.status_code == 200
+    # A Chinese file name, by RFC 5987 (with an ASCII fallback for old clients).
+    name = quote(f"{org.government.name}{YEAR}年重大行政决策统计.xlsx")
+    assert f"filename*=utf-8''{name}" in response["Content-Disposition"]
     book = load_workbook(BytesIO(response.content))
     figures = AnnualFigures(org.government, YEAR)
     assert book.sheetnames == [t.title_zh for t in figures.tables()]
