@@ -81,6 +81,26 @@ def with_step_marks(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     )
 
 
+def filter_overdue(queryset: QuerySet[Decision], *, overdue: bool) -> QuerySet[Decision]:
+    """Decisions with an open, chased deadline past its due date: the clocks' app answers it
+    (``decisions.extensions``); without one, nothing can be overdue."""
+    apply = extensions.decision_filter("overdue")
+    if apply is None:
+        return queryset.none() if overdue else queryset
+    return apply(queryset, overdue)
+
+
+# The list's orders, by the name the page and the export pass (newest catalogue first by default).
+LIST_ORDERS: dict[str, tuple[str, ...]] = {
+    "": ("-catalogue_year", "-sequence"),
+    "code": ("catalogue_year", "sequence"),
+    "title": ("title", "catalogue_year", "sequence"),
+    "sponsor": ("lead_sponsor__name", "-catalogue_year", "-sequence"),
+    "state": ("state", "-catalogue_year", "-sequence"),
+    "updated": ("-updated_at", "-id"),
+}
+
+
 def decision_list(
     user: User,
     *,
@@ -88,9 +108,13 @@ def decision_list(
     state: str = "",
     department: int | None = None,
     search: str = "",
+    overdue: bool = False,
+    sort: str = "",
 ) -> QuerySet[Decision]:
-    """The list page: visible decisions, filtered, with what each row shows."""
+    """The list page and its export: visible decisions, filtered and ordered, with what each row shows."""
     queryset = decisions_visible_to(user)
+    if overdue:
+        queryset = filter_overdue(queryset, overdue=True)
     if year:
         queryset = queryset.filter(catalogue_year=year)
     if state:
@@ -101,7 +125,7 @@ def decision_list(
     search = (search or "").strip()
     if search:
         queryset = queryset.filter(Q(title__icontains=search) | Q(code__icontains=search))
-    return with_step_marks(queryset).order_by("-catalogue_year", "-sequence")
+    return with_step_marks(queryset).order_by(*LIST_ORDERS.get(sort, LIST_ORDERS[""]))
 
 
 def list_filter_choices(user: User) -> tuple[list[int], list[Department]]:

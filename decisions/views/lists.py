@@ -23,17 +23,20 @@ from decisions.presentation import (
 from decisions.views.common import add_error, client_ip, error_page
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from decisions.extensions import Task
+    from decisions.models import Decision
 
 
-@login_required
-@require_GET
-def decision_list(request: AuthenticatedRequest) -> HttpResponse:
+def listed(request: AuthenticatedRequest) -> tuple[forms.DecisionFilterForm, QuerySet[Decision]]:
+    """The list's filters as the request gives them, and the decisions they select: read by the page
+    and by its export (an unusable filter is ignored, the others still apply)."""
     years, departments = selectors.list_filter_choices(request.user)
     form = forms.DecisionFilterForm(request.GET or None, years=years, departments=departments)
     filters = {}
     if form.is_bound:
-        form.is_valid()  # an unusable filter is ignored, the others still apply
+        form.is_valid()
         filters = form.cleaned_data
     queryset = selectors.decision_list(
         request.user,
@@ -41,7 +44,16 @@ def decision_list(request: AuthenticatedRequest) -> HttpResponse:
         state=filters.get("state") or "",
         department=filters.get("department"),
         search=filters.get("q") or "",
+        overdue=bool(filters.get("overdue")),
+        sort=filters.get("sort") or "",
     )
+    return form, queryset
+
+
+@login_required
+@require_GET
+def decision_list(request: AuthenticatedRequest) -> HttpResponse:
+    form, queryset = listed(request)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     rows = [(decision, step_marks(decision)) for decision in page.object_list]
     query = request.GET.copy()
