@@ -21,7 +21,7 @@ from django_fsm import can_proceed
 
 from decisions import extensions, gates, lifecycle, permissions
 from decisions.accounts.security_log import refused_access
-from decisions.choices import STATES_PAST_REVIEW, STEP_ARTICLE, RuleCode, StepKind
+from decisions.choices import STATES_PAST_REVIEW, STEP_ARTICLE, RuleCode, StepKind, StepState
 from decisions.errors import Refusal
 from decisions.models import (
     Attachment,
@@ -251,6 +251,19 @@ def filter_by_year_state(queryset: QuerySet[Decision], *, year: int | None, stat
     if state:
         queryset = queryset.filter(state=state)
     return queryset
+
+
+def waived_steps_of(decisions: QuerySet[Decision]) -> QuerySet[ProcedureStep]:
+    """The steps of ``decisions`` marked not applicable, with the basis relied on, the requester and
+    the approver (a request still awaiting approval waives nothing, so it is not here): the one
+    reading behind the overview's list and the annual figures' count, which differ only in the
+    decisions they ask about."""
+    steps: QuerySet[ProcedureStep] = (
+        ProcedureStep.objects.filter(decision__in=decisions, state=StepState.WAIVED)
+        .select_related("decision", "waiver_approved_by", "waiver_request__basis", "waiver_request__requested_by")
+        .order_by("-decision__catalogue_year", "-decision__sequence", "kind")
+    )
+    return steps
 
 
 def catalogue_years(user: User) -> list[int]:
