@@ -716,7 +716,7 @@ def workbook(figures: AnnualFigures) -> bytes:
 
 # The units as the page shows them after each number (件, 次, 个工作日…); "unit" is the context, as a
 # bare "decisions" is also a noun elsewhere.
-UNIT_LABELS = {
+UNIT_LABELS: dict[str, StrOrPromise] = {
     "decisions": pgettext_lazy("unit", "decisions"),
     "steps": pgettext_lazy("unit", "steps"),
     "times": pgettext_lazy("unit", "times"),
