@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deadlines', '0003_note_max_length'),
-        ('decisions', '0018_audit_record_guards'),
+        ('decisions', '0013_national_waiver_bases'),  # the event model; nothing later is needed
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
