@@ -8,15 +8,16 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, as Django asks: the models and services load once the app registry is ready.
-        from deadlines import clocks, notifications, signals
+        from deadlines import arrivals, clocks, signals
         from deadlines.models import DeadlineEvent
         from decisions import extensions
 
         extensions.provide_vocabulary(events=DeadlineEvent)
         # The clocks read the whole record, so they follow every other hook (order 100).
         extensions.on_event(signals.sync_clocks, order=100)
-        # A waiver request reaches its approver's bell, its outcome its requester's.
-        extensions.on_event(notifications.notify_event, order=110)
+        # Whoever an event hands a task to is told (the bell, e-mail, the department's robot); a
+        # waiver request reaches its approver, its outcome its requester.
+        extensions.on_event(arrivals.notify_event, order=110)
         extensions.on_record_changed(clocks.sync_for_decision, order=100)
         extensions.provide_decision_filter("overdue", signals.filter_overdue)
         signals.connect()

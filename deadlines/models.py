@@ -254,7 +254,8 @@ class Notification(TimeStamped):
 
 
 class Delivery(TimeStamped):
-    """One reminder through one channel to one person (in-app, e-mail) or department (webhook).
+    """One reminder, or one event that hands someone a task, through one channel to one person (in-app,
+    e-mail) or department (webhook).
 
     External channels are sent while the row is locked and marked sent in the same transaction; a
     failure leaves it pending with the next attempt time (retries with backoff, by the next scans).
@@ -271,7 +272,11 @@ class Delivery(TimeStamped):
         FAILED = "failed", _("Failed")
 
     reminder = models.ForeignKey(
-        Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="deliveries"
+        Reminder, verbose_name=_("reminder"), null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # Or the event of the record that handed someone a task (deadlines.arrivals).
+    event = models.ForeignKey(
+        DecisionEvent, verbose_name=_("event"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
@@ -294,7 +299,7 @@ class Delivery(TimeStamped):
 
     class Meta:
         db_table = "decisions_delivery"  # the table kept its name when the model moved here
-        ordering = ["reminder", "channel", "id"]
+        ordering = ["reminder", "event", "channel", "id"]
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [
@@ -315,10 +320,24 @@ class Delivery(TimeStamped):
                 name="delivery_has_recipient",
                 violation_error_message=_("A delivery has a person or a department to reach."),
             ),
+            models.UniqueConstraint(
+                fields=["event", "channel", "user"],
+                condition=Q(user__isnull=False),
+                name="delivery_of_event_once_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "channel", "department"],
+                condition=Q(department__isnull=False),
+                name="delivery_of_event_once_per_department",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder__isnull=False, event__isnull=True) | Q(reminder__isnull=True, event__isnull=False),
+                name="delivery_of_a_reminder_or_an_event",
+            ),
         ]
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="delivery_pending_due"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.reminder} · {self.get_channel_display()} · {self.get_status_display()}"
+        return f"{self.reminder or self.event} · {self.get_channel_display()} · {self.get_status_display()}"

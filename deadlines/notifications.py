@@ -15,18 +15,28 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from deadlines.clocks import basis
-from deadlines.models import Deadline, DepartmentNotificationSettings, Notification, Reminder, ReminderKind
-from decisions import workdays
-from decisions.models import Department, Membership, Role, StepKind
+from deadlines.models import (
+    Deadline,
+    Delivery,
+    DepartmentNotificationSettings,
+    Notification,
+    Reminder,
+    ReminderKind,
+)
+from decisions import extensions, workdays
+from decisions.models import DecisionEvent, Department, Membership, Role, StepKind
 from decisions.presentation import article_label
+from reviews.choices import ReviewEvent
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
 
-    from decisions.models import DecisionEvent
+# What a delivery or a bell notification tells of: a reminder, or an event that hands on a task.
+Source = Reminder | DecisionEvent
 
 # Who does the work in each kind of department, and who heads it.
 WORKER_ROLES: dict[str, tuple[str, ...]] = {
@@ -153,53 +163,51 @@ def message(reminder: Reminder, *, calendar: workdays.WorkCalendar | None = None
 
 
 # --------------------------------------------------------------------------- events that ask someone
+# (who is told: deadlines.arrivals)
 
-# The events of the record addressed to one person, and the key of the event's details that names
-# them: a waiver request goes to its approver, who alone decides it; its outcome to its requester.
-EVENT_ADDRESSEES = {
-    "request_waiver": "approver",
-    "waive": "requested_by",
-    "refuse_waiver": "requested_by",
-    "withdraw_waiver_request": "approver",
+WAIVER_HEADLINES = {
+    "request_waiver": _lazy("%(person)s asks you to approve marking %(step)s not applicable"),
+    "waive": _lazy("%(person)s approved your request: %(step)s is not applicable"),
+    "refuse_waiver": _lazy("%(person)s refused your request to mark %(step)s not applicable"),
+    "withdraw_waiver_request": _lazy("%(person)s withdrew the request to mark %(step)s not applicable"),
 }
 
 
-def notify_event(event: DecisionEvent) -> None:
-    """The event hook (``decisions.extensions.on_event``): a bell notification for the person an
-    event asks something of or answers, in the event's own transaction, so it exists exactly once.
-    Nobody is told of their own act."""
-    key = EVENT_ADDRESSEES.get(event.transition)
-    if key is None or not event.step_kind:
-        return
-    user_id = (event.details or {}).get(key)
-    if not user_id or user_id == event.actor_id:
-        return
-    Notification.objects.get_or_create(user_id=user_id, event=event)
+def _event_url(event: DecisionEvent) -> str:
+    if event.step_kind:
+        return reverse("decisions:detail", args=[event.decision_id]) + f"#step-{event.step_kind}"
+    if event.transition == "submit_for_review" or event.transition in ReviewEvent.values:
+        return reverse("reviews:decision", args=[event.decision_id])
+    return reverse("decisions:detail", args=[event.decision_id])
 
 
 def event_message(event: DecisionEvent) -> Message:
-    """The text of an event's notification, in the active language."""
+    """The text of an event's notification, in the active language: a waiver request or its outcome
+    (to the one person it names), or a task the event hands on (``deadlines.arrivals``)."""
     decision = event.decision
     details = event.details or {}
-    values = {
-        "step": StepKind(event.step_kind).label,
-        "person": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else _("system"),
-    }
-    headline = {
-        "request_waiver": _("%(person)s asks you to approve marking %(step)s not applicable"),
-        "waive": _("%(person)s approved your request: %(step)s is not applicable"),
-        "refuse_waiver": _("%(person)s refused your request to mark %(step)s not applicable"),
-        "withdraw_waiver_request": _("%(person)s withdrew the request to mark %(step)s not applicable"),
-    }.get(event.transition, "%(step)s") % values
-    url = reverse("decisions:detail", args=[decision.pk]) + f"#step-{event.step_kind}"
-    lines = [
-        headline,
-        _("Decision: %(code)s %(title)s") % {"code": decision.code, "title": decision.title},
-        _("Reason: %(reason)s") % {"reason": details.get("reason", "")},
-        _("Legal basis: %(article)s") % {"article": article_label(details.get("article", ""))},
-    ]
-    if event.transition == "refuse_waiver" and event.comment:
-        lines.append(_("Why refused: %(reason)s") % {"reason": event.comment})
+    person = (event.actor.get_full_name() or event.actor.get_username()) if event.actor else _("system")
+    url = _event_url(event)
+    if event.transition in WAIVER_HEADLINES:
+        headline = WAIVER_HEADLINES[event.transition] % {"step": StepKind(event.step_kind).label, "person": person}
+        lines = [
+            headline,
+            _("Decision: %(code)s %(title)s") % {"code": decision.code, "title": decision.title},
+            _("Reason: %(reason)s") % {"reason": details.get("reason", "")},
+            _("Legal basis: %(article)s") % {"article": article_label(details.get("article", ""))},
+        ]
+        if event.transition == "refuse_waiver" and event.comment:
+            lines.append(_("Why refused: %(reason)s") % {"reason": event.comment})
+    else:
+        label = extensions.event_labels().get(event.transition, event.transition)
+        headline = _("%(person)s: %(event)s. Now waiting on you.") % {"person": person, "event": label}
+        lines = [
+            headline,
+            _("Decision: %(code)s %(title)s") % {"code": decision.code, "title": decision.title},
+            _("State: %(state)s") % {"state": decision.get_state_display()},
+        ]
+        if event.comment:
+            lines.append(_("Comment: %(comment)s") % {"comment": event.comment})
     lines.append(settings.DT_SITE_URL.rstrip("/") + url)
     return Message(subject=f"[{decision.code}] {headline}", text="\n".join(lines), url=url, headline=headline)
 
@@ -210,6 +218,14 @@ def notification_message(notification: Notification, *, calendar: workdays.WorkC
         return message(notification.reminder, calendar=calendar)
     assert notification.event is not None  # one or the other (a constraint)
     return event_message(notification.event)
+
+
+def delivery_message(delivery: Delivery) -> Message:
+    """What a delivery says: its reminder's text, or its event's."""
+    if delivery.reminder is not None:
+        return message(delivery.reminder)
+    assert delivery.event is not None  # one or the other (a constraint)
+    return event_message(delivery.event)
 
 
 # --------------------------------------------------------------------------- the bell

@@ -256,6 +256,8 @@ def deliver_one() -> str | None:
             .select_related(
                 "reminder__deadline__decision__government",
                 "reminder__deadline__department",
+                "event__decision",
+                "event__actor",
                 "user",
                 "department__notification_settings",
             )

@@ -28,6 +28,9 @@ their ``AppConfig.ready()``. The core calls them by name and never imports those
 - **Pages.** The mark of a statutory step the core does not keep (the legality review, step four of
   five): ``provide_mark``; a section of the decision's page (the review's summary):
   ``provide_detail_section``.
+- **Tasks.** What waits on a user in another app's part of the record (the legality review's
+  acceptance, opinion, answers): ``provide_tasks``, asked over the whole batch of decisions the
+  to-do list reads (``decisions.todo``), with the user's roles loaded once.
 
 Each table is filled once at start-up; a second provider for the same slot is a configuration
 error, not a silent override.
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
 
     from decisions.integrity import Finding
     from decisions.models import Decision, DecisionEvent
+    from decisions.permissions import Held
 
 Check = Callable[["Decision"], list[Refusal]]
 EventHook = Callable[["DecisionEvent"], None]
@@ -318,3 +322,32 @@ def event_labels() -> Mapping[str, StrOrPromise]:
 def rule_labels() -> Mapping[str, StrOrPromise]:
     """Every rule code a refusal may carry, with what the rule asks."""
     return _rule_labels
+
+
+# --------------------------------------------------------------------------- tasks (the to-do list)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing the procedure waits on a user to do: ``action`` its machine name (the API's),
+    ``label`` what the page says, ``url`` where it is done."""
+
+    decision: Decision
+    action: str
+    label: StrOrPromise
+    url: str
+
+
+# (user, decisions, their roles) -> the tasks of the provider's part of the record. A provider reads
+# the whole batch in a fixed number of queries: the to-do list's cost does not grow with it.
+TaskProvider = Callable[[Any, Sequence["Decision"], "Held"], list[Task]]
+_task_providers: list[TaskProvider] = []
+
+
+def provide_tasks(provider: TaskProvider) -> None:
+    if provider not in _task_providers:
+        _task_providers.append(provider)
+
+
+def tasks(user: Any, decisions: Sequence[Decision], held: Held) -> list[Task]:
+    return [task for provider in _task_providers for task in provider(user, decisions, held)]

@@ -56,6 +56,19 @@ class DecisionFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     state = forms.ChoiceField(label=_("State"), required=False)
     department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("", _("Newest first")),
+            ("code", _("By code")),
+            ("title", _("By title")),
+            ("sponsor", _("By lead sponsor")),
+            ("state", _("By state")),
+            ("updated", _("Recently changed")),
+        ],
+    )
 
     def __init__(self, *args, years=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +76,10 @@ class DecisionFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
         self.fields["state"].choices = [("", _("All states")), *DecisionState.choices]
         self.fields["department"].choices = [("", _("All departments")), *[(d.pk, d.name) for d in departments]]
+        # The filters are shown without their labels: each says what it is to a screen reader.
+        for name, field in self.fields.items():
+            if name != "overdue":  # a checkbox keeps its visible label
+                field.widget.attrs["aria-label"] = field.label
 
 
 class DecisionRegisterForm(forms.Form):

@@ -73,6 +73,15 @@ class TransitionSpec:
     supplied_by_input: frozenset[RuleCode] = frozenset()
     # Shown as a warning on the page: hard to undo, or stopping someone else's work.
     grave: bool = False
+    # The states in which the procedure waits for this transition, so that it is on its doers' to-do
+    # list (``decisions.todo``); None: its sources, unless it is grave (a choice, never a task).
+    awaited_in: tuple[DecisionState, ...] | None = None
+
+    @property
+    def awaits(self) -> tuple[DecisionState, ...]:
+        if self.awaited_in is not None:
+            return self.awaited_in
+        return () if self.grave else self.source
 
     @property
     def label(self) -> StrOrPromise:
@@ -125,6 +134,8 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             LEGAL_ROLES,
             LEGAL_OFFICE,
             gates=(*_PREPARED, RuleCode.REVIEW_ALLOWS),
+            # On the to-do list once the opinion is issued: the review's stages say when (reviews.todo).
+            awaited_in=(),
         ),
         # Art 29–30: the collective discussion's outcome, from the meeting's record.
         TransitionSpec(
@@ -213,6 +224,8 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             SECRETARY,
             GOVERNMENT_OFFICE,
             gates=(RuleCode.PROGRESS_REPORTED,),
+            # A decision being carried out is archived when its execution ends, not as soon as it can be.
+            awaited_in=(DecisionState.REJECTED, DecisionState.WITHDRAWN),
         ),
     )
 }

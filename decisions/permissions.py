@@ -7,6 +7,7 @@ passes by another road: the admin is read-only for states.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from decisions import lifecycle
@@ -57,30 +58,59 @@ def memberships(user: User, government: Government | int) -> QuerySet[Membership
     return Membership.objects.filter(user=user, department__government=government)
 
 
-def may(user: User, action: str, decision: Decision) -> bool:
-    """True when ``user`` holds a role that may do ``action`` on ``decision``."""
+@dataclass(frozen=True)
+class Held:
+    """The roles a user holds, loaded once (one query), so that ``may`` answers over a whole list of
+    decisions (the to-do list) without a query per decision: each row is (role, department id,
+    department kind, government id)."""
+
+    rows: tuple[tuple[str, int, str, int], ...]
+
+
+def held_by(user: User, government: Government | int | None = None) -> Held:
+    """The roles ``user`` holds: in ``government``, or in every government when None."""
+    if not user or not user.is_authenticated:
+        return Held(())
+    queryset = Membership.objects.filter(user=user)
+    if government is not None:
+        queryset = queryset.filter(department__government=government)
+    return Held(tuple(queryset.values_list("role", "department_id", "department__kind", "department__government_id")))
+
+
+def may(user: User, action: str, decision: Decision, *, held: Held | None = None) -> bool:
+    """True when ``user`` holds a role that may do ``action`` on ``decision``. ``held``: the user's
+    roles already loaded (``held_by``), for a batch of decisions."""
     roles, holder = ACTION_ROLES[action]
-    qs = memberships(user, decision.government_id).filter(role__in=roles)
+    if held is None:
+        held = held_by(user, decision.government_id)
+    rows = [
+        (department, kind)
+        for role, department, kind, government in held.rows
+        if government == decision.government_id and role in roles
+    ]
     if holder == LEAD_SPONSOR:
-        qs = qs.filter(department_id=decision.lead_sponsor_id)
-    elif holder == ANY_INVOLVED:
+        return any(department == decision.lead_sponsor_id for department, _kind in rows)
+    if holder == ANY_INVOLVED:
         # Any department involved: the lead sponsor, a co-sponsor, or one of the offices.
-        sponsor_ids = [decision.lead_sponsor_id, *decision.co_sponsors.values_list("id", flat=True)]
-        qs = qs.filter(department_id__in=sponsor_ids) | qs.exclude(department__kind=Department.Kind.SPONSOR)
-    else:
-        qs = qs.filter(department__kind=holder)
-    return bool(qs.exists())
+        if any(kind != Department.Kind.SPONSOR or department == decision.lead_sponsor_id for department, kind in rows):
+            return True
+        # Read from a prefetch of ``co_sponsors`` where the caller made one.
+        sponsor_ids = {department.pk for department in decision.co_sponsors.all()} if rows else set()
+        return any(department in sponsor_ids for department, _kind in rows)
+    return any(kind == holder for _department, kind in rows)
 
 
-def may_approve_waiver(user: User, decision: Decision) -> bool:
+def may_approve_waiver(user: User, decision: Decision, *, held: Held | None = None) -> bool:
     """A waiver is approved by the sponsoring unit's head or a leader of the decision's government,
     per the government's setting (``rules.waiver_approver``): where it requires a leader, only a
     leader. Nobody else: not the legal office, not a leader of another government."""
-    if memberships(user, decision.government_id).filter(role=Role.LEADER).exists():
+    if held is None:
+        held = held_by(user, decision.government_id)
+    if any(role == Role.LEADER and government == decision.government_id for role, _d, _k, government in held.rows):
         return True
     if rules_for(decision.government).waiver_approver == WaiverApprover.LEADER:
         return False
-    return may(user, "approve_waiver", decision)
+    return may(user, "approve_waiver", decision, held=held)
 
 
 def may_register(user: User, department: Department) -> bool:

@@ -22,7 +22,7 @@ from django_fsm import can_proceed
 
 from decisions import extensions, gates, lifecycle, permissions
 from decisions.accounts.security_log import refused_access
-from decisions.choices import STATES_PAST_REVIEW, STEP_ARTICLE, RuleCode, StepKind
+from decisions.choices import STATES_PAST_REVIEW, STEP_ARTICLE, RuleCode, StepKind, StepState
 from decisions.errors import Refusal
 from decisions.models import (
     Attachment,
@@ -82,6 +82,26 @@ def with_step_marks(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     )
 
 
+def filter_overdue(queryset: QuerySet[Decision], *, overdue: bool) -> QuerySet[Decision]:
+    """Decisions with an open, chased deadline past its due date: the clocks' app answers it
+    (``decisions.extensions``); without one, nothing can be overdue."""
+    apply = extensions.decision_filter("overdue")
+    if apply is None:
+        return queryset.none() if overdue else queryset
+    return apply(queryset, overdue)
+
+
+# The list's orders, by the name the page and the export pass (newest catalogue first by default).
+LIST_ORDERS: dict[str, tuple[str, ...]] = {
+    "": ("-catalogue_year", "-sequence"),
+    "code": ("catalogue_year", "sequence"),
+    "title": ("title", "catalogue_year", "sequence"),
+    "sponsor": ("lead_sponsor__name", "-catalogue_year", "-sequence"),
+    "state": ("state", "-catalogue_year", "-sequence"),
+    "updated": ("-updated_at", "-id"),
+}
+
+
 def decision_list(
     user: User,
     *,
@@ -89,9 +109,13 @@ def decision_list(
     state: str = "",
     department: int | None = None,
     search: str = "",
+    overdue: bool = False,
+    sort: str = "",
 ) -> QuerySet[Decision]:
-    """The list page: visible decisions, filtered, with what each row shows."""
+    """The list page and its export: visible decisions, filtered and ordered, with what each row shows."""
     queryset = decisions_visible_to(user)
+    if overdue:
+        queryset = filter_overdue(queryset, overdue=True)
     if year:
         queryset = queryset.filter(catalogue_year=year)
     if state:
@@ -102,7 +126,7 @@ def decision_list(
     search = (search or "").strip()
     if search:
         queryset = queryset.filter(Q(title__icontains=search) | Q(code__icontains=search))
-    return with_step_marks(queryset).order_by("-catalogue_year", "-sequence")
+    return with_step_marks(queryset).order_by(*LIST_ORDERS.get(sort, LIST_ORDERS[""]))
 
 
 def list_filter_choices(user: User) -> tuple[list[int], list[Department]]:
@@ -236,6 +260,19 @@ def filter_by_year_state(queryset: QuerySet[Decision], *, year: int | None, stat
     return queryset
 
 
+def waived_steps_of(decisions: QuerySet[Decision]) -> QuerySet[ProcedureStep]:
+    """The steps of ``decisions`` marked not applicable, with the basis relied on, the requester and
+    the approver (a request still awaiting approval waives nothing, so it is not here): the one
+    reading behind the overview's list and the annual figures' count, which differ only in the
+    decisions they ask about."""
+    steps: QuerySet[ProcedureStep] = (
+        ProcedureStep.objects.filter(decision__in=decisions, state=StepState.WAIVED)
+        .select_related("decision", "waiver_approved_by", "waiver_request__basis", "waiver_request__requested_by")
+        .order_by("-decision__catalogue_year", "-decision__sequence", "kind")
+    )
+    return steps
+
+
 def catalogue_years(user: User) -> list[int]:
     """The catalogue years that occur among the decisions ``user`` sees, newest first."""
     return list(
@@ -253,16 +290,19 @@ class TransitionOption:
     gates are checked only when asked (the gates only when the state allows the transition): a page
     that shows a transition the user's role does not allow only names who may do it."""
 
-    def __init__(self, spec: lifecycle.TransitionSpec, decision: Decision, user: User) -> None:
+    def __init__(
+        self, spec: lifecycle.TransitionSpec, decision: Decision, user: User, *, held: permissions.Held | None = None
+    ) -> None:
         self.spec = spec
         self.decision = decision
         self.user = user
+        self.held = held
         self.state_ok: bool = can_proceed(getattr(decision, spec.name), check_conditions=False)
 
     @cached_property
     def role_ok(self) -> bool:
         """Asked only when needed: the page asks it of the transitions the state allows."""
-        return permissions.may(self.user, self.spec.name, self.decision)
+        return permissions.may(self.user, self.spec.name, self.decision, held=self.held)
 
     @property
     def name(self) -> str:
@@ -281,8 +321,12 @@ class TransitionOption:
         return self.role_ok and self.state_ok and not self.refusals
 
 
-def available_transitions(user: User, decision: Decision) -> list[TransitionOption]:
-    return [TransitionOption(spec, decision, user) for spec in lifecycle.TRANSITIONS.values()]
+def available_transitions(
+    user: User, decision: Decision, *, held: permissions.Held | None = None
+) -> list[TransitionOption]:
+    """Every transition as ``user`` meets it on ``decision`` (``held``: their roles, loaded once for
+    a batch of decisions)."""
+    return [TransitionOption(spec, decision, user, held=held) for spec in lifecycle.TRANSITIONS.values()]
 
 
 class StepActionOption:
@@ -321,20 +365,34 @@ class StepActionOption:
         return self.role_ok and self.preparing and self.state_ok and not self.refusals
 
 
-def available_step_actions(user: User, decision: Decision) -> list[StepActionOption]:
-    role_ok = permissions.may(user, "step", decision)
+def open_waiver_steps(decisions: list[Decision]) -> set[int]:
+    """The steps of ``decisions`` whose waiver request awaits its approver (one query)."""
+    requests = WaiverRequest.objects.filter(step__decision__in=decisions, status=WaiverRequestStatus.REQUESTED)
+    return set(requests.values_list("step_id", flat=True))
+
+
+def available_step_actions(
+    user: User, decision: Decision, *, held: permissions.Held | None = None, open_steps: set[int] | None = None
+) -> list[StepActionOption]:
+    """Every step action as ``user`` meets it on ``decision``. For a batch of decisions the caller
+    loads the user's roles (``held``) and the open waiver requests (``open_steps``) once."""
+    role_ok = permissions.may(user, "step", decision, held=held)
     preparing = decision.state == DecisionState.PREPARING
-    open_steps = (
-        set(
-            WaiverRequest.objects.filter(step__decision=decision, status=WaiverRequestStatus.REQUESTED).values_list(
-                "step_id", flat=True
-            )
-        )
-        if preparing
-        else set()
-    )
+    if open_steps is None:
+        open_steps = open_waiver_steps([decision]) if preparing else set()
     return [
         StepActionOption(step, name, role_ok=role_ok, preparing=preparing, request_open=step.pk in open_steps)
         for step in decision.steps.all()
         for name in lifecycle.STEP_TRANSITIONS
     ]
+
+
+def waiver_requests_awaiting(user: User, decisions: list[Decision]) -> list[WaiverRequest]:
+    """The open waiver requests of ``decisions`` that name ``user`` as their approver: only the
+    approver named decides a request (``services.waivers``), so only theirs waits on them."""
+    if not user.is_authenticated:
+        return []
+    requests = WaiverRequest.objects.filter(
+        step__decision__in=decisions, status=WaiverRequestStatus.REQUESTED, approver=user
+    )
+    return list(requests.select_related("step", "requested_by").order_by("created_at", "id"))

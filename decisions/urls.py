@@ -6,6 +6,8 @@ app_name = "decisions"
 
 urlpatterns = [
     path("", views.decision_list, name="list"),
+    path("todo/", views.my_tasks, name="todo"),
+    path("todo/count/", views.my_task_count, name="todo_count"),
     path("decisions/register/", views.register, name="register"),
     path("decisions/<int:pk>/", views.detail, name="detail"),
     path("decisions/<int:pk>/amend/", views.amend, name="amend"),

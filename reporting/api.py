@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 from decisions.api import converters  # noqa: F401  (registers <id:…>)
 from decisions.api.serializers import IdField
 from decisions.api.views import DecisionScoped, FileView, parse
-from reporting.dossier import dossier_export
+from reporting.dossier import dossier_export, dossier_filename
 from reporting.figures import AnnualFigures, figures_scope, workbook, workbook_filename
 
 # --------------------------------------------------------------------------- serializers
@@ -87,7 +88,7 @@ class DossierView(DecisionScoped, FileView):
     def get(self, request, pk):
         decision = self.get_decision()
         response = HttpResponse(dossier_export(decision), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="dossier-{decision.government_id}-{decision.code}.zip"'
+        response["Content-Disposition"] = content_disposition_header(True, dossier_filename(decision))
         return response
 
 
@@ -121,7 +122,7 @@ class FiguresWorkbook(FiguresMixin, FileView):
     def get(self, request):
         figures = self.get_figures()
         response = HttpResponse(workbook(figures), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{workbook_filename(figures)}"'
+        response["Content-Disposition"] = content_disposition_header(True, workbook_filename(figures))
         return response
 
 

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # Imported here, as Django asks: the views load the models.
+        from decisions import extensions
+        from reporting import views
+
+        # The decision's page offers its dossier (一事一档) for download.
+        extensions.provide_detail_section(views.dossier_section)

@@ -206,6 +206,11 @@ def manifest_bytes(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode()
 
 
+def dossier_filename(decision: Decision) -> str:
+    """dossier-<government>-<code>.zip: the same name from the page and the API."""
+    return f"dossier-{decision.government_id}-{decision.code}.zip"
+
+
 def dossier_export(decision: Decision, *, with_index: bool = True) -> bytes:
     """The decision's dossier as a zip (see the module docstring)."""
     data, files = manifest(decision)

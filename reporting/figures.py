@@ -28,6 +28,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from decisions import visibility
 from decisions.models import (
@@ -46,6 +47,7 @@ from decisions.models import (
     StepKind,
     StepState,
 )
+from decisions.selectors import waived_steps_of
 from reviews.clock import WorkCalendar, review_clock
 from reviews.models import AdviserOpinion, Conclusion, ItemResponse, LegalityReview, ReviewItem
 
@@ -63,6 +65,10 @@ class Figure:
     unit: str = ""  # a key of UNIT_LABELS, or "%"
     records: list[str] = field(default_factory=list)  # the decision codes counted, where it counts decisions
 
+    @property
+    def unit_label(self) -> StrOrPromise:
+        return UNIT_LABELS.get(self.unit, self.unit)
+
     def as_dict(self) -> dict:
         return {
             "key": self.key,
@@ -70,7 +76,7 @@ class Figure:
             "label_zh": self.label_zh,
             "value": self.value,
             "unit": self.unit,
-            "unit_label": str(UNIT_LABELS.get(self.unit, self.unit)),
+            "unit_label": str(self.unit_label),
             "records": self.records,
         }
 
@@ -174,12 +180,14 @@ class AnnualFigures:
         return self.decided().filter(steps__state=StepState.WAIVED).distinct()
 
     def waived_steps(self) -> QuerySet[ProcedureStep]:
-        """The waived steps of the decisions decided in the year, with reason, article and approver."""
-        return (
-            ProcedureStep.objects.filter(decision__in=self.decided(), state=StepState.WAIVED)
-            .select_related("decision", "waiver_approved_by", "waiver_request__requested_by")
-            .order_by("decision__code", "kind")
-        )
+        """The waived steps of the decisions decided in the year, with reason, article and approver
+        (the overview's reading, ``selectors.waived_steps_of``, of other decisions)."""
+        return waived_steps_of(self.decided()).order_by("decision__code", "kind")
+
+    def waived_steps_in_catalogue(self) -> QuerySet[ProcedureStep]:
+        """The waived steps of every decision of the year's catalogue, whatever its state: what the
+        overview lists for the year."""
+        return waived_steps_of(self.decisions().filter(catalogue_year=self.year))
 
     def _steps_done(self, kind: str) -> QuerySet[ProcedureStep]:
         return ProcedureStep.objects.filter(
@@ -319,17 +327,35 @@ class AnnualFigures:
         )
 
     def waiver_table(self) -> Table:
-        by_step = dict(
-            self.waived_steps().order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
-        )
+        steps = list(self.waived_steps())
         figures = [
-            Figure(f"waived_{kind}", label, f"{zh}不适用", by_step.get(kind, 0), "steps")
+            Figure(
+                f"waived_{kind}",
+                label,
+                f"{zh}不适用",
+                sum(1 for step in steps if step.kind == kind),
+                "steps",
+                sorted({step.decision.code for step in steps if step.kind == kind}),
+            )
             for kind, label, zh in (
                 (StepKind.PUBLIC_PARTICIPATION, _("Public participation not applicable"), "公众参与"),
                 (StepKind.EXPERT_ARGUMENT, _("Expert argument not applicable"), "专家论证"),
                 (StepKind.RISK_ASSESSMENT, _("Risk assessment not applicable"), "风险评估"),
             )
         ]
+        # The overview lists the waived steps of every decision of the catalogue year, decided or
+        # not; the figures above count the decisions decided in the year. Both, from one reading.
+        in_catalogue = list(self.waived_steps_in_catalogue())
+        figures.append(
+            Figure(
+                "waived_in_catalogue",
+                _("Steps not applicable in all decisions of the year's catalogue (as the overview lists them)"),
+                "本年度目录内全部决策事项中程序不适用",
+                len(in_catalogue),
+                "steps",
+                sorted({step.decision.code for step in in_catalogue}),
+            )
+        )
         rows = [
             {
                 "code": step.decision.code,
@@ -343,12 +369,12 @@ class AnnualFigures:
                 # Who approved the request, in their own login: set at approval, never at request.
                 "approver": _person(step.waiver_approved_by) if step.waiver_approved_by else "",
             }
-            for step in self.waived_steps()
+            for step in steps
         ]
         return Table(
             "waivers",
-            _("Steps not applicable, with reasons"),
-            "程序不适用情况",
+            _("Steps not applicable in the decisions decided in the year, with reasons"),
+            "年度内作出决策事项的程序不适用情况",
             figures,
             columns=[
                 ("code", _("Code"), "编号"),
@@ -655,10 +681,11 @@ class AnnualFigures:
 
 
 def workbook_filename(figures: AnnualFigures) -> str:
-    """figures-<government>-<year>[-<department>].xlsx: the same name from the page and the API."""
-    name = f"figures-{figures.government.pk}-{figures.year}"
+    """The workbook's name in the report's own terms, the same from the page and the API:
+    <government><year>年重大行政决策统计[-<department>].xlsx (sent with RFC 5987's ``filename*``)."""
+    name = f"{figures.government.name}{figures.year}年重大行政决策统计"
     if figures.department is not None:
-        name += f"-{figures.department.pk}"
+        name += f"-{figures.department.name}"
     return f"{name}.xlsx"
 
 
@@ -699,19 +726,22 @@ def workbook(figures: AnnualFigures) -> bytes:
     return out.getvalue()
 
 
-UNIT_LABELS = {
-    "decisions": _("decisions"),
-    "steps": _("steps"),
-    "times": _("times"),
-    "comments": _("comments"),
-    "people": _("people"),
-    "opinions": _("opinions"),
-    "submissions": _("submissions"),
-    "letters": _("letters"),
-    "items": _("items"),
-    "working days": _("working days"),
-    "meetings": _("meetings"),
-    "evaluations": _("evaluations"),
+# The units as the page shows them after each number (件, 次, 个工作日…); "unit" is the context, as a
+# bare "decisions" is also a noun elsewhere.
+UNIT_LABELS: dict[str, StrOrPromise] = {
+    "decisions": pgettext_lazy("unit", "decisions"),
+    "steps": pgettext_lazy("unit", "steps"),
+    "times": pgettext_lazy("unit", "times"),
+    "comments": pgettext_lazy("unit", "comments"),
+    "people": pgettext_lazy("unit", "people"),
+    "opinions": pgettext_lazy("unit", "opinions"),
+    "submissions": pgettext_lazy("unit", "submissions"),
+    "letters": pgettext_lazy("unit", "letters"),
+    "items": pgettext_lazy("unit", "items"),
+    "working days": pgettext_lazy("unit", "working days"),
+    "meetings": pgettext_lazy("unit", "meetings"),
+    "evaluations": pgettext_lazy("unit", "evaluations"),
+    "%": "%",
 }
 
 UNIT_ZH = {

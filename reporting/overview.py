@@ -36,9 +36,8 @@ from decisions.models import (
     Publication,
     RiskAssessmentRecord,
     StepKind,
-    StepState,
 )
-from decisions.selectors import filter_by_year_state, with_step_marks
+from decisions.selectors import filter_by_year_state, waived_steps_of, with_step_marks
 from decisions.visibility import decisions_visible_to
 from reviews.models import CLEARING_CONCLUSIONS, Conclusion, LegalityReview
 
@@ -212,15 +211,9 @@ def integrity_findings(decisions: Iterable[Decision]) -> dict[int, list[Finding]
 
 
 def waived_steps(user: User, *, year: int | None = None, state: str = "") -> QuerySet[ProcedureStep]:
-    """Steps marked not applicable, with their decision, the basis relied on, the requester and the
-    approver who approved the request (a request still awaiting approval waives nothing, so it is
-    not here), filtered by the decision's catalogue year and state."""
-    decisions = filter_by_year_state(decisions_visible_to(user), year=year, state=state)
-    return (
-        ProcedureStep.objects.filter(decision__in=decisions, state=StepState.WAIVED)
-        .select_related("decision", "waiver_approved_by", "waiver_request__basis", "waiver_request__requested_by")
-        .order_by("-decision__catalogue_year", "-decision__sequence", "kind")
-    )
+    """Steps marked not applicable (``selectors.waived_steps_of``) of the visible decisions,
+    filtered by the decision's catalogue year and state."""
+    return waived_steps_of(filter_by_year_state(decisions_visible_to(user), year=year, state=state))
 
 
 def gate_problems(decision: Decision) -> list[str]:

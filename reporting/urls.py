@@ -8,6 +8,8 @@ urlpatterns = [
     path("figures/", views.figures_page, name="figures"),
     path("figures/print/", views.figures_print, name="figures-print"),
     path("figures.xlsx", views.figures_xlsx, name="figures-xlsx"),
+    path("decisions.xlsx", views.decisions_xlsx, name="decisions-xlsx"),
+    path("decisions/<int:pk>/dossier.zip", views.dossier_download, name="dossier"),
 ]
 
 # The overview keeps its address (/overview/) and its name (decisions:overview): config.urls mounts

@@ -8,12 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from decisions import forms as decision_forms
 from decisions import selectors
+from decisions.extensions import DetailSection
 from decisions.http import AuthenticatedRequest
 from decisions.models import DecisionState, StepKind
 from decisions.presentation import (
@@ -25,8 +28,12 @@ from decisions.presentation import (
     waiver_basis_label,
     waiver_requester,
 )
+from decisions.views import lists as decision_views
+from decisions.visibility import visible_decision
 from reporting import overview as overview_selectors
+from reporting.dossier import dossier_export, dossier_filename
 from reporting.figures import AnnualFigures, figures_scope, scope_choices, workbook, workbook_filename
+from reporting.workbooks import list_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -94,8 +101,55 @@ def figures_xlsx(request):
 
 def xlsx_response(figures: AnnualFigures) -> HttpResponse:
     response = HttpResponse(workbook(figures), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{workbook_filename(figures)}"'
+    # A Chinese name: Django writes an ASCII fallback and RFC 5987's filename*=utf-8''... for it.
+    response["Content-Disposition"] = content_disposition_header(True, workbook_filename(figures))
     return response
+
+
+# The decision list's columns in the export (the report's terms).
+LIST_HEADER = ("编号", "决策事项名称", "承办单位", "年度", "状态", "五个法定程序")
+
+
+@login_required
+@require_GET
+def decisions_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    """The decision list as the page filters and orders it (``decisions.views.listed``), every row,
+    in one workbook: a fixed number of queries whatever its length."""
+    _form, queryset = decision_views.listed(request)
+    with translation.override("zh-hans"):  # the workbook speaks the report's language
+        rows = [
+            (
+                decision.code,
+                decision.title,
+                decision.lead_sponsor.name,
+                decision.catalogue_year,
+                str(decision.get_state_display()),
+                "；".join(f"{mark.label}：{mark.text}" for mark in step_marks(decision)),
+            )
+            for decision in queryset
+        ]
+        content = list_workbook("重大行政决策事项", LIST_HEADER, rows)
+        filename = f"重大行政决策事项-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
+def dossier_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The decision's dossier (一事一档, Art 33) from its page: whoever sees the decision
+    (``visibility.visible_decision``, 404 otherwise), as the API's ``/decisions/{id}/dossier/``."""
+    decision = visible_decision(request.user, pk)
+    response = HttpResponse(dossier_export(decision), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, dossier_filename(decision))
+    return response
+
+
+def dossier_section(decision, user) -> DetailSection:
+    """The decision page's download of its dossier (``extensions.provide_detail_section``)."""
+    url = reverse("reports:dossier", args=[decision.pk])
+    return DetailSection("reports/_dossier_section.html", {"url": url, "article": article_label("Art 33")})
 
 
 # Rows per page of the overview's table and of its list of waived steps.

@@ -32,18 +32,18 @@ def may_see(user: User, decision: Decision) -> bool:
     return visibility.may_see(user, decision)
 
 
-def may_write(user: User, decision: Decision) -> bool:
-    return permissions.may(user, "review_write", decision)
+def may_write(user: User, decision: Decision, *, held: permissions.Held | None = None) -> bool:
+    return permissions.may(user, "review_write", decision, held=held)
 
 
-def may_issue(user: User, decision: Decision) -> bool:
-    return permissions.may(user, "review_issue", decision)
+def may_issue(user: User, decision: Decision, *, held: permissions.Held | None = None) -> bool:
+    return permissions.may(user, "review_issue", decision, held=held)
 
 
-def may_answer(user: User, decision: Decision) -> bool:
+def may_answer(user: User, decision: Decision, *, held: permissions.Held | None = None) -> bool:
     """The sponsor's side of the review (materials, supplements, answers to the items): the lead
     sponsor's clerks and head, who also record its preparatory steps."""
-    return permissions.may(user, "step", decision)
+    return permissions.may(user, "step", decision, held=held)
 
 
 def may_send_final_text(user: User, decision: Decision) -> bool:

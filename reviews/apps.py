@@ -29,3 +29,5 @@ class ReviewsConfig(AppConfig):
         extensions.provide_annotations(selectors.decision_review_columns)
         extensions.provide_mark("legality_review", selectors.review_mark)
         extensions.provide_detail_section(selectors.decision_section)
+        # The review's turns on every user's to-do list.
+        extensions.provide_tasks(selectors.review_tasks)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from decisions import extensions
+from decisions import extensions, lifecycle, permissions
 from decisions.models import Decision, DecisionEvent, DecisionState
 from decisions.presentation import article_label
 from reviews import access
@@ -202,3 +205,63 @@ def review_queue(user: User, *, today: dt.date) -> list[QueueRow]:
     ]
     rows.sort(key=lambda row: row.sort_key)
     return rows
+
+
+# --------------------------------------------------------------------------- the to-do list
+# (decisions.extensions.provide_tasks: filled in reviews.apps)
+
+TASK_LABELS = {
+    "review_accept": _lazy("Check the submission: accept it or return it"),
+    "review_answer_supplement": _lazy("Hand in the supplementary materials"),
+    "review_record_opinion": _lazy("Review the draft and write the opinion"),
+    "review_issue": _lazy("Issue the opinion"),
+    "review_answer_item": _lazy("Answer the opinion's items"),
+    "review_confirm_changes": _lazy("Confirm the sponsor's answer"),
+}
+
+
+def _round_task(user: User, review: LegalityReview, held: permissions.Held) -> str | None:
+    """Whose turn it is in the round, by its stage, with the same role checks as the review's acts
+    (``reviews.access``)."""
+    decision = review.decision
+    stage = review.stage(latest=True)
+    if stage == Stage.SUBMITTED:
+        return "review_accept" if access.may_write(user, decision, held=held) else None
+    if stage == Stage.AWAITING_SUPPLEMENT:
+        return "review_answer_supplement" if access.may_answer(user, decision, held=held) else None
+    if stage == Stage.IN_REVIEW:
+        if review.conclusion:
+            return "review_issue" if access.may_issue(user, decision, held=held) else None
+        # The reviewer it is assigned to; anyone of the legal office while it is assigned to nobody.
+        if review.assigned_to_id:
+            return "review_record_opinion" if review.assigned_to_id == user.pk else None
+        return "review_record_opinion" if access.may_write(user, decision, held=held) else None
+    if stage == Stage.AWAITING_RESPONSE:
+        if any(not item.response for item in review.items.all()):
+            return "review_answer_item" if access.may_answer(user, decision, held=held) else None
+        return "review_confirm_changes" if access.may_write(user, decision, held=held) else None
+    if stage == Stage.ISSUED and permissions.may(user, "clear_for_meeting", decision, held=held):
+        return "clear_for_meeting"  # the lifecycle's transition, offered on the review page
+    return None
+
+
+def review_tasks(user: User, decisions: Sequence[Decision], held: permissions.Held) -> list[extensions.Task]:
+    """The current round's task of each decision under review that waits on ``user`` (two queries
+    for the whole batch: the latest rounds, their supplements and items)."""
+    under_review = {d.pk: d for d in decisions if d.state == DecisionState.LEGALITY_REVIEW}
+    if not under_review:
+        return []
+    latest_round = LegalityReview.objects.filter(decision=OuterRef("decision")).order_by("-round").values("round")[:1]
+    reviews = LegalityReview.objects.filter(
+        decision_id__in=under_review, round=Subquery(latest_round)
+    ).prefetch_related("supplements", "items")
+    tasks = []
+    for review in reviews:
+        review.decision = under_review[review.decision_id]
+        action = _round_task(user, review, held)
+        if action is None:
+            continue
+        label = TASK_LABELS.get(action) or lifecycle.TRANSITIONS[action].label
+        url = reverse("reviews:decision", args=[review.decision_id])
+        tasks.append(extensions.Task(review.decision, action, label, url))
+    return tasks

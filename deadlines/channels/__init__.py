@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import translation
 
 from deadlines.models import Delivery, Reminder
-from deadlines.notifications import Message, Recipients, message
+from deadlines.notifications import Message, Recipients, Source, delivery_message
 
 
 class Channel:
@@ -26,7 +26,9 @@ class Channel:
     # Delivered when planned (no worker sends it): the in-app bell.
     delivered_when_planned: ClassVar[bool] = False
 
-    def plan(self, reminder: Reminder, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
+    def plan(self, source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
+        """The deliveries of ``source`` (a reminder, or an event that hands someone a task) through
+        this channel; each sets its source with ``of(source)``."""
         raise NotImplementedError
 
     def send(self, delivery: Delivery, text: Message) -> None:
@@ -48,15 +50,20 @@ def sent_by_workers() -> list[str]:
     return [key for key, channel in CHANNELS.items() if not channel.delivered_when_planned]
 
 
-def plan(reminder: Reminder, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
-    """Every delivery of one reminder, through every channel."""
-    return [delivery for channel in CHANNELS.values() for delivery in channel.plan(reminder, recipients, now)]
+def of(source: Source) -> dict[str, Source]:
+    """The fields of a delivery or a bell notification that name its source."""
+    return {"reminder": source} if isinstance(source, Reminder) else {"event": source}
+
+
+def plan(source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
+    """Every delivery of one reminder or event, through every channel."""
+    return [delivery for channel in CHANNELS.values() for delivery in channel.plan(source, recipients, now)]
 
 
 def send(delivery: Delivery) -> None:
     """Send one delivery through its channel, in the site's language; raises on any failure."""
     with translation.override(settings.LANGUAGE_CODE):
-        CHANNELS[delivery.channel].send(delivery, message(delivery.reminder))
+        CHANNELS[delivery.channel].send(delivery, delivery_message(delivery))
 
 
 def idempotency_key(delivery: Delivery) -> str:

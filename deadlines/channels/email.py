@@ -8,20 +8,20 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from deadlines.channels import Channel, idempotency_key, register
-from deadlines.models import Delivery, Reminder
-from deadlines.notifications import Message, Recipients
+from deadlines.channels import Channel, idempotency_key, of, register
+from deadlines.models import Delivery
+from deadlines.notifications import Message, Recipients, Source
 
 
 @register
 class Email(Channel):
     key = Delivery.Channel.EMAIL
 
-    def plan(self, reminder: Reminder, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
+    def plan(self, source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
         if recipients.settings is not None and not recipients.settings.email_enabled:
             return []
         return [
-            Delivery(reminder=reminder, channel=self.key, user=user, address=user.email, next_attempt_at=now)
+            Delivery(**of(source), channel=self.key, user=user, address=user.email, next_attempt_at=now)
             for user in recipients.users
             if user.email
         ]

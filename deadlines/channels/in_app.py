@@ -1,13 +1,13 @@
-"""The in-app bell: a Notification row per person, created with the reminder, so it exists exactly
+"""The in-app bell: a Notification row per person, created with the reminder or event, so it exists exactly
 once; the delivery is recorded as sent at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from deadlines.channels import Channel, register
-from deadlines.models import Delivery, Notification, Reminder
-from deadlines.notifications import Recipients
+from deadlines.channels import Channel, of, register
+from deadlines.models import Delivery, Notification
+from deadlines.notifications import Recipients, Source
 
 
 @register
@@ -15,13 +15,13 @@ class InApp(Channel):
     key = Delivery.Channel.IN_APP
     delivered_when_planned = True
 
-    def plan(self, reminder: Reminder, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
+    def plan(self, source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
         Notification.objects.bulk_create(
-            [Notification(user=user, reminder=reminder) for user in recipients.users], ignore_conflicts=True
+            [Notification(user=user, **of(source)) for user in recipients.users], ignore_conflicts=True
         )
         return [
             Delivery(
-                reminder=reminder,
+                **of(source),
                 channel=self.key,
                 user=user,
                 status=Delivery.Status.SENT,

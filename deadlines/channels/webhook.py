@@ -15,10 +15,10 @@ from typing import Any
 
 from django.conf import settings
 
-from deadlines.channels import Channel, idempotency_key, register
+from deadlines.channels import Channel, idempotency_key, of, register
 from deadlines.clocks import basis
-from deadlines.models import Delivery, DepartmentNotificationSettings, Reminder
-from deadlines.notifications import Message, Recipients
+from deadlines.models import Delivery, DepartmentNotificationSettings
+from deadlines.notifications import Message, Recipients, Source
 
 
 class WebhookError(Exception):
@@ -29,13 +29,13 @@ class WebhookError(Exception):
 class Webhook(Channel):
     key = Delivery.Channel.WEBHOOK
 
-    def plan(self, reminder: Reminder, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
+    def plan(self, source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
         robot = recipients.settings
         if robot is None or not robot.webhook_enabled or not robot.webhook_url:
             return []
         return [
             Delivery(
-                reminder=reminder,
+                **of(source),
                 channel=self.key,
                 department=robot.department,
                 address=robot.webhook_url,
@@ -86,6 +86,19 @@ def _payload(delivery: Delivery, channel: DepartmentNotificationSettings, text: 
         # Both group robots take the same plain-text message.
         return {"msgtype": "text", "text": {"content": f"{text.subject}\n{text.text.split(chr(10), 1)[1]}"}}
     reminder = delivery.reminder
+    if reminder is None:
+        assert delivery.event is not None  # one or the other (a constraint)
+        event = delivery.event
+        return {
+            "id": idempotency_key(delivery),
+            "event": "decision.task",
+            "transition": event.transition,
+            "decision": {"id": event.decision_id, "code": event.decision.code, "title": event.decision.title},
+            "department": str(delivery.department or ""),
+            "subject": text.subject,
+            "text": text.text,
+            "url": settings.DT_SITE_URL.rstrip("/") + text.url,
+        }
     deadline = reminder.deadline
     return {
         "id": idempotency_key(delivery),

@@ -527,6 +527,19 @@ class StepOptionSerializer(TransitionOptionSerializer):
     kind = serializers.ChoiceField(choices=StepKind.choices)
 
 
+class TaskSerializer(serializers.Serializer):
+    """One task of the caller's to-do list: the act's machine name (a transition, ``step_<action>``,
+    ``approve_waiver`` or an act of the legality review), what it is and the page where it is done."""
+
+    decision = serializers.IntegerField(source="decision.pk")
+    code = serializers.CharField(source="decision.code")
+    title = serializers.CharField(source="decision.title")
+    state = serializers.ChoiceField(source="decision.state", choices=DecisionState.choices)
+    action = serializers.CharField()
+    description = serializers.CharField(source="label")
+    url = serializers.CharField()
+
+
 class TransitionsSerializer(serializers.Serializer):
     decision = serializers.IntegerField()
     state = serializers.ChoiceField(choices=DecisionState.choices)

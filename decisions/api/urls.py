@@ -12,6 +12,7 @@ decision = "decisions/<id:pk>/"
 
 urlpatterns = [
     path("users/me/", views.MeView.as_view(), name="me"),
+    path("todo/", views.TodoView.as_view(), name="todo"),
     path("governments/", views.GovernmentList.as_view(), name="government-list"),
     path("governments/<id:pk>/", views.GovernmentDetail.as_view(), name="government-detail"),
     path("departments/", views.DepartmentList.as_view(), name="department-list"),

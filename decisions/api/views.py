@@ -28,7 +28,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from decisions import extensions, selectors, services
+from decisions import selectors, services, todo
 from decisions.accounts.security_log import refused_access
 from decisions.models import (
     ApiToken,
@@ -142,6 +142,16 @@ class DecisionScoped(_APIViewMixin):
 # --------------------------------------------------------------------------- organisation
 
 
+class TodoView(APIView):
+    """GET /todo/: what waits on the caller, the page's to-do list (``decisions.todo``)."""
+
+    schema_tags = ["organisation"]
+
+    @extend_schema(responses=s.TaskSerializer(many=True), operation_id="todo_list")
+    def get(self, request):
+        return Response(s.TaskSerializer(todo.tasks_for(request.user), many=True).data)
+
+
 class MeView(APIView):
     schema_tags = ["organisation"]
 
@@ -231,7 +241,7 @@ class DecisionListCreate(generics.GenericAPIView):
         if query.get("catalogue") is not None:
             queryset = queryset.filter(in_catalogue=query["catalogue"])
         if query.get("overdue") is not None:
-            queryset = filter_overdue(queryset, query["overdue"])
+            queryset = selectors.filter_overdue(queryset, overdue=query["overdue"])
         if query.get("search"):
             term = query["search"].strip()
             queryset = queryset.filter(Q(title__icontains=term) | Q(code__icontains=term))
@@ -292,15 +302,6 @@ class DecisionSponsors(DecisionScoped, APIView):
             ip=client_ip(request),
         )
         return self.decision_response(decision)
-
-
-def filter_overdue(queryset, overdue: bool):
-    """Decisions with an open, chased deadline past its due date: the clocks' app answers it
-    (``decisions.extensions``); without one, nothing can be overdue."""
-    apply = extensions.decision_filter("overdue")
-    if apply is None:
-        return queryset.none() if overdue else queryset
-    return apply(queryset, overdue)
 
 
 class DecisionDetail(DecisionScoped, APIView):

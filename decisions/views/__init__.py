@@ -8,7 +8,7 @@ not disclosed).
 """
 
 from decisions.views.detail import detail
-from decisions.views.lists import decision_list, register
+from decisions.views.lists import decision_list, my_task_count, my_tasks, register
 from decisions.views.writes import (
     amend,
     attachment_download,
@@ -38,6 +38,8 @@ __all__ = [
     "expert_opinion_add",
     "expert_opinion_handle",
     "meeting_correct",
+    "my_task_count",
+    "my_tasks",
     "participation",
     "register",
     "risk",

@@ -1,4 +1,5 @@
-"""The list of decisions (with the five-step marks) and the registration of a new one (Art 10)."""
+"""The list of decisions (with the five-step marks), the user's to-do list, and the registration of a
+new one (Art 10)."""
 
 from __future__ import annotations
 
@@ -7,32 +8,35 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from decisions import forms, selectors, services
+from decisions import forms, selectors, services, todo
 from decisions.errors import DecisionError, ErrorCode
 from decisions.http import AuthenticatedRequest
 from decisions.presentation import (
     legend,
     step_marks,
 )
-
-if TYPE_CHECKING:
-    pass
 from decisions.views.common import add_error, client_ip, error_page
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-@login_required
-@require_GET
-def decision_list(request: AuthenticatedRequest) -> HttpResponse:
+    from decisions.extensions import Task
+    from decisions.models import Decision
+
+
+def listed(request: AuthenticatedRequest) -> tuple[forms.DecisionFilterForm, QuerySet[Decision]]:
+    """The list's filters as the request gives them, and the decisions they select: read by the page
+    and by its export (an unusable filter is ignored, the others still apply)."""
     years, departments = selectors.list_filter_choices(request.user)
     form = forms.DecisionFilterForm(request.GET or None, years=years, departments=departments)
     filters = {}
     if form.is_bound:
-        form.is_valid()  # an unusable filter is ignored, the others still apply
+        form.is_valid()
         filters = form.cleaned_data
     queryset = selectors.decision_list(
         request.user,
@@ -40,7 +44,16 @@ def decision_list(request: AuthenticatedRequest) -> HttpResponse:
         state=filters.get("state") or "",
         department=filters.get("department"),
         search=filters.get("q") or "",
+        overdue=bool(filters.get("overdue")),
+        sort=filters.get("sort") or "",
     )
+    return form, queryset
+
+
+@login_required
+@require_GET
+def decision_list(request: AuthenticatedRequest) -> HttpResponse:
+    form, queryset = listed(request)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
     rows = [(decision, step_marks(decision)) for decision in page.object_list]
     query = request.GET.copy()
@@ -87,3 +100,22 @@ def register(request: AuthenticatedRequest) -> HttpResponse:
                 messages.success(request, _("Decision %(code)s registered.") % {"code": decision.code})
                 return redirect("decisions:detail", pk=decision.pk)
     return render(request, "decisions/register.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def my_tasks(request: AuthenticatedRequest) -> HttpResponse:
+    """我的待办: what waits on the user, grouped by decision (``decisions.todo``)."""
+    groups: dict[int, list[Task]] = {}
+    tasks = todo.tasks_for(request.user)
+    for task in tasks:
+        groups.setdefault(task.decision.pk, []).append(task)
+    return render(request, "decisions/todo.html", {"groups": list(groups.values()), "count": len(tasks)})
+
+
+@login_required
+@require_GET
+def my_task_count(request: AuthenticatedRequest) -> JsonResponse:
+    """The navigation's count, asked by the page's script after the page is shown, so that no page
+    pays for the to-do list it does not show."""
+    return JsonResponse({"count": len(todo.tasks_for(request.user))})

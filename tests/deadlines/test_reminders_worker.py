@@ -43,6 +43,7 @@ from deadlines.models import Deadline, DeadlineKind, Delivery, DepartmentNotific
 from deadlines.tasks import scan_reminders
 from decisions import services, workdays
 from demo.webhook_receiver import Receiver
+from tests.deadlines.test_reminders import forget_task_arrivals
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -212,10 +213,9 @@ def procs(tmp_path):
 # --------------------------------------------------------------------------- data
 
 
-def overdue_hearing_clocks(org, receiver, count: int) -> list[Deadline]:
-    """``count`` hearing-materials clocks recorded weeks ago and overdue today (real time: the
-    worker does not travel). Each has three reminders due now: the latest daily overdue reminder
-    (the older ones were superseded), the escalation to the head and the one to the leader."""
+def with_channels(org, receiver) -> None:
+    """E-mail addresses and robots, set after the setup so that its news of tasks (the start hands the
+    steps to the sponsor, deadlines.arrivals) is not sent: these tests count the reminders."""
     for user, name in ((org.clerk, "clerk"), (org.sponsor_head, "head"), (org.leader, "leader")):
         user.email = f"{name}@example.gov.cn"
         user.save(update_fields=["email"])
@@ -223,6 +223,12 @@ def overdue_hearing_clocks(org, receiver, count: int) -> list[Deadline]:
         DepartmentNotificationSettings.objects.create(
             department=department, webhook_kind="generic", webhook_url=receiver.url(path)
         )
+
+
+def overdue_hearing_clocks(org, receiver, count: int) -> list[Deadline]:
+    """``count`` hearing-materials clocks recorded weeks ago and overdue today (real time: the
+    worker does not travel). Each has three reminders due now: the latest daily overdue reminder
+    (the older ones were superseded), the escalation to the head and the one to the leader."""
     today = timezone.localdate()
     recorded = today - dt.timedelta(days=40)
     clocks = []
@@ -234,6 +240,8 @@ def overdue_hearing_clocks(org, receiver, count: int) -> list[Deadline]:
                 decision=decision, actor=org.clerk, hearing_date=today - dt.timedelta(days=12 + i % 3)
             )
             clocks.append(Deadline.objects.get(decision=decision, kind=DeadlineKind.HEARING_MATERIALS_DUE))
+    forget_task_arrivals()
+    with_channels(org, receiver)
     return clocks
 
 
@@ -382,13 +390,6 @@ def _publish_scan() -> bool:
 def overdue_during_outage(org, receiver, count: int) -> list[Deadline]:
     """Like ``overdue_hearing_clocks``, but recorded when already overdue, so that each recording
     asks for a scan at once (and, Redis being down, fails to)."""
-    for user, name in ((org.clerk, "clerk"), (org.sponsor_head, "head"), (org.leader, "leader")):
-        user.email = f"{name}@example.gov.cn"
-        user.save(update_fields=["email"])
-    for department, path in ((org.sponsor, "/sponsor"), (org.government_office, "/office")):
-        DepartmentNotificationSettings.objects.create(
-            department=department, webhook_kind="generic", webhook_url=receiver.url(path)
-        )
     today = timezone.localdate()
     recorded = today - dt.timedelta(days=20)
     while not workdays.is_working_day(recorded):  # so that the clock is chased on the day it is recorded
@@ -403,4 +404,6 @@ def overdue_during_outage(org, receiver, count: int) -> list[Deadline]:
                 decision=decision, actor=org.clerk, hearing_date=recorded + dt.timedelta(days=2)
             )
             clocks.append(Deadline.objects.get(decision=decision, kind=DeadlineKind.HEARING_MATERIALS_DUE))
+    forget_task_arrivals()
+    with_channels(org, receiver)
     return clocks

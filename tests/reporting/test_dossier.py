@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from decisions import services
@@ -248,3 +249,17 @@ def test_commands_export_and_import(archived, tmp_path):
     assert zipfile.ZipFile(target).read("manifest.json")
     with pytest.raises(Exception, match="already"):
         call_command("import_dossier", str(target))
+
+
+def test_the_decision_page_offers_the_dossier_to_whoever_sees_the_decision(client, org):
+    decision = services.decision_register(**org.decision_kwargs())
+    client.force_login(org.clerk)
+    page = client.get(reverse("decisions:detail", args=[decision.pk])).content.decode()
+    url = reverse("reports:dossier", args=[decision.pk])
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f'filename="dossier-{decision.government_id}-{decision.code}.zip"' in response["Content-Disposition"]
+    assert "manifest.json" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    client.force_login(org.other_clerk)  # another department's draft: not even its existence
+    assert client.get(url).status_code == 404

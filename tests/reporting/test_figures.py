@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from io import BytesIO
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -139,6 +141,7 @@ def test_every_annual_figure_matches_the_records(org, records):
         "waived_public_participation": 0,
         "waived_expert_argument": 0,
         "waived_risk_assessment": 1,
+        "waived_in_catalogue": 1,
         "consultations": 2,
         "comments": 256,
         "shortened_periods": 0,
@@ -216,6 +219,9 @@ def test_workbook_has_a_sheet_per_table_with_chinese_headers_matching_the_page(c
     client.force_login(org.secretary)
     response = client.get(f"/reports/figures.xlsx?year={YEAR}")
     assert response.status_code == 200
+    # A Chinese file name, by RFC 5987 (with an ASCII fallback for old clients).
+    name = quote(f"{org.government.name}{YEAR}年重大行政决策统计.xlsx")
+    assert f"filename*=utf-8''{name}" in response["Content-Disposition"]
     book = load_workbook(BytesIO(response.content))
     figures = AnnualFigures(org.government, YEAR)
     assert book.sheetnames == [t.title_zh for t in figures.tables()]
@@ -281,3 +287,27 @@ def test_figures_cost_the_same_statements_whatever_the_number_of_decisions_and_d
     with django_assert_num_queries(len(before.captured_queries)):
         got = values(AnnualFigures(org.government, YEAR))
     assert got["opinions_issued"] == 4
+
+
+def test_the_waived_steps_counted_are_the_overviews_for_the_catalogue_and_named_so_for_the_decided(org):
+    """The overview lists the waived steps of every decision of the catalogue year; the figures count
+    those of the decisions decided in the year, and show the overview's number beside them."""
+    from reporting import overview
+
+    year = timezone.localdate().year
+    decided = services.decision_register(**org.decision_kwargs(catalogue_year=year, title="已决定事项"))
+    decided = services.decision_start(decision=decided, actor=org.secretary)
+    demo.complete_participation(decided, org)
+    demo.complete_expert_argument(decided, org)
+    demo.waive(decided, StepKind.RISK_ASSESSMENT, org, reason="不涉及稳定风险", article="Art 22")
+    demo.walk(decided, DecisionState.DECIDED, org)
+    preparing = services.decision_register(**org.decision_kwargs(catalogue_year=year, title="拟订中事项"))
+    preparing = services.decision_start(decision=preparing, actor=org.secretary)
+    demo.waive(preparing, StepKind.EXPERT_ARGUMENT, org, reason="不涉及专业问题", article="Art 19")
+
+    got = values(AnnualFigures(org.government, year))
+    listed = overview.waived_steps(org.leader, year=year)
+    assert got["waived_in_catalogue"] == listed.count() == 2
+    assert got["waived_risk_assessment"] + got["waived_expert_argument"] == 1
+    [figure] = [f for f in AnnualFigures(org.government, year).waiver_table().figures if f.key == "waived_in_catalogue"]
+    assert figure.records == sorted([decided.code, preparing.code])
