@@ -71,7 +71,6 @@ class DecisionRegisterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category (Art 3)"), choices=Category.choices)
     catalogue_year = forms.IntegerField(label=_("Catalogue year"), min_value=2000, max_value=2100)
     decision_body = forms.CharField(label=_("Decision body"), max_length=100)
-    in_catalogue = forms.BooleanField(label=_("In the yearly public catalogue (Art 3)"), required=False, initial=True)
     summary = forms.CharField(label=_("Summary"), required=False, widget=_text(4), max_length=limits.TEXT_MAX_LENGTH)
     legal_basis = forms.CharField(
         label=_("Legal basis"), required=False, widget=_text(3), max_length=limits.TEXT_MAX_LENGTH

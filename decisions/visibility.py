@@ -17,7 +17,16 @@ from django.http import Http404
 
 from decisions.accounts.security_log import refused_access
 from decisions.choices import DepartmentKind, Role
-from decisions.models import Attachment, Decision, Department, Government, Membership
+from decisions.models import (
+    Attachment,
+    Catalogue,
+    CatalogueEntry,
+    Decision,
+    DecisionState,
+    Department,
+    Government,
+    Membership,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User  # the project uses Django's user model
@@ -84,6 +93,41 @@ def visible_attachment(user: User | AnonymousUser | None, pk: int) -> Attachment
     except Attachment.DoesNotExist:
         if Attachment.objects.filter(pk=pk).exists():
             refused_access("attachment", pk)
+        raise Http404 from None
+    return attachment
+
+
+# --------------------------------------------------------------------------- the public (no login)
+
+# The files a member of the public may download: the draft and its explanation (Art 15).
+PUBLIC_ATTACHMENT_KINDS = (Attachment.Kind.DRAFT, Attachment.Kind.EXPLANATION)
+
+
+def public_catalogue_entries() -> QuerySet[CatalogueEntry]:
+    """What the public sees of the catalogues (Art 3): the entries of published catalogues that no
+    adjustment removed. A draft or an approved-but-unpublished catalogue shows nothing."""
+    entries: QuerySet[CatalogueEntry] = CatalogueEntry.objects.filter(
+        catalogue__state=Catalogue.State.PUBLISHED
+    ).exclude(status=CatalogueEntry.Status.REMOVED)
+    return entries
+
+
+def public_catalogue_decisions() -> QuerySet[Decision]:
+    """The decisions a published catalogue holds, as one query."""
+    decisions: QuerySet[Decision] = Decision.objects.filter(
+        pk__in=public_catalogue_entries().values("decision_id")
+    ).exclude(state=DecisionState.WITHDRAWN)
+    return decisions
+
+
+def public_attachment(pk: int, *, decisions: QuerySet[Decision]) -> Attachment:
+    """A draft or explanation of one of ``decisions`` (those the public side shows: an open or
+    past call for comments, a published decision); Http404 for any other file."""
+    try:
+        attachment: Attachment = Attachment.objects.filter(
+            decision__in=decisions, kind__in=PUBLIC_ATTACHMENT_KINDS
+        ).get(pk=pk)
+    except Attachment.DoesNotExist:
         raise Http404 from None
     return attachment
 

@@ -346,7 +346,8 @@ class DecisionCreateSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
     legal_basis = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
     co_sponsors = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
-    in_catalogue = serializers.BooleanField(required=False, default=True)
+    # ``in_catalogue`` is no longer taken here: the government office's published catalogue decides
+    # it (Art 3). A client that still sends it is not refused; the value is ignored.
 
 
 class DecisionAmendSerializer(serializers.Serializer):

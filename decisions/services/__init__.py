@@ -16,6 +16,14 @@ from decisions.services.base import (
     record_change,
     record_event,
 )
+from decisions.services.catalogue import (
+    catalogue_adjust,
+    catalogue_approve,
+    catalogue_draft,
+    catalogue_exclude,
+    catalogue_include,
+    catalogue_publish,
+)
 from decisions.services.decision import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
@@ -70,6 +78,12 @@ from decisions.services.waivers import (
 )
 
 __all__ = [
+    "catalogue_adjust",
+    "catalogue_approve",
+    "catalogue_draft",
+    "catalogue_exclude",
+    "catalogue_include",
+    "catalogue_publish",
     "AMENDABLE_FIELDS",
     "AMENDABLE_STATES",
     "CLOSED_STATES",
