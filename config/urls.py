@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from consultations import urls as consultation_urls
 from decisions import urls as decision_urls
 from decisions.accounts import views as account_views
 from reporting import urls as reporting_urls
@@ -21,6 +22,9 @@ urlpatterns = [
     path("accounts/password/done/", account_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("deadlines/", include("deadlines.urls")),
     path("reviews/", include("reviews.urls")),
+    # The public side: no login (catalogues, consultations, comments, published decisions, the feed).
+    path("public/", include(consultation_urls.public_patterns)),
+    path("consultations/", include(consultation_urls.inbox_patterns)),
     # The leader overview is reporting's page but keeps its address and name (decisions:overview).
     path("", include(([*decision_urls.urlpatterns, *reporting_urls.overview_patterns], "decisions"))),
 ]

@@ -400,10 +400,6 @@ class ParticipationForm(forms.ModelForm):
             "period_end",
             "shortened_period_reason",
             "affected_groups_heard",
-            "comments_count",
-            "comments_adopted",
-            "comments_partly_adopted",
-            "adoption_summary",
             "hearing_date",
             "hearing_participants_published_on",
             "hearing_materials_sent_on",
@@ -419,24 +415,8 @@ class ParticipationForm(forms.ModelForm):
             "hearing_materials_sent_on": DateInput(),
             "shortened_period_reason": _text(2),
             "affected_groups_heard": _text(2),
-            "adoption_summary": _text(3),
             "hearing_record": _text(2),
         }
-
-    # Counts left empty mean none (yet); the service checks they add up (Art 18).
-    COUNTS = ("comments_count", "comments_adopted", "comments_partly_adopted")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.COUNTS:
-            self.fields[name].required = False
-
-    def clean(self):
-        data = super().clean()
-        for name in self.COUNTS:
-            if data.get(name) is None and name not in self.errors:
-                data[name] = 0
-        return data
 
     def _post_clean(self):
         # Model validation is the service's job (it names the rule); the form only parses.

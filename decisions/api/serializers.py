@@ -142,7 +142,13 @@ class ParticipationUpdateSerializer(ParticipationSerializer):
     )
 
     class Meta(ParticipationSerializer.Meta):
-        fields = [f for f in ParticipationSerializer.Meta.fields if f != "period_days"]
+        # The counts and the adoption summary are generated from the answers to the comments
+        # (services.participation_record_adoption), never typed (Art 18).
+        fields = [
+            f
+            for f in ParticipationSerializer.Meta.fields
+            if f not in {"period_days", *ParticipationRecord.ADOPTION_FIELDS}
+        ]
         extra_kwargs = {name: {"required": False} for name in fields}
 
 

@@ -49,6 +49,7 @@ from decisions.services.decision import (
     decisions_drop_long_deferred,
 )
 from decisions.services.records import (
+    ADOPTION_FIELDS,
     PARTICIPATION_FIELDS,
     RISK_FIELDS,
     evaluation_record,
@@ -56,6 +57,7 @@ from decisions.services.records import (
     expert_opinion_add,
     expert_opinion_handle,
     meeting_correct,
+    participation_record_adoption,
     participation_update,
     risk_update,
 )
@@ -78,6 +80,8 @@ from decisions.services.waivers import (
 )
 
 __all__ = [
+    "ADOPTION_FIELDS",
+    "participation_record_adoption",
     "catalogue_adjust",
     "catalogue_approve",
     "catalogue_draft",

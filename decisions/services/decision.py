@@ -35,7 +35,6 @@ from decisions.models import (
     meeting_majority,
 )
 from decisions.rules import rules_for
-from decisions.services.catalogue import catalogue_leave_published
 from decisions.services.base import (
     _check_arguments,
     _invalid,
@@ -47,6 +46,7 @@ from decisions.services.base import (
     record_change,
     record_event,
 )
+from decisions.services.catalogue import catalogue_leave_published
 from decisions.services.steps import step_transition
 
 if TYPE_CHECKING:
