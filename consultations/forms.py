@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +11,11 @@ from consultations.articles import Article
 from consultations.choices import Channel, Handling
 from decisions import limits
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _article_choices(articles: list[Article]) -> list[tuple[str, str]]:
+
+def _article_choices(articles: list[Article]) -> list[tuple[str, StrOrPromise]]:
     return [("", _("The whole draft")), *[(str(a.number), a.heading) for a in articles]]
 
 
@@ -34,7 +39,7 @@ class CommentForm(_ArticleMixin, forms.Form):
 
     def __init__(self, *args, articles: list[Article], name_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["article"].choices = _article_choices(articles)
+        self.fields["article"].choices = _article_choices(articles)  # type: ignore[attr-defined]
         self.fields["name"].required = name_required
         self.fields["name"].label = _("Name") if name_required else _("Name (optional)")
 
@@ -74,7 +79,7 @@ class EntryForm(_ArticleMixin, forms.Form):
 
     def __init__(self, *args, articles: list[Article], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["article"].choices = _article_choices(articles)
+        self.fields["article"].choices = _article_choices(articles)  # type: ignore[attr-defined]
 
 
 class SettingsForm(forms.Form):

@@ -108,7 +108,7 @@ class Comment(TimeStamped):
     @property
     def effective(self) -> Comment:
         """The comment whose answer answers this one: its group's lead, or itself."""
-        return self.group_lead if self.group_lead_id else self
+        return self.group_lead or self
 
     @property
     def is_answered(self) -> bool:

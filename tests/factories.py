@@ -208,8 +208,24 @@ def start_step(decision, kind: str, org: Org) -> None:
 
 
 def record_participation(decision, org: Org, **values) -> None:
+    """The record as the sponsor types it, and the adoption summary as the comment inbox writes it
+    (services.participation_record_adoption: the counts are never typed)."""
     start_step(decision, StepKind.PUBLIC_PARTICIPATION, org)
-    services.participation_update(decision=decision, actor=org.clerk, **participation_values(**values))
+    typed = participation_values(**values)
+    adoption = {name: typed.pop(name) for name in ParticipationRecord.ADOPTION_FIELDS if name in typed}
+    services.participation_update(decision=decision, actor=org.clerk, **typed)
+    if adoption:
+        services.participation_record_adoption(
+            decision=decision,
+            actor=org.clerk,
+            **{
+                "comments_count": 0,
+                "comments_adopted": 0,
+                "comments_partly_adopted": 0,
+                "adoption_summary": "",
+                **adoption,
+            },
+        )
 
 
 def record_risk(decision, org: Org, **values) -> None:

@@ -26,7 +26,7 @@ from decisions.visibility import visible_decision
 def _sponsor_decision(request: HttpRequest, pk: int):
     """Only the lead sponsor's staff read the inbox (personal data); anyone else gets a 404."""
     decision = visible_decision(request.user, pk)
-    if not permissions.may(request.user, "step", decision):
+    if not permissions.may(request.user, "step", decision):  # type: ignore[arg-type]  # logged in
         raise Http404
     return decision
 
