@@ -12,9 +12,11 @@ from rest_framework.views import APIView
 
 from consultations import selectors, services
 from consultations.choices import Channel, Handling
-from decisions import limits
+from consultations.models import Comment
+from decisions import limits, permissions
+from decisions.api import converters  # noqa: F401  (registers <id:…>)
 from decisions.api.parsers import JSONParser
-from decisions.api.views import PublicView, parse
+from decisions.api.views import DecisionScoped, PublicView, parse
 from decisions.visibility import public_participation_records
 
 
@@ -79,7 +81,92 @@ class CommentStatus(PublicView, APIView):
         return Response(CommentStatusSerializer(comment).data)
 
 
+# --------------------------------------------------------------------------- the sponsor's inbox
+
+
+class InboxCommentSerializer(serializers.ModelSerializer):
+    """A comment as the lead sponsor's staff see it, personal data included."""
+
+    group_lead = serializers.CharField(source="group_lead.tracking_number", allow_null=True, default=None)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "tracking_number",
+            "channel",
+            "article",
+            "text",
+            "name",
+            "contact",
+            "created_at",
+            "hidden",
+            "hidden_reason",
+            "group_lead",
+            "handling",
+            "answer",
+            "answered_at",
+        ]
+
+
+class AnswerSerializer(serializers.Serializer):
+    handling = serializers.ChoiceField(choices=Handling.choices)
+    answer = serializers.CharField(max_length=limits.REASON_MAX_LENGTH)
+
+
+class SponsorInbox(DecisionScoped, APIView):
+    """Only the decision's lead sponsor reads the comments with the people's data (404 otherwise)."""
+
+    schema_tags = ["consultations"]
+
+    def get_sponsor_decision(self):
+        decision = self.get_decision()
+        if not permissions.may(self.request.user, "step", decision):
+            raise Http404
+        return decision
+
+
+class InboxComments(SponsorInbox):
+    @extend_schema(responses=InboxCommentSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_sponsor_decision()
+        comments = Comment.objects.filter(consultation__record__step__decision=decision).select_related("group_lead")
+        return Response(InboxCommentSerializer(comments, many=True).data)
+
+
+class InboxAnswer(SponsorInbox):
+    """Art 18: answer one comment (or the group it leads): adopted, partly adopted or not, with the reason."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=AnswerSerializer, responses=InboxCommentSerializer)
+    def post(self, request, pk, number):
+        decision = self.get_sponsor_decision()
+        comment = Comment.objects.filter(consultation__record__step__decision=decision, tracking_number=number).first()
+        if comment is None:
+            raise Http404
+        data = parse(AnswerSerializer, request.data)
+        answered = services.comment_answer(actor=request.user, comment=comment, **data)
+        return Response(InboxCommentSerializer(answered).data)
+
+
+class InboxSummary(SponsorInbox):
+    """Write the adoption summary, generated from the answers, as the participation step's record."""
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, pk):
+        decision = self.get_sponsor_decision()
+        record = services.summary_record(actor=request.user, decision=decision)
+        return Response({name: getattr(record, name) for name in record.ADOPTION_FIELDS})
+
+
 urlpatterns = [
+    path("decisions/<id:pk>/consultation/comments/", InboxComments.as_view(), name="consultation-comments"),
+    path(
+        "decisions/<id:pk>/consultation/comments/<str:number>/answer/",
+        InboxAnswer.as_view(),
+        name="consultation-answer",
+    ),
+    path("decisions/<id:pk>/consultation/summary/", InboxSummary.as_view(), name="consultation-summary"),
     path("public/comments/", CommentSubmit.as_view(), name="public-comment-submit"),
     path("public/comments/<str:number>/", CommentStatus.as_view(), name="public-comment-status"),
 ]

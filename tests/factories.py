@@ -155,8 +155,6 @@ def participation_values(*, days: int = 30, hearing: bool = False, **overrides) 
         "call_published_on": start,
         "period_start": start,
         "period_end": end,
-        "comments_count": 12,
-        "adoption_summary": "采纳5条，部分采纳3条，未采纳4条，均已说明理由。",
     }
     if hearing:
         hearing_day = end + dt.timedelta(days=3)
@@ -170,6 +168,15 @@ def participation_values(*, days: int = 30, hearing: bool = False, **overrides) 
         )
     values.update(overrides)
     return values
+
+
+# The adoption summary as the comment inbox writes it (consultations.services): 12 comments answered.
+ADOPTION = {
+    "comments_count": 12,
+    "comments_adopted": 5,
+    "comments_partly_adopted": 3,
+    "adoption_summary": "采纳5条，部分采纳3条，未采纳4条，均已说明理由。",
+}
 
 
 def risk_values(**overrides) -> dict:
@@ -211,21 +218,12 @@ def record_participation(decision, org: Org, **values) -> None:
     """The record as the sponsor types it, and the adoption summary as the comment inbox writes it
     (services.participation_record_adoption: the counts are never typed)."""
     start_step(decision, StepKind.PUBLIC_PARTICIPATION, org)
-    typed = participation_values(**values)
-    adoption = {name: typed.pop(name) for name in ParticipationRecord.ADOPTION_FIELDS if name in typed}
-    services.participation_update(decision=decision, actor=org.clerk, **typed)
-    if adoption:
-        services.participation_record_adoption(
-            decision=decision,
-            actor=org.clerk,
-            **{
-                "comments_count": 0,
-                "comments_adopted": 0,
-                "comments_partly_adopted": 0,
-                "adoption_summary": "",
-                **adoption,
-            },
-        )
+    adoption = {
+        **ADOPTION,
+        **{name: values.pop(name) for name in ParticipationRecord.ADOPTION_FIELDS if name in values},
+    }
+    services.participation_update(decision=decision, actor=org.clerk, **participation_values(**values))
+    services.participation_record_adoption(decision=decision, actor=org.clerk, **adoption)
 
 
 def record_risk(decision, org: Org, **values) -> None:

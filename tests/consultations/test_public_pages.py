@@ -99,10 +99,16 @@ def test_sponsor_answers_in_the_inbox(client, org, consulted):
 
 def test_public_download_serves_only_the_draft_and_explanation(client, org, consulted):
     draft = services.attachment_upload(
-        decision=consulted, actor=org.clerk, uploaded_file=SimpleUploadedFile("草案.pdf", PDF), kind=Attachment.Kind.DRAFT
+        decision=consulted,
+        actor=org.clerk,
+        uploaded_file=SimpleUploadedFile("草案.pdf", PDF),
+        kind=Attachment.Kind.DRAFT,
     )
     internal = services.attachment_upload(
-        decision=consulted, actor=org.clerk, uploaded_file=SimpleUploadedFile("内部.pdf", PDF), kind=Attachment.Kind.OTHER
+        decision=consulted,
+        actor=org.clerk,
+        uploaded_file=SimpleUploadedFile("内部.pdf", PDF),
+        kind=Attachment.Kind.OTHER,
     )
 
     assert client.get(reverse("public:download", args=[draft.pk])).status_code == 200
