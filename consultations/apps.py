@@ -8,7 +8,7 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, as Django asks: the models and services load once the app registry is ready.
-        from consultations import gates
+        from consultations import gates, selectors
         from consultations.choices import ConsultationRule
         from decisions import extensions
         from decisions.choices import StepKind
@@ -18,3 +18,5 @@ class ConsultationsConfig(AppConfig):
         extensions.provide_step_check(StepKind.PUBLIC_PARTICIPATION, gates.unanswered_refusals)
         # ... and it stays so once done (decisions.integrity).
         extensions.provide_invariant(ConsultationRule.COMMENTS_ALL_ANSWERED, gates.answered_held)
+        # The way to the comment inbox and the public page, on the decision's page.
+        extensions.provide_detail_section(selectors.decision_section)

@@ -11,9 +11,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from consultations import periods
+from consultations import gates, periods
 from consultations.articles import Article, split_articles
 from consultations.models import Comment, Consultation
+from decisions import permissions
+from decisions.extensions import DetailSection
 from decisions.models import (
     Attachment,
     Catalogue,
@@ -160,4 +162,21 @@ def inbox(consultation: Consultation) -> list[Comment]:
         consultation.comments.select_related("group_lead", "entered_by", "answered_by").prefetch_related(
             Prefetch("grouped", queryset=Comment.objects.only("pk", "tracking_number", "group_lead_id"))
         )
+    )
+
+
+def decision_section(decision: Decision, user: object) -> DetailSection | None:
+    """On the decision's page: the way to the comment inbox (the lead sponsor's staff only) and to
+    the public page of the call, once it is published."""
+    record = ParticipationRecord.objects.filter(step__decision=decision).first()
+    if record is None:
+        return None
+    may_answer = permissions.may(user, "step", decision)  # type: ignore[arg-type]  # the page's logged-in user
+    waiting = gates.unanswered(Comment.objects.filter(consultation__record=record)).count() if may_answer else 0
+    is_public = public_participation_records().filter(pk=record.pk).exists()
+    if not (may_answer or is_public):
+        return None
+    return DetailSection(
+        "consultations/_decision_section.html",
+        {"may_answer": may_answer, "waiting": waiting, "is_public": is_public},
     )
