@@ -1,6 +1,8 @@
 import datetime as dt
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from consultations import services as public
@@ -142,3 +144,20 @@ def test_catalogue_page_shows_a_published_catalogue_and_its_adjustments(client, 
     page = client.get(url).content.decode()
     assert decision.title in page
     assert "待上级政策明确后推进。" in page
+
+
+@override_settings(LANGUAGE_CODE="zh-hans")
+def test_public_pages_speak_chinese(client, org, consulted):
+    comment = public.comment_submit(record=record_of(consulted), text="意见")
+    public.comment_answer(actor=org.clerk, comment=comment, handling="adopted", answer="采纳。")
+    pages = [
+        reverse("public:index"),
+        reverse("public:consultation", args=[consulted.pk]),
+        reverse("public:receipt", args=[comment.tracking_number]),
+        reverse("public:track") + f"?number={comment.tracking_number}",
+    ]
+    for url in pages:
+        text = re.sub(r"<[^>]+>|&\w+;", " ", client.get(url).content.decode().split("<main", 1)[1].split(">", 1)[1])
+        english = set(re.findall(r"\b[a-z]{3,}\b", text, flags=re.IGNORECASE)) - {"YJ", "Art"}
+        assert not english, (url, english)
+    assert "提交意见" in client.get(pages[1]).content.decode()
