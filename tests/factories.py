@@ -14,6 +14,7 @@ from django.db.models import CharField, DateTimeField, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from consultations import services as consultation_services
 from decisions import services
 from decisions.choices import STEP_ARTICLE
 from decisions.models import (
@@ -552,3 +553,25 @@ def replayed_states(decision) -> dict[str, str]:
             )
         states[key] = event.to_state
     return states
+
+
+# --------------------------------------------------------------------------- the public side
+
+DRAFT = "某市生活垃圾分类管理办法（征求意见稿）\n第一条 为了推进生活垃圾分类，制定本办法。\n第二条 本办法适用于本市行政区域。\n第十条 违反本办法的，依法处理。"
+
+
+def open_consultation(org, *, days_before: int = 5, days_after: int = 25, **settings):
+    """A preparing decision whose call for comments runs today (published, period around today)."""
+    decision = decision_in(org, DecisionState.PREPARING)
+    start_step(decision, StepKind.PUBLIC_PARTICIPATION, org)
+    today = timezone.localdate()
+    services.participation_update(
+        decision=decision,
+        actor=org.clerk,
+        methods=[ParticipationRecord.Method.ONLINE_CALL],
+        call_published_on=today - dt.timedelta(days=days_before),
+        period_start=today - dt.timedelta(days=days_before),
+        period_end=today + dt.timedelta(days=days_after),
+    )
+    consultation_services.consultation_configure(actor=org.clerk, decision=decision, draft_text=DRAFT, **settings)
+    return decision
