@@ -25,4 +25,5 @@ class ConsultationRule(models.TextChoices):
     COMMENT_NAME_REQUIRED = "comment_name_required", _("This consultation asks for the commenter's name")
     COMMENT_RATE_LIMITED = "comment_rate_limited", _("Too many comments in a short time")
     COMMENT_ANSWERED = "comment_answered", _("An answer states how the comment was taken up, with the reason")  # Art 18
+    FEEDBACK_OPEN = "feedback_open", _("Feedback is taken while the decision is carried out")  # Art 35
     COMMENTS_ALL_ANSWERED = "comments_all_answered", _("Every comment of the consultation is answered")  # Art 18

@@ -94,9 +94,49 @@ class SettingsForm(forms.Form):
         label=_("Address for comments by letter"), required=False, max_length=limits.LINE_MAX_LENGTH
     )
     email = forms.EmailField(label=_("E-mail for comments"), required=False, max_length=limits.LINE_MAX_LENGTH)
+    hearing_place = forms.CharField(label=_("Hearing place"), required=False, max_length=limits.LINE_MAX_LENGTH)
+    hearing_time = forms.TimeField(
+        label=_("Hearing time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    hearing_selection = forms.CharField(
+        label=_("How hearing participants are chosen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.REASON_MAX_LENGTH,
+    )
+    hearing_participants = forms.CharField(
+        label=_("Hearing participants chosen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.REASON_MAX_LENGTH,
+    )
     symposium_note = forms.CharField(
         label=_("Symposiums (dates and places)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=limits.REASON_MAX_LENGTH,
+    )
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your feedback on how it is carried out"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=limits.REASON_MAX_LENGTH,
+    )
+    name = forms.CharField(label=_("Name (optional)"), required=False, max_length=limits.LINE_MAX_LENGTH)
+    contact = forms.CharField(
+        label=_("Contact (telephone or e-mail; never published)"), required=False, max_length=limits.LINE_MAX_LENGTH
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Your comment could not be accepted. Please send it again."))
+        return ""
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=limits.REASON_MAX_LENGTH
     )

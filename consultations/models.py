@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.choices import Channel, Handling
 from decisions import limits
-from decisions.models import ParticipationRecord, TimeStamped
+from decisions.models import Decision, ParticipationRecord, TimeStamped
 
 
 class Consultation(TimeStamped):
@@ -35,6 +35,15 @@ class Consultation(TimeStamped):
         _("address for comments by letter"), max_length=limits.LINE_MAX_LENGTH, blank=True
     )
     email = models.EmailField(_("e-mail for comments"), blank=True)
+    # Art 16: the hearing notice: where and when, how participants are chosen, who was chosen.
+    hearing_place = models.CharField(_("hearing place"), max_length=limits.LINE_MAX_LENGTH, blank=True)
+    hearing_time = models.TimeField(_("hearing time"), null=True, blank=True)
+    hearing_selection = models.TextField(
+        _("how hearing participants are chosen"), blank=True, max_length=limits.REASON_MAX_LENGTH
+    )
+    hearing_participants = models.TextField(
+        _("hearing participants chosen"), blank=True, max_length=limits.REASON_MAX_LENGTH
+    )
     symposium_note = models.TextField(
         _("symposiums (dates and places)"), blank=True, max_length=limits.REASON_MAX_LENGTH
     )
@@ -113,3 +122,35 @@ class Comment(TimeStamped):
     @property
     def is_answered(self) -> bool:
         return bool(self.effective.handling)
+
+
+class ExecutionFeedback(TimeStamped):
+    """Art 35: public feedback on how a decision is carried out, for its executing unit."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="execution_feedback"
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True)
+    text = models.TextField(_("feedback"), max_length=limits.REASON_MAX_LENGTH)
+    # Personal data: the executing unit's staff only.
+    name = models.CharField(_("name"), max_length=limits.LINE_MAX_LENGTH, blank=True)
+    contact = models.CharField(_("contact"), max_length=limits.LINE_MAX_LENGTH, blank=True)
+    ip = models.GenericIPAddressField(_("sent from"), null=True, blank=True)
+    reply = models.TextField(_("reply"), blank=True, max_length=limits.REASON_MAX_LENGTH)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["decision", "-created_at", "id"]
+        verbose_name = _("execution feedback")
+        verbose_name_plural = _("execution feedback")
+
+    def __str__(self) -> str:
+        return self.tracking_number

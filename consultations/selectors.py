@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from consultations import gates, periods
 from consultations.articles import Article, split_articles
-from consultations.models import Comment, Consultation
+from consultations.models import Comment, Consultation, ExecutionFeedback
 from decisions import permissions
 from decisions.extensions import DetailSection
 from decisions.models import (
@@ -23,6 +23,7 @@ from decisions.models import (
     CatalogueEntry,
     Decision,
     DecisionState,
+    Membership,
     ParticipationRecord,
     StepState,
 )
@@ -180,3 +181,19 @@ def decision_section(decision: Decision, user: object) -> DetailSection | None:
         "consultations/_decision_section.html",
         {"may_answer": may_answer, "waiting": waiting, "is_public": is_public},
     )
+
+
+def tracked_feedback(number: str) -> ExecutionFeedback | None:
+    number = (number or "").strip().upper()
+    return (
+        ExecutionFeedback.objects.select_related("decision").filter(tracking_number=number).first() if number else None
+    )
+
+
+def feedback_inbox(user: object) -> QuerySet[ExecutionFeedback]:
+    """Feedback on the decisions whose executing unit the user works in (Art 35)."""
+    departments = Membership.objects.filter(user_id=getattr(user, "pk", None)).values("department_id")
+    feedback: QuerySet[ExecutionFeedback] = ExecutionFeedback.objects.filter(
+        decision__executing_unit_id__in=departments
+    ).select_related("decision", "replied_by")
+    return feedback

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from consultations import periods, throttle
 from consultations.articles import split_articles
 from consultations.choices import Channel, ConsultationRule, Handling
-from consultations.models import Comment, Consultation
+from consultations.models import Comment, Consultation, ExecutionFeedback
 from consultations.summary import summarise
 from decisions import limits, services
 from decisions.errors import DecisionError, ErrorCode
-from decisions.models import Decision, ParticipationRecord, StepKind, StepState
+from decisions.models import Decision, DecisionState, Membership, ParticipationRecord, StepKind, StepState
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
@@ -73,6 +73,11 @@ def _line(value: str, field: str) -> str:
     return text
 
 
+def _optional(value: str, field: str) -> str:
+    text = (value or "").strip()
+    return _text(text, field, required="") if text else ""
+
+
 def _check_article(consultation: Consultation, article: int | None) -> None:
     if article is not None and article not in {a.number for a in split_articles(consultation.draft_text)}:
         message = _("The draft has no such article.")
@@ -89,15 +94,24 @@ def consultation_configure(
     postal_address: str = "",
     email: str = "",
     symposium_note: str = "",
+    hearing_place: str = "",
+    hearing_time: dt.time | None = None,
+    hearing_selection: str = "",
+    hearing_participants: str = "",
 ) -> Consultation:
     """The sponsor sets how the call takes comments: the draft's text (for comments by article),
-    whether a name is required, and the ways to comment besides the form (Art 15)."""
+    whether a name is required, the ways to comment besides the form (Art 15), and the hearing
+    notice: place, time, how participants are chosen and, once chosen, who (Art 16)."""
     consultation = _sponsor_step(actor, decision)
     consultation.name_required = bool(name_required)
     consultation.draft_text = (draft_text or "").strip()
     consultation.postal_address = _line(postal_address, "postal_address")
     consultation.email = _line(email, "email")
-    consultation.symposium_note = (symposium_note or "").strip()[: limits.REASON_MAX_LENGTH]
+    consultation.symposium_note = _optional(symposium_note, "symposium_note")
+    consultation.hearing_place = _line(hearing_place, "hearing_place")
+    consultation.hearing_time = hearing_time
+    consultation.hearing_selection = _optional(hearing_selection, "hearing_selection")
+    consultation.hearing_participants = _optional(hearing_participants, "hearing_participants")
     consultation.save()
     return consultation
 
@@ -270,4 +284,59 @@ def _refresh_summary(consultation: Consultation, actor: User) -> ParticipationRe
         comments_adopted=summary.adopted,
         comments_partly_adopted=summary.partly,
         adoption_summary=summary.text(),
+    )
+
+
+# --------------------------------------------------------------------------- feedback on the execution (Art 35)
+
+
+@transaction.atomic
+def feedback_submit(
+    *, decision: Decision, text: str, name: str = "", contact: str = "", ip: str | None = None
+) -> ExecutionFeedback:
+    """Art 35: while a decision is carried out, the public tells how it goes; the feedback reaches
+    the executing unit's inbox."""
+    if decision.state != DecisionState.IMPLEMENTING:
+        raise DecisionError(
+            ErrorCode.WRONG_STATE,
+            _("Feedback is taken while the decision is being carried out."),
+            article="Art 35",
+            rule=ConsultationRule.FEEDBACK_OPEN,
+        )
+    body = _text(text, "text", required=_("Write your feedback."))
+    person, reach = _line(name, "name"), _line(contact, "contact")
+    if not throttle.comment_allowed(ip=ip, consultation_id=-decision.pk):
+        raise DecisionError(
+            ErrorCode.RULE,
+            _("Too many comments were sent from here in a short time. Please try again in a few minutes."),
+            rule=ConsultationRule.COMMENT_RATE_LIMITED,
+        )
+    return ExecutionFeedback.objects.create(
+        decision=decision,
+        tracking_number="FK" + new_tracking_number()[2:],
+        text=body,
+        name=person,
+        contact=reach,
+        ip=ip,
+    )
+
+
+@transaction.atomic
+def feedback_reply(*, actor: User, feedback: ExecutionFeedback, reply: str) -> ExecutionFeedback:
+    """The executing unit answers a piece of feedback (Art 35)."""
+    locked = ExecutionFeedback.objects.select_for_update().select_related("decision").get(pk=feedback.pk)
+    if not executing_staff(actor, locked.decision):
+        raise DecisionError(ErrorCode.FORBIDDEN, _("Only the executing unit answers this feedback."))
+    locked.reply = _text(reply, "reply", required=_("Write the reply."))
+    locked.replied_at = timezone.now()
+    locked.replied_by = actor
+    locked.save(update_fields=["reply", "replied_at", "replied_by", "updated_at"])
+    return locked
+
+
+def executing_staff(user: User, decision: Decision) -> bool:
+    """The staff of the decision's executing unit (Art 34) read and answer its feedback."""
+    return bool(
+        decision.executing_unit_id
+        and Membership.objects.filter(user_id=user.pk, department_id=decision.executing_unit_id).exists()
     )

@@ -13,6 +13,7 @@ public_patterns = (
         path("comments/<str:number>/receipt/", public.receipt, name="receipt"),
         path("track/", public.track, name="track"),
         path("decisions/<int:pk>/", public.decision, name="decision"),
+        path("feedback/<str:number>/", public.feedback, name="feedback"),
         path("files/<int:pk>/", public.download, name="download"),
         path("feed/", PublicFeed(), name="feed"),
     ],
@@ -20,6 +21,9 @@ public_patterns = (
 )
 
 inbox_patterns = (
-    [path("<int:pk>/inbox/", inbox.inbox, name="inbox")],
+    [
+        path("<int:pk>/inbox/", inbox.inbox, name="inbox"),
+        path("feedback/", inbox.feedback, name="feedback"),
+    ],
     "consultations",
 )

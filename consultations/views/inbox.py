@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from consultations import selectors, services
 from consultations.articles import split_articles
-from consultations.forms import AnswerForm, EntryForm, GroupForm, HideForm, SettingsForm
+from consultations.forms import AnswerForm, EntryForm, GroupForm, HideForm, ReplyForm, SettingsForm
 from consultations.models import Comment, Consultation
 from consultations.summary import summarise
 from decisions import permissions
@@ -59,6 +59,10 @@ def inbox(request: HttpRequest, pk: int) -> HttpResponse:
             "postal_address": consultation.postal_address,
             "email": consultation.email,
             "symposium_note": consultation.symposium_note,
+            "hearing_place": consultation.hearing_place,
+            "hearing_time": consultation.hearing_time,
+            "hearing_selection": consultation.hearing_selection,
+            "hearing_participants": consultation.hearing_participants,
         }
         if consultation
         else None
@@ -126,3 +130,31 @@ def _act(request, decision, consultation, articles, action):
 
         return GroupForm(data), group
     raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest) -> HttpResponse:
+    """The executing unit's inbox of public feedback on the execution (Art 35)."""
+    items = selectors.feedback_inbox(request.user)
+    failed: dict[str, object] = {}
+    if request.method == "POST":
+        item = items.filter(pk=request.POST.get("feedback") or 0).first()
+        if item is None:
+            raise Http404
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.feedback_reply(actor=request.user, feedback=item, reply=form.cleaned_data["reply"])
+            except DecisionError as err:
+                add_error(form, err)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("consultations:feedback")
+        failed = {"feedback": str(item.pk), "form": form}
+    return render(
+        request,
+        "consultations/feedback_inbox.html",
+        {"items": items, "reply_form": ReplyForm(), "failed": failed},
+        status=400 if failed else 200,
+    )

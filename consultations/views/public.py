@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from consultations import selectors, services
-from consultations.forms import CommentForm, TrackForm
+from consultations.forms import CommentForm, FeedbackForm, TrackForm
 from decisions.errors import DecisionError
 from decisions.views.common import add_error, client_ip
 from decisions.visibility import public_attachment
@@ -68,6 +67,8 @@ def track(request: HttpRequest) -> HttpResponse:
     comment = None
     missing = False
     if form.is_valid():
+        if form.cleaned_data["number"].strip().upper().startswith("FK"):
+            return redirect("public:feedback", number=form.cleaned_data["number"].strip().upper())
         comment = selectors.tracked_comment(form.cleaned_data["number"])
         missing = comment is None
     return render(
@@ -78,13 +79,41 @@ def track(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     made, record = selectors.published_decision(pk)
+    form = FeedbackForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                feedback = services.feedback_submit(
+                    decision=made,
+                    text=form.cleaned_data["text"],
+                    name=form.cleaned_data["name"],
+                    contact=form.cleaned_data["contact"],
+                    ip=client_ip(request),
+                )
+            except DecisionError as err:
+                add_error(form, err)
+                status = err.status
+            else:
+                return redirect("public:feedback", number=feedback.tracking_number)
     return render(
         request,
         "consultations/decision.html",
-        {"decision": made, "record": record, "documents": selectors.public_documents(made)},
+        {"decision": made, "record": record, "documents": selectors.public_documents(made), "form": form},
+        status=status,
     )
+
+
+def feedback(request: HttpRequest, number: str) -> HttpResponse:
+    """The receipt and, later, the executing unit's reply: by tracking number only."""
+    item = selectors.tracked_feedback(number)
+    if item is None:
+        return render(request, "consultations/track.html", {"form": TrackForm(), "missing": True}, status=404)
+    return render(request, "consultations/feedback.html", {"feedback": item})
 
 
 def download(request: HttpRequest, pk: int) -> FileResponse:
@@ -96,7 +125,3 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
         filename=attachment.original_name,
         content_type="application/octet-stream",
     )
-
-
-def receipt_url(number: str) -> str:
-    return reverse("public:receipt", kwargs={"number": number})

@@ -4,6 +4,7 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations import services as public
 from consultations.models import Comment
@@ -161,3 +162,25 @@ def test_public_pages_speak_chinese(client, org, consulted):
         english = set(re.findall(r"\b[a-z]{3,}\b", text, flags=re.IGNORECASE)) - {"YJ", "Art"}
         assert not english, (url, english)
     assert "提交意见" in client.get(pages[1]).content.decode()
+
+
+def test_hearing_notice_names_time_place_selection_and_participants(client, org, consulted):
+    services.participation_update(
+        decision=consulted, actor=org.clerk, hearing_date=timezone.localdate() + dt.timedelta(days=30)
+    )
+    public.consultation_configure(
+        actor=org.clerk,
+        decision=consulted,
+        hearing_place="市政府第一会议室",
+        hearing_time=dt.time(9, 30),
+        hearing_selection="自愿报名、随机抽取，兼顾各方代表。",
+    )
+    url = reverse("public:consultation", args=[consulted.pk])
+    assert "Not chosen yet." in client.get(url).content.decode()
+
+    public.consultation_configure(
+        actor=org.clerk, decision=consulted, hearing_place="市政府第一会议室", hearing_participants="张某（居民代表）"
+    )
+
+    page = client.get(url).content.decode()
+    assert "市政府第一会议室" in page and "张某（居民代表）" in page
