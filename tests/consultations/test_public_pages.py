@@ -184,3 +184,15 @@ def test_hearing_notice_names_time_place_selection_and_participants(client, org,
 
     page = client.get(url).content.decode()
     assert "市政府第一会议室" in page and "张某（居民代表）" in page
+
+
+def test_admin_shows_comments_read_only_without_personal_data(admin_client, consulted):
+    comment = public.comment_submit(
+        record=record_of(consulted), text="意见", name="赵六", contact="zhaoliu@example.com"
+    )
+
+    page = admin_client.get(reverse("admin:consultations_comment_change", args=[comment.pk])).content.decode()
+
+    assert comment.tracking_number in page
+    assert "赵六" not in page and "zhaoliu@example.com" not in page
+    assert admin_client.get(reverse("admin:consultations_comment_add")).status_code == 403
