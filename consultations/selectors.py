@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -34,6 +35,9 @@ from decisions.visibility import (
     public_participation_records,
     public_published_decisions,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # the project uses Django's user model
 
 
 def published_catalogues() -> QuerySet[Catalogue]:
@@ -190,9 +194,9 @@ def tracked_feedback(number: str) -> ExecutionFeedback | None:
     )
 
 
-def feedback_inbox(user: object) -> QuerySet[ExecutionFeedback]:
+def feedback_inbox(user: User) -> QuerySet[ExecutionFeedback]:
     """Feedback on the decisions whose executing unit the user works in (Art 35)."""
-    departments = Membership.objects.filter(user_id=getattr(user, "pk", None)).values("department_id")
+    departments = Membership.objects.filter(user_id=user.pk).values("department_id")
     feedback: QuerySet[ExecutionFeedback] = ExecutionFeedback.objects.filter(
         decision__executing_unit_id__in=departments
     ).select_related("decision", "replied_by")

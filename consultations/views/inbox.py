@@ -136,7 +136,9 @@ def _act(request, decision, consultation, articles, action):
 @require_http_methods(["GET", "POST"])
 def feedback(request: HttpRequest) -> HttpResponse:
     """The executing unit's inbox of public feedback on the execution (Art 35)."""
-    items = selectors.feedback_inbox(request.user)
+    user = request.user
+    assert user.is_authenticated  # login_required
+    items = selectors.feedback_inbox(user)
     failed: dict[str, object] = {}
     if request.method == "POST":
         item = items.filter(pk=request.POST.get("feedback") or 0).first()
@@ -145,7 +147,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
         form = ReplyForm(request.POST)
         if form.is_valid():
             try:
-                services.feedback_reply(actor=request.user, feedback=item, reply=form.cleaned_data["reply"])
+                services.feedback_reply(actor=user, feedback=item, reply=form.cleaned_data["reply"])
             except DecisionError as err:
                 add_error(form, err)
             else:
