@@ -7,6 +7,7 @@ app_name = "decisions"
 urlpatterns = [
     path("", views.decision_list, name="list"),
     path("decisions/register/", views.register, name="register"),
+    path("catalogues/", views.catalogues, name="catalogues"),
     path("decisions/<int:pk>/", views.detail, name="detail"),
     path("decisions/<int:pk>/amend/", views.amend, name="amend"),
     path("decisions/<int:pk>/sponsors/", views.change_sponsors, name="change_sponsors"),

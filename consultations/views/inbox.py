@@ -4,10 +4,10 @@ nowhere else."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +19,7 @@ from consultations.summary import summarise
 from decisions import permissions
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import ParticipationRecord
-from decisions.views.common import add_error
+from decisions.views.common import saved_or_refused
 from decisions.visibility import visible_decision
 
 
@@ -42,14 +42,9 @@ def inbox(request: HttpRequest, pk: int) -> HttpResponse:
     failed: dict[str, object] = {}
     if request.method == "POST":
         form, call = _act(request, decision, consultation, articles, action)
-        if form.is_valid():
-            try:
-                call(form.cleaned_data)
-            except DecisionError as err:
-                add_error(form, err)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("consultations:inbox", pk=decision.pk)
+        done = saved_or_refused(request, form, call, reverse("consultations:inbox", kwargs={"pk": decision.pk}))
+        if done is not None:
+            return done
         failed = {"action": action, "comment": request.POST.get("comment", ""), "form": form}
     comments = selectors.inbox(consultation) if consultation else []
     settings_form = SettingsForm(
@@ -145,14 +140,14 @@ def feedback(request: HttpRequest) -> HttpResponse:
         if item is None:
             raise Http404
         form = ReplyForm(request.POST)
-        if form.is_valid():
-            try:
-                services.feedback_reply(actor=user, feedback=item, reply=form.cleaned_data["reply"])
-            except DecisionError as err:
-                add_error(form, err)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("consultations:feedback")
+        done = saved_or_refused(
+            request,
+            form,
+            lambda d: services.feedback_reply(actor=user, feedback=item, reply=d["reply"]),
+            reverse("consultations:feedback"),
+        )
+        if done is not None:
+            return done
         failed = {"feedback": str(item.pk), "form": form}
     return render(
         request,

@@ -156,3 +156,38 @@ def test_adjustment_refused_without_a_reason(org):
 
     assert "reason" in refused.value.fields
     assert not CatalogueAdjustment.objects.exists()
+
+
+def test_the_office_draws_up_approves_publishes_and_adjusts_on_its_page(client, org):
+    decision = services.decision_register(**org.decision_kwargs())
+    client.force_login(org.secretary)
+    url = "/catalogues/"
+
+    assert client.post(url, {"action": "draft", "year": decision.catalogue_year}).status_code == 302
+    catalogue = Catalogue.objects.get()
+    assert (
+        client.post(url, {"action": "include", "catalogue": catalogue.pk, "decision": decision.pk}).status_code == 302
+    )
+    refused = client.post(url, {"action": "approve", "catalogue": catalogue.pk, "approved_on": "2026-01-05"})
+    assert refused.status_code == 400  # the reference of the consent is missing
+    consent = {
+        "action": "approve",
+        "catalogue": catalogue.pk,
+        "approved_on": "2026-01-05",
+        "approval_reference": "市委批复",
+    }
+    assert client.post(url, consent).status_code == 302
+    assert client.post(url, {"action": "publish", "catalogue": catalogue.pk}).status_code == 302
+    adjust = {
+        "action": "adjust",
+        "catalogue": catalogue.pk,
+        "decision": decision.pk,
+        "kind": "defer",
+        "reason": "暂缓。",
+    }
+    assert client.post(url, adjust).status_code == 302
+
+    assert Catalogue.objects.get().state == Catalogue.State.PUBLISHED
+    assert CatalogueAdjustment.objects.get().kind == "defer"
+    client.force_login(org.clerk)
+    assert client.get(url).status_code == 404  # a sponsor does not keep the catalogue
