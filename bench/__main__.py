@@ -3,7 +3,9 @@
 Measures, on a throwaway database (PostgreSQL by DATABASE_URL, as in CI):
   * lifecycle throughput: decisions walked through every service call to `implementing`;
   * the decision list and the leader overview at a realistic catalogue size, by latency, query
-    count and peak Python memory.
+    count and peak Python memory;
+  * the public comment form: a stream of people (one address each) posting comments to one open
+    consultation, and its page read while the comments pile up, by latency and query count.
 Each figure has a target; the run exits non-zero if one is missed. Results go to
 bench/results/latest.json. Targets live here, never in unit tests.
 """
@@ -47,6 +49,7 @@ from bench.load import percentile  # noqa: E402
 WALKED = int(os.environ.get("BENCH_WALKED", "40"))
 CATALOGUE = int(os.environ.get("BENCH_CATALOGUE", "2000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+COMMENTS = int(os.environ.get("BENCH_COMMENTS", "200"))
 
 # Targets on the 2-core reference machine.
 TARGETS = {
@@ -58,6 +61,10 @@ TARGETS = {
     "overview_p95_ms": 250.0,
     "overview_queries": 12,
     "list_peak_mib": 64.0,
+    # The comment form: a post (checks, tracking number, insert, redirect) and the page read.
+    "comment_post_p95_ms": 150.0,
+    "comment_post_queries": 12,
+    "consultation_page_p95_ms": 150.0,
 }
 
 
@@ -162,6 +169,47 @@ def province() -> int:
     return 1 if errors or results["seed"]["integrity_problems"] else 0
 
 
+def comment_form(org) -> dict:
+    """``COMMENTS`` people post to one open consultation through the page's form, each from its own
+    address (the per-address limit is not what is measured); the page is read every tenth post."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import open_consultation
+
+    decision = open_consultation(org)
+    url = reverse("public:consultation", args=[decision.pk])
+    client = Client()
+    client.get(url)  # warm caches and templates
+    posts, pages = [], []
+    for i in range(COMMENTS):
+        address = f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"
+        body = {
+            "article": "2" if i % 2 else "",
+            "text": f"第{i}条意见：建议进一步明确适用范围。",
+            "name": "",
+            "contact": "",
+        }
+        start = time.perf_counter()
+        response = client.post(url, body, REMOTE_ADDR=address)
+        posts.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 302, response.status_code
+        if i % 10 == 0:
+            start = time.perf_counter()
+            assert client.get(url).status_code == 200
+            pages.append((time.perf_counter() - start) * 1000)
+    queries: list[str] = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        client.post(url, {"text": "最后一条意见。"}, REMOTE_ADDR="10.255.255.254")
+    return {
+        "comments": COMMENTS,
+        "post_p50_ms": round(statistics.median(posts), 1),
+        "post_p95_ms": round(percentile(posts, 0.95), 1),
+        "post_queries": len(queries),
+        "page_p95_ms": round(percentile(pages, 0.95), 1),
+    }
+
+
 def main() -> int:
     if OPTIONS.scale == "province":
         return province()
@@ -212,6 +260,7 @@ def main() -> int:
                 "queries": queries,
                 "peak_mib": round(peak, 1),
             }
+        results["comments"] = comment_form(org)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -222,6 +271,9 @@ def main() -> int:
         "overview_p95_ms": results["overview"]["p95_ms"],
         "overview_queries": results["overview"]["queries"],
         "list_peak_mib": results["list"]["peak_mib"],
+        "comment_post_p95_ms": results["comments"]["post_p95_ms"],
+        "comment_post_queries": results["comments"]["post_queries"],
+        "consultation_page_p95_ms": results["comments"]["page_p95_ms"],
     }
     results["targets"] = {k: {"value": v, "target": TARGETS[k], "met": v <= TARGETS[k]} for k, v in checks.items()}
     out = Path(__file__).resolve().parent / "results"
@@ -230,7 +282,7 @@ def main() -> int:
     print(f"{'figure':<24}{'value':>12}{'target':>12}  met")
     for key, row in results["targets"].items():
         print(f"{key:<24}{row['value']:>12}{row['target']:>12}  {'yes' if row['met'] else 'NO'}")
-    print(json.dumps({k: results[k] for k in ("lifecycle", "list", "overview")}, ensure_ascii=False))
+    print(json.dumps({k: results[k] for k in ("lifecycle", "list", "overview", "comments")}, ensure_ascii=False))
     return 0 if all(r["met"] for r in results["targets"].values()) else 1
 
 

@@ -9,6 +9,7 @@ from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from consultations import api as consultations_api
 from deadlines import api as deadlines_api
 from decisions.api import urls as decisions_api
 from decisions.api.errors import not_found_view
@@ -29,6 +30,7 @@ urlpatterns = [
     *decisions_api.urlpatterns,
     *reviews_api.urlpatterns,
     *deadlines_api.urlpatterns,
+    *consultations_api.urlpatterns,
     *reporting_api.urlpatterns,
     # Anything else under /api/v1/ is a 404 in the API's error shape.
     re_path(r"^[\s\S]*$", not_found_view),

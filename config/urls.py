@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from consultations import urls as consultation_urls
 from decisions import urls as decision_urls
 from decisions.accounts import views as account_views
 from reporting import urls as reporting_urls
@@ -27,6 +28,9 @@ urlpatterns = [
     path("accounts/password/done/", account_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("deadlines/", include("deadlines.urls")),
     path("reviews/", include("reviews.urls")),
+    # The public side: no login (catalogues, consultations, comments, published decisions, the feed).
+    path("public/", include(consultation_urls.public_patterns)),
+    path("consultations/", include(consultation_urls.inbox_patterns)),
     # The leader overview is reporting's page but keeps its address and name (decisions:overview).
     path("", include(([*decision_urls.urlpatterns, *reporting_urls.overview_patterns], "decisions"))),
 ]

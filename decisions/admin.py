@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions.models import (
     Attachment,
+    Catalogue,
+    CatalogueAdjustment,
+    CatalogueEntry,
     Decision,
     DecisionEvent,
     Department,
@@ -266,3 +269,31 @@ class DecisionEventAdmin(RecordAdmin):
 
 
 import decisions.api.admin  # noqa: E402,F401  (API tokens: issued, shown last used, revoked here)
+
+
+class CatalogueEntryInline(admin.TabularInline):
+    model = CatalogueEntry
+    extra = 0
+    can_delete = False
+    readonly_fields = ("decision", "status")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Catalogue)
+class CatalogueAdmin(RecordAdmin):
+    """The yearly catalogue is the government office's act (Art 3): its services write it."""
+
+    list_display = ("government", "year", "state", "approved_on", "approval_reference", "published_on")
+    list_filter = ("state", "year", "government")
+    inlines = [CatalogueEntryInline]
+
+
+@admin.register(CatalogueAdjustment)
+class CatalogueAdjustmentAdmin(RecordAdmin):
+    list_display = ("catalogue", "decision", "kind", "made_on", "reason")
+    list_filter = ("kind",)

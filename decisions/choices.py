@@ -207,6 +207,8 @@ class EventType(models.TextChoices):
     WITHDRAW_WAIVER_REQUEST = "withdraw_waiver_request", _("Withdraw the waiver request")
     # A deferred decision past the deferral limit leaves the catalogue (local practice).
     LEAVE_CATALOGUE = "leave_catalogue", _("Left the catalogue")
+    # A published catalogue adjusted: the decision added, removed or deferred, with the reason (Art 3).
+    CATALOGUE_ADJUST = "catalogue_adjust", _("Catalogue adjusted")
     # Changes to the record that are not transitions; the event keeps the values before and after.
     RECORD_CHANGE = "record_change", _("Record changed")
     AMEND = "amend", _("Description amended")
@@ -234,6 +236,10 @@ class RuleCode(models.TextChoices):
     EVENTS_REPLAY = "events_replay", _("The event log replays to the recorded states")  # Art 38
     TRANSITION_ALLOWED = "transition_allowed", _("Every recorded event is allowed by the lifecycle")  # Art 38
     SPONSORS_OF_GOVERNMENT = "sponsors_of_government", _("The sponsors belong to the decision's government")  # Art 11
+    # The yearly catalogue as an act (Art 3).
+    CATALOGUE_DRAFT_ONLY = "catalogue_draft_only", _("A catalogue is drawn up only while it is a draft")
+    CATALOGUE_APPROVAL = "catalogue_approval", _("A catalogue is published only once the Party committee consented")
+    CATALOGUE_ADJUSTMENT = "catalogue_adjustment", _("A published catalogue changes only by adjustments with reasons")
     # Public participation (Art 14–18).
     PARTICIPATION_RECORDED = "participation_recorded", _("The consultation is on the record")
     PARTICIPATION_METHODS = "participation_methods", _("A way of consulting the public is named")

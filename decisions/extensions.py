@@ -25,6 +25,10 @@ their ``AppConfig.ready()``. The core calls them by name and never imports those
 - **Invariants.** What must always hold of the record in another app's part of it (the review's
   clearance still allows a decision past the meeting gate): ``provide_invariant``, read by
   ``decisions.integrity`` over batches of decisions.
+- **Step outputs.** A check of a preparatory step's outputs that another app keeps: every comment
+  of the public consultation answered (Art 18) is the public side's to tell
+  (``provide_step_check``). Nobody providing it adds no check: the core's own checks of the step
+  still hold.
 - **Pages.** The mark of a statutory step the core does not keep (the legality review, step four of
   five): ``provide_mark``; a section of the decision's page (the review's summary):
   ``provide_detail_section``.
@@ -56,7 +60,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from decisions.integrity import Finding
-    from decisions.models import Decision, DecisionEvent
+    from decisions.models import Decision, DecisionEvent, ProcedureStep
     from decisions.permissions import Held
 
 Check = Callable[["Decision"], list[Refusal]]
@@ -66,6 +70,7 @@ AnnotationProvider = Callable[[], Mapping[str, BaseExpression]]
 DecisionFilter = Callable[["QuerySet[Decision]", Any], "QuerySet[Decision]"]
 EarliestMeetingDay = Callable[["Decision"], "dt.date | None"]
 InvariantCheck = Callable[[Sequence["Decision"]], Iterable["Finding"]]
+StepCheck = Callable[["ProcedureStep"], list[Refusal]]
 
 
 # --------------------------------------------------------------------------- gate slots
@@ -114,6 +119,26 @@ def slot_check(slot: GateSlot) -> Check:
 
     check.__name__ = f"slot_{slot.name}"
     return check
+
+
+# --------------------------------------------------------------------------- step outputs
+
+_step_checks: dict[str, StepCheck] = {}
+
+
+def provide_step_check(kind: str, check: StepCheck) -> None:
+    """``check(step)`` lists what still keeps the step of ``kind`` from being done, in the part of
+    its record another app keeps (the comments of the consultation, Art 18)."""
+    existing = _step_checks.get(kind)
+    if existing is not None and existing is not check:
+        raise ImproperlyConfigured(f"The step check of {kind!r} is provided twice.")
+    _step_checks[kind] = check
+
+
+def step_check_refusals(step: ProcedureStep) -> list[Refusal]:
+    """The provided check of ``step``'s kind, or nothing when no installed app provides one."""
+    check = _step_checks.get(step.kind)
+    return check(step) if check is not None else []
 
 
 # --------------------------------------------------------------------------- event hooks

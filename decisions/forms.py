@@ -88,7 +88,6 @@ class DecisionRegisterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category (Art 3)"), choices=Category.choices)
     catalogue_year = forms.IntegerField(label=_("Catalogue year"), min_value=2000, max_value=2100)
     decision_body = forms.CharField(label=_("Decision body"), max_length=100)
-    in_catalogue = forms.BooleanField(label=_("In the yearly public catalogue (Art 3)"), required=False, initial=True)
     summary = forms.CharField(label=_("Summary"), required=False, widget=_text(4), max_length=limits.TEXT_MAX_LENGTH)
     legal_basis = forms.CharField(
         label=_("Legal basis"), required=False, widget=_text(3), max_length=limits.TEXT_MAX_LENGTH
@@ -418,10 +417,6 @@ class ParticipationForm(forms.ModelForm):
             "period_end",
             "shortened_period_reason",
             "affected_groups_heard",
-            "comments_count",
-            "comments_adopted",
-            "comments_partly_adopted",
-            "adoption_summary",
             "hearing_date",
             "hearing_participants_published_on",
             "hearing_materials_sent_on",
@@ -437,24 +432,8 @@ class ParticipationForm(forms.ModelForm):
             "hearing_materials_sent_on": DateInput(),
             "shortened_period_reason": _text(2),
             "affected_groups_heard": _text(2),
-            "adoption_summary": _text(3),
             "hearing_record": _text(2),
         }
-
-    # Counts left empty mean none (yet); the service checks they add up (Art 18).
-    COUNTS = ("comments_count", "comments_adopted", "comments_partly_adopted")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.COUNTS:
-            self.fields[name].required = False
-
-    def clean(self):
-        data = super().clean()
-        for name in self.COUNTS:
-            if data.get(name) is None and name not in self.errors:
-                data[name] = 0
-        return data
 
     def _post_clean(self):
         # Model validation is the service's job (it names the rule); the form only parses.

@@ -198,6 +198,8 @@ def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
                 "Art 18",
             )
         )
+    # Every comment answered, in the comment inbox the public side keeps.
+    out.extend(extensions.step_check_refusals(step))
     if ParticipationRecord.Method.HEARING in record.methods:
         out.extend(_hearing_outputs(record, rules.hearing_materials_lead_days))
     return out

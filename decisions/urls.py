@@ -9,6 +9,7 @@ urlpatterns = [
     path("todo/", views.my_tasks, name="todo"),
     path("todo/count/", views.my_task_count, name="todo_count"),
     path("decisions/register/", views.register, name="register"),
+    path("catalogues/", views.catalogues, name="catalogues"),
     path("decisions/<int:pk>/", views.detail, name="detail"),
     path("decisions/<int:pk>/amend/", views.amend, name="amend"),
     path("decisions/<int:pk>/sponsors/", views.change_sponsors, name="change_sponsors"),

@@ -9,15 +9,28 @@ not found (404), so its existence does not leak.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from decisions.accounts.security_log import refused_access
 from decisions.choices import DepartmentKind, Role
-from decisions.models import Attachment, Decision, Department, Government, Membership
+from decisions.models import (
+    Attachment,
+    Catalogue,
+    CatalogueEntry,
+    Decision,
+    DecisionState,
+    Department,
+    Government,
+    Membership,
+    ParticipationRecord,
+    StepState,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User  # the project uses Django's user model
@@ -84,6 +97,79 @@ def visible_attachment(user: User | AnonymousUser | None, pk: int) -> Attachment
     except Attachment.DoesNotExist:
         if Attachment.objects.filter(pk=pk).exists():
             refused_access("attachment", pk)
+        raise Http404 from None
+    return attachment
+
+
+# --------------------------------------------------------------------------- the public (no login)
+
+# The files a member of the public may download: the draft and its explanation (Art 15).
+PUBLIC_ATTACHMENT_KINDS = (Attachment.Kind.DRAFT, Attachment.Kind.EXPLANATION)
+
+
+def public_catalogue_entries() -> QuerySet[CatalogueEntry]:
+    """What the public sees of the catalogues (Art 3): the entries of published catalogues that no
+    adjustment removed. A draft or an approved-but-unpublished catalogue shows nothing."""
+    entries: QuerySet[CatalogueEntry] = CatalogueEntry.objects.filter(
+        catalogue__state=Catalogue.State.PUBLISHED
+    ).exclude(status=CatalogueEntry.Status.REMOVED)
+    return entries
+
+
+def public_catalogue_decisions() -> QuerySet[Decision]:
+    """The decisions a published catalogue holds, as one query."""
+    decisions: QuerySet[Decision] = Decision.objects.filter(
+        pk__in=public_catalogue_entries().values("decision_id")
+    ).exclude(state=DecisionState.WITHDRAWN)
+    return decisions
+
+
+# A decision the public may read as made (Art 32): published, and since then carried out.
+PUBLISHED_STATES = (
+    DecisionState.PUBLISHED,
+    DecisionState.IMPLEMENTING,
+    DecisionState.SUSPENDED,
+    DecisionState.ARCHIVED,
+)
+
+
+def public_participation_records(today: dt.date | None = None) -> QuerySet[ParticipationRecord]:
+    """The calls for comments the public sees (Art 15): published by ``today``, of a step not
+    waived, of a decision not withdrawn. Open or closed, they stay public with their answers."""
+    today = today or timezone.localdate()
+    records: QuerySet[ParticipationRecord] = (
+        ParticipationRecord.objects.filter(call_published_on__lte=today, period_start__isnull=False)
+        .exclude(step__state=StepState.WAIVED)
+        .exclude(step__decision__state=DecisionState.WITHDRAWN)
+    )
+    return records
+
+
+def public_published_decisions() -> QuerySet[Decision]:
+    """Decisions made and published (Art 32), with a publication on the record."""
+    decisions: QuerySet[Decision] = Decision.objects.filter(
+        state__in=PUBLISHED_STATES, publications__isnull=False
+    ).distinct()
+    return decisions
+
+
+def public_documents_of() -> QuerySet[Decision]:
+    """The decisions whose draft and explanation the public may download: a published call for
+    comments, or a published decision."""
+    consulted = public_participation_records().values("step__decision_id")
+    published = public_published_decisions().values("pk")
+    decisions: QuerySet[Decision] = Decision.objects.filter(Q(pk__in=consulted) | Q(pk__in=published))
+    return decisions
+
+
+def public_attachment(pk: int) -> Attachment:
+    """A draft or explanation of a decision the public side shows (``public_documents_of``);
+    Http404 for any other file, exactly as for one that does not exist."""
+    try:
+        attachment: Attachment = Attachment.objects.filter(
+            decision__in=public_documents_of(), kind__in=PUBLIC_ATTACHMENT_KINDS
+        ).get(pk=pk)
+    except Attachment.DoesNotExist:
         raise Http404 from None
     return attachment
 

@@ -17,6 +17,7 @@ FLOORS = {
     "decisions": 94,
     "reviews": 94,
     "deadlines": 89,
+    "consultations": 88,
     "reporting": 94,
     "demo": 91,
     "config": 90,

@@ -14,6 +14,7 @@ from django.db.models import CharField, DateTimeField, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from consultations import services as consultation_services
 from decisions import services
 from decisions.choices import STEP_ARTICLE
 from decisions.models import (
@@ -155,8 +156,6 @@ def participation_values(*, days: int = 30, hearing: bool = False, **overrides) 
         "call_published_on": start,
         "period_start": start,
         "period_end": end,
-        "comments_count": 12,
-        "adoption_summary": "采纳5条，部分采纳3条，未采纳4条，均已说明理由。",
     }
     if hearing:
         hearing_day = end + dt.timedelta(days=3)
@@ -170,6 +169,15 @@ def participation_values(*, days: int = 30, hearing: bool = False, **overrides) 
         )
     values.update(overrides)
     return values
+
+
+# The adoption summary as the comment inbox writes it (consultations.services): 12 comments answered.
+ADOPTION = {
+    "comments_count": 12,
+    "comments_adopted": 5,
+    "comments_partly_adopted": 3,
+    "adoption_summary": "采纳5条，部分采纳3条，未采纳4条，均已说明理由。",
+}
 
 
 def risk_values(**overrides) -> dict:
@@ -208,8 +216,15 @@ def start_step(decision, kind: str, org: Org) -> None:
 
 
 def record_participation(decision, org: Org, **values) -> None:
+    """The record as the sponsor types it, and the adoption summary as the comment inbox writes it
+    (services.participation_record_adoption: the counts are never typed)."""
     start_step(decision, StepKind.PUBLIC_PARTICIPATION, org)
+    adoption = {
+        **ADOPTION,
+        **{name: values.pop(name) for name in ParticipationRecord.ADOPTION_FIELDS if name in values},
+    }
     services.participation_update(decision=decision, actor=org.clerk, **participation_values(**values))
+    services.participation_record_adoption(decision=decision, actor=org.clerk, **adoption)
 
 
 def record_risk(decision, org: Org, **values) -> None:
@@ -538,3 +553,25 @@ def replayed_states(decision) -> dict[str, str]:
             )
         states[key] = event.to_state
     return states
+
+
+# --------------------------------------------------------------------------- the public side
+
+DRAFT = "某市生活垃圾分类管理办法（征求意见稿）\n第一条 为了推进生活垃圾分类，制定本办法。\n第二条 本办法适用于本市行政区域。\n第十条 违反本办法的，依法处理。"
+
+
+def open_consultation(org, *, days_before: int = 5, days_after: int = 25, **settings):
+    """A preparing decision whose call for comments runs today (published, period around today)."""
+    decision = decision_in(org, DecisionState.PREPARING)
+    start_step(decision, StepKind.PUBLIC_PARTICIPATION, org)
+    today = timezone.localdate()
+    services.participation_update(
+        decision=decision,
+        actor=org.clerk,
+        methods=[ParticipationRecord.Method.ONLINE_CALL],
+        call_published_on=today - dt.timedelta(days=days_before),
+        period_start=today - dt.timedelta(days=days_before),
+        period_end=today + dt.timedelta(days=days_after),
+    )
+    consultation_services.consultation_configure(actor=org.clerk, decision=decision, draft_text=DRAFT, **settings)
+    return decision

@@ -22,9 +22,12 @@ def _migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
-    # The other apps (auth, contenttypes) as they are now, ours as the targets say.
+    # The other apps (auth, contenttypes) as they are now, ours as the targets say; an app whose
+    # migrations the targets unapplied (one built on a later schema, like consultations) is left out.
     named = {app for app, _name in targets}
-    nodes = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in named]
+    executor.loader.build_graph()
+    applied = executor.loader.applied_migrations
+    nodes = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in named and node in applied]
     return executor.loader.project_state(nodes + [t for t in targets if t[1] is not None]).apps
 
 

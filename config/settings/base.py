@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "decisions",
     "reviews",
     "deadlines",
+    "consultations",
     "reporting",
     "demo",
 ]

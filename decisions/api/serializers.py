@@ -142,7 +142,13 @@ class ParticipationUpdateSerializer(ParticipationSerializer):
     )
 
     class Meta(ParticipationSerializer.Meta):
-        fields = [f for f in ParticipationSerializer.Meta.fields if f != "period_days"]
+        # The counts and the adoption summary are generated from the answers to the comments
+        # (services.participation_record_adoption), never typed (Art 18).
+        fields = [
+            f
+            for f in ParticipationSerializer.Meta.fields
+            if f not in {"period_days", *ParticipationRecord.ADOPTION_FIELDS}
+        ]
         extra_kwargs = {name: {"required": False} for name in fields}
 
 
@@ -346,7 +352,8 @@ class DecisionCreateSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
     legal_basis = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
     co_sponsors = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
-    in_catalogue = serializers.BooleanField(required=False, default=True)
+    # ``in_catalogue`` is no longer taken here: the government office's published catalogue decides
+    # it (Art 3). A client that still sends it is not refused; the value is ignored.
 
 
 class DecisionAmendSerializer(serializers.Serializer):

@@ -49,7 +49,7 @@ from decisions.models import (
     WaiverBasis,
     WaiverRequest,
 )
-from decisions.visibility import decisions_visible_to
+from decisions.visibility import decisions_visible_to, public_catalogue_decisions
 
 from . import serializers as s
 from .authentication import client_ip
@@ -696,7 +696,8 @@ class PublicCatalogue(PublicView, generics.GenericAPIView):
     @extend_schema(parameters=[s.CatalogueFilterSerializer], responses=s.CatalogueEntrySerializer(many=True), auth=[])
     def get(self, request):
         query = parse(s.CatalogueFilterSerializer, request.query_params)
-        decisions = Decision.objects.filter(in_catalogue=True).exclude(state=DecisionState.WITHDRAWN)
+        # Only what a published catalogue holds (Art 3): never a draft, never a removed entry.
+        decisions = public_catalogue_decisions()
         if query.get("government"):
             decisions = decisions.filter(government_id=query["government"])
         if query.get("year"):

@@ -38,6 +38,11 @@ from decisions.models.base import (
 from decisions.models.calendar import (
     CalendarDay,
 )
+from decisions.models.catalogue import (
+    Catalogue,
+    CatalogueAdjustment,
+    CatalogueEntry,
+)
 from decisions.models.history import (
     Attachment,
     AuditChainHead,
@@ -78,6 +83,9 @@ from decisions.models.waivers import (
 
 __all__ = [
     "ApiToken",
+    "Catalogue",
+    "CatalogueAdjustment",
+    "CatalogueEntry",
     "Attachment",
     "AuditChainHead",
     "CalendarDay",

@@ -87,7 +87,9 @@ class Decision(ConcurrentTransitionMixin, TimeStamped):
         Department, verbose_name=_("co-sponsors"), blank=True, related_name="co_sponsored_decisions"
     )
     decision_body = models.CharField(_("decision body"), max_length=100)
-    in_catalogue = models.BooleanField(_("in the yearly public catalogue (Art 3)"), default=True)
+    # Kept by the catalogue's services (decisions.services.catalogue): true while a published
+    # catalogue holds the decision (Art 3). Registering never sets it.
+    in_catalogue = models.BooleanField(_("in the yearly public catalogue (Art 3)"), default=False)
     legal_basis = models.TextField(_("legal basis"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
     state = FSMField(
         _("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.PROPOSED, protected=True

@@ -55,6 +55,9 @@ class ParticipationRecord(TimeStamped):
 
     # The choices of the list field ``methods``, for the history's change lines (decisions.changes).
     LIST_CHOICES = {"methods": Method.choices}
+    # Art 18: generated from the answers to the comments (services.participation_record_adoption),
+    # never typed.
+    ADOPTION_FIELDS = ("comments_count", "comments_adopted", "comments_partly_adopted", "adoption_summary")
 
     step = models.OneToOneField(
         ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="participation"

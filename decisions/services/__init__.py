@@ -16,6 +16,14 @@ from decisions.services.base import (
     record_change,
     record_event,
 )
+from decisions.services.catalogue import (
+    catalogue_adjust,
+    catalogue_approve,
+    catalogue_draft,
+    catalogue_exclude,
+    catalogue_include,
+    catalogue_publish,
+)
 from decisions.services.decision import (
     AMENDABLE_FIELDS,
     AMENDABLE_STATES,
@@ -41,6 +49,7 @@ from decisions.services.decision import (
     decisions_drop_long_deferred,
 )
 from decisions.services.records import (
+    ADOPTION_FIELDS,
     PARTICIPATION_FIELDS,
     RISK_FIELDS,
     evaluation_record,
@@ -48,6 +57,7 @@ from decisions.services.records import (
     expert_opinion_add,
     expert_opinion_handle,
     meeting_correct,
+    participation_record_adoption,
     participation_update,
     risk_update,
 )
@@ -70,6 +80,14 @@ from decisions.services.waivers import (
 )
 
 __all__ = [
+    "ADOPTION_FIELDS",
+    "participation_record_adoption",
+    "catalogue_adjust",
+    "catalogue_approve",
+    "catalogue_draft",
+    "catalogue_exclude",
+    "catalogue_include",
+    "catalogue_publish",
     "AMENDABLE_FIELDS",
     "AMENDABLE_STATES",
     "CLOSED_STATES",

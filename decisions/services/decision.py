@@ -46,6 +46,7 @@ from decisions.services.base import (
     record_change,
     record_event,
 )
+from decisions.services.catalogue import catalogue_leave_published
 from decisions.services.steps import step_transition
 
 if TYPE_CHECKING:
@@ -77,11 +78,12 @@ def decision_register(
     summary: str = "",
     legal_basis: str = "",
     co_sponsors: Iterable[Department] = (),
-    in_catalogue: bool = True,
     ip: str | None = None,
 ) -> Decision:
     """Art 10: a sponsoring department registers a proposed decision; it gets the next code of the
-    year (e.g. 2026-007) in its government and its three preparatory steps."""
+    year (e.g. 2026-007) in its government and its three preparatory steps. Registering puts
+    nothing in the public catalogue: the government office's published catalogue does (Art 3,
+    ``services.catalogue``)."""
     if not permissions.may_register(actor, lead_sponsor):
         raise DecisionError(ErrorCode.FORBIDDEN, _("Only a sponsoring department's staff can register its decisions."))
     co_sponsors = list(co_sponsors)
@@ -95,7 +97,7 @@ def decision_register(
         category=category,
         lead_sponsor=lead_sponsor,
         decision_body=(decision_body or "").strip(),
-        in_catalogue=in_catalogue,
+        in_catalogue=False,
         legal_basis=legal_basis,
         registered_by=actor,
         sequence=0,
@@ -542,13 +544,15 @@ def decisions_drop_long_deferred(*, today: dt.date | None = None) -> int:
             continue
         decision.in_catalogue = False
         decision.save(update_fields=["in_catalogue", "updated_at"])
+        reason = _("Deferred for more than %(days)s days: removed from the catalogue.") % {"days": limit}
+        catalogue_leave_published(decision, reason=reason, made_on=today)
         record_event(
             decision,
             actor=None,
             transition=EventType.LEAVE_CATALOGUE,
             from_state=decision.state,
             to_state=decision.state,
-            comment=_("Deferred for more than %(days)s days: removed from the catalogue.") % {"days": limit},
+            comment=reason,
         )
         dropped += 1
     return dropped

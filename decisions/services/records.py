@@ -51,10 +51,11 @@ if TYPE_CHECKING:
 RecordT = TypeVar("RecordT", ParticipationRecord, RiskAssessmentRecord)
 
 
+ADOPTION_FIELDS = ParticipationRecord.ADOPTION_FIELDS
 PARTICIPATION_FIELDS = frozenset(
     f.name
     for f in ParticipationRecord._meta.concrete_fields
-    if f.name not in {"id", "step", "created_at", "updated_at"}
+    if f.name not in {"id", "step", "created_at", "updated_at", *ADOPTION_FIELDS}
 )
 EXPERT_FIELDS = (
     "expert_name",
@@ -114,7 +115,8 @@ def _update_record(
 
 @transaction.atomic
 def participation_update(*, decision: Decision, actor: User, **values: Any) -> ParticipationRecord:
-    """Record the public participation: methods, the call, its period, comments, hearing (Art 14–18)."""
+    """Record the public participation: methods, the call, its period, hearing (Art 14–17). How the
+    comments were taken up is not typed here: ``participation_record_adoption`` writes it."""
     decision, step = lock_step(decision, StepKind.PUBLIC_PARTICIPATION, actor=actor)
     _editable(step)
     methods = values.get("methods")
@@ -124,22 +126,6 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
         raise _invalid(_("Unknown consultation method."), methods=_("Unknown consultation method."))
     if methods is not None:
         values["methods"] = list(dict.fromkeys(methods))
-    record = ParticipationRecord.objects.filter(step=step).first()
-    counts = {
-        name: values.get(name, getattr(record, name, 0) if record else 0)
-        for name in ("comments_count", "comments_adopted", "comments_partly_adopted")
-    }
-    if all(isinstance(v, int) for v in counts.values()) and (
-        counts["comments_adopted"] + counts["comments_partly_adopted"] > counts["comments_count"]
-    ):
-        message = _("More comments adopted than received.")
-        raise DecisionError(
-            ErrorCode.INVALID,
-            message,
-            article="Art 18",
-            rule=RuleCode.COMMENTS_COUNTED,
-            fields={"comments_adopted": [message]},
-        )
     # Art 15: the call is published no later than the period starts; Art 16: the hearing's
     # materials go out the government's number of days ahead (never fewer than the law's).
     lead_days = rules_for(decision.government).hearing_materials_lead_days
@@ -153,6 +139,45 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
     )
     extensions.record_changed(decision)  # the comment period and the hearing are clocks
     return record
+
+
+@transaction.atomic
+def participation_record_adoption(
+    *,
+    decision: Decision,
+    actor: User,
+    comments_count: int,
+    comments_adopted: int,
+    comments_partly_adopted: int,
+    adoption_summary: str,
+) -> ParticipationRecord:
+    """Art 18: the adoption summary and its counts, generated from the answers to the comments
+    (the comment inbox of the public side calls this after every answer); it is the participation
+    step's record, read by its gate, the meeting materials and the yearly figures."""
+    decision, step = lock_step(decision, StepKind.PUBLIC_PARTICIPATION, actor=actor)
+    _editable(step)
+    if (
+        comments_adopted + comments_partly_adopted > comments_count
+        or min(comments_count, comments_adopted, comments_partly_adopted) < 0
+    ):
+        message = _("More comments adopted than received.")
+        raise DecisionError(
+            ErrorCode.INVALID,
+            message,
+            article="Art 18",
+            rule=RuleCode.COMMENTS_COUNTED,
+            fields={"comments_adopted": [message]},
+        )
+    values = {
+        "comments_count": comments_count,
+        "comments_adopted": comments_adopted,
+        "comments_partly_adopted": comments_partly_adopted,
+        "adoption_summary": adoption_summary,
+    }
+    record = ParticipationRecord.objects.filter(step=step).first()
+    if record is not None and all(getattr(record, name) == value for name, value in values.items()):
+        return record  # nothing changed: no event
+    return _update_record(ParticipationRecord, step, frozenset(ADOPTION_FIELDS), values, actor=actor)
 
 
 @transaction.atomic

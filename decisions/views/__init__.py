@@ -7,6 +7,7 @@ decisions.selectors, so nobody reaches a decision they cannot see (404, not 403:
 not disclosed).
 """
 
+from decisions.views.catalogue import catalogues
 from decisions.views.detail import detail
 from decisions.views.lists import decision_list, my_task_count, my_tasks, register
 from decisions.views.writes import (
@@ -27,6 +28,7 @@ from decisions.views.writes import (
 )
 
 __all__ = [
+    "catalogues",
     "amend",
     "attachment_download",
     "attachment_upload",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -229,7 +231,15 @@ def test_invalid_cursor_is_400(api):
     assert "cursor" in response.json()["fields"]
 
 
-def test_public_catalogue_needs_no_login(api, decision):
+def test_public_catalogue_needs_no_login(api, org, decision):
+    assert APIClient().get("/api/v1/public/catalogue/").json()["results"] == []  # registered, not catalogued
+    catalogue = services.catalogue_draft(actor=org.secretary, government=org.government, year=decision.catalogue_year)
+    services.catalogue_include(actor=org.secretary, catalogue=catalogue, decision=decision)
+    services.catalogue_approve(
+        actor=org.secretary, catalogue=catalogue, approved_on=dt.date(2026, 1, 5), approval_reference="市委批复"
+    )
+    services.catalogue_publish(actor=org.secretary, catalogue=catalogue)
+
     body = APIClient().get("/api/v1/public/catalogue/").json()
     assert [row["code"] for row in body["results"]] == [decision.code]
 

@@ -21,8 +21,6 @@ def participation_values() -> dict:
         "call_published_on": start,
         "period_start": start,
         "period_end": end,
-        "comments_count": 12,
-        "adoption_summary": "采纳5条，部分采纳3条，未采纳4条，均已说明理由。",
     }
 
 
@@ -82,6 +80,8 @@ def test_a_decision_lives_its_whole_life_through_the_api_with_tokens_alone(api):
 
     ok(clerk.post(base + "steps/public_participation/start/", {}, format="json"))
     ok(clerk.patch(base + "steps/public_participation/record/", _json(participation_values()), format="json"))
+    # No comment came in: the adoption summary, generated from the (no) answers, becomes the record.
+    ok(clerk.post(base + "consultation/summary/", {}, format="json"))
     ok(clerk.post(base + "steps/public_participation/complete/", {}, format="json"))
 
     ok(clerk.post(base + "steps/expert_argument/start/", {}, format="json"))

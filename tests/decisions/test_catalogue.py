@@ -1,12 +1,20 @@
 import datetime as dt
 
+import pytest
+
 from decisions import services
-from decisions.models import DecisionState, RuleSettings
+from decisions.errors import DecisionError
+from decisions.models import Catalogue, CatalogueAdjustment, DecisionState, RuleSettings
+from decisions.visibility import public_catalogue_decisions
 from demo import builder as demo
 
 
 def _deferred(org, on: dt.date):
-    decision = demo.walk(services.decision_register(**org.decision_kwargs()), DecisionState.DEFERRED, org)
+    """A deferred decision that a published catalogue holds."""
+    decision = services.decision_register(**org.decision_kwargs())
+    catalogue = _approve(org, _catalogue(org, decision))
+    services.catalogue_publish(actor=org.secretary, catalogue=catalogue, published_on=dt.date(2026, 1, 10))
+    decision = demo.walk(decision, DecisionState.DEFERRED, org)
     type(decision).objects.filter(pk=decision.pk).update(deferred_on=on)
     return decision
 
@@ -21,6 +29,9 @@ def test_decision_deferred_past_the_limit_leaves_the_catalogue(org):
     assert decision.in_catalogue is False
     assert decision.state == DecisionState.DEFERRED
     assert decision.events.last().transition == "leave_catalogue"
+    # The published catalogue shows it left, publicly, with the reason.
+    assert CatalogueAdjustment.objects.get(decision=decision).kind == "remove"
+    assert not public_catalogue_decisions().exists()
 
 
 def test_decision_deferred_within_the_limit_stays_in_the_catalogue(org):
@@ -40,3 +51,143 @@ def test_deferral_limit_is_read_from_the_government_settings(org):
 
     decision.refresh_from_db()
     assert decision.in_catalogue is False
+
+
+# --------------------------------------------------------------------------- the catalogue as an act (Art 3)
+
+
+def _catalogue(org, *decisions):
+    catalogue = services.catalogue_draft(
+        actor=org.secretary, government=org.government, year=decisions[0].catalogue_year
+    )
+    for decision in decisions:
+        services.catalogue_include(actor=org.secretary, catalogue=catalogue, decision=decision)
+    return catalogue
+
+
+def _approve(org, catalogue):
+    return services.catalogue_approve(
+        actor=org.secretary,
+        catalogue=catalogue,
+        approved_on=dt.date(2026, 1, 5),
+        approval_reference="市委常委会2026年第1次会议",
+    )
+
+
+def test_registering_puts_nothing_in_the_public_catalogue(org):
+    decision = services.decision_register(**org.decision_kwargs())
+
+    assert decision.in_catalogue is False
+    assert not public_catalogue_decisions().exists()
+
+
+def test_draft_and_approved_catalogues_show_nothing(org):
+    decision = services.decision_register(**org.decision_kwargs())
+    catalogue = _catalogue(org, decision)
+    assert not public_catalogue_decisions().exists()
+
+    _approve(org, catalogue)
+
+    assert not public_catalogue_decisions().exists()
+
+
+def test_published_catalogue_shows_what_it_holds(org):
+    listed = services.decision_register(**org.decision_kwargs())
+    services.decision_register(**org.decision_kwargs(title="未列入目录的事项"))
+    catalogue = _approve(org, _catalogue(org, listed))
+
+    services.catalogue_publish(actor=org.secretary, catalogue=catalogue, published_on=dt.date(2026, 1, 10))
+
+    assert list(public_catalogue_decisions()) == [listed]
+    listed.refresh_from_db()
+    assert listed.in_catalogue is True
+
+
+def test_publication_refused_without_the_party_committees_consent(org):
+    catalogue = _catalogue(org, services.decision_register(**org.decision_kwargs()))
+
+    with pytest.raises(DecisionError) as refused:
+        services.catalogue_publish(actor=org.secretary, catalogue=catalogue)
+
+    assert (refused.value.rule, refused.value.article) == ("catalogue_approval", "Art 3")
+    assert Catalogue.objects.get(pk=catalogue.pk).state == Catalogue.State.DRAFT
+
+
+def test_only_the_government_office_keeps_the_catalogue(org):
+    with pytest.raises(DecisionError) as refused:
+        services.catalogue_draft(actor=org.clerk, government=org.government, year=2026)
+
+    assert refused.value.code == "forbidden"
+
+
+def test_published_catalogue_changes_only_by_a_public_adjustment(org):
+    decision = services.decision_register(**org.decision_kwargs())
+    later = services.decision_register(**org.decision_kwargs(title="年中增补事项"))
+    catalogue = _approve(org, _catalogue(org, decision))
+    services.catalogue_publish(actor=org.secretary, catalogue=catalogue, published_on=dt.date(2026, 1, 10))
+
+    with pytest.raises(DecisionError) as refused:
+        services.catalogue_include(actor=org.secretary, catalogue=catalogue, decision=later)
+    assert refused.value.rule == "catalogue_draft_only"
+
+    services.catalogue_adjust(
+        actor=org.secretary, catalogue=catalogue, decision=later, kind="add", reason="市政府常务会议决定增补。"
+    )
+    services.catalogue_adjust(
+        actor=org.secretary,
+        catalogue=catalogue,
+        decision=decision,
+        kind="remove",
+        reason="情况变化，不再作为重大行政决策。",
+    )
+
+    assert list(public_catalogue_decisions()) == [later]
+    assert list(CatalogueAdjustment.objects.values_list("kind", flat=True)) == ["add", "remove"]
+    assert decision.events.filter(transition="catalogue_adjust").exists()
+
+
+def test_adjustment_refused_without_a_reason(org):
+    decision = services.decision_register(**org.decision_kwargs())
+    catalogue = _approve(org, _catalogue(org, decision))
+    services.catalogue_publish(actor=org.secretary, catalogue=catalogue, published_on=dt.date(2026, 1, 10))
+
+    with pytest.raises(DecisionError) as refused:
+        services.catalogue_adjust(actor=org.secretary, catalogue=catalogue, decision=decision, kind="defer", reason=" ")
+
+    assert "reason" in refused.value.fields
+    assert not CatalogueAdjustment.objects.exists()
+
+
+def test_the_office_draws_up_approves_publishes_and_adjusts_on_its_page(client, org):
+    decision = services.decision_register(**org.decision_kwargs())
+    client.force_login(org.secretary)
+    url = "/catalogues/"
+
+    assert client.post(url, {"action": "draft", "year": decision.catalogue_year}).status_code == 302
+    catalogue = Catalogue.objects.get()
+    assert (
+        client.post(url, {"action": "include", "catalogue": catalogue.pk, "decision": decision.pk}).status_code == 302
+    )
+    refused = client.post(url, {"action": "approve", "catalogue": catalogue.pk, "approved_on": "2026-01-05"})
+    assert refused.status_code == 400  # the reference of the consent is missing
+    consent = {
+        "action": "approve",
+        "catalogue": catalogue.pk,
+        "approved_on": "2026-01-05",
+        "approval_reference": "市委批复",
+    }
+    assert client.post(url, consent).status_code == 302
+    assert client.post(url, {"action": "publish", "catalogue": catalogue.pk}).status_code == 302
+    adjust = {
+        "action": "adjust",
+        "catalogue": catalogue.pk,
+        "decision": decision.pk,
+        "kind": "defer",
+        "reason": "暂缓。",
+    }
+    assert client.post(url, adjust).status_code == 302
+
+    assert Catalogue.objects.get().state == Catalogue.State.PUBLISHED
+    assert CatalogueAdjustment.objects.get().kind == "defer"
+    client.force_login(org.clerk)
+    assert client.get(url).status_code == 404  # a sponsor does not keep the catalogue

@@ -54,6 +54,7 @@ from reviews import services as review_services
 from reviews.gates import current_review
 from reviews.models import Conclusion
 from tests.factories import (
+    ADOPTION,
     answer_changes,
     decision_in,
     expert_values,
@@ -248,6 +249,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         clerk = self.org.clerk
         if kind == StepKind.PUBLIC_PARTICIPATION:
             services.participation_update(decision=self.decision, actor=clerk, **participation_values())
+            services.participation_record_adoption(decision=self.decision, actor=clerk, **ADOPTION)
         elif kind == StepKind.RISK_ASSESSMENT:
             services.risk_update(decision=self.decision, actor=clerk, **risk_values())
         else:
@@ -331,14 +333,19 @@ class LifecycleMachine(RuleBasedStateMachine):
             values = participation_values(days=days, hearing=hearing)
             if data.draw(st.booleans(), label="shortened reason"):
                 values["shortened_period_reason"] = "情况紧急，理由已公布。"
-            if data.draw(st.booleans(), label="no summary"):
-                values["adoption_summary"] = ""
+            adoption = (
+                {**ADOPTION, "adoption_summary": ""} if data.draw(st.booleans(), label="no summary") else ADOPTION
+            )
             if data.draw(st.booleans(), label="still open"):
                 values["period_end"] = today() + dt.timedelta(days=5)
                 values["period_start"] = values["period_end"] - dt.timedelta(days=days - 1)
             if hearing and data.draw(st.booleans(), label="late materials"):
                 values["hearing_materials_sent_on"] = values["hearing_date"] - dt.timedelta(days=2)
-            call = lambda: services.participation_update(decision=self.decision, actor=actor, **values)  # noqa: E731
+
+            def call():
+                services.participation_update(decision=self.decision, actor=actor, **values)
+                services.participation_record_adoption(decision=self.decision, actor=actor, **adoption)
+
         elif record == "risk":
             values = risk_values(
                 level=data.draw(st.sampled_from(["low", "medium", "high", ""]), label="level"),

@@ -1,4 +1,5 @@
-"""Art 18: every comment is answered; adopted and partly adopted comments are counted."""
+"""Art 18: every comment is answered; adopted and partly adopted comments are counted. The counts
+are written from the answers (services.participation_record_adoption), never typed."""
 
 import pytest
 
@@ -15,11 +16,16 @@ def preparing(org):
     return decision
 
 
+def _adoption(decision, actor, **counts):
+    values = {"comments_count": 0, "comments_adopted": 0, "comments_partly_adopted": 0, "adoption_summary": "汇总"}
+    return services.participation_record_adoption(decision=decision, actor=actor, **{**values, **counts})
+
+
 def test_adopted_comments_cannot_exceed_comments_received(org, preparing):
-    services.participation_update(decision=preparing, actor=org.clerk, comments_count=10, comments_adopted=4)
+    _adoption(preparing, org.clerk, comments_count=10, comments_adopted=4)
 
     with pytest.raises(DecisionError) as refused:
-        services.participation_update(decision=preparing, actor=org.clerk, comments_partly_adopted=7)
+        _adoption(preparing, org.clerk, comments_count=10, comments_adopted=4, comments_partly_adopted=7)
 
     assert refused.value.code == ErrorCode.INVALID
     assert refused.value.rule == "comments_counted"
@@ -29,9 +35,15 @@ def test_adopted_comments_cannot_exceed_comments_received(org, preparing):
 
 
 def test_adoption_counts_within_the_comments_received_are_recorded(org, preparing):
-    services.participation_update(
-        decision=preparing, actor=org.clerk, comments_count=10, comments_adopted=4, comments_partly_adopted=6
-    )
+    _adoption(preparing, org.clerk, comments_count=10, comments_adopted=4, comments_partly_adopted=6)
 
     record = ParticipationRecord.objects.get(step__decision=preparing)
     assert (record.comments_adopted, record.comments_partly_adopted) == (4, 6)
+
+
+def test_counts_are_not_typed_into_the_participation_record(org, preparing):
+    with pytest.raises(DecisionError) as refused:
+        services.participation_update(decision=preparing, actor=org.clerk, comments_count=10)
+
+    assert set(refused.value.fields) == {"comments_count"}
+    assert not ParticipationRecord.objects.filter(step__decision=preparing).exists()

@@ -58,3 +58,20 @@ def test_the_demo_datas_audit_chains_verify(seeded):
     call_command("verify_audit", stdout=out)  # a broken link would raise
 
     assert "every link holds" in out.getvalue()
+
+
+def test_demo_has_the_public_side(seeded):
+    from consultations.models import Comment
+    from consultations.selectors import open_records
+    from decisions.models import Catalogue, CatalogueAdjustment, StepKind, StepState
+    from decisions.visibility import public_catalogue_decisions
+
+    assert Catalogue.objects.get().state == Catalogue.State.PUBLISHED
+    assert CatalogueAdjustment.objects.count() == 1
+    assert public_catalogue_decisions().exists()
+    assert open_records().count() == 1
+    closed = Decision.objects.get(title="城市公园绿地管理办法")
+    assert closed.steps.get(kind=StepKind.PUBLIC_PARTICIPATION).state == StepState.DONE
+    record = closed.steps.get(kind=StepKind.PUBLIC_PARTICIPATION).participation
+    assert (record.comments_count, record.comments_adopted, record.comments_partly_adopted) == (4, 1, 2)
+    assert Comment.objects.filter(hidden=True).count() == 1

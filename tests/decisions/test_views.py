@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations.models import Comment
 from decisions import services
 from decisions.models import (
     Decision,
@@ -152,11 +153,16 @@ def test_a_sponsor_clerk_records_a_preparatory_step(as_user, org):
             "pp-call_published_on": start.isoformat(),
             "pp-period_start": start.isoformat(),
             "pp-period_end": end.isoformat(),
-            "pp-comments_count": "57",
-            "pp-adoption_summary": "采纳21条，部分采纳6条，未采纳30条，均说明理由。",
         },
     )
     assert response.status_code == 302
+    # A letter entered into the comment inbox and answered: the summary is the step's record.
+    inbox = reverse("consultations:inbox", kwargs={"pk": decision.pk})
+    entered = {"action": "enter", "channel": "letter", "text": "来信建议增加公示期。", "article": ""}
+    assert client.post(inbox, entered).status_code == 302
+    letter = Comment.objects.get(consultation__record__step__decision=decision)
+    answer = {"action": "answer", "comment": letter.pk, "handling": "adopted", "answer": "已延长公示期。"}
+    assert client.post(inbox, answer).status_code == 302
     response = client.post(
         reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "complete"}),
         {},
@@ -166,7 +172,7 @@ def test_a_sponsor_clerk_records_a_preparatory_step(as_user, org):
     step = decision.steps.get(kind=kind)
     assert step.state == StepState.DONE
     record = ParticipationRecord.objects.get(step=step)
-    assert (record.methods, record.comments_count) == (["online_call", "symposium"], 57)
+    assert (record.methods, record.comments_count, record.comments_adopted) == (["online_call", "symposium"], 1, 1)
     started = decision.events.get(step_kind=kind, transition="start")
     assert (started.actor, started.ip_address, started.comment) == (org.clerk, "10.9.8.7", "征求意见稿已定稿")
 

@@ -26,6 +26,7 @@ from decisions.models import (
     StepKind,
 )
 from demo import builder as demo
+from demo.public import seed_public
 from reviews import demo as review_demo
 from reviews.models import Conclusion
 
@@ -178,6 +179,8 @@ class Command(BaseCommand):
             )
             self.walk(decision, target, variation, people, departments)
             created += 1
+        # The public side: the year's catalogue, an open and a closed call for comments.
+        seed_public(city, departments, users)
         return created
 
     def walk(self, decision, target, variation, people, departments):

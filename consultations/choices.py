@@ -1,0 +1,29 @@
+"""The public side's vocabulary: how a comment arrived, how it was taken up, and the rules that
+refuse its acts (added to the core's vocabulary in ``apps.ready``)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    LETTER = "letter", _("Letter")
+    SYMPOSIUM = "symposium", _("Symposium")
+    HEARING = "hearing", _("Hearing")
+
+
+class Handling(models.TextChoices):
+    """Art 18: every comment is sorted and answered."""
+
+    ADOPTED = "adopted", _("Adopted")
+    PARTLY = "partly", _("Partly adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+
+class ConsultationRule(models.TextChoices):
+    CONSULTATION_OPEN = "consultation_open", _("Comments are taken while the comment period runs")  # Art 15
+    COMMENT_NAME_REQUIRED = "comment_name_required", _("This consultation asks for the commenter's name")
+    COMMENT_RATE_LIMITED = "comment_rate_limited", _("Too many comments in a short time")
+    COMMENT_ANSWERED = "comment_answered", _("An answer states how the comment was taken up, with the reason")  # Art 18
+    FEEDBACK_OPEN = "feedback_open", _("Feedback is taken while the decision is carried out")  # Art 35
+    COMMENTS_ALL_ANSWERED = "comments_all_answered", _("Every comment of the consultation is answered")  # Art 18
