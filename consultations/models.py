@@ -104,10 +104,20 @@ class Comment(TimeStamped):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         constraints = [
-            models.CheckConstraint(condition=Q(hidden=False) | ~Q(hidden_reason=""), name="comment_hidden_with_reason"),
-            models.CheckConstraint(condition=Q(handling="") | ~Q(answer=""), name="comment_answer_has_reason"),
             models.CheckConstraint(
-                condition=Q(group_lead__isnull=True) | ~Q(group_lead=models.F("id")), name="comment_not_own_group"
+                condition=Q(hidden=False) | ~Q(hidden_reason=""),
+                name="comment_hidden_with_reason",
+                violation_error_message=_("A hidden comment needs the reason it was hidden."),
+            ),
+            models.CheckConstraint(
+                condition=Q(handling="") | ~Q(answer=""),
+                name="comment_answer_has_reason",
+                violation_error_message=_("An answer to a comment needs its reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(group_lead__isnull=True) | ~Q(group_lead=models.F("id")),
+                name="comment_not_own_group",
+                violation_error_message=_("A comment cannot be grouped under itself."),
             ),
         ]
 

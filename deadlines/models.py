@@ -324,15 +324,18 @@ class Delivery(TimeStamped):
                 fields=["event", "channel", "user"],
                 condition=Q(user__isnull=False),
                 name="delivery_of_event_once_per_user",
+                violation_error_message=_("This person has already been sent this notice."),
             ),
             models.UniqueConstraint(
                 fields=["event", "channel", "department"],
                 condition=Q(department__isnull=False),
                 name="delivery_of_event_once_per_department",
+                violation_error_message=_("This department has already been sent this notice."),
             ),
             models.CheckConstraint(
                 condition=Q(reminder__isnull=False, event__isnull=True) | Q(reminder__isnull=True, event__isnull=False),
                 name="delivery_of_a_reminder_or_an_event",
+                violation_error_message=_("A delivery carries either a reminder or a notice of an event."),
             ),
         ]
         indexes = [

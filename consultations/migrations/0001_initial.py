@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'comment',
                 'verbose_name_plural': 'comments',
                 'ordering': ['consultation', 'created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('hidden', False), models.Q(('hidden_reason', ''), _negated=True), _connector='OR'), name='comment_hidden_with_reason'), models.CheckConstraint(condition=models.Q(('handling', ''), models.Q(('answer', ''), _negated=True), _connector='OR'), name='comment_answer_has_reason'), models.CheckConstraint(condition=models.Q(('group_lead__isnull', True), models.Q(('group_lead', models.F('id')), _negated=True), _connector='OR'), name='comment_not_own_group')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('hidden', False), models.Q(('hidden_reason', ''), _negated=True), _connector='OR'), name='comment_hidden_with_reason', violation_error_message='A hidden comment needs the reason it was hidden.'), models.CheckConstraint(condition=models.Q(('handling', ''), models.Q(('answer', ''), _negated=True), _connector='OR'), name='comment_answer_has_reason', violation_error_message='An answer to a comment needs its reason.'), models.CheckConstraint(condition=models.Q(('group_lead__isnull', True), models.Q(('group_lead', models.F('id')), _negated=True), _connector='OR'), name='comment_not_own_group', violation_error_message='A comment cannot be grouped under itself.')],
             },
         ),
     ]

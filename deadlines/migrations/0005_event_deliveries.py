@@ -30,14 +30,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='delivery',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('event', 'channel', 'user'), name='delivery_of_event_once_per_user'),
+            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('event', 'channel', 'user'), name='delivery_of_event_once_per_user', violation_error_message='This person has already been sent this notice.'),
         ),
         migrations.AddConstraint(
             model_name='delivery',
-            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('event', 'channel', 'department'), name='delivery_of_event_once_per_department'),
+            constraint=models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('event', 'channel', 'department'), name='delivery_of_event_once_per_department', violation_error_message='This department has already been sent this notice.'),
         ),
         migrations.AddConstraint(
             model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('event__isnull', True), ('reminder__isnull', False)), models.Q(('event__isnull', False), ('reminder__isnull', True)), _connector='OR'), name='delivery_of_a_reminder_or_an_event'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('event__isnull', True), ('reminder__isnull', False)), models.Q(('event__isnull', False), ('reminder__isnull', True)), _connector='OR'), name='delivery_of_a_reminder_or_an_event', violation_error_message='A delivery carries either a reminder or a notice of an event.'),
         ),
     ]

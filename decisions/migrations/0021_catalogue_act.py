@@ -165,18 +165,18 @@ class Migration(migrations.Migration):
                 "ordering": ["catalogue", "made_on", "id"],
                 "constraints": [
                     models.CheckConstraint(
-                        condition=models.Q(("reason", ""), _negated=True), name="catalogue_adjustment_has_reason"
+                        condition=models.Q(("reason", ""), _negated=True), name="catalogue_adjustment_has_reason", violation_error_message='An adjustment of the catalogue needs its reason.'
                     )
                 ],
             },
         ),
         migrations.AddConstraint(
             model_name="catalogueentry",
-            constraint=models.UniqueConstraint(fields=("catalogue", "decision"), name="catalogue_entry_once"),
+            constraint=models.UniqueConstraint(fields=("catalogue", "decision"), name="catalogue_entry_once", violation_error_message='This decision is already in this catalogue.'),
         ),
         migrations.AddConstraint(
             model_name="catalogue",
-            constraint=models.UniqueConstraint(fields=("government", "year"), name="catalogue_one_per_year"),
+            constraint=models.UniqueConstraint(fields=("government", "year"), name="catalogue_one_per_year", violation_error_message='This government already has a catalogue for this year.'),
         ),
         migrations.AddConstraint(
             model_name="catalogue",
@@ -186,7 +186,7 @@ class Migration(migrations.Migration):
                     models.Q(("approved_on__isnull", False), models.Q(("approval_reference", ""), _negated=True)),
                     _connector="OR",
                 ),
-                name="catalogue_approval_recorded",
+                name="catalogue_approval_recorded", violation_error_message='An approved catalogue needs the date and reference of the consent.',
             ),
         ),
         migrations.AddConstraint(
@@ -197,7 +197,7 @@ class Migration(migrations.Migration):
                     models.Q(("published_on__gte", models.F("approved_on")), ("published_on__isnull", False)),
                     _connector="OR",
                 ),
-                name="catalogue_published_after_approval",
+                name="catalogue_published_after_approval", violation_error_message='A catalogue is published on or after the day it was approved.',
             ),
         ),
         migrations.RunPython(_nothing_public_before_a_published_catalogue, migrations.RunPython.noop),

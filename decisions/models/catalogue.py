@@ -46,15 +46,21 @@ class Catalogue(TimeStamped):
         verbose_name = _("decision catalogue")
         verbose_name_plural = _("decision catalogues")
         constraints = [
-            models.UniqueConstraint(fields=["government", "year"], name="catalogue_one_per_year"),
+            models.UniqueConstraint(
+                fields=["government", "year"],
+                name="catalogue_one_per_year",
+                violation_error_message=_("This government already has a catalogue for this year."),
+            ),
             models.CheckConstraint(
                 condition=Q(state="draft") | (Q(approved_on__isnull=False) & ~Q(approval_reference="")),
                 name="catalogue_approval_recorded",
+                violation_error_message=_("An approved catalogue needs the date and reference of the consent."),
             ),
             models.CheckConstraint(
                 condition=~Q(state="published")
                 | Q(published_on__isnull=False, published_on__gte=models.F("approved_on")),
                 name="catalogue_published_after_approval",
+                violation_error_message=_("A catalogue is published on or after the day it was approved."),
             ),
         ]
 
@@ -83,7 +89,11 @@ class CatalogueEntry(TimeStamped):
         verbose_name = _("catalogue entry")
         verbose_name_plural = _("catalogue entries")
         constraints = [
-            models.UniqueConstraint(fields=["catalogue", "decision"], name="catalogue_entry_once"),
+            models.UniqueConstraint(
+                fields=["catalogue", "decision"],
+                name="catalogue_entry_once",
+                violation_error_message=_("This decision is already in this catalogue."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,7 +131,11 @@ class CatalogueAdjustment(TimeStamped):
         verbose_name = _("catalogue adjustment")
         verbose_name_plural = _("catalogue adjustments")
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="catalogue_adjustment_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="catalogue_adjustment_has_reason",
+                violation_error_message=_("An adjustment of the catalogue needs its reason."),
+            ),
         ]
 
     def __str__(self) -> str:

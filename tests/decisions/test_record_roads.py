@@ -33,13 +33,16 @@ from decisions.models import (
     StepKind,
 )
 from tests.factories import (
+    ADOPTION,
     complete,
     decision_in,
     make_org,
+    participation_values,
     record_participation,
     record_risk,
     settle_steps,
     snapshot,
+    start_step,
 )
 
 pytestmark = pytest.mark.django_db
@@ -256,17 +259,23 @@ def test_saving_a_record_unchanged_writes_no_event(org):
     assert decision.events.count() == count
 
 
-@pytest.mark.parametrize("what", ["expert_opinion", "participation", "execution_report", "evaluation"])
+@pytest.mark.parametrize(
+    "what", ["expert_opinion", "participation", "adoption_summary", "execution_report", "evaluation"]
+)
 def test_each_record_write_is_an_event(org, what):
     decision = decision_in(
         org, DecisionState.IMPLEMENTING if what in ("execution_report", "evaluation") else "preparing"
     )
+    if what in ("participation", "adoption_summary"):
+        start_step(decision, StepKind.PUBLIC_PARTICIPATION, org)
     count = decision.events.filter(transition=EventType.RECORD_CHANGE).count()
     if what == "expert_opinion":
         services.step_start(decision=decision, kind=StepKind.EXPERT_ARGUMENT, actor=org.clerk)
         services.expert_opinion_add(decision=decision, actor=org.clerk, expert_name="李明", opinion="可行。")
     elif what == "participation":
-        record_participation(decision, org)
+        services.participation_update(decision=decision, actor=org.clerk, **participation_values())
+    elif what == "adoption_summary":
+        services.participation_record_adoption(decision=decision, actor=org.clerk, **ADOPTION)
     elif what == "execution_report":
         services.execution_report_add(
             decision=decision, actor=org.clerk, reported_on=decision.created_at.date(), progress="按计划推进。"
