@@ -539,9 +539,23 @@ class EvaluationForm(forms.Form):
     evaluator_department = forms.ModelChoiceField(
         label=_("Evaluating department"), queryset=Department.objects.none(), required=False
     )
+    third_party = forms.BooleanField(
+        label=_("Entrusted to a third party (a professional body or social organisation)"), required=False
+    )
+    public_views = forms.CharField(
+        label=_("How the public's views were sought"),
+        required=False,
+        widget=_text(2),
+        max_length=limits.REASON_MAX_LENGTH,
+    )
     completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput())
     conclusion = forms.CharField(
         label=_("Conclusion"), required=False, widget=_text(3), max_length=limits.TEXT_MAX_LENGTH
+    )
+    proposal = forms.ChoiceField(
+        label=_("Proposal to the decision body"),
+        choices=Evaluation.Proposal.choices,
+        initial=Evaluation.Proposal.CONTINUE,
     )
     uploaded_file = forms.FileField(label=_("Evaluation report (optional)"), required=False)
 

@@ -49,7 +49,7 @@ from decisions.choices import (
     WaiverRequestStatus,
 )
 from decisions.errors import DecisionError, ErrorCode
-from decisions.models import Decision, DecisionEvent, Department, ProcedureStep
+from decisions.models import Decision, DecisionEvent, Department, Evaluation, ProcedureStep
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -411,6 +411,25 @@ def waivers_approved(decisions: Sequence[Decision]) -> Iterator[Finding]:
                 )
 
 
+def evaluators_independent(decisions: Sequence[Decision]) -> Iterator[Finding]:
+    """Art 36: no evaluation by whoever did the main argument or assessment work before the
+    decision (the rule the service applies, ``Evaluation.independence_problem``)."""
+    for decision in decisions:
+        evaluations = decision.evaluations.all()
+        if not evaluations:
+            continue
+        steps = decision.steps.all()
+        assessors = Evaluation.assessors(
+            decision.lead_sponsor.name,
+            [risk.assessor for step in steps if (risk := getattr(step, "risk", None)) is not None],
+            [opinion.organisation for step in steps for opinion in step.expert_opinions.all()],
+        )
+        for evaluation in evaluations:
+            problem = evaluation.independence_problem(assessors, decision.lead_sponsor_id)
+            if problem is not None:
+                yield finding(decision, RuleCode.EVALUATOR_INDEPENDENT, problem[1], "Art 36")
+
+
 # --------------------------------------------------------------------------- running them
 
 CHECKS: tuple[tuple[str, Check], ...] = (
@@ -420,6 +439,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("gate_slots_held", gate_slots_held),
     (RuleCode.SPONSORS_OF_GOVERNMENT, sponsors_of_government),
     (RuleCode.WAIVER_APPROVED, waivers_approved),
+    (RuleCode.EVALUATOR_INDEPENDENT, evaluators_independent),
 )
 
 # Decisions per batch: a batch costs a fixed number of queries (the decisions, then one per
@@ -432,6 +452,8 @@ def prefetched(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     return queryset.select_related("government", "lead_sponsor", "executing_unit").prefetch_related(
         Prefetch("events", queryset=DecisionEvent.objects.order_by("created_at", "id")),
         Prefetch("steps", queryset=ProcedureStep.objects.select_related("risk", "waiver_request")),
+        "steps__expert_opinions",
+        Prefetch("evaluations", queryset=Evaluation.objects.select_related("evaluator_department")),
         Prefetch("co_sponsors", queryset=Department.objects.only("id", "name", "government_id")),
         "meetings",
         "publications",

@@ -627,7 +627,18 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evaluation
-        fields = ["id", "trigger", "evaluator", "evaluator_department", "completed_on", "conclusion", "created_at"]
+        fields = [
+            "id",
+            "trigger",
+            "evaluator",
+            "evaluator_department",
+            "third_party",
+            "public_views",
+            "completed_on",
+            "conclusion",
+            "proposal",
+            "created_at",
+        ]
 
 
 class EvaluationInput(serializers.ModelSerializer):
@@ -635,7 +646,16 @@ class EvaluationInput(serializers.ModelSerializer):
 
     class Meta:
         model = Evaluation
-        fields = ["trigger", "evaluator", "evaluator_department", "completed_on", "conclusion"]
+        fields = [
+            "trigger",
+            "evaluator",
+            "evaluator_department",
+            "third_party",
+            "public_views",
+            "completed_on",
+            "conclusion",
+            "proposal",
+        ]
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

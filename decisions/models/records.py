@@ -532,6 +532,14 @@ class Evaluation(TimeStamped):
         MANY_OBJECTIONS = "many_objections", _("Many objections")
         BODY_REQUEST = "body_request", _("Requested by the decision body")
 
+    class Proposal(models.TextChoices):
+        """What the evaluation proposes to the decision body (Art 36–37)."""
+
+        CONTINUE = "continue", _("Continue carrying it out")
+        ADJUST = "adjust", _("Adjust the decision")
+        SUSPEND = "suspend", _("Suspend carrying it out")
+        STOP = "stop", _("Stop carrying it out")
+
     decision = models.ForeignKey(
         Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="evaluations"
     )
@@ -545,13 +553,54 @@ class Evaluation(TimeStamped):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Art 36: the evaluation may be entrusted to a third party (a professional body, a social
+    # organisation), which is no department of the government.
+    third_party = models.BooleanField(_("entrusted to a third party"), default=False)
+    public_views = models.TextField(
+        _("how the public's views were sought"), blank=True, max_length=limits.REASON_MAX_LENGTH
+    )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
+    proposal = models.CharField(_("proposal"), max_length=10, choices=Proposal.choices, default=Proposal.CONTINUE)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(third_party=False) | models.Q(evaluator_department__isnull=True),
+                name="evaluation_third_party_is_no_department",
+                violation_error_message=_("A third party entrusted with the evaluation is not a department."),
+            ),
+        ]
         ordering = ["decision", "created_at"]
         verbose_name = _("post-decision evaluation")
         verbose_name_plural = _("post-decision evaluations")
 
     def __str__(self) -> str:
         return f"{self.decision.code} · {self.get_trigger_display()}"
+
+    @staticmethod
+    def assessors(lead_sponsor: str, risk_assessors: Iterable[str], organisations: Iterable[str]) -> set[str]:
+        """Who did the main argument and assessment work before the decision, by name (Art 36
+        excludes them from evaluating it): the lead sponsor, the risk assessment's assessor and the
+        organisations of the experts who argued it. Spaces do not tell names apart."""
+        return {"".join(name.split()) for name in (lead_sponsor, *risk_assessors, *organisations) if name}
+
+    def independence_problem(self, assessors: set[str], lead_sponsor_id: int) -> tuple[str, str] | None:
+        """Art 36, in every case (the service refuses it, the record's check finds it): the field
+        and the reason when the evaluator did the work it evaluates, or a third party names a
+        department; None when the evaluation is independent."""
+        department = self.evaluator_department
+        if self.third_party and department is not None:
+            return "evaluator_department", gettext("A third party entrusted with the evaluation is not a department.")
+        if department is not None and (
+            department.pk == lead_sponsor_id or "".join(department.name.split()) in assessors
+        ):
+            return "evaluator_department", gettext(
+                "The evaluation must be done by someone other than the department that prepared the decision."
+            )
+        if "".join(self.evaluator.split()) in assessors:
+            return "evaluator", gettext(
+                "The evaluation must not be done by a unit that did the argument or the assessment before "
+                "the decision: %(evaluator)s did."
+            ) % {"evaluator": self.evaluator}
+        return None

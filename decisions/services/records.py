@@ -68,7 +68,16 @@ EXPERT_FIELDS = (
     "handling",
     "handling_reason",
 )
-EVALUATION_FIELDS = ("trigger", "evaluator", "evaluator_department", "completed_on", "conclusion")
+EVALUATION_FIELDS = (
+    "trigger",
+    "evaluator",
+    "evaluator_department",
+    "third_party",
+    "public_views",
+    "completed_on",
+    "conclusion",
+    "proposal",
+)
 RISK_FIELDS = frozenset(
     f.name
     for f in RiskAssessmentRecord._meta.concrete_fields
@@ -337,6 +346,23 @@ def execution_report_add(
     return report
 
 
+def _check_evaluator(evaluation: Evaluation) -> None:
+    """Art 36: the rule of the record (``Evaluation.independence_problem``) over what the decision's
+    steps say of who argued and assessed it."""
+    decision = evaluation.decision
+    assessors = Evaluation.assessors(
+        decision.lead_sponsor.name,
+        RiskAssessmentRecord.objects.filter(step__decision=decision).values_list("assessor", flat=True),
+        ExpertOpinion.objects.filter(step__decision=decision).values_list("organisation", flat=True),
+    )
+    problem = evaluation.independence_problem(assessors, decision.lead_sponsor_id)
+    if problem is not None:
+        field, message = problem
+        raise DecisionError(
+            ErrorCode.INVALID, message, article="Art 36", rule=RuleCode.EVALUATOR_INDEPENDENT, fields={field: [message]}
+        )
+
+
 @transaction.atomic
 def evaluation_record(
     *,
@@ -345,32 +371,32 @@ def evaluation_record(
     trigger: str,
     evaluator: str,
     evaluator_department: Department | None = None,
+    third_party: bool = False,
+    public_views: str = "",
     completed_on: dt.date | None = None,
     conclusion: str = "",
+    proposal: str = Evaluation.Proposal.CONTINUE,
     uploaded_file: UploadedFile[Any] | None = None,
 ) -> Evaluation:
-    """Art 36: post-decision evaluation, by someone other than the department that prepared it,
-    with the evaluation report's document if there is one."""
+    """Art 36: post-decision evaluation, by someone who did not prepare, argue or assess the decision
+    (a department or an entrusted third party), with how the public's views were sought, what it
+    proposes (continue, adjust, suspend, stop) and the evaluation report's document if there is one."""
     decision = lock_decision(decision)
     _require(actor, "evaluate", decision)
     if decision.state not in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED, DecisionState.ARCHIVED):
         raise DecisionError(ErrorCode.WRONG_STATE, _("Only a decision being implemented can be evaluated."))
-    if evaluator_department is not None and evaluator_department.pk == decision.lead_sponsor_id:
-        raise DecisionError(
-            ErrorCode.INVALID,
-            _("The evaluation must be done by someone other than the department that prepared the decision."),
-            article="Art 36",
-            rule=RuleCode.EVALUATOR_INDEPENDENT,
-            fields={"evaluator_department": [_("Not the department that prepared the decision.")]},
-        )
     evaluation = Evaluation(
         decision=decision,
         trigger=trigger,
         evaluator=evaluator,
         evaluator_department=evaluator_department,
+        third_party=third_party,
+        public_views=public_views,
         completed_on=completed_on,
         conclusion=conclusion,
+        proposal=proposal,
     )
+    _check_evaluator(evaluation)
     _validate(evaluation, exclude=["decision"])
     evaluation.save()
     record_change(decision, evaluation, snapshot(None, EVALUATION_FIELDS), actor=actor)
