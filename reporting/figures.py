@@ -151,8 +151,9 @@ class AnnualFigures:
             decision__in=self.decisions(), transition=transition, step_kind="", **self._in_year("created_at"), **extra
         )
 
-    def _decisions_with(self, events: QuerySet[DecisionEvent]) -> QuerySet[Decision]:
-        return self.decisions().filter(pk__in=events.values("decision_id"))
+    def _decisions_with(self, rows: QuerySet, to_decision: str = "decision_id") -> QuerySet[Decision]:
+        """The decisions ``rows`` (events, records, opinions…) belong to, by the path ``to_decision``."""
+        return self.decisions().filter(pk__in=rows.values(to_decision))
 
     def started(self) -> QuerySet[Decision]:
         """The decision body started the procedure in the year (Art 10–11): a ``start`` event."""
@@ -279,6 +280,11 @@ class AnnualFigures:
     def _codes(queryset: QuerySet[Decision]) -> list[str]:
         return list(queryset.order_by("code").values_list("code", flat=True).distinct())
 
+    def _behind(self, rows: QuerySet, to_decision: str) -> list[str]:
+        """The codes of the decisions a figure that counts something else (comments, opinions,
+        meetings…) was counted in, listed as a count of decisions lists its own."""
+        return self._codes(self._decisions_with(rows, to_decision))
+
     def _count_decisions(self, key, label, label_zh, queryset) -> Figure:
         codes = self._codes(queryset)
         return Figure(key, label, label_zh, len(codes), "decisions", codes)
@@ -322,6 +328,7 @@ class AnnualFigures:
                     # The two counts, as ints: a count of decisions is the number of its records (its value).
                     percent(len(full.records), len(decided.records)),
                     "%",
+                    decided.records,  # the decisions the share is of
                 ),
             ],
         )
@@ -397,21 +404,44 @@ class AnnualFigures:
         comments = totals["n"] or 0
         adopted = totals["adopted"] or 0
         partly = totals["partly"] or 0
+        commented = self._behind(consultations.filter(comments_count__gt=0), "step__decision_id")
         return Table(
             "participation",
             _("Public participation"),
             "公众参与",
             [
-                Figure("consultations", _("Consultations held"), "公开征求意见次数", consultations.count(), "times"),
-                Figure("comments", _("Comments received"), "收到意见建议", comments, "comments"),
-                Figure("comments_adopted", _("Comments adopted"), "采纳意见建议", adopted, "comments"),
-                Figure("comments_partly_adopted", _("Comments partly adopted"), "部分采纳意见建议", partly, "comments"),
+                Figure(
+                    "consultations",
+                    _("Consultations held"),
+                    "公开征求意见次数",
+                    consultations.count(),
+                    "times",
+                    records=self._behind(consultations, "step__decision_id"),
+                ),
+                Figure("comments", _("Comments received"), "收到意见建议", comments, "comments", commented),
+                Figure(
+                    "comments_adopted",
+                    _("Comments adopted"),
+                    "采纳意见建议",
+                    adopted,
+                    "comments",
+                    self._behind(consultations.filter(comments_adopted__gt=0), "step__decision_id"),
+                ),
+                Figure(
+                    "comments_partly_adopted",
+                    _("Comments partly adopted"),
+                    "部分采纳意见建议",
+                    partly,
+                    "comments",
+                    self._behind(consultations.filter(comments_partly_adopted__gt=0), "step__decision_id"),
+                ),
                 Figure(
                     "comment_adoption_rate",
                     _("Comment adoption rate (adopted or partly)"),
                     "公众意见采纳率",
                     percent(adopted + partly, comments),
                     "%",
+                    commented,
                 ),
                 Figure(
                     "shortened_periods",
@@ -419,8 +449,16 @@ class AnnualFigures:
                     "缩短征求意见期限",
                     consultations.exclude(shortened_period_reason="").count(),
                     "times",
+                    self._behind(consultations.exclude(shortened_period_reason=""), "step__decision_id"),
                 ),
-                Figure("hearings", _("Hearings held"), "举行听证会", self.hearings().count(), "times"),
+                Figure(
+                    "hearings",
+                    _("Hearings held"),
+                    "举行听证会",
+                    self.hearings().count(),
+                    "times",
+                    self._behind(self.hearings(), "step__decision_id"),
+                ),
             ],
         )
 
@@ -430,6 +468,7 @@ class AnnualFigures:
         adopted = opinions.filter(handling=ExpertOpinion.Handling.ADOPTED).count()
         partly = opinions.filter(handling=ExpertOpinion.Handling.PARTLY).count()
         experts = opinions.values("expert_name", "organisation").distinct().count()
+        argued = self._behind(opinions, "step__decision_id")
         return Table(
             "experts",
             _("Expert argument"),
@@ -441,17 +480,33 @@ class AnnualFigures:
                     "组织专家论证",
                     self.expert_arguments().count(),
                     "times",
+                    self._behind(self.expert_arguments(), "decision_id"),
                 ),
-                Figure("experts", _("Experts involved"), "参与论证专家", experts, "people"),
-                Figure("expert_opinions", _("Opinions given"), "专家意见", total, "opinions"),
-                Figure("expert_adopted", _("Opinions adopted"), "采纳", adopted, "opinions"),
-                Figure("expert_partly", _("Opinions partly adopted"), "部分采纳", partly, "opinions"),
+                Figure("experts", _("Experts involved"), "参与论证专家", experts, "people", argued),
+                Figure("expert_opinions", _("Opinions given"), "专家意见", total, "opinions", argued),
+                Figure(
+                    "expert_adopted",
+                    _("Opinions adopted"),
+                    "采纳",
+                    adopted,
+                    "opinions",
+                    self._behind(opinions.filter(handling=ExpertOpinion.Handling.ADOPTED), "step__decision_id"),
+                ),
+                Figure(
+                    "expert_partly",
+                    _("Opinions partly adopted"),
+                    "部分采纳",
+                    partly,
+                    "opinions",
+                    self._behind(opinions.filter(handling=ExpertOpinion.Handling.PARTLY), "step__decision_id"),
+                ),
                 Figure(
                     "expert_adoption_rate",
                     _("Adoption rate (adopted or partly)"),
                     "专家意见采纳率",
                     percent(adopted + partly, total),
                     "%",
+                    argued,
                 ),
             ],
         )
@@ -464,25 +519,37 @@ class AnnualFigures:
             _("Risk assessment"),
             "风险评估",
             [
-                Figure("risk_assessments", _("Risk assessments completed"), "开展风险评估", records.count(), "times"),
+                Figure(
+                    "risk_assessments",
+                    _("Risk assessments completed"),
+                    "开展风险评估",
+                    records.count(),
+                    "times",
+                    self._behind(records, "step__decision_id"),
+                ),
                 Figure(
                     "risk_third_party",
                     _("By a third party"),
                     "委托第三方评估",
                     records.filter(third_party=True).count(),
                     "times",
+                    self._behind(records.filter(third_party=True), "step__decision_id"),
                 ),
-                Figure(
-                    "risk_high", _("High risk"), "高风险", by_level.get(RiskAssessmentRecord.Level.HIGH, 0), "times"
+                *(
+                    Figure(
+                        key,
+                        label,
+                        label_zh,
+                        by_level.get(level, 0),
+                        "times",
+                        self._behind(records.filter(level=level), "step__decision_id"),
+                    )
+                    for key, label, label_zh, level in (
+                        ("risk_high", _("High risk"), "高风险", RiskAssessmentRecord.Level.HIGH),
+                        ("risk_medium", _("Medium risk"), "中风险", RiskAssessmentRecord.Level.MEDIUM),
+                        ("risk_low", _("Low risk"), "低风险", RiskAssessmentRecord.Level.LOW),
+                    )
                 ),
-                Figure(
-                    "risk_medium",
-                    _("Medium risk"),
-                    "中风险",
-                    by_level.get(RiskAssessmentRecord.Level.MEDIUM, 0),
-                    "times",
-                ),
-                Figure("risk_low", _("Low risk"), "低风险", by_level.get(RiskAssessmentRecord.Level.LOW, 0), "times"),
             ],
         )
 
@@ -493,8 +560,10 @@ class AnnualFigures:
         )
         items = self.review_items()
         items_total = items.count()
+        suggested = self._behind(items, "review__decision_id")
         items_adopted = items.filter(response=ItemResponse.ADOPTED).count()
         items_partly = items.filter(response=ItemResponse.PARTLY).count()
+        timed = sorted({review.decision.code for review, _days, _on_time in self.review_times()})
         times = [days for _review, days, _on_time in self.review_times()]
         on_time = [ok for _review, _days, ok in self.review_times()]
         return Table(
@@ -508,6 +577,7 @@ class AnnualFigures:
                     "收到送审",
                     self.reviews_submitted().count(),
                     "submissions",
+                    self._behind(self.reviews_submitted(), "decision_id"),
                 ),
                 Figure(
                     "reviews_accepted",
@@ -515,6 +585,7 @@ class AnnualFigures:
                     "受理审查",
                     self.reviews_accepted().count(),
                     "submissions",
+                    self._behind(self.reviews_accepted(), "decision_id"),
                 ),
                 Figure(
                     "reviews_returned",
@@ -522,18 +593,39 @@ class AnnualFigures:
                     "退回送审",
                     self.reviews_returned().count(),
                     "submissions",
+                    self._behind(self.reviews_returned(), "decision_id"),
                 ),
-                Figure("opinions_issued", _("Opinion letters issued"), "出具法律审核意见书", issued.count(), "letters"),
-                Figure("opinions_lawful", _("Lawful"), "合法", by_conclusion.get(Conclusion.LAWFUL, 0), "letters"),
+                Figure(
+                    "opinions_issued",
+                    _("Opinion letters issued"),
+                    "出具法律审核意见书",
+                    issued.count(),
+                    "letters",
+                    self._behind(issued, "decision_id"),
+                ),
+                Figure(
+                    "opinions_lawful",
+                    _("Lawful"),
+                    "合法",
+                    by_conclusion.get(Conclusion.LAWFUL, 0),
+                    "letters",
+                    self._behind(issued.filter(conclusion=Conclusion.LAWFUL), "decision_id"),
+                ),
                 Figure(
                     "opinions_lawful_with_changes",
                     _("Lawful with changes"),
                     "修改后合法",
                     by_conclusion.get(Conclusion.LAWFUL_WITH_CHANGES, 0),
                     "letters",
+                    self._behind(issued.filter(conclusion=Conclusion.LAWFUL_WITH_CHANGES), "decision_id"),
                 ),
                 Figure(
-                    "opinions_unlawful", _("Unlawful"), "不合法", by_conclusion.get(Conclusion.UNLAWFUL, 0), "letters"
+                    "opinions_unlawful",
+                    _("Unlawful"),
+                    "不合法",
+                    by_conclusion.get(Conclusion.UNLAWFUL, 0),
+                    "letters",
+                    self._behind(issued.filter(conclusion=Conclusion.UNLAWFUL), "decision_id"),
                 ),
                 Figure(
                     "opinions_exploratory",
@@ -541,16 +633,32 @@ class AnnualFigures:
                     "探索性改革（提示法律风险）",
                     by_conclusion.get(Conclusion.EXPLORATORY_WITH_RISK, 0),
                     "letters",
+                    self._behind(issued.filter(conclusion=Conclusion.EXPLORATORY_WITH_RISK), "decision_id"),
                 ),
-                Figure("review_items", _("Suggestions made"), "提出审查意见建议", items_total, "items"),
-                Figure("review_items_adopted", _("Suggestions adopted"), "意见建议被采纳", items_adopted, "items"),
-                Figure("review_items_partly", _("Suggestions partly adopted"), "部分采纳", items_partly, "items"),
+                Figure("review_items", _("Suggestions made"), "提出审查意见建议", items_total, "items", suggested),
+                Figure(
+                    "review_items_adopted",
+                    _("Suggestions adopted"),
+                    "意见建议被采纳",
+                    items_adopted,
+                    "items",
+                    self._behind(items.filter(response=ItemResponse.ADOPTED), "review__decision_id"),
+                ),
+                Figure(
+                    "review_items_partly",
+                    _("Suggestions partly adopted"),
+                    "部分采纳",
+                    items_partly,
+                    "items",
+                    self._behind(items.filter(response=ItemResponse.PARTLY), "review__decision_id"),
+                ),
                 Figure(
                     "review_items_adoption_rate",
                     _("Suggestion adoption rate"),
                     "意见建议采纳率",
                     percent(items_adopted + items_partly, items_total),
                     "%",
+                    suggested,
                 ),
                 Figure(
                     "adviser_opinions",
@@ -558,6 +666,7 @@ class AnnualFigures:
                     "法律顾问、公职律师出具意见",
                     self.adviser_opinions().count(),
                     "opinions",
+                    self._behind(self.adviser_opinions(), "review__decision_id"),
                 ),
                 Figure(
                     "review_days_median",
@@ -565,6 +674,7 @@ class AnnualFigures:
                     "审查用时中位数",
                     statistics.median(times) if times else None,
                     "working days",
+                    timed,
                 ),
                 Figure(
                     "review_days_p90",
@@ -572,6 +682,7 @@ class AnnualFigures:
                     "审查用时90分位",
                     nearest_rank(times, 90),
                     "working days",
+                    timed,
                 ),
                 Figure(
                     "review_days_max",
@@ -579,6 +690,7 @@ class AnnualFigures:
                     "最长审查用时",
                     max(times) if times else None,
                     "working days",
+                    timed,
                 ),
                 Figure(
                     "review_on_time_rate",
@@ -586,6 +698,7 @@ class AnnualFigures:
                     "按期办结率",
                     percent(sum(on_time), len(on_time)),
                     "%",
+                    timed,
                 ),
             ],
         )
@@ -603,11 +716,23 @@ class AnnualFigures:
             MeetingOutcome.DISCUSS_AGAIN: "再次讨论",
         }
         figures = [
-            Figure("meetings", _("Meetings that discussed a decision"), "集体讨论次数", meetings.count(), "meetings")
+            Figure(
+                "meetings",
+                _("Meetings that discussed a decision"),
+                "集体讨论次数",
+                meetings.count(),
+                "meetings",
+                self._behind(meetings, "decision_id"),
+            )
         ]
         figures += [
             Figure(
-                f"meetings_{outcome.value}", outcome.label, labels_zh[outcome], by_outcome.get(outcome, 0), "meetings"
+                f"meetings_{outcome.value}",
+                outcome.label,
+                labels_zh[outcome],
+                by_outcome.get(outcome, 0),
+                "meetings",
+                self._behind(meetings.filter(outcome=outcome), "decision_id"),
             )
             for outcome in MeetingOutcome
         ]
@@ -618,6 +743,7 @@ class AnnualFigures:
                 "主要负责人未采纳多数意见",
                 meetings.filter(head_against_majority=True).count(),
                 "meetings",
+                self._behind(meetings.filter(head_against_majority=True), "decision_id"),
             )
         )
         evaluations = self.evaluations()
@@ -628,6 +754,7 @@ class AnnualFigures:
                 "决策后评估",
                 evaluations.count(),
                 "evaluations",
+                self._behind(evaluations, "decision_id"),
             )
         )
         return Table("meetings", _("Collective discussion and evaluation"), "集体讨论决定与决策后评估", figures)

@@ -241,7 +241,8 @@ def review_add_material(
     material = SubmissionMaterial.objects.create(
         review=review, kind=kind, attachment=attachment, text=text, added_by=actor
     )
-    _log(decision, actor, ReviewEvent.ADD_MATERIAL, str(MaterialKind(kind).label))
+    with decision_services.record_language():
+        _log(decision, actor, ReviewEvent.ADD_MATERIAL, str(MaterialKind(kind).label))
     return material
 
 
@@ -634,11 +635,12 @@ def review_record_opinion(
     review.legal_risk = (legal_risk or "").strip() if conclusion == Conclusion.EXPLORATORY_WITH_RISK else ""
     review.written_by = actor
     review.save(update_fields=["conclusion", "reasons", "legal_risk", "written_by", "updated_at"])
-    comment = str(Conclusion(conclusion).label)
-    if open_items:
-        comment += "; " + ngettext(
-            "confirmed despite %(count)d problem item", "confirmed despite %(count)d problem items", open_items
-        ) % {"count": open_items}
+    with decision_services.record_language():
+        comment = str(Conclusion(conclusion).label)
+        if open_items:
+            comment += "; " + ngettext(
+                "confirmed despite %(count)d problem item", "confirmed despite %(count)d problem items", open_items
+            ) % {"count": open_items}
     _log(decision, actor, ReviewEvent.RECORD_OPINION, comment)
     return review
 
@@ -845,7 +847,8 @@ def review_send_final_text(
     record = FinalTextReview.objects.create(
         decision=decision, text_kind=text_kind, attachment=attachment, requested_by=actor
     )
-    _log(decision, actor, ReviewEvent.SEND_FINAL_TEXT, str(FinalTextKind(text_kind).label))
+    with decision_services.record_language():
+        _log(decision, actor, ReviewEvent.SEND_FINAL_TEXT, str(FinalTextKind(text_kind).label))
     return record
 
 
@@ -877,5 +880,6 @@ def review_check_final_text(
     record.reviewed_by = actor
     record.reviewed_at = timezone.now()
     record.save(update_fields=["result", "notes", "reviewed_by", "reviewed_at", "updated_at"])
-    _log(decision, actor, ReviewEvent.CHECK_FINAL_TEXT, str(FinalTextResult(result).label))
+    with decision_services.record_language():
+        _log(decision, actor, ReviewEvent.CHECK_FINAL_TEXT, str(FinalTextResult(result).label))
     return record

@@ -15,6 +15,7 @@ from decisions.services.base import (
     lock_decision,
     record_change,
     record_event,
+    record_language,
 )
 from decisions.services.catalogue import (
     catalogue_adjust,
@@ -127,6 +128,7 @@ __all__ = [
     "record_change",
     "upload_kinds",
     "record_event",
+    "record_language",
     "risk_update",
     "step_action",
     "step_complete",

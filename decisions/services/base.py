@@ -5,12 +5,15 @@ the event and the guarded transition.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db.models import Model
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
@@ -64,6 +67,15 @@ def lock_decision(decision: Decision | int) -> Decision:
 def _require(user: User, action: str, decision: Decision) -> None:
     if not permissions.may(user, action, decision):
         raise DecisionError(ErrorCode.FORBIDDEN, _("Your role does not allow this action on this decision."))
+
+
+@contextmanager
+def record_language() -> Iterator[None]:
+    """Within it, translated words (a choice's label in an event's comment) come out in the record's
+    language (``DT_RECORD_LANGUAGE``, Chinese): the record says the same to every reader, whichever
+    language the page of the one who wrote it used."""
+    with translation.override(settings.DT_RECORD_LANGUAGE):
+        yield
 
 
 def record_event(

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.factories import make_org
 
@@ -87,12 +90,27 @@ def watch(live_server) -> Watch:
 
 
 @pytest.fixture
-def new_page(browser, live_server, watch):
-    """Opens a page in a fresh browser context (its own cookies: one user each), watched."""
+def language() -> str:
+    """The UI language the pages are read in (the test settings' default is English); a module
+    overrides this fixture to read them in Chinese."""
+    return "en"
+
+
+def translated(language: str, msgid: str) -> str:
+    """``msgid`` as the pages show it in ``language`` (to find a label or button by its text)."""
+    with translation.override(language):
+        return gettext(msgid)
+
+
+@pytest.fixture
+def new_page(browser, live_server, watch, language):
+    """Opens a page in a fresh browser context (its own cookies: one user each, the chosen
+    ``language`` in the language cookie), watched."""
     contexts = []
 
     def open_page():
         context = browser.new_context(locale="en-US", base_url=live_server.url)
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
         context.set_default_timeout(TIMEOUT_MS)
         context.on("request", watch.on_request)
         contexts.append(context)
@@ -108,15 +126,15 @@ def new_page(browser, live_server, watch):
 
 
 @pytest.fixture
-def log_in(new_page):
+def log_in(new_page, language):
     """A page logged in as ``user`` through the login form."""
 
     def log_in_as(user):
         page = new_page()
         page.goto(reverse("login"))
-        page.get_by_label("Username").fill(user.get_username())
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_label(translated(language, "Username")).fill(user.get_username())
+        page.get_by_label(translated(language, "Password")).fill(PASSWORD)
+        page.get_by_role("button", name=translated(language, "Log in")).click()
         page.wait_for_url(lambda url: reverse("login") not in url)
         return page
 

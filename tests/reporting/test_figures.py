@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
@@ -311,3 +312,29 @@ def test_the_waived_steps_counted_are_the_overviews_for_the_catalogue_and_named_
     assert got["waived_risk_assessment"] + got["waived_expert_argument"] == 1
     [figure] = [f for f in AnnualFigures(org.government, year).waiver_table().figures if f.key == "waived_in_catalogue"]
     assert figure.records == sorted([decided.code, preparing.code])
+
+
+def test_every_figure_lists_the_decisions_it_was_counted_in(org, records):
+    """Not only the counts of decisions: a count of comments, opinions, meetings, a rate or a review
+    time lists the decisions its records belong to, each a link to the decision list."""
+    from decisions.models import Decision, ExpertOpinion
+
+    figures = {f.key: f for t in AnnualFigures(org.government, YEAR).tables() for f in t.figures}
+    unlisted = [key for key, f in figures.items() if f.value and not f.records]
+    assert unlisted == []
+    with_opinions = Decision.objects.filter(
+        pk__in=ExpertOpinion.objects.filter(declared_interest=False).values("step__decision_id")
+    )
+    assert figures["expert_opinions"].records == sorted(set(with_opinions.values_list("code", flat=True)))
+    assert figures["review_days_median"].records == figures["opinions_issued"].records != []
+
+
+def test_the_figures_page_links_a_review_time_to_its_decisions(org, records, client):
+    client.force_login(org.leader)
+    figures = AnnualFigures(org.government, YEAR)
+    (code, *_rest) = next(f for t in figures.tables() for f in t.figures if f.key == "review_days_median").records
+
+    page = client.get(reverse("reports:figures"), {"year": YEAR, "government": org.government.pk})
+
+    row = page.content.decode().split('data-key="review_days_median"')[1].split("</tr>")[0]
+    assert f'href="{reverse("decisions:list")}?q={code}"' in row

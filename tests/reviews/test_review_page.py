@@ -181,3 +181,14 @@ def test_the_rows_acts_are_labelled_forms_of_their_own(org, client):
 
     assert 'for="id_check_waiver_expert_argument_verdict"' in reviewer_page
     assert f'for="id_sign_adviser_opinion_{request.pk}_opinion"' in adviser_page
+
+
+def test_the_record_names_a_material_in_chinese_whatever_the_writer_s_language(org, client):
+    """The event a material's upload leaves in the record names the material's kind in the record's
+    language: an English page (the test settings' default) writes the same words as a Chinese one."""
+    decision = submitted(org)
+    review_demo.complete_materials(decision, org)  # in English: no language is active but the default
+
+    comments = set(decision.events.filter(transition=ReviewEvent.ADD_MATERIAL).values_list("comment", flat=True))
+
+    assert comments == {"决策草案", "起草说明", "法律依据"}
