@@ -31,6 +31,7 @@ from decisions.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
+    from django_stubs_ext import StrOrPromise
 
 
 class DateInput(forms.DateInput):
@@ -51,35 +52,53 @@ def user_label(user) -> str:
 # --------------------------------------------------------------------------- list and register
 
 
-class DecisionFilterForm(forms.Form):
-    q = forms.CharField(label=_("Title or code"), required=False, max_length=100)
+class ListFilterForm(forms.Form):
+    """The filters every list of decisions offers (the decision list, the review queue): the
+    catalogue year, the lead sponsor, the overdue ones, an order (``ORDERS``, the first the default)."""
+
+    ORDERS: list[tuple[str, StrOrPromise]] = [("", _("Default order"))]
+
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    state = forms.ChoiceField(label=_("State"), required=False)
     department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Order"),
-        required=False,
-        choices=[
-            ("", _("Newest first")),
-            ("code", _("By code")),
-            ("title", _("By title")),
-            ("sponsor", _("By lead sponsor")),
-            ("state", _("By state")),
-            ("updated", _("Recently changed")),
-        ],
-    )
+    sort = forms.ChoiceField(label=_("Order"), required=False)
 
     def __init__(self, *args, years=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = _("Search title or code")
         self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
-        self.fields["state"].choices = [("", _("All states")), *DecisionState.choices]
         self.fields["department"].choices = [("", _("All departments")), *[(d.pk, d.name) for d in departments]]
+        self.fields["sort"].choices = self.ORDERS
         # The filters are shown without their labels: each says what it is to a screen reader.
         for name, field in self.fields.items():
             if name != "overdue":  # a checkbox keeps its visible label
                 field.widget.attrs["aria-label"] = field.label
+
+    def filters(self) -> dict:
+        """The valid filters of a bound form (an unusable one is ignored, the others still apply)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+
+class DecisionFilterForm(ListFilterForm):
+    ORDERS = [
+        ("", _("Newest first")),
+        ("code", _("By code")),
+        ("title", _("By title")),
+        ("sponsor", _("By lead sponsor")),
+        ("state", _("By state")),
+        ("updated", _("Recently changed")),
+    ]
+
+    q = forms.CharField(label=_("Title or code"), required=False, max_length=100)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    field_order = ["q", "year", "state", "department", "overdue", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = _("Search title or code")
+        self.fields["state"].choices = [("", _("All states")), *DecisionState.choices]
 
 
 class DecisionRegisterForm(forms.Form):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("figures/print/", views.figures_print, name="figures-print"),
     path("figures.xlsx", views.figures_xlsx, name="figures-xlsx"),
     path("decisions.xlsx", views.decisions_xlsx, name="decisions-xlsx"),
+    path("reviews.xlsx", views.reviews_xlsx, name="reviews-xlsx"),
     path("decisions/<int:pk>/dossier.zip", views.dossier_download, name="dossier"),
 ]
 

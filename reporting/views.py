@@ -34,6 +34,8 @@ from reporting import overview as overview_selectors
 from reporting.dossier import dossier_export, dossier_filename
 from reporting.figures import AnnualFigures, figures_scope, scope_choices, workbook, workbook_filename
 from reporting.workbooks import list_workbook
+from reviews import views as review_views
+from reviews.templatetags.review_tags import person
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -128,11 +130,43 @@ def decisions_xlsx(request: AuthenticatedRequest) -> HttpResponse:
             )
             for decision in queryset
         ]
-        content = list_workbook("重大行政决策事项", LIST_HEADER, rows)
-        filename = f"重大行政决策事项-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type=XLSX)
+    return _list_workbook_response("重大行政决策事项", LIST_HEADER, rows)
+
+
+def _list_workbook_response(title: str, header: tuple[str, ...], rows: list[tuple]) -> HttpResponse:
+    """A list as a one-sheet workbook, downloaded under its Chinese title and today's date."""
+    response = HttpResponse(list_workbook(title, header, rows), content_type=XLSX)
+    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+QUEUE_HEADER = ("编号", "决策事项名称", "承办单位", "轮次", "阶段", "审查人员", "到期日", "剩余工作日")
+
+
+@login_required
+@require_GET
+def reviews_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    """The review queue as its page filters and orders it (``reviews.views.queued``), every row."""
+    _form, queue = review_views.queued(request)
+    with translation.override("zh-hans"):
+        rows = []
+        for row in queue:
+            review, clock = row.review, row.clock
+            running = clock if clock is not None and not clock.stopped else None
+            rows.append(
+                (
+                    review.decision.code,
+                    review.decision.title,
+                    review.decision.lead_sponsor.name,
+                    review.round,
+                    str(row.stage.label),
+                    person(review.assigned_to),
+                    running.due_on if running else "",
+                    running.days_left if running else "",  # negative when overdue
+                )
+            )
+    return _list_workbook_response("合法性审查队列", QUEUE_HEADER, rows)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from decisions import limits
+from decisions.forms import ListFilterForm
 from decisions.models import Department, Role, StepKind
 from reviews.gates import current_review
 from reviews.models import (
@@ -19,6 +20,17 @@ from reviews.models import (
 )
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class QueueFilterForm(ListFilterForm):
+    """The review queue's filters (``reviews.selectors.review_queue``; orders ``QUEUE_ORDERS``)."""
+
+    ORDERS = [
+        ("", _("By deadline, overdue first")),
+        ("code", _("By code")),
+        ("sponsor", _("By lead sponsor")),
+        ("submitted", _("By submission")),
+    ]
 
 
 def _office_people(decision, roles):

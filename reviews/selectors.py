@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict, cast
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from decisions import extensions, lifecycle, permissions
-from decisions.models import Decision, DecisionEvent, DecisionState
+from decisions.models import Decision, DecisionEvent, DecisionState, Department, Government
 from decisions.presentation import article_label
 from reviews import access
 from reviews.clock import ReviewClock, WorkCalendar, review_clock
@@ -182,29 +182,68 @@ class QueueRow:
         return (0 if self.clock.overdue else 1, self.clock.days_left, self.review.submitted_at)
 
 
-def review_queue(user: User, *, today: dt.date) -> list[QueueRow]:
+# The queue's orders besides the default (by deadline, the overdue first): the key of each row.
+QUEUE_ORDERS: dict[str, Callable[[QueueRow], tuple]] = {
+    "code": lambda row: (row.review.decision.code,),
+    "sponsor": lambda row: (row.review.decision.lead_sponsor.name, row.review.decision.code),
+    "submitted": lambda row: (row.review.submitted_at,),
+}
+
+
+def review_queue(
+    user: User,
+    *,
+    today: dt.date,
+    department: int | None = None,
+    year: int | None = None,
+    overdue: bool = False,
+    sort: str = "",
+    governments: Sequence[Government] | None = None,
+) -> list[QueueRow]:
     """The open rounds of every decision under review in the governments whose legal office ``user``
-    works in, sorted by deadline with the overdue ones first."""
-    governments = access.legal_office_governments(user)
+    works in, sorted by deadline with the overdue ones first (or by ``QUEUE_ORDERS[sort]``); only the
+    lead sponsor ``department``'s, the catalogue ``year``'s, the overdue ones, when asked.
+    ``governments``: the user's ``access.legal_office_governments`` when the caller has them."""
+    if governments is None:
+        governments = access.legal_office_governments(user)
     if not governments:
         return []
     latest_round = LegalityReview.objects.filter(decision=OuterRef("decision")).order_by("-round").values("round")[:1]
-    reviews = (
-        LegalityReview.objects.filter(
-            decision__government__in=governments,
-            decision__state=DecisionState.LEGALITY_REVIEW,
-            round=Subquery(latest_round),
-        )
-        .select_related("decision", "decision__lead_sponsor", "decision__government", "assigned_to")
-        .prefetch_related("supplements")
+    reviews = LegalityReview.objects.filter(
+        decision__government__in=governments,
+        decision__state=DecisionState.LEGALITY_REVIEW,
+        round=Subquery(latest_round),
     )
+    if department is not None:
+        reviews = reviews.filter(decision__lead_sponsor_id=department)
+    if year is not None:
+        reviews = reviews.filter(decision__catalogue_year=year)
+    reviews = reviews.select_related(
+        "decision", "decision__lead_sponsor", "decision__government", "assigned_to"
+    ).prefetch_related("supplements")
     calendar = WorkCalendar()
     rows = [
         QueueRow(review=r, stage=r.stage(latest=True), clock=review_clock(r, today=today, calendar=calendar))
         for r in reviews
     ]
-    rows.sort(key=lambda row: row.sort_key)
+    if overdue:
+        rows = [row for row in rows if row.clock is not None and row.clock.overdue]
+    rows.sort(key=QUEUE_ORDERS.get(sort, lambda row: row.sort_key))
     return rows
+
+
+def queue_filter_choices(governments: Sequence[Government]) -> tuple[list[int], QuerySet[Department]]:
+    """The years and the lead sponsors the queue's filters offer in the legal office's
+    ``governments``: from the small tables (the catalogue years of the decisions under review, the
+    departments of those governments)."""
+    years = (
+        Decision.objects.filter(government__in=governments, state=DecisionState.LEGALITY_REVIEW)
+        .order_by("-catalogue_year")
+        .values_list("catalogue_year", flat=True)
+        .distinct()
+    )
+    departments = Department.objects.filter(government__in=governments).order_by("government_id", "name")
+    return list(years), departments
 
 
 # --------------------------------------------------------------------------- the to-do list

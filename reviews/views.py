@@ -25,7 +25,7 @@ from decisions.models import Decision
 from decisions.presentation import reasons, refusal_text
 from decisions.rules import rules_for
 from decisions.views.common import add_error
-from reviews import access, gates, letters, selectors, services
+from reviews import access, forms, gates, letters, selectors, services
 from reviews.actions import PAGE_ACTIONS
 from reviews.models import LegalityReview, LetterFormat
 
@@ -207,7 +207,27 @@ def letter(request: AuthenticatedRequest, review_id: int, fmt: str) -> FileRespo
 @login_required
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     """reviews:queue — the legal office's open reviews, overdue first, then by working days left."""
-    if not access.legal_office_governments(request.user):
+    form, rows = queued(request)
+    query = request.GET.urlencode()
+    return render(request, "reviews/queue.html", {"rows": rows, "form": form, "query": query})
+
+
+def queued(request: AuthenticatedRequest) -> tuple[forms.QueueFilterForm, list[selectors.QueueRow]]:
+    """The queue's filters as the request gives them, and the rows they select: read by the page
+    and by its export. The legal office's only (403 otherwise)."""
+    governments = access.legal_office_governments(request.user)
+    if not governments:
         raise PermissionDenied(_("The review queue is the legal office's."))
-    rows = selectors.review_queue(request.user, today=timezone.localdate())
-    return render(request, "reviews/queue.html", {"rows": rows})
+    years, departments = selectors.queue_filter_choices(governments)
+    form = forms.QueueFilterForm(request.GET or None, years=years, departments=departments)
+    filters = form.filters()
+    rows = selectors.review_queue(
+        request.user,
+        today=timezone.localdate(),
+        department=filters.get("department"),
+        year=filters.get("year"),
+        overdue=bool(filters.get("overdue")),
+        sort=filters.get("sort") or "",
+        governments=governments,
+    )
+    return form, rows

@@ -34,10 +34,7 @@ def listed(request: AuthenticatedRequest) -> tuple[forms.DecisionFilterForm, Que
     and by its export (an unusable filter is ignored, the others still apply)."""
     years, departments = selectors.list_filter_choices(request.user)
     form = forms.DecisionFilterForm(request.GET or None, years=years, departments=departments)
-    filters = {}
-    if form.is_bound:
-        form.is_valid()
-        filters = form.cleaned_data
+    filters = form.filters()
     queryset = selectors.decision_list(
         request.user,
         year=filters.get("year"),
