@@ -20,6 +20,19 @@ class Handling(models.TextChoices):
     NOT_ADOPTED = "not_adopted", _("Not adopted")
 
 
+class ConsultationEvent(models.TextChoices):
+    """``DecisionEvent.transition`` of the staff's acts on comments and feedback: each is on the
+    decision's append-only record with the changed fields before and after (nothing is lost)."""
+
+    COMMENT_ENTER = "comment_enter", _("Comment entered by staff")
+    COMMENT_ANSWER = "comment_answer", _("Comment answered")
+    COMMENT_HIDE = "comment_hide", _("Comment hidden")
+    COMMENT_UNHIDE = "comment_unhide", _("Hidden comment shown again")
+    COMMENT_GROUP = "comment_group", _("Comment grouped")
+    COMMENT_UNGROUP = "comment_ungroup", _("Comment ungrouped")
+    FEEDBACK_REPLY = "feedback_reply", _("Execution feedback answered")
+
+
 class ConsultationRule(models.TextChoices):
     CONSULTATION_OPEN = "consultation_open", _("Comments are taken while the comment period runs")  # Art 15
     COMMENT_NAME_REQUIRED = "comment_name_required", _("This consultation asks for the commenter's name")
