@@ -13,6 +13,8 @@ in SQLite, an IntegrityError either way."""
 
 from django.db import migrations
 
+from decisions.migrations._triggers import runners
+
 WRITE_ONCE = {
     # table: (trigger name, write-once columns)
     "consultations_comment": (
@@ -68,17 +70,7 @@ def statements(vendor: str) -> list[tuple[str, str]]:
     return result
 
 
-def create(apps, schema_editor):
-    for forward, _backward in statements(schema_editor.connection.vendor):
-        schema_editor.execute(forward, params=None)
-
-
-def drop(apps, schema_editor):
-    for _forward, backward in reversed(statements(schema_editor.connection.vendor)):
-        schema_editor.execute(backward, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("consultations", "0001_initial"), ("decisions", "0018_audit_record_guards")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [migrations.RunPython(*runners(statements), elidable=False)]

@@ -17,6 +17,8 @@ import importlib
 
 from django.db import migrations
 
+from decisions.migrations._triggers import runners
+
 _guards = importlib.import_module("decisions.migrations.0018_audit_record_guards")
 
 _APPROVED_KEPT = (
@@ -93,17 +95,7 @@ def statements(vendor: str) -> list[tuple[str, str]]:
     return []
 
 
-def create(apps, schema_editor):
-    for forward, _backward in statements(schema_editor.connection.vendor):
-        schema_editor.execute(forward, params=None)
-
-
-def drop(apps, schema_editor):
-    for _forward, backward in reversed(statements(schema_editor.connection.vendor)):
-        schema_editor.execute(backward, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("decisions", "0021_catalogue_act")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [migrations.RunPython(*runners(statements), elidable=False)]
