@@ -12,6 +12,10 @@ class Channel(models.TextChoices):
     HEARING = "hearing", _("Hearing")
 
 
+# The ways staff enter a comment (Art 14): every way but the online form.
+ENTERED_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.ONLINE]
+
+
 class Handling(models.TextChoices):
     """Art 18: every comment is sorted and answered."""
 
