@@ -12,12 +12,29 @@ class Channel(models.TextChoices):
     HEARING = "hearing", _("Hearing")
 
 
+# The ways staff enter a comment (Art 14): every way but the online form.
+ENTERED_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.ONLINE]
+
+
 class Handling(models.TextChoices):
     """Art 18: every comment is sorted and answered."""
 
     ADOPTED = "adopted", _("Adopted")
     PARTLY = "partly", _("Partly adopted")
     NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+
+class ConsultationEvent(models.TextChoices):
+    """``DecisionEvent.transition`` of the staff's acts on comments and feedback: each is on the
+    decision's append-only record with the changed fields before and after (nothing is lost)."""
+
+    COMMENT_ENTER = "comment_enter", _("Comment entered by staff")
+    COMMENT_ANSWER = "comment_answer", _("Comment answered")
+    COMMENT_HIDE = "comment_hide", _("Comment hidden")
+    COMMENT_UNHIDE = "comment_unhide", _("Hidden comment shown again")
+    COMMENT_GROUP = "comment_group", _("Comment grouped")
+    COMMENT_UNGROUP = "comment_ungroup", _("Comment ungrouped")
+    FEEDBACK_REPLY = "feedback_reply", _("Execution feedback answered")
 
 
 class ConsultationRule(models.TextChoices):

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from consultations import periods, throttle
 from consultations.articles import split_articles
-from consultations.choices import Channel, ConsultationRule, Handling
+from consultations.choices import Channel, ConsultationEvent, ConsultationRule, Handling
 from consultations.models import Comment, Consultation, ExecutionFeedback
 from consultations.summary import summarise
-from decisions import limits, services
+from decisions import changes, limits, services
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import Decision, DecisionState, Membership, ParticipationRecord, StepKind, StepState
 
@@ -116,6 +116,30 @@ def consultation_configure(
     return consultation
 
 
+# What the record of a staff act on a comment keeps, before and after. Never the personal data
+# (name, contact, address): the decision's history is read more widely than the inbox.
+COMMENT_ENTRY_FIELDS = ("tracking_number", "channel", "article")
+COMMENT_ACT_FIELDS: dict[str, tuple[str, ...]] = {
+    ConsultationEvent.COMMENT_ANSWER: ("handling", "answer"),
+    ConsultationEvent.COMMENT_HIDE: ("hidden", "hidden_reason"),
+    ConsultationEvent.COMMENT_UNHIDE: ("hidden", "hidden_reason"),
+    ConsultationEvent.COMMENT_GROUP: ("group_lead",),
+    ConsultationEvent.COMMENT_UNGROUP: ("group_lead",),
+}
+
+
+def _record_act(actor: User, comment: Comment, transition: str, before: dict[str, object]) -> None:
+    """The act on the decision's append-only record, named by the comment's tracking number."""
+    services.record_change(
+        comment.consultation.record.step.decision,
+        comment,
+        before,
+        actor=actor,
+        transition=transition,
+        comment=comment.tracking_number,
+    )
+
+
 def _create(consultation: Consultation, **values: object) -> Comment:
     comment = Comment(consultation=consultation, tracking_number=new_tracking_number(), **values)
     comment.save()
@@ -191,6 +215,7 @@ def comment_enter(
         contact=_line(contact, "contact"),
         entered_by=actor,
     )
+    _record_act(actor, comment, ConsultationEvent.COMMENT_ENTER, changes.snapshot(None, COMMENT_ENTRY_FIELDS))
     _refresh_summary(consultation, actor)
     return comment
 
@@ -198,16 +223,23 @@ def comment_enter(
 def _own_comment(actor: User, comment: Comment) -> tuple[Consultation, Comment]:
     consultation = _sponsor_step(actor, comment.consultation.record.step.decision)
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked.consultation = consultation
     return consultation, locked
+
+
+def _before(comment: Comment, transition: str) -> dict[str, object]:
+    return changes.snapshot(comment, COMMENT_ACT_FIELDS[transition])
 
 
 @transaction.atomic
 def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
     """Abusive content is hidden from the count and the answers, and kept on record with why."""
     consultation, comment = _own_comment(actor, comment)
+    before = _before(comment, ConsultationEvent.COMMENT_HIDE)
     comment.hidden = True
     comment.hidden_reason = _text(reason, "hidden_reason", required=_("Give the reason for hiding it."))
     comment.save(update_fields=["hidden", "hidden_reason", "updated_at"])
+    _record_act(actor, comment, ConsultationEvent.COMMENT_HIDE, before)
     _refresh_summary(consultation, actor)
     return comment
 
@@ -215,9 +247,11 @@ def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
 @transaction.atomic
 def comment_unhide(*, actor: User, comment: Comment) -> Comment:
     consultation, comment = _own_comment(actor, comment)
+    before = _before(comment, ConsultationEvent.COMMENT_UNHIDE)
     comment.hidden = False
     comment.hidden_reason = ""
     comment.save(update_fields=["hidden", "hidden_reason", "updated_at"])
+    _record_act(actor, comment, ConsultationEvent.COMMENT_UNHIDE, before)
     _refresh_summary(consultation, actor)
     return comment
 
@@ -235,8 +269,11 @@ def comment_group(*, actor: User, comment: Comment, lead: Comment | None) -> Com
         if comment.grouped.exists():
             message = _("Comments are grouped under this one: ungroup them first.")
             raise _invalid(message, group_lead=message)
+    transition = ConsultationEvent.COMMENT_GROUP if lead is not None else ConsultationEvent.COMMENT_UNGROUP
+    before = _before(comment, transition)
     comment.group_lead = lead
     comment.save(update_fields=["group_lead", "updated_at"])
+    _record_act(actor, comment, transition, before)
     _refresh_summary(consultation, actor)
     return comment
 
@@ -258,11 +295,13 @@ def comment_answer(*, actor: User, comment: Comment, handling: str, answer: str)
             rule=ConsultationRule.COMMENT_ANSWERED,
             fields={"handling": [message]},
         )
+    before = _before(comment, ConsultationEvent.COMMENT_ANSWER)
     comment.answer = _text(answer, "answer", required=_("Give the reason for how it was taken up."))
     comment.handling = handling
     comment.answered_at = timezone.now()
     comment.answered_by = actor
     comment.save(update_fields=["handling", "answer", "answered_at", "answered_by", "updated_at"])
+    _record_act(actor, comment, ConsultationEvent.COMMENT_ANSWER, before)
     _refresh_summary(consultation, actor)
     return comment
 
@@ -327,10 +366,19 @@ def feedback_reply(*, actor: User, feedback: ExecutionFeedback, reply: str) -> E
     locked = ExecutionFeedback.objects.select_for_update().select_related("decision").get(pk=feedback.pk)
     if not executing_staff(actor, locked.decision):
         raise DecisionError(ErrorCode.FORBIDDEN, _("Only the executing unit answers this feedback."))
+    before = changes.snapshot(locked, ["reply"])
     locked.reply = _text(reply, "reply", required=_("Write the reply."))
     locked.replied_at = timezone.now()
     locked.replied_by = actor
     locked.save(update_fields=["reply", "replied_at", "replied_by", "updated_at"])
+    services.record_change(
+        locked.decision,
+        locked,
+        before,
+        actor=actor,
+        transition=ConsultationEvent.FEEDBACK_REPLY,
+        comment=locked.tracking_number,
+    )
     return locked
 
 

@@ -45,8 +45,27 @@ TRIGGERS = {
         " OR EXISTS (SELECT 1 FROM decisions_decision_co_sponsors WHERE department_id = NEW.id)) "
         "BEGIN SELECT RAISE(ABORT, 'department_with_decisions_keeps_government'); END"
     ),
+    # The catalogue's entries follow their catalogue (migration 0022 for PostgreSQL).
+    "catalogue_entry_kept": (
+        "BEFORE DELETE ON decisions_catalogueentry "
+        "WHEN (SELECT state FROM decisions_catalogue WHERE id = OLD.catalogue_id) <> 'draft' "
+        "BEGIN SELECT RAISE(ABORT, 'catalogue_entry_kept'); END"
+    ),
+    "catalogue_entry_follows_catalogue": (
+        "BEFORE UPDATE ON decisions_catalogueentry "
+        "WHEN NEW.catalogue_id <> OLD.catalogue_id OR NEW.decision_id <> OLD.decision_id "
+        "OR (NEW.status <> OLD.status "
+        "AND (SELECT state FROM decisions_catalogue WHERE id = OLD.catalogue_id) <> 'published') "
+        "BEGIN SELECT RAISE(ABORT, 'catalogue_entry_follows_catalogue'); END"
+    ),
 }
-_TABLES = ("decisions_decision", "decisions_decision_co_sponsors", "decisions_department")
+_TABLES = (
+    "decisions_decision",
+    "decisions_decision_co_sponsors",
+    "decisions_department",
+    "decisions_catalogue",
+    "decisions_catalogueentry",
+)
 
 
 def drop(using: str = "default", **kwargs: Any) -> None:

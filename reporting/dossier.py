@@ -7,11 +7,14 @@ The zip holds
 - ``index.pdf``: a printable index of the dossier (what it holds, the files and their checksums, the
   event log).
 
-The record is found by walking from the decision down every relation of the decisions and reviews
-apps (steps and their outputs, review rounds with materials, items, adviser opinions, letters,
-meetings, publication, execution, evaluations, attachments, deadlines, the event log), then adding
+The record is found by walking from the decision down every relation of the decisions, reviews and
+consultations apps (steps and their outputs, the consultation with its comments and answers, the
+execution feedback, the catalogue entries and adjustments, review rounds with materials, items,
+adviser opinions, letters, meetings, publication, execution, evaluations, attachments, deadlines,
+the event log), then adding
 what those rows refer to (departments, governments, the people who acted and their roles there).
-Reminders and notifications are messages about the record, not the record, and stay out.
+Reminders and notifications are messages about the record, not the record, and stay out; so do the
+commenters' personal data (``PERSONAL_FIELDS``), since whoever sees the decision reads its dossier.
 
 ``dossier_import`` restores a dossier with the same primary keys, in one transaction, checking every
 file's checksum and every rule of the record (``decisions.integrity``); into an empty database it
@@ -58,7 +61,7 @@ if TYPE_CHECKING:
     from django.db.models.fields.files import FieldFile
 
 FORMAT = "decision-dossier/1"
-RECORD_APPS = ("decisions", "reviews")
+RECORD_APPS = ("decisions", "reviews", "consultations")
 # Messages about the record and configuration, not the record itself.
 NOT_RECORD = {
     "decisions.apitoken",
@@ -71,6 +74,23 @@ NOT_RECORD = {
 }
 # No e-mail or password: who acted is on the record, how to reach or log in as them is not.
 USER_FIELDS = ("username", "first_name", "last_name", "is_active")
+# The people's personal data on the public side: only the lead sponsor's (or the executing unit's)
+# staff read it, in their inbox, while whoever sees the decision downloads its dossier. So the
+# dossier keeps what they said, its tracking number and how it was answered, never who they are.
+PERSONAL_FIELDS = {
+    "consultations.comment": ("name", "contact", "ip"),
+    "consultations.executionfeedback": ("name", "contact", "ip"),
+}
+
+
+def _kept_fields(model: type[models.Model]) -> list[str] | None:
+    """The fields of ``model`` the dossier holds (None: all)."""
+    if model is get_user_model():
+        return list(USER_FIELDS)
+    personal = PERSONAL_FIELDS.get(_label(model))
+    if personal is None:
+        return None
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in personal]
 
 
 def _label(model: type[models.Model]) -> str:
@@ -137,12 +157,10 @@ def collect(decision: Decision) -> dict[type[models.Model], dict[int, models.Mod
 
 
 def _serialize(found) -> list[dict]:
-    user_model = get_user_model()
     rows: list[dict] = []
     for model in sorted(found, key=_label):
         objects = sorted(found[model].values(), key=lambda o: o.pk)
-        fields = USER_FIELDS if model is user_model else None
-        rows.extend(serializers.serialize("python", objects, fields=fields))
+        rows.extend(serializers.serialize("python", objects, fields=_kept_fields(model)))
     for row in rows:
         # JSON-ready, and exact: Django's own JSON encoder cuts datetimes to milliseconds.
         row["fields"] = json.loads(json.dumps(row["fields"], cls=ExactEncoder))
@@ -274,8 +292,9 @@ def read_dossier(payload: bytes) -> tuple[dict, dict[str, bytes]]:
 
 def _same(existing: models.Model, incoming: models.Model) -> bool:
     fields = [f for f in type(existing)._meta.concrete_fields if not f.primary_key]
-    if type(existing) is get_user_model():
-        fields = [f for f in fields if f.name in USER_FIELDS]
+    kept = _kept_fields(type(existing))
+    if kept is not None:
+        fields = [f for f in fields if f.name in kept]
     return all(f.value_from_object(existing) == f.value_from_object(incoming) for f in fields)
 
 

@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "MaterialKindEnum": "reviews.models.MaterialKind",
         "ItemResponseEnum": "reviews.models.ItemResponse",
         "StanceEnum": "decisions.models.Stance",
+        "CommentChannelEnum": "consultations.choices.Channel",
+        "EnteredChannelEnum": "consultations.choices.ENTERED_CHANNELS",
         "MeetingRoleEnum": "decisions.models.MeetingRole",
         "MeetingCorrectionFieldEnum": "decisions.models.MeetingCorrection.Field",
         "WaiverRequestStatusEnum": "decisions.models.WaiverRequestStatus",

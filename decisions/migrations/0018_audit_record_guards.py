@@ -21,6 +21,8 @@ Follow-up migrations that change the lifecycle contract must recreate the state 
 
 from django.db import migrations
 
+from decisions.migrations._triggers import runners
+
 REFUSE = """
     CREATE FUNCTION decisions_refuse() RETURNS trigger AS $$
     BEGIN
@@ -169,17 +171,7 @@ def statements(vendor: str) -> list[tuple[str, str]]:
     return []
 
 
-def create(apps, schema_editor):
-    for forward, _backward in statements(schema_editor.connection.vendor):
-        schema_editor.execute(forward, params=None)
-
-
-def drop(apps, schema_editor):
-    for _forward, backward in reversed(statements(schema_editor.connection.vendor)):
-        schema_editor.execute(backward, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("decisions", "0017_chain_recorded_events")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [migrations.RunPython(*runners(statements), elidable=False)]

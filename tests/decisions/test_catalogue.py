@@ -1,10 +1,12 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 
 from decisions import services
 from decisions.errors import DecisionError
-from decisions.models import Catalogue, CatalogueAdjustment, DecisionState, RuleSettings
+from decisions.models import Catalogue, CatalogueAdjustment, CatalogueEntry, DecisionState, RuleSettings
 from decisions.visibility import public_catalogue_decisions
 from demo import builder as demo
 
@@ -191,3 +193,73 @@ def test_the_office_draws_up_approves_publishes_and_adjusts_on_its_page(client, 
     assert CatalogueAdjustment.objects.get().kind == "defer"
     client.force_login(org.clerk)
     assert client.get(url).status_code == 404  # a sponsor does not keep the catalogue
+
+
+# --------------------------------------------------------------------------- the database keeps the act (migration 0022)
+
+
+def _db_refused(write) -> str:
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        write()
+    return str(refused.value)
+
+
+def _sql(statement: str, *params):
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(statement, list(params))
+
+    return run
+
+
+def test_published_catalogue_its_entries_and_adjustments_are_kept_on_every_road(org):
+    decision = services.decision_register(**org.decision_kwargs())
+    catalogue = _approve(org, _catalogue(org, decision))
+    services.catalogue_publish(actor=org.secretary, catalogue=catalogue, published_on=dt.date(2026, 1, 10))
+    adjustment = services.catalogue_adjust(
+        actor=org.secretary, catalogue=catalogue, decision=decision, kind="defer", reason="条件尚不成熟。"
+    )
+    entries = CatalogueEntry.objects.filter(catalogue=catalogue)
+    adjustments = CatalogueAdjustment.objects.filter(pk=adjustment.pk)
+
+    catalogues = Catalogue.objects.filter(pk=catalogue.pk)
+    assert "catalogue_final_once_published" in _db_refused(lambda: catalogues.update(approval_reference="改"))
+    assert "catalogue_final_once_published" in _db_refused(
+        _sql("DELETE FROM decisions_catalogue WHERE id = %s", catalogue.pk)
+    )
+    assert "catalogue_entry_kept" in _db_refused(entries.delete)
+    assert "catalogue_entry_follows_catalogue" in _db_refused(
+        lambda: entries.update(decision=services.decision_register(**org.decision_kwargs()))
+    )
+    assert "catalogue_adjustment_append_only" in _db_refused(lambda: adjustments.update(reason="改写"))
+    assert "catalogue_adjustment_append_only" in _db_refused(
+        _sql("DELETE FROM decisions_catalogueadjustment WHERE catalogue_id = %s", catalogue.pk)
+    )
+    assert CatalogueAdjustment.objects.get(pk=adjustment.pk).reason == "条件尚不成熟。"
+
+
+def test_approved_catalogue_keeps_its_consent_and_its_entries(org):
+    decision = services.decision_register(**org.decision_kwargs())
+    catalogue = _approve(org, _catalogue(org, decision))
+    catalogues = Catalogue.objects.filter(pk=catalogue.pk)
+
+    assert "catalogue_approval_kept" in _db_refused(lambda: catalogues.update(state="draft"))
+    assert "catalogue_approval_kept" in _db_refused(lambda: catalogues.update(approval_reference="改"))
+    assert "catalogue_approval_kept" in _db_refused(_sql("DELETE FROM decisions_catalogue WHERE id = %s", catalogue.pk))
+    assert "catalogue_entry_kept" in _db_refused(CatalogueEntry.objects.filter(catalogue=catalogue).delete)
+    assert "catalogue_entry_follows_catalogue" in _db_refused(
+        lambda: CatalogueEntry.objects.filter(catalogue=catalogue).update(status="removed")
+    )
+
+
+def test_admin_changes_no_catalogue(admin_client, org):
+    decision = services.decision_register(**org.decision_kwargs())
+    catalogue = _approve(org, _catalogue(org, decision))
+
+    response = admin_client.post(
+        reverse("admin:decisions_catalogue_change", args=[catalogue.pk]), {"approval_reference": "改"}
+    )
+
+    assert response.status_code == 403
+    catalogue.refresh_from_db()
+    assert catalogue.approval_reference != "改"

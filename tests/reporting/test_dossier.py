@@ -14,11 +14,14 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from consultations import services as public
+from consultations.models import Comment
 from decisions import services
 from decisions.errors import DecisionError
-from decisions.models import Decision, DecisionEvent, DecisionState
+from decisions.models import CatalogueAdjustment, Decision, DecisionEvent, DecisionState, ParticipationRecord
 from demo import builder as demo
 from reporting.dossier import dossier_export, dossier_import, manifest, manifest_bytes
+from tests.factories import open_consultation
 
 
 @pytest.fixture
@@ -263,3 +266,38 @@ def test_the_decision_page_offers_the_dossier_to_whoever_sees_the_decision(clien
     assert "manifest.json" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     client.force_login(org.other_clerk)  # another department's draft: not even its existence
     assert client.get(url).status_code == 404
+
+
+def test_dossier_carries_the_consultation_and_the_catalogue_without_personal_data(org):
+    decision = open_consultation(org)
+    record = ParticipationRecord.objects.get(step__decision=decision)
+    comment = public.comment_submit(record=record, text="建议增加投放点。", name="张三", contact="13600000000")
+    public.comment_answer(actor=org.clerk, comment=comment, handling="partly", answer="部分点位已增加。")
+    catalogue = services.catalogue_draft(actor=org.secretary, government=org.government, year=decision.catalogue_year)
+    services.catalogue_include(actor=org.secretary, catalogue=catalogue, decision=decision)
+    services.catalogue_approve(
+        actor=org.secretary, catalogue=catalogue, approved_on=timezone.localdate(), approval_reference="常委会纪要"
+    )
+    services.catalogue_publish(actor=org.secretary, catalogue=catalogue)
+    services.catalogue_adjust(
+        actor=org.secretary, catalogue=catalogue, decision=decision, kind="defer", reason="暂缓。"
+    )
+
+    exported = dossier_export(Decision.objects.get(pk=decision.pk), with_index=False)
+    data = json.loads(zipfile.ZipFile(io.BytesIO(exported)).read("manifest.json"))
+    models = {row["model"] for row in data["objects"]}
+    assert {
+        "consultations.consultation",
+        "consultations.comment",
+        "decisions.catalogue",
+        "decisions.catalogueentry",
+        "decisions.catalogueadjustment",
+    } <= models
+    assert "张三" not in json.dumps(data, ensure_ascii=False) and "13600000000" not in json.dumps(data)
+
+    empty_the_database()
+    dossier_import(exported)
+
+    restored = Comment.objects.get(tracking_number=comment.tracking_number)
+    assert (restored.handling, restored.answer, restored.name) == ("partly", "部分点位已增加。", "")
+    assert CatalogueAdjustment.objects.get(decision_id=decision.pk).reason == "暂缓。"
