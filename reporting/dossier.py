@@ -142,7 +142,10 @@ def collect(decision: Decision) -> dict[type[models.Model], dict[int, models.Mod
             if add(target):
                 pending.append(target)
         for field in obj._meta.many_to_many:
-            if not _in_record(field.related_model):
+            # A relation through a model of its own (a catalogue's decisions, by its entries) is
+            # its rows, already collected where they touch this decision: followed, it would bring
+            # in the other decisions of the same catalogue.
+            if not _in_record(field.related_model) or not field.remote_field.through._meta.auto_created:
                 continue
             for target in getattr(obj, field.name).all():
                 if add(target):

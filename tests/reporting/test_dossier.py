@@ -275,6 +275,9 @@ def test_dossier_carries_the_consultation_and_the_catalogue_without_personal_dat
     public.comment_answer(actor=org.clerk, comment=comment, handling="partly", answer="部分点位已增加。")
     catalogue = services.catalogue_draft(actor=org.secretary, government=org.government, year=decision.catalogue_year)
     services.catalogue_include(actor=org.secretary, catalogue=catalogue, decision=decision)
+    # Another decision of the same catalogue is not part of this decision's record.
+    neighbour = services.decision_register(**org.decision_kwargs(title="同一目录的另一事项"))
+    services.catalogue_include(actor=org.secretary, catalogue=catalogue, decision=neighbour)
     services.catalogue_approve(
         actor=org.secretary, catalogue=catalogue, approved_on=timezone.localdate(), approval_reference="常委会纪要"
     )
@@ -294,6 +297,10 @@ def test_dossier_carries_the_consultation_and_the_catalogue_without_personal_dat
         "decisions.catalogueadjustment",
     } <= models
     assert "张三" not in json.dumps(data, ensure_ascii=False) and "13600000000" not in json.dumps(data)
+    assert [row["pk"] for row in data["objects"] if row["model"] == "decisions.decision"] == [decision.pk]
+    assert [row["fields"]["decision"] for row in data["objects"] if row["model"] == "decisions.catalogueentry"] == [
+        decision.pk
+    ]
 
     empty_the_database()
     dossier_import(exported)
