@@ -7,6 +7,7 @@ user may see, ``visibility.decisions_visible_to``), writes through their service
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -25,14 +26,30 @@ from deadlines.models import Deadline, DeadlineKind, Delivery, Notification, Rem
 from decisions import workdays
 from decisions.accounts.security_log import refused_access
 from decisions.errors import DecisionError
+from decisions.forms import ListFilterForm
 from decisions.http import AuthenticatedRequest
-from decisions.models import Decision
+from decisions.models import Decision, Department
 from decisions.presentation import refusal_text
+from decisions.selectors import list_filter_choices
 from decisions.visibility import decisions_visible_to
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-class DeadlineFilter(forms.Form):
+
+class DeadlineFilter(ListFilterForm):
+    """The deadline list's filters: open, overdue or closed, and those of every list of decisions."""
+
+    ORDERS = [
+        ("", gettext_lazy("By due date")),
+        ("code", gettext_lazy("By code")),
+        ("department", gettext_lazy("By responsible department")),
+    ]
+    # The order of the columns: by decision, then by due date.
+    ORDER_BY = {"code": ("decision__code", "due_date", "id"), "department": ("department__name", "due_date", "id")}
+
     status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
         required=False,
         choices=[
             ("open", gettext_lazy("Open")),
@@ -40,6 +57,36 @@ class DeadlineFilter(forms.Form):
             ("closed", gettext_lazy("Closed")),
         ],
     )
+    field_order = ["status", "year", "department", "overdue", "sort"]
+
+
+def listed(request: AuthenticatedRequest) -> tuple[DeadlineFilter, str, QuerySet[Deadline]]:
+    """The list's filters as the request gives them, its status, and the deadlines they select:
+    read by the page and by its export."""
+    years, _lead_sponsors = list_filter_choices(request.user)
+    visible = clocks.visible_to(request.user)
+    # The departments a clock chases (the legal office's review clocks too), not only lead sponsors.
+    departments = Department.objects.filter(pk__in=visible.values("department_id")).order_by("name")
+    form = DeadlineFilter(request.GET or None, years=years, departments=departments)
+    filters = form.filters()
+    status = filters.get("status") or "open"
+    if filters.get("overdue"):
+        status = "overdue"
+    today = timezone.localdate()
+    qs = visible
+    if status == "closed":
+        qs = qs.exclude(status=Deadline.Status.OPEN).order_by("-closed_at", "-id")
+    elif status == "overdue":
+        qs = qs.filter(status=Deadline.Status.OPEN, paused=False, due_date__lt=today, kind__in=clocks.CHASED_KINDS)
+    else:
+        qs = qs.filter(status=Deadline.Status.OPEN)
+    if filters.get("department") is not None:
+        qs = qs.filter(department_id=filters["department"])
+    if filters.get("year") is not None:
+        qs = qs.filter(decision__catalogue_year=filters["year"])
+    if filters.get("sort") in DeadlineFilter.ORDER_BY:
+        qs = qs.order_by(*DeadlineFilter.ORDER_BY[filters["sort"]])
+    return form, status, qs
 
 
 class AssignForm(forms.Form):
@@ -54,23 +101,18 @@ class AssignForm(forms.Form):
 @login_required
 def deadline_list(request: AuthenticatedRequest) -> HttpResponse:
     """Every open deadline the user may see, with working days left and its basis."""
-    form = DeadlineFilter(request.GET or None)
-    status = form.cleaned_data.get("status") if form.is_valid() else ""
+    form, status, qs = listed(request)
     today = timezone.localdate()
-    qs = clocks.visible_to(request.user)
-    if status == "closed":
-        qs = qs.exclude(status=Deadline.Status.OPEN).order_by("-closed_at", "-id")
-    elif status == "overdue":
-        qs = qs.filter(status=Deadline.Status.OPEN, paused=False, due_date__lt=today, kind__in=clocks.CHASED_KINDS)
-    else:
-        qs = qs.filter(status=Deadline.Status.OPEN)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "deadlines/list.html",
         {
             "form": form,
-            "status": status or "open",
+            "status": status,
+            "query": query.urlencode(),
             "page": page,
             "rows": clocks.rows(page.object_list, today=today),
             "today": today,

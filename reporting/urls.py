@@ -10,6 +10,7 @@ urlpatterns = [
     path("figures.xlsx", views.figures_xlsx, name="figures-xlsx"),
     path("decisions.xlsx", views.decisions_xlsx, name="decisions-xlsx"),
     path("reviews.xlsx", views.reviews_xlsx, name="reviews-xlsx"),
+    path("deadlines.xlsx", views.deadlines_xlsx, name="deadlines-xlsx"),
     path("decisions/<int:pk>/dossier.zip", views.dossier_download, name="dossier"),
 ]
 

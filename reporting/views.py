@@ -14,6 +14,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from deadlines import clocks
+from deadlines import views as deadline_views
 from decisions import forms as decision_forms
 from decisions import selectors
 from decisions.extensions import DetailSection
@@ -139,6 +141,31 @@ def _list_workbook_response(title: str, header: tuple[str, ...], rows: list[tupl
     filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+DEADLINE_HEADER = ("编号", "决策事项名称", "期限", "责任单位", "到期日", "剩余", "依据", "状态")
+
+
+@login_required
+@require_GET
+def deadlines_xlsx(request: AuthenticatedRequest) -> HttpResponse:
+    """The deadline list as its page filters and orders it (``deadlines.views.listed``), every row."""
+    _form, _status, queryset = deadline_views.listed(request)
+    with translation.override("zh-hans"):
+        rows = [
+            (
+                row.deadline.decision.code,
+                row.deadline.decision.title,
+                str(row.deadline.get_kind_display()),
+                row.deadline.department.name if row.deadline.department else "",
+                row.deadline.due_date,
+                str(row.days_text),
+                str(row.basis),
+                str(row.deadline.get_status_display()),
+            )
+            for row in clocks.rows(queryset)
+        ]
+    return _list_workbook_response("法定期限", DEADLINE_HEADER, rows)
 
 
 QUEUE_HEADER = ("编号", "决策事项名称", "承办单位", "轮次", "阶段", "审查人员", "到期日", "剩余工作日")
