@@ -38,6 +38,7 @@ from decisions.models import (
     WaiverBasis,
     WaiverRequest,
 )
+from decisions.services.records import EVALUATION_FIELDS
 
 User = get_user_model()
 
@@ -627,18 +628,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evaluation
-        fields = [
-            "id",
-            "trigger",
-            "evaluator",
-            "evaluator_department",
-            "third_party",
-            "public_views",
-            "completed_on",
-            "conclusion",
-            "proposal",
-            "created_at",
-        ]
+        fields = ["id", *EVALUATION_FIELDS, "created_at"]
 
 
 class EvaluationInput(serializers.ModelSerializer):
@@ -646,16 +636,7 @@ class EvaluationInput(serializers.ModelSerializer):
 
     class Meta:
         model = Evaluation
-        fields = [
-            "trigger",
-            "evaluator",
-            "evaluator_department",
-            "third_party",
-            "public_views",
-            "completed_on",
-            "conclusion",
-            "proposal",
-        ]
+        fields = list(EVALUATION_FIELDS)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
