@@ -9,11 +9,13 @@ class ConsultationsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, as Django asks: the models and services load once the app registry is ready.
         from consultations import gates, selectors
-        from consultations.choices import ConsultationEvent, ConsultationRule
+        from consultations.choices import CONSULTATION_RULE_ARTICLES, ConsultationEvent, ConsultationRule
         from decisions import extensions
         from decisions.choices import StepKind
 
-        extensions.provide_vocabulary(events=ConsultationEvent, rules=ConsultationRule)
+        extensions.provide_vocabulary(
+            events=ConsultationEvent, rules=ConsultationRule, articles=CONSULTATION_RULE_ARTICLES
+        )
         # Art 18: the participation step is done only when every comment is answered.
         extensions.provide_step_check(StepKind.PUBLIC_PARTICIPATION, gates.unanswered_refusals)
         # ... and it stays so once done (decisions.integrity).

@@ -44,3 +44,15 @@ class ConsultationRule(models.TextChoices):
     COMMENT_ANSWERED = "comment_answered", _("An answer states how the comment was taken up, with the reason")  # Art 18
     FEEDBACK_OPEN = "feedback_open", _("Feedback is taken while the decision is carried out")  # Art 35
     COMMENTS_ALL_ANSWERED = "comments_all_answered", _("Every comment of the consultation is answered")  # Art 18
+
+
+# The article each of the public side's rules enforces ("" for a rule of the product): see
+# decisions.choices.RULE_ARTICLES.
+CONSULTATION_RULE_ARTICLES: dict[str, str] = {
+    ConsultationRule.CONSULTATION_OPEN: "Art 15",
+    ConsultationRule.COMMENT_NAME_REQUIRED: "",
+    ConsultationRule.COMMENT_RATE_LIMITED: "",
+    ConsultationRule.COMMENT_ANSWERED: "Art 18",
+    ConsultationRule.FEEDBACK_OPEN: "Art 35",
+    ConsultationRule.COMMENTS_ALL_ANSWERED: "Art 18",
+}

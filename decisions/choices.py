@@ -280,3 +280,69 @@ class RuleCode(models.TextChoices):
         _("The meeting is held after the minimum legality review time"),
     )  # Art 26
     EVALUATOR_INDEPENDENT = "evaluator_independent", _("The evaluator did not prepare the decision")  # Art 36
+
+
+# --------------------------------------------------------------------------- where each rule comes from
+
+# The article of the Regulations (重大行政决策程序暂行条例) each rule of the core enforces; "" for a
+# rule of the product or of local practice that no article of the Regulations states. A refusal that
+# names a rule cites this article (tests/test_rule_citations.py reads every refusal in the code), and
+# docs/lifecycle.md's table of rules is generated from it (`manage.py rules_table`). The apps add theirs
+# through ``decisions.extensions.provide_vocabulary(articles=…)``.
+RULE_ARTICLES: dict[str, str] = {
+    RuleCode.STEPS_SETTLED: "Art 25",
+    RuleCode.RISK_CONTROLLABLE: "Art 24",
+    RuleCode.REVIEW_ALLOWS: "Art 25",
+    RuleCode.MEETING_RECORDED: "Art 30",
+    RuleCode.PUBLICATION_RECORDED: "Art 32",
+    # The second review of the final text is local practice; it gates the publication (Art 32).
+    RuleCode.FINAL_TEXT_REVIEWED: "Art 32",
+    RuleCode.EXECUTING_UNIT_NAMED: "Art 34",
+    RuleCode.PROGRESS_REPORTED: "Art 34",
+    RuleCode.EVENTS_REPLAY: "Art 38",
+    RuleCode.TRANSITION_ALLOWED: "Art 38",
+    RuleCode.SPONSORS_OF_GOVERNMENT: "Art 11",
+    RuleCode.CATALOGUE_DRAFT_ONLY: "Art 3",
+    RuleCode.CATALOGUE_APPROVAL: "Art 3",
+    RuleCode.CATALOGUE_ADJUSTMENT: "Art 3",
+    RuleCode.PARTICIPATION_RECORDED: "Art 15",
+    RuleCode.PARTICIPATION_METHODS: "Art 14",
+    RuleCode.PARTICIPATION_CALL_PUBLISHED: "Art 15",
+    RuleCode.CALL_BEFORE_PERIOD: "Art 15",
+    RuleCode.COMMENT_PERIOD_SET: "Art 15",
+    RuleCode.COMMENT_PERIOD_MINIMUM: "Art 15",
+    RuleCode.COMMENT_PERIOD_CLOSED: "Art 15",
+    RuleCode.COMMENTS_ANSWERED: "Art 18",
+    RuleCode.COMMENTS_COUNTED: "Art 18",
+    RuleCode.HEARING_DATE: "Art 16",
+    RuleCode.HEARING_PARTICIPANTS_PUBLISHED: "Art 16",
+    RuleCode.HEARING_MATERIALS_LEAD_TIME: "Art 16",
+    RuleCode.HEARING_RECORD_SIGNED: "Art 17",
+    RuleCode.EXPERT_OPINIONS_PRESENT: "Art 20",
+    # Art 19: a written expert opinion carries its signature and seal, on a real day.
+    RuleCode.EXPERT_OPINION_SIGNED: "Art 19",
+    RuleCode.EXPERT_OPINION_DATE: "Art 19",
+    # Art 29 (3): the meeting receives how the expert opinions were studied and taken up. (Art 21 is the
+    # provincial pool of experts, not the handling of their opinions.)
+    RuleCode.EXPERT_OPINION_HANDLED: "Art 29",
+    # Art 22: who assesses (the sponsor, or a body it entrusts); Art 23: the report's content (risk
+    # points, prevention measures, contingency plan); Art 24: the result as a basis, an uncontrollable
+    # risk stops the draft.
+    RuleCode.RISK_RECORDED: "Art 23",
+    RuleCode.RISK_ASSESSOR: "Art 22",
+    RuleCode.RISK_POINTS: "Art 23",
+    RuleCode.RISK_MEASURES: "Art 23",
+    RuleCode.RISK_CONTROLLABLE_JUDGED: "Art 24",
+    # The waivers rest on the article that makes each step depend on the matter (Art 14, 19, 22): the
+    # refusal cites the step's article; the rules themselves are the product's two-party act.
+    RuleCode.WAIVER_COMPLETE: "",
+    RuleCode.WAIVER_APPROVED: "",
+    RuleCode.WAIVER_BASIS: "",
+    RuleCode.WAIVER_APPROVER: "",
+    RuleCode.WAIVER_REQUEST_OPEN: "",
+    RuleCode.HEAD_REASONS: "Art 30",
+    RuleCode.MEETING_HELD: "Art 30",
+    RuleCode.MEETING_AFTER_CLEARANCE: "Art 25",
+    RuleCode.MEETING_AFTER_MINIMUM_REVIEW: "Art 26",
+    RuleCode.EVALUATOR_INDEPENDENT: "Art 36",
+}

@@ -52,7 +52,7 @@ from django.db import models
 from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext as _
 
-from decisions.choices import EventType, RuleCode
+from decisions.choices import RULE_ARTICLES, EventType, RuleCode
 from decisions.errors import Refusal
 
 if TYPE_CHECKING:
@@ -81,12 +81,15 @@ class GateSlot:
     """A gate the core requires and another app decides."""
 
     name: str
-    article: str
+
+    @property
+    def article(self) -> str:
+        return RULE_ARTICLES[self.name]
 
 
 # The slots the lifecycle names (decisions.gates puts them on their transitions).
-REVIEW_ALLOWS = GateSlot(RuleCode.REVIEW_ALLOWS, "Art 25")
-FINAL_TEXT_REVIEWED = GateSlot(RuleCode.FINAL_TEXT_REVIEWED, "Art 32")
+REVIEW_ALLOWS = GateSlot(RuleCode.REVIEW_ALLOWS)
+FINAL_TEXT_REVIEWED = GateSlot(RuleCode.FINAL_TEXT_REVIEWED)
 GATE_SLOTS = {slot.name: slot for slot in (REVIEW_ALLOWS, FINAL_TEXT_REVIEWED)}
 
 _gate_providers: dict[str, Check] = {}
@@ -324,12 +327,23 @@ def detail_sections(decision: Decision, user: Any) -> list[DetailSection]:
 # value -> label, kept up to date as the apps add theirs (record_event asks on every event).
 _event_labels: dict[str, StrOrPromise] = dict(EventType.choices)
 _rule_labels: dict[str, StrOrPromise] = dict(RuleCode.choices)
+# rule code -> the article it enforces ("" for a rule of the product or of local practice).
+_rule_articles: dict[str, str] = {str(code): article for code, article in RULE_ARTICLES.items()}
+# The enumerations the rule codes come from, so the code that names a rule can be found (decisions.ruledoc).
+_rule_choices: list[type[models.TextChoices]] = [RuleCode]
 
 
 def provide_vocabulary(
-    *, events: type[models.TextChoices] | None = None, rules: type[models.TextChoices] | None = None
+    *,
+    events: type[models.TextChoices] | None = None,
+    rules: type[models.TextChoices] | None = None,
+    articles: Mapping[str, str] | None = None,
 ) -> None:
-    """Add an app's event types and rule codes to the record's vocabulary."""
+    """Add an app's event types and rule codes to the record's vocabulary, each rule with the article
+    it enforces (``articles``: every rule of ``rules``, "" where no article states it)."""
+    missing = sorted(set(rules.values if rules else ()) - set(articles or {}))
+    if missing:
+        raise ImproperlyConfigured(f"Rules without their article: {missing}")
     for table, choices in ((_event_labels, events), (_rule_labels, rules)):
         if choices is None:
             continue
@@ -337,6 +351,9 @@ def provide_vocabulary(
         if clashes:
             raise ImproperlyConfigured(f"Names already in the vocabulary with another meaning: {sorted(clashes)}")
         table.update(choices.choices)
+    if rules is not None and rules not in _rule_choices:
+        _rule_choices.append(rules)
+    _rule_articles.update({str(code): article for code, article in (articles or {}).items()})
 
 
 def event_labels() -> Mapping[str, StrOrPromise]:
@@ -347,6 +364,16 @@ def event_labels() -> Mapping[str, StrOrPromise]:
 def rule_labels() -> Mapping[str, StrOrPromise]:
     """Every rule code a refusal may carry, with what the rule asks."""
     return _rule_labels
+
+
+def rule_articles() -> Mapping[str, str]:
+    """Every rule code with the article of the Regulations it enforces ("" for none)."""
+    return _rule_articles
+
+
+def rule_choices() -> Sequence[type[models.TextChoices]]:
+    """The enumerations of rule codes: the core's and each app's."""
+    return _rule_choices
 
 
 # --------------------------------------------------------------------------- tasks (the to-do list)

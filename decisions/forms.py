@@ -504,7 +504,7 @@ class ExpertOpinionForm(forms.ModelForm):
 
 
 class ExpertHandlingForm(forms.Form):
-    """Art 21: how one opinion was handled."""
+    """Art 29 (3): how one expert opinion was handled."""
 
     handling = forms.ChoiceField(label=_("Handling"), choices=ExpertOpinion.Handling.choices)
     handling_reason = forms.CharField(

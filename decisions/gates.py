@@ -271,7 +271,7 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
                 Refusal(
                     RuleCode.EXPERT_OPINION_HANDLED,
                     _("State how the opinion of %(name)s was handled.") % {"name": opinion.expert_name},
-                    "Art 21",
+                    "Art 29",
                 )
             )
         elif opinion.handling != ExpertOpinion.Handling.ADOPTED and not opinion.handling_reason.strip():
@@ -279,23 +279,24 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
                 Refusal(
                     RuleCode.EXPERT_OPINION_HANDLED,
                     _("Give the reason the opinion of %(name)s was not fully adopted.") % {"name": opinion.expert_name},
-                    "Art 21",
+                    "Art 29",
                 )
             )
     return out
 
 
 def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
-    """Art 22–23: risk points and level; measures and a plan unless low; high risk judged controllable or not."""
+    """Art 22–24: the assessor (Art 22); risk points and level, and measures and a plan unless low (Art 23);
+    a high risk judged controllable or not (Art 24)."""
 
     record = RiskAssessmentRecord.objects.filter(step=step).first()
     if record is None:
-        return [Refusal(RuleCode.RISK_RECORDED, _("Record the risk assessment."), "Art 22")]
+        return [Refusal(RuleCode.RISK_RECORDED, _("Record the risk assessment."), "Art 23")]
     out = []
     if not record.assessor.strip():
         out.append(Refusal(RuleCode.RISK_ASSESSOR, _("Name who assessed the risk."), "Art 22"))
     if not record.risk_points.strip() or not record.level:
-        out.append(Refusal(RuleCode.RISK_POINTS, _("Record the risk points and the risk level."), "Art 22"))
+        out.append(Refusal(RuleCode.RISK_POINTS, _("Record the risk points and the risk level."), "Art 23"))
     if (
         record.level
         and record.level != RiskAssessmentRecord.Level.LOW
@@ -305,7 +306,7 @@ def _risk_outputs(step: ProcedureStep) -> list[Refusal]:
             Refusal(
                 RuleCode.RISK_MEASURES,
                 _("A medium or high risk needs prevention measures and a contingency plan."),
-                "Art 22",
+                "Art 23",
             )
         )
     if record.level == RiskAssessmentRecord.Level.HIGH and record.controllable is None:

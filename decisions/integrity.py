@@ -352,7 +352,9 @@ def _transitions_allowed(decision: Decision) -> list[Finding]:
             state = event.to_state
     if state == "" and not out:
         out.append(
-            finding(decision, RuleCode.TRANSITION_ALLOWED, _("The decision has no registration event."), "Art 10")
+            finding(
+                decision, RuleCode.TRANSITION_ALLOWED, _("The decision has no registration event."), _REPLAY_ARTICLE
+            )
         )
     return out
 

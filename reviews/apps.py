@@ -10,9 +10,9 @@ class ReviewsConfig(AppConfig):
         # Imported here, as Django asks: the models and services load once the app registry is ready.
         from decisions import extensions
         from reviews import gates, selectors, services
-        from reviews.choices import ReviewEvent, ReviewRule
+        from reviews.choices import REVIEW_RULE_ARTICLES, ReviewEvent, ReviewRule
 
-        extensions.provide_vocabulary(events=ReviewEvent, rules=ReviewRule)
+        extensions.provide_vocabulary(events=ReviewEvent, rules=ReviewRule, articles=REVIEW_RULE_ARTICLES)
         # Art 25: the meeting gate and the publication gate are the legal office's to decide.
         extensions.provide_gate(extensions.REVIEW_ALLOWS, gates.clearance_refusals)
         extensions.provide_gate(extensions.FINAL_TEXT_REVIEWED, gates.publication_refusals)

@@ -51,3 +51,27 @@ class ReviewRule(models.TextChoices):
     REVIEW_EXTENSION_LIMIT = "review_extension_limit", _("The extension stays within the limit")  # local rule
     EXPLORATORY_STATES_RISK = "exploratory_states_risk", _("An exploratory reform states its legal risk")  # Art 25
     SECOND_REVIEW_ENABLED = "second_review_enabled", _("The government uses a second review")  # local rule
+
+
+# The article each of the review's rules enforces ("" for a local rule): see decisions.choices.RULE_ARTICLES.
+REVIEW_RULE_ARTICLES: dict[str, str] = {
+    ReviewRule.MATERIALS_COMPLETE: "Art 26",
+    ReviewRule.SUPPLEMENT_ANSWERED: "Art 26",
+    ReviewRule.REVIEW_ACCEPTED: "Art 26",
+    ReviewRule.OPINION_WRITTEN: "Art 28",
+    # The opinion says item by item what is wrong, so the sponsor can adjust the draft (Art 28).
+    ReviewRule.OPINION_ITEMS: "Art 28",
+    ReviewRule.WAIVERS_CHECKED: "Art 25",
+    ReviewRule.ADVISER_OPINIONS_GIVEN: "Art 28",
+    ReviewRule.ITEMS_ANSWERED: "Art 28",
+    ReviewRule.REVISED_DRAFT: "Art 28",
+    ReviewRule.REVIEW_ISSUED: "Art 25",
+    ReviewRule.REVIEW_NOT_UNLAWFUL: "Art 25",
+    ReviewRule.REVIEW_CHANGES_CONFIRMED: "Art 28",
+    ReviewRule.REVIEWED_TEXT: "Art 25",
+    ReviewRule.REVIEW_MINIMUM_TIME: "Art 26",
+    ReviewRule.REVIEW_EXTENSION_ONCE: "",
+    ReviewRule.REVIEW_EXTENSION_LIMIT: "",
+    ReviewRule.EXPLORATORY_STATES_RISK: "Art 25",
+    ReviewRule.SECOND_REVIEW_ENABLED: "",
+}

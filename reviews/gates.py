@@ -91,7 +91,7 @@ def issue_refusals(review: LegalityReview) -> list[Refusal]:
             Refusal(
                 ReviewRule.OPINION_ITEMS,
                 _("An opinion that asks for changes or finds the draft unlawful says what is wrong, item by item."),
-                "Art 27",
+                "Art 28",
             )
         )
     if any(check.verdict != WaiverVerdict.CONFIRMED for check in review.waiver_checks.all()):

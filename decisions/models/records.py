@@ -213,7 +213,7 @@ class ExpertOpinion(TimeStamped):
         return not self.declared_interest
 
     def date_refusals(self, *, registered_on: dt.date, today: dt.date) -> list[Refusal]:
-        """Art 20: an opinion is signed when it is given: not on a day still to come, and not before
+        """Art 19: an opinion is signed when it is given: not on a day still to come, and not before
         the decision it argues was registered."""
         signed = self.signed_on
         if not isinstance(signed, dt.date):
@@ -226,7 +226,7 @@ class ExpertOpinion(TimeStamped):
             }
         else:
             return []
-        return [Refusal(RuleCode.EXPERT_OPINION_DATE, message, "Art 20", field="signed_on")]
+        return [Refusal(RuleCode.EXPERT_OPINION_DATE, message, "Art 19", field="signed_on")]
 
     def clean(self) -> None:
         # The admin's road: the service checks the same before it writes (expert_opinion_add).

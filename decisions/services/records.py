@@ -213,7 +213,7 @@ def expert_opinion_add(
     handling_reason: str = "",
 ) -> ExpertOpinion:
     """Art 19–21: a written opinion; an expert declaring a direct interest is kept on the record but
-    not counted. Art 20: signed on a real day, neither to come nor before the decision was
+    not counted. Art 19: signed on a real day, neither to come nor before the decision was
     registered."""
     decision, step = lock_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
     _editable(step)
@@ -244,7 +244,7 @@ def expert_opinion_add(
 def expert_opinion_handle(
     *, decision: Decision, actor: User, opinion_id: int, handling: str, handling_reason: str = ""
 ) -> ExpertOpinion:
-    """Art 21: how each expert opinion was handled, with the reason when not fully adopted."""
+    """Art 29 (3): how each expert opinion was handled, with the reason when not fully adopted."""
     decision, step = lock_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
     _editable(step)
     try:

@@ -63,6 +63,17 @@ def test_answer_refused_without_a_reason(org, consulted):
     assert comment.handling == ""
 
 
+def test_comment_answered_needs_a_way_it_was_taken_up_art_18(org, consulted):
+    (comment,) = _comments(consulted, "意见")
+
+    with pytest.raises(DecisionError) as refused:
+        public.comment_answer(actor=org.clerk, comment=comment, handling="ignored", answer="已研究。")
+
+    assert (refused.value.rule, refused.value.article) == ("comment_answered", "Art 18")
+    comment.refresh_from_db()
+    assert (comment.handling, comment.answer) == ("", "")
+
+
 def test_only_the_lead_sponsor_answers(org, consulted):
     (comment,) = _comments(consulted, "意见")
 

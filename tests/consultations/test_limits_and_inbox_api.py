@@ -35,6 +35,18 @@ def test_one_address_is_limited_and_the_typed_text_kept(client, consulted):
     public.comment_submit(record=record_of(consulted), text="另一个地址", ip="192.0.2.8")  # others still comment
 
 
+def test_comment_rate_limited_refusal_names_its_rule_and_stores_nothing(consulted):
+    allowed, _seconds = throttle.PER_ADDRESS
+    for i in range(allowed):
+        public.comment_submit(record=record_of(consulted), text=f"意见{i}", ip="192.0.2.9")
+
+    with pytest.raises(DecisionError) as refused:
+        public.comment_submit(record=record_of(consulted), text="再提一条", ip="192.0.2.9")
+
+    assert refused.value.rule == "comment_rate_limited"
+    assert Comment.objects.count() == allowed
+
+
 def test_limits_fail_open_when_the_cache_is_unreachable(settings, consulted):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -160,6 +160,17 @@ def test_adjustment_refused_without_a_reason(org):
     assert not CatalogueAdjustment.objects.exists()
 
 
+def test_catalogue_adjustment_only_of_a_published_catalogue_art_3(org):
+    decision = services.decision_register(**org.decision_kwargs())
+    draft = _catalogue(org, decision)
+
+    with pytest.raises(DecisionError) as refused:
+        services.catalogue_adjust(actor=org.secretary, catalogue=draft, decision=decision, kind="defer", reason="推迟")
+
+    assert (refused.value.rule, refused.value.article) == ("catalogue_adjustment", "Art 3")
+    assert not CatalogueAdjustment.objects.exists()
+
+
 def test_the_office_draws_up_approves_publishes_and_adjusts_on_its_page(client, org):
     decision = services.decision_register(**org.decision_kwargs())
     client.force_login(org.secretary)

@@ -203,7 +203,7 @@ def test_expert_opinion_signed_on_a_day_to_come_is_refused(org, preparing):
             decision=preparing, actor=org.clerk, **expert_values(signed_on=today() + dt.timedelta(days=1))
         )
 
-    assert_refused(exc.value, "expert_opinion_date", "Art 20", "signed_on")
+    assert_refused(exc.value, "expert_opinion_date", "Art 19", "signed_on")
     assert not ExpertOpinion.objects.filter(step__decision=preparing).exists()
 
 
@@ -215,7 +215,7 @@ def test_expert_opinion_signed_before_the_decision_was_registered_is_refused(org
             decision=preparing, actor=org.clerk, **expert_values(signed_on=today() - dt.timedelta(days=1))
         )
 
-    assert_refused(exc.value, "expert_opinion_date", "Art 20", "signed_on")
+    assert_refused(exc.value, "expert_opinion_date", "Art 19", "signed_on")
     assert not ExpertOpinion.objects.filter(step__decision=preparing).exists()
 
 

@@ -406,14 +406,14 @@ def test_expert_opinion_must_be_handled(org, preparing, reason):
     # A reason alone does not say whether the opinion was adopted.
     add_expert_opinion(preparing, org, handling="", handling_reason=reason)
 
-    assert_rule(refused_completion(preparing, EA, org), "expert_opinion_handled", "Art 21")
+    assert_rule(refused_completion(preparing, EA, org), "expert_opinion_handled", "Art 29")
 
 
 @pytest.mark.parametrize("handling", ["partly", "not_adopted"])
 def test_expert_opinion_not_fully_adopted_needs_a_reason(org, preparing, handling):
     add_expert_opinion(preparing, org, handling=handling, handling_reason="")
 
-    assert_rule(refused_completion(preparing, EA, org), "expert_opinion_handled", "Art 21")
+    assert_rule(refused_completion(preparing, EA, org), "expert_opinion_handled", "Art 29")
 
 
 def test_expert_opinion_handled_with_reason_lets_the_step_be_done(org, preparing):
@@ -433,7 +433,7 @@ def test_expert_opinion_handled_with_reason_lets_the_step_be_done(org, preparing
 def test_risk_assessment_refused_without_a_record(org, preparing):
     start_step(preparing, RA, org)
 
-    assert_rule(refused_completion(preparing, RA, org), "risk_recorded", "Art 22")
+    assert_rule(refused_completion(preparing, RA, org), "risk_recorded", "Art 23")
 
 
 def test_risk_assessment_names_its_assessor(org, preparing):
@@ -446,7 +446,7 @@ def test_risk_assessment_names_its_assessor(org, preparing):
 def test_risk_assessment_records_points_and_level(org, preparing, missing):
     record_risk(preparing, org, **missing)
 
-    assert_rule(refused_completion(preparing, RA, org), "risk_points", "Art 22")
+    assert_rule(refused_completion(preparing, RA, org), "risk_points", "Art 23")
 
 
 @pytest.mark.parametrize("level", ["medium", "high"])
@@ -454,7 +454,7 @@ def test_risk_assessment_records_points_and_level(org, preparing, missing):
 def test_risk_above_low_needs_measures_and_contingency_plan(org, preparing, level, missing):
     record_risk(preparing, org, level=level, **missing)
 
-    assert_rule(refused_completion(preparing, RA, org), "risk_measures", "Art 22")
+    assert_rule(refused_completion(preparing, RA, org), "risk_measures", "Art 23")
 
 
 def test_low_risk_needs_no_measures(org, preparing):

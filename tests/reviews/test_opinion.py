@@ -64,7 +64,7 @@ def test_opinion_asking_for_changes_or_finding_the_draft_unlawful_says_what_is_w
     with pytest.raises(DecisionError) as refused:
         services.review_issue_opinion(decision=decision, actor=org.legal_head)
 
-    assert (refused.value.rule, refused.value.article) == ("opinion_items", "Art 27")
+    assert (refused.value.rule, refused.value.article) == ("opinion_items", "Art 28")
 
 
 def test_item_names_clause_problem_type_legal_basis_and_change(org):
