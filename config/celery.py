@@ -7,7 +7,7 @@ folder, so worker and beat run as separate processes with no server at all.
 import logging
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +28,11 @@ def enqueue_safely(task, *args, **kwargs) -> None:
         task.apply_async(args=args, kwargs=kwargs, retry=False)
     except Exception:  # noqa: BLE001 - kombu raises many kinds of connection errors
         logger.warning("Could not enqueue %s; the next scheduled scan will do the work.", task.name, exc_info=True)
+
+
+# Exactly one beat per installation (config.beat_guard): a second one exits at start.
+@signals.beat_init.connect
+def _one_beat_only(sender=None, **kwargs) -> None:
+    from config import beat_guard  # needs Django's settings, read only once beat starts
+
+    beat_guard.hold_for_this_process()

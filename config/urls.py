@@ -7,12 +7,14 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from config.health import healthz
 from consultations import urls as consultation_urls
 from decisions import urls as decision_urls
 from decisions.accounts import views as account_views
 from reporting import urls as reporting_urls
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico where a page names no icon (the admin, files): the site's icon.
     # (lazy: the static files' storage is asked when the icon is asked for, not at import)
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),

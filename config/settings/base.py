@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "decisions.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "decisions.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -194,8 +195,10 @@ AXES_RESET_ON_SUCCESS = True
 # The cool-off runs from the lockout; more wrong passwords while locked do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "decisions.accounts.lockout.lockout_response"
-# The address as the event log records it (REMOTE_ADDR; the proxy must set it, X-Forwarded-For is
-# not trusted).
+# The address as the event log records it: REMOTE_ADDR, which behind the installation's own proxies
+# (DT_TRUSTED_PROXIES: networks, comma-separated) is the address they forwarded
+# (decisions.middleware.TrustedProxyMiddleware); X-Forwarded-For from anywhere else is not trusted.
+DT_TRUSTED_PROXIES = env_list("DT_TRUSTED_PROXIES")
 AXES_CLIENT_IP_CALLABLE = "decisions.api.authentication.client_ip"
 AXES_VERBOSE = False
 

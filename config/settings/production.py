@@ -48,6 +48,8 @@ if not ALLOWED_HOSTS:
 # (and strips from clients), e.g. "HTTP_X_FORWARDED_PROTO,https"; without it every request looks
 # like plain HTTP to Django, so the redirect loops and CSRF refuses every form.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# The health check of a load balancer or container asks over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 _proxy_header = env_list("DJANGO_SECURE_PROXY_SSL_HEADER")
 if _proxy_header:
     if len(_proxy_header) != 2:
