@@ -52,7 +52,7 @@ def _memberships(user: User | AnonymousUser | None) -> QuerySet[Membership]:
     return Membership.objects.filter(user_id=user.pk)
 
 
-class _InIds(Func):
+class InIds(Func):
     """``column = ANY(ARRAY(subquery))``: the subquery runs once, before the scan (an init plan),
     and its ids drive the column's index. Three of them joined by OR become one bitmap OR of three
     index scans, where three ``IN (subquery)`` would be filters evaluated on every row of a scan of
@@ -79,14 +79,14 @@ def decisions_visible_to(user: User | AnonymousUser | None) -> QuerySet[Decision
     mine = _memberships(user)
     whole_government = mine.filter(WHOLE_GOVERNMENT).values("department__government_id")
     sponsor_departments = mine.filter(OWN_DEPARTMENT).values("department_id")
-    co_sponsored = Decision.co_sponsors.through.objects.filter(_InIds("department_id", sponsor_departments)).values(
+    co_sponsored = Decision.co_sponsors.through.objects.filter(InIds("department_id", sponsor_departments)).values(
         "decision_id"
     )
     # Id sets rather than joins: no duplicates from the co-sponsor table, so no DISTINCT.
     visible: QuerySet[Decision] = Decision.objects.filter(
-        _InIds("government_id", whole_government)
-        | _InIds("lead_sponsor_id", sponsor_departments)
-        | _InIds("id", co_sponsored)
+        InIds("government_id", whole_government)
+        | InIds("lead_sponsor_id", sponsor_departments)
+        | InIds("id", co_sponsored)
     )
     return visible
 
