@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, QuerySet, Subquery
 from django.http import Http404
@@ -64,10 +64,10 @@ class InIds(Func):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column: str, ids: QuerySet) -> None:
+    def __init__(self, column: str, ids: QuerySet[Any, Any]) -> None:
         super().__init__(F(column), Subquery(ids.order_by()))
 
-    def as_sqlite(self, compiler, connection, **extra_context):  # no arrays: the plain IN (subquery)
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # no arrays: IN (subquery)
         return self.as_sql(compiler, connection, arg_joiner=" IN ", template="(%(expressions)s)", **extra_context)
 
 
