@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict, cast
 
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from reviews.models import (
     ReviewItem,
     Stage,
     SubmissionMaterial,
+    SupplementRequest,
     WaiverCheck,
 )
 
@@ -182,12 +184,60 @@ class QueueRow:
         return (0 if self.clock.overdue else 1, self.clock.days_left, self.review.submitted_at)
 
 
-# The queue's orders besides the default (by deadline, the overdue first): the key of each row.
-QUEUE_ORDERS: dict[str, Callable[[QueueRow], tuple]] = {
-    "code": lambda row: (row.review.decision.code,),
-    "sponsor": lambda row: (row.review.decision.lead_sponsor.name, row.review.decision.code),
-    "submitted": lambda row: (row.review.submitted_at,),
+# The queue's orders besides the default (by deadline, the overdue first): columns of the rounds'
+# query, so a page of them is read from the database without computing any other row's clock.
+QUEUE_ORDERS: dict[str, tuple[str, ...]] = {
+    "code": ("decision__code", "pk"),
+    "sponsor": ("decision__lead_sponsor__name", "decision__code", "pk"),
+    "submitted": ("submitted_at", "pk"),
 }
+QUEUE_PAGE_SIZE = 50
+
+# What a round's stage and clock are computed from (``LegalityReview.stage``, ``review_clock``):
+# the default order and the overdue filter read only these of every open round, never its texts.
+_CLOCK_FIELDS = (
+    "decision_id",
+    "decision__state",
+    "submitted_at",
+    "accepted_on",
+    "min_working_days",
+    "max_working_days",
+    "supplement_time_counts",
+    "extension_working_days",
+    "conclusion",
+    "issued_at",
+    "changes_confirmed_at",
+    "returned_at",
+)
+_DISPLAY_RELATIONS = ("decision", "decision__lead_sponsor", "decision__government", "assigned_to")
+
+
+def _open_rounds(governments: Sequence[Government], *, department: int | None, year: int | None):
+    """The latest round of every decision under review in ``governments``, filtered."""
+    latest_round = LegalityReview.objects.filter(decision=OuterRef("decision")).order_by("-round").values("round")[:1]
+    reviews = LegalityReview.objects.filter(
+        decision__government__in=governments,
+        decision__state=DecisionState.LEGALITY_REVIEW,
+        round=Subquery(latest_round),
+    )
+    if department is not None:
+        reviews = reviews.filter(decision__lead_sponsor_id=department)
+    if year is not None:
+        reviews = reviews.filter(decision__catalogue_year=year)
+    return reviews
+
+
+def _queue_rows(reviews, *, today: dt.date, calendar: WorkCalendar) -> list[QueueRow]:
+    return [
+        QueueRow(review=r, stage=r.stage(latest=True), clock=review_clock(r, today=today, calendar=calendar))
+        for r in reviews
+    ]
+
+
+def _by_clock(rows: list[QueueRow], *, overdue: bool) -> list[QueueRow]:
+    if overdue:
+        rows = [row for row in rows if row.clock is not None and row.clock.overdue]
+    return sorted(rows, key=lambda row: (*row.sort_key, row.review.pk))
 
 
 def review_queue(
@@ -202,34 +252,73 @@ def review_queue(
 ) -> list[QueueRow]:
     """The open rounds of every decision under review in the governments whose legal office ``user``
     works in, sorted by deadline with the overdue ones first (or by ``QUEUE_ORDERS[sort]``); only the
-    lead sponsor ``department``'s, the catalogue ``year``'s, the overdue ones, when asked.
+    lead sponsor ``department``'s, the catalogue ``year``'s, the overdue ones, when asked. Every row
+    (the export); the page reads ``review_queue_page``.
     ``governments``: the user's ``access.legal_office_governments`` when the caller has them."""
     if governments is None:
         governments = access.legal_office_governments(user)
     if not governments:
         return []
-    latest_round = LegalityReview.objects.filter(decision=OuterRef("decision")).order_by("-round").values("round")[:1]
-    reviews = LegalityReview.objects.filter(
-        decision__government__in=governments,
-        decision__state=DecisionState.LEGALITY_REVIEW,
-        round=Subquery(latest_round),
+    reviews = (
+        _open_rounds(governments, department=department, year=year)
+        .select_related(*_DISPLAY_RELATIONS)
+        .prefetch_related("supplements")
     )
-    if department is not None:
-        reviews = reviews.filter(decision__lead_sponsor_id=department)
-    if year is not None:
-        reviews = reviews.filter(decision__catalogue_year=year)
-    reviews = reviews.select_related(
-        "decision", "decision__lead_sponsor", "decision__government", "assigned_to"
-    ).prefetch_related("supplements")
+    if sort in QUEUE_ORDERS:
+        reviews = reviews.order_by(*QUEUE_ORDERS[sort])
+    rows = _queue_rows(reviews, today=today, calendar=WorkCalendar())
+    if sort in QUEUE_ORDERS:
+        return [row for row in rows if row.clock is not None and row.clock.overdue] if overdue else rows
+    return _by_clock(rows, overdue=overdue)
+
+
+def review_queue_page(
+    user: User,
+    *,
+    today: dt.date,
+    number: str | int | None,
+    department: int | None = None,
+    year: int | None = None,
+    overdue: bool = False,
+    sort: str = "",
+    governments: Sequence[Government] | None = None,
+    per_page: int | None = None,
+) -> Page:
+    """One page of ``review_queue`` (same filters and orders), its ``object_list`` the page's
+    ``QueueRow``s, in a number of queries that does not grow with the queue.
+
+    An order by a column (``QUEUE_ORDERS``) pages in the database and computes the clocks of the
+    page's rows only. The order by deadline and the overdue filter depend on every open round's
+    clock: those read the few columns a clock is computed from for every round (one query and its
+    supplements), compute the clocks on one calendar (constant time each), and read the names and
+    people only for the page's rows."""
+    per_page = per_page or QUEUE_PAGE_SIZE
+    if governments is None:
+        governments = access.legal_office_governments(user)
+    if not governments:
+        return Paginator([], per_page).get_page(number)
+    reviews = _open_rounds(governments, department=department, year=year)
     calendar = WorkCalendar()
-    rows = [
-        QueueRow(review=r, stage=r.stage(latest=True), clock=review_clock(r, today=today, calendar=calendar))
-        for r in reviews
-    ]
-    if overdue:
-        rows = [row for row in rows if row.clock is not None and row.clock.overdue]
-    rows.sort(key=QUEUE_ORDERS.get(sort, lambda row: row.sort_key))
-    return rows
+    clocked: list[QueueRow] = []
+    if overdue or sort not in QUEUE_ORDERS:
+        supplements = SupplementRequest.objects.only("review_id", "requested_on", "answered_on", "answered_at")
+        light = (
+            reviews.select_related("decision")
+            .only(*_CLOCK_FIELDS)
+            .prefetch_related(Prefetch("supplements", queryset=supplements))
+        )
+        clocked = _by_clock(_queue_rows(light, today=today, calendar=calendar), overdue=overdue)
+    if sort in QUEUE_ORDERS:
+        if overdue:
+            reviews = reviews.filter(pk__in=[row.review.pk for row in clocked])
+        ordered = reviews.select_related(*_DISPLAY_RELATIONS).prefetch_related("supplements")
+        page = Paginator(ordered.order_by(*QUEUE_ORDERS[sort]), per_page).get_page(number)
+        page.object_list = _queue_rows(page.object_list, today=today, calendar=calendar)
+        return page
+    page = Paginator(clocked, per_page).get_page(number)
+    shown = LegalityReview.objects.select_related(*_DISPLAY_RELATIONS).in_bulk([row.review.pk for row in page])
+    page.object_list = [QueueRow(review=shown[row.review.pk], stage=row.stage, clock=row.clock) for row in page]
+    return page
 
 
 def queue_filter_choices(governments: Sequence[Government]) -> tuple[list[int], QuerySet[Department]]:

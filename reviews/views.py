@@ -21,8 +21,8 @@ from decisions import visibility
 from decisions.accounts.security_log import refused_access
 from decisions.errors import DecisionError
 from decisions.http import AuthenticatedRequest
-from decisions.models import Decision
-from decisions.presentation import reasons, refusal_text
+from decisions.models import Decision, Government
+from decisions.presentation import query_without, reasons, refusal_text
 from decisions.rules import rules_for
 from decisions.views.common import add_error
 from reviews import access, forms, gates, letters, selectors, services
@@ -206,28 +206,46 @@ def letter(request: AuthenticatedRequest, review_id: int, fmt: str) -> FileRespo
 
 @login_required
 def queue(request: AuthenticatedRequest) -> HttpResponse:
-    """reviews:queue — the legal office's open reviews, overdue first, then by working days left."""
-    form, rows = queued(request)
-    query = request.GET.urlencode()
-    return render(request, "reviews/queue.html", {"rows": rows, "form": form, "query": query})
+    """reviews:queue — the legal office's open reviews, overdue first, then by working days left;
+    a page at a time."""
+    governments, form, filters = _queue_filters(request)
+    page = selectors.review_queue_page(
+        request.user, today=timezone.localdate(), number=request.GET.get("page"), governments=governments, **filters
+    )
+    context = {
+        "page": page,
+        "rows": page.object_list,
+        "form": form,
+        "query": query_without(request, "page"),
+        "review_menu": True,  # the legal office's, as the governments just read say (no second read)
+    }
+    return render(request, "reviews/queue.html", context)
 
 
 def queued(request: AuthenticatedRequest) -> tuple[forms.QueueFilterForm, list[selectors.QueueRow]]:
-    """The queue's filters as the request gives them, and the rows they select: read by the page
-    and by its export. The legal office's only (403 otherwise)."""
+    """The queue's filters as the request gives them, and every row they select, in the page's
+    order (the export). The legal office's only (403 otherwise)."""
+    governments, form, filters = _queue_filters(request)
+    rows = selectors.review_queue(request.user, today=timezone.localdate(), governments=governments, **filters)
+    return form, rows
+
+
+def _queue_filters(request: AuthenticatedRequest) -> tuple[list[Government], forms.QueueFilterForm, dict]:
+    """The legal office's governments (403 for anyone else), the queue's filter form as the request
+    gives it, and the selector's filter arguments read from it."""
     governments = access.legal_office_governments(request.user)
     if not governments:
         raise PermissionDenied(_("The review queue is the legal office's."))
     years, departments = selectors.queue_filter_choices(governments)
     form = forms.QueueFilterForm(request.GET or None, years=years, departments=departments)
     filters = form.filters()
-    rows = selectors.review_queue(
-        request.user,
-        today=timezone.localdate(),
-        department=filters.get("department"),
-        year=filters.get("year"),
-        overdue=bool(filters.get("overdue")),
-        sort=filters.get("sort") or "",
-        governments=governments,
+    return (
+        governments,
+        form,
+        {
+            "department": filters.get("department"),
+            "year": filters.get("year"),
+            "overdue": bool(filters.get("overdue")),
+            "sort": filters.get("sort") or "",
+        },
     )
-    return form, rows

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,16 +95,22 @@ class FileView(APIView):
         return response
 
 
-def decision_queryset():
+# What the decision's answer (``DecisionSerializer``) reads besides the row: its relations.
+DECISION_RELATIONS = ("lead_sponsor", "government", "registered_by")
+
+
+def decision_prefetches() -> list[str | Prefetch]:
     requests = WaiverRequest.objects.select_related("step", "basis", "requested_by", "approver").order_by(
         "created_at", "id"
     )
     steps = ProcedureStep.objects.select_related("waiver_approved_by", "participation", "risk").prefetch_related(
         "expert_opinions", Prefetch("waiver_requests", queryset=requests)
     )
-    return Decision.objects.select_related("lead_sponsor", "government", "registered_by").prefetch_related(
-        "co_sponsors", "publications", Prefetch("steps", queryset=steps.order_by("kind"))
-    )
+    return ["co_sponsors", "publications", Prefetch("steps", queryset=steps.order_by("kind"))]
+
+
+def decision_queryset():
+    return Decision.objects.select_related(*DECISION_RELATIONS).prefetch_related(*decision_prefetches())
 
 
 # The mixins below (DecisionScoped, PublicView) come first in the bases of APIViews; the type checker
@@ -335,17 +341,22 @@ class TransitionView(DecisionScoped, APIView):
     schema_tags = ["transitions"]
 
     def post(self, request, pk):
-        decision = self.get_decision()
+        decision = self.get_decision(Decision.objects.select_related(*DECISION_RELATIONS))
         payload = parse(self.input_class, request.data)
         if "executing_unit" in payload:
             unit = Department.objects.filter(pk=payload["executing_unit"]).first()
             if unit is None:
                 raise invalid("executing_unit", _("Unknown department."))
             payload["executing_unit"] = unit
-        decision = services.decision_transition(
+        moved = services.decision_transition(
             decision=decision, name=self.transition_name, actor=request.user, ip=client_ip(request), **payload
         )
-        return self.decision_response(decision)
+        # The answer is the row the service read under its lock and changed, not a second read of
+        # it: only its relations are read. A transition changes neither who registered the decision
+        # nor its sponsors, so the registrant read with the visibility check is reused.
+        moved.registered_by = decision.registered_by
+        prefetch_related_objects([moved], *decision_prefetches())
+        return Response(s.DecisionSerializer(moved).data)
 
 
 def make_transition_view(name: str) -> type[TransitionView]:

@@ -132,6 +132,9 @@ class Decision(ConcurrentTransitionMixin, TimeStamped):
             # The API's keyset order (decisions.api.pagination): a page reads 51 index entries
             # instead of sorting every visible decision.
             models.Index(fields=["-created_at", "-id"], name="decision_created_keyset"),
+            # The same order within one state (the lists' most used filter): a page of one state
+            # reads its own index entries instead of walking the whole order past the others.
+            models.Index(fields=["state", "-created_at", "-id"], name="decision_state_keyset"),
         ]
 
     def __str__(self) -> str:

@@ -58,7 +58,10 @@ def lock_decision(decision: Decision | int) -> Decision:
     pk = decision.pk if isinstance(decision, Decision) else decision
     try:
         # Lock the decision row only: writes to other decisions of the government go on in parallel.
-        locked: Decision = Decision.objects.select_for_update(of=("self",)).select_related("government").get(pk=pk)
+        # Its government and lead sponsor come with it: the checks, the hooks and the answers read both.
+        locked: Decision = (
+            Decision.objects.select_for_update(of=("self",)).select_related("government", "lead_sponsor").get(pk=pk)
+        )
     except Decision.DoesNotExist:
         raise DecisionError(ErrorCode.NOT_FOUND, _("No such decision.")) from None
     return locked

@@ -91,3 +91,64 @@ def test_the_page_reads_a_fixed_number_of_queries(org, client, django_assert_max
         accepted(org)
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("reviews:queue"), {"sort": "sponsor"})
+
+
+def test_the_queue_pages_in_the_deadline_order_overdue_first(org, queue):
+    today = dt.date(2026, 3, 25)
+
+    first = selectors.review_queue_page(org.reviewer, today=today, number=1, per_page=2)
+    second = selectors.review_queue_page(org.reviewer, today=today, number=2, per_page=2)
+
+    assert first.paginator.count == 3
+    assert titles(first.object_list) == ["甲 逾期", "乙 上年度"]
+    assert titles(second.object_list) == ["丙 待受理"]
+    assert first.object_list[0].clock.overdue and first.object_list[0].review.decision.lead_sponsor == org.sponsor
+
+
+def test_a_page_in_a_column_order_holds_the_rows_of_the_whole_order(org, queue):
+    today = dt.date(2026, 3, 25)
+    by_code = [row.review.pk for row in selectors.review_queue(org.reviewer, today=today, sort="code")]
+
+    pages = [selectors.review_queue_page(org.reviewer, today=today, number=n, sort="code", per_page=2) for n in (1, 2)]
+
+    assert [row.review.pk for page in pages for row in page.object_list] == by_code
+    assert all(row.clock is not None or row.stage == "submitted" for row in pages[0].object_list)
+
+
+def test_the_overdue_filter_pages_in_a_column_order(org, queue):
+    page = selectors.review_queue_page(
+        org.reviewer, today=dt.date(2026, 3, 25), number=1, sort="sponsor", overdue=True, per_page=2
+    )
+
+    assert page.paginator.count == 1
+    assert titles(page.object_list) == ["甲 逾期"]
+
+
+def test_the_pager_keeps_the_filters_and_the_export_holds_every_page(org, queue, client, monkeypatch):
+    monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 2)
+    client.force_login(org.reviewer)
+
+    page = client.get(reverse("reviews:queue"), {"department": org.sponsor.pk, "page": 2}).content.decode()
+    export = client.get(reverse("reports:reviews-xlsx"), {"department": org.sponsor.pk, "page": 2})
+
+    assert "丙 待受理" in page and "甲 逾期" not in page
+    assert f"?department={org.sponsor.pk}&amp;page=1" in page
+    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == ["甲 逾期", "乙 上年度", "丙 待受理"]
+
+
+@pytest.mark.parametrize("sort", ["", "sponsor"])
+def test_a_page_of_the_queue_reads_a_fixed_number_of_queries_whatever_the_queue_holds(
+    org, client, django_assert_max_num_queries, monkeypatch, sort
+):
+    monkeypatch.setattr(selectors, "QUEUE_PAGE_SIZE", 2)
+    client.force_login(org.reviewer)
+    accepted(org)
+    with django_assert_max_num_queries(10) as one:
+        assert client.get(reverse("reviews:queue"), {"sort": sort}).status_code == 200
+    for _ in range(4):
+        accepted(org)
+    submitted(org)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("reviews:queue"), {"sort": sort})
+    assert len(response.context["rows"]) == 2 and response.context["page"].paginator.count == 6
