@@ -29,7 +29,11 @@ def _text(content: bytes) -> str:
 def _awaiting(org):
     decision = register(org)
     services.drafting_record_add(
-        decision=decision, actor=org.clerk, kind="proposal", proposer="cppcc_members", text="市政协委员提案建议调整水价。"
+        decision=decision,
+        actor=org.clerk,
+        kind="proposal",
+        proposer="cppcc_members",
+        text="市政协委员提案建议调整水价。",
     )
     decision = services.decision_start(decision=decision, actor=org.secretary)
     services.drafting_record_add(

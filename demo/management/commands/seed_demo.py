@@ -27,6 +27,7 @@ from decisions.models import (
 )
 from demo import builder as demo
 from demo.public import seed_public
+from reporting.packet import meeting_packet_generate
 from reviews import demo as review_demo
 from reviews.models import Conclusion
 
@@ -154,6 +155,7 @@ class Command(BaseCommand):
             User.objects.create_superuser("admin", "admin@example.gov.cn", DEMO_PASSWORD, first_name="系统管理员")
 
         created = 0
+        self.packet_made = False
         year = timezone.localdate().year
         for title, sponsor, category, target, variation in DECISIONS:
             if Decision.objects.filter(government=city, title=title).exists():
@@ -187,6 +189,8 @@ class Command(BaseCommand):
         if target == DecisionState.PROPOSED:
             return
         decision = services.decision_start(decision=decision, actor=people.secretary)
+        if target not in (DecisionState.PREPARING, DecisionState.WITHDRAWN):
+            demo.record_drafting(decision, people)
         if variation == "partial":
             demo.complete_participation(decision, people)
             services.step_start(decision=decision, kind=StepKind.EXPERT_ARGUMENT, actor=people.clerk)
@@ -232,6 +236,11 @@ class Command(BaseCommand):
         }.get(variation, Conclusion.LAWFUL)
         demo.issue_opinion(decision, people, conclusion=conclusion)
         decision = services.decision_clear_for_meeting(decision=decision, actor=people.reviewer)
+        if not self.packet_made:
+            # One packet only (rendering is the slow part of the seed): the first decision to reach
+            # the meeting is discussed on it.
+            meeting_packet_generate(decision=decision, actor=people.secretary)
+            self.packet_made = True
         decision = demo.walk(decision, target, people)
         if target == DecisionState.DECIDED:
             demo.correct_meeting(decision, people)
