@@ -145,7 +145,7 @@ def _drafting_section(decision: Decision) -> list[Block]:
             lead = f"（提出主体：{record.get_proposer_display()}）" if record.proposer else ""
             paragraphs.append(f"{lead}{record.text}")
             tail = f"——{when}记载" + (f"，记载人：{who}" if who else "")
-            if record.attachment_id:
+            if record.attachment is not None:
                 tail += f"；附件：{record.attachment.original_name}（SHA-256：{record.attachment.sha256}）"
             paragraphs.append(tail)
         blocks.append(Block(str(label), paragraphs))
@@ -224,18 +224,19 @@ def _legality_section(decision: Decision) -> list[Block]:
     )
     if review is None:
         return [Block("", ["决策记录中尚无已签发的合法性审查意见。"])]
+    content_of_letter: dict[str, Any] = review.letter_content or {}
     letter = review.letters.filter(format=LetterFormat.PDF).first()
     if letter is not None:
         with letter.file.open("rb") as handle:
             content = handle.read()
     else:  # not stored yet (rendered after the commit): the same bytes from the same content
-        content = render_pdf(review.letter_content)
+        content = render_pdf(content_of_letter)
     return [
         Block(
             "",
             [
                 f"合法性审查意见书：{review.document_number}（第{review.round}次报送），审查结论："
-                f"{review.letter_content.get('conclusion_label', '')}。",
+                f"{content_of_letter.get('conclusion_label', '')}。",
                 "意见书原文附后。",
             ],
             pdf=content,

@@ -5,10 +5,12 @@ Idempotent: what exists is left alone, so a second run changes nothing."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +29,6 @@ from decisions.models import (
 )
 from demo import builder as demo
 from demo.public import seed_public
-from reporting.packet import meeting_packet_generate
 from reviews import demo as review_demo
 from reviews.models import Conclusion
 
@@ -238,8 +239,9 @@ class Command(BaseCommand):
         decision = services.decision_clear_for_meeting(decision=decision, actor=people.reviewer)
         if not self.packet_made:
             # One packet only (rendering is the slow part of the seed): the first decision to reach
-            # the meeting is discussed on it.
-            meeting_packet_generate(decision=decision, actor=people.secretary)
+            # the meeting is discussed on it. Through the reporting app's command: demo and
+            # reporting are siblings of the top layer and import nothing of each other.
+            call_command("meeting_packet", decision.pk, "--as", people.secretary.username, stdout=io.StringIO())
             self.packet_made = True
         decision = demo.walk(decision, target, people)
         if target == DecisionState.DECIDED:
