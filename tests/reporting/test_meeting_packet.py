@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -69,6 +70,17 @@ def test_the_packet_opens_with_its_table_of_contents_and_every_section_in_chines
     for title in SECTION_TITLES.values():
         assert text.count(title) >= 2, title  # in the table of contents and as the section's heading
     assert "集体讨论决定材料" in text and awaiting.title in text
+
+
+@pytest.mark.django_db
+def test_the_table_of_contents_gives_the_page_each_section_starts_on(org, awaiting):
+    packet = meeting_packet_generate(decision=awaiting, actor=org.secretary)
+    with packet.file.open("rb") as handle:
+        pages = ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(handle.read())).pages]
+    contents = next(page for page in pages if page.startswith("".join(TOC_TITLE.split())))
+    for title in SECTION_TITLES.values():
+        number = int(re.search(re.escape(title) + r"第(\d+)页", contents).group(1))
+        assert pages[number - 1].startswith(title), (title, number)
 
 
 @pytest.mark.django_db
