@@ -213,3 +213,29 @@ def test_the_dossier_carries_the_packets(org, awaiting):
     data, files = manifest(awaiting)
     assert [row["pk"] for row in data["objects"] if row["model"] == "decisions.meetingpacket"] == [packet.pk]
     assert hashlib.sha256(files[packet.file.name]).hexdigest() == packet.sha256
+
+
+@pytest.mark.django_db
+def test_the_dossier_restores_the_drafting_record_the_packet_and_the_meeting_held_on_it(org, awaiting):
+    from django.core.files.storage import default_storage
+
+    from decisions.models import Decision, DraftingRecord
+    from reporting.dossier import dossier_export, dossier_import
+    from tests.reporting.test_dossier import empty_the_database
+
+    packet = meeting_packet_generate(decision=awaiting, actor=org.secretary)
+    decision = services.decision_record_outcome(decision=awaiting, actor=org.secretary, **meeting_values("approved"))
+    drafting = sorted(DraftingRecord.objects.filter(decision=decision).values_list("pk", "text"))
+    exported = dossier_export(decision, with_index=False)
+    path, sha256 = packet.file.name, packet.sha256
+    empty_the_database()
+    default_storage.delete(path)
+    assert not Decision.objects.exists()
+
+    restored = dossier_import(exported)
+
+    assert sorted(DraftingRecord.objects.filter(decision=restored).values_list("pk", "text")) == drafting
+    again = MeetingPacket.objects.get(decision=restored)
+    assert restored.meetings.get().packet == again and again.sha256 == sha256
+    with again.file.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == sha256
