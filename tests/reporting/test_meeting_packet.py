@@ -239,3 +239,30 @@ def test_the_dossier_restores_the_drafting_record_the_packet_and_the_meeting_hel
     assert restored.meetings.get().packet == again and again.sha256 == sha256
     with again.file.open("rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == sha256
+
+
+def _docx(text: str) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_word_draft_and_explanation_are_set_out_as_text_in_the_packet(org):
+    decision = register(org)
+    for kind, name, text in (
+        ("draft", "草案.docx", "第一条为规范城市居民生活用水价格制定本办法。"),
+        ("explanation", "起草说明.docx", "本办法起草过程中广泛征求了各方意见。"),
+    ):
+        services.attachment_upload(
+            decision=decision, actor=org.clerk, uploaded_file=SimpleUploadedFile(name, _docx(text)), kind=kind
+        )
+    decision = decision_in_from(services.decision_start(decision=decision, actor=org.secretary), org)
+    packet = meeting_packet_generate(decision=decision, actor=org.secretary)
+    with packet.file.open("rb") as handle:
+        text = _text(handle.read())
+    assert "第一条为规范城市居民生活用水价格制定本办法。" in text and "本办法起草过程中广泛征求了各方意见。" in text
