@@ -214,6 +214,10 @@ class EventType(models.TextChoices):
     AMEND = "amend", _("Description amended")
     CHANGE_SPONSORS = "change_sponsors", _("Sponsoring departments changed")
     ATTACH = "attach", _("File attached")
+    # How the draft was made (Art 10–13): an entry of the drafting record.
+    DRAFTING_RECORD = "drafting_record", _("Drafting record added")
+    # The materials of the collective discussion assembled into one PDF (Art 29).
+    MEETING_PACKET = "meeting_packet", _("Meeting packet generated")
     # The record was restored from a dossier (reporting.dossier); the state does not change.
     IMPORT = "import", _("Restored from a dossier")
 
@@ -279,6 +283,12 @@ class RuleCode(models.TextChoices):
         "meeting_after_minimum_review",
         _("The meeting is held after the minimum legality review time"),
     )  # Art 26
+    # How the draft was made (Art 10–13) and the meeting's materials (Art 29).
+    DRAFTING_WHILE_PREPARED = "drafting_while_prepared", _("The drafting record is written while the draft is prepared")
+    MEETING_PACKET_BEFORE_MEETING = (
+        "meeting_packet_before_meeting",
+        _("The meeting packet is assembled while the decision awaits the meeting"),
+    )
     EVALUATOR_INDEPENDENT = "evaluator_independent", _("The evaluator did not prepare the decision")  # Art 36
 
 

@@ -15,6 +15,7 @@ from decisions.models import (
     Category,
     DecisionState,
     Department,
+    DraftingRecord,
     Evaluation,
     ExpertOpinion,
     Meeting,
@@ -537,6 +538,19 @@ class AttachmentForm(forms.Form):
                 self.fields["kind"].initial = Attachment.Kind.OTHER if Attachment.Kind.OTHER in kinds else min(kinds)
         if not with_steps:
             del self.fields["step"]
+
+
+class DraftingRecordForm(forms.Form):
+    """Art 10–13: an entry of the drafting record."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=DraftingRecord.Kind.choices)
+    proposer = forms.ChoiceField(
+        label=_("Proposed by (for a proposal)"),
+        required=False,
+        choices=[("", "—"), *DraftingRecord.Proposer.choices],
+    )
+    text = forms.CharField(label=_("Text"), widget=_text(4), max_length=limits.TEXT_MAX_LENGTH)
+    uploaded_file = forms.FileField(label=_("Document (optional)"), required=False)
 
 
 class ExecutionReportForm(forms.Form):

@@ -44,6 +44,10 @@ ACTION_ROLES: dict[str, tuple[frozenset[Role], str]] = {
     "attach": (SPONSOR_ROLES | LEGAL_ROLES | {Role.GOVERNMENT_OFFICE}, ANY_INVOLVED),
     "report_execution": (SPONSOR_ROLES | {Role.GOVERNMENT_OFFICE}, ANY_INVOLVED),
     "evaluate": (OFFICE_OR_LEADER, GOVERNMENT_OFFICE),
+    # How the draft was made (Art 10–13): the lead sponsor, who drafts it (Art 11).
+    "drafting": (SPONSOR_ROLES, LEAD_SPONSOR),
+    # The meeting's materials (Art 29): the government office, which prepares the meeting.
+    "meeting_packet": (lifecycle.SECRETARY, GOVERNMENT_OFFICE),
     # A correction of a final meeting record is appended by whoever records the meeting (Art 30).
     "correct_meeting": (lifecycle.TRANSITIONS["record_outcome"].roles, lifecycle.TRANSITIONS["record_outcome"].holder),
     # Legality review (reviews app).

@@ -162,13 +162,16 @@ def decision_detail(user: User, pk: int) -> Decision:
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by", "step")),
             Prefetch(
                 "meetings",
-                queryset=Meeting.objects.select_related("recorded_by").prefetch_related(
+                queryset=Meeting.objects.select_related("recorded_by", "packet").prefetch_related(
                     "positions", "corrections__corrected_by"
                 ),
             ),
             Prefetch("events", queryset=DecisionEvent.objects.select_related("actor").order_by("created_at", "id")),
             "execution_reports__reported_by",
             "evaluations__evaluator_department",
+            "drafting_records__recorded_by",
+            "drafting_records__attachment",
+            "meeting_packets",
         )
         .annotate(**extensions.decision_annotations())
     )

@@ -29,8 +29,10 @@ urlpatterns = [
         views.meeting_correct,
         name="meeting_correct",
     ),
+    path("decisions/<int:pk>/drafting-records/", views.drafting_record_add, name="drafting_record_add"),
     path("decisions/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("meeting-packets/<int:pk>/", views.meeting_packet_download, name="meeting_packet_download"),
     path("decisions/<int:pk>/execution-reports/", views.execution_report_add, name="execution_report_add"),
     path("decisions/<int:pk>/evaluations/", views.evaluation_record, name="evaluation_record"),
 ]

@@ -27,6 +27,7 @@ from decisions.models import (
     DecisionState,
     Department,
     Government,
+    MeetingPacket,
     Membership,
     ParticipationRecord,
     StepState,
@@ -120,6 +121,19 @@ def visible_attachment(user: User | AnonymousUser | None, pk: int) -> Attachment
             refused_access("attachment", pk)
         raise Http404 from None
     return attachment
+
+
+def visible_meeting_packet(user: User | AnonymousUser | None, pk: int) -> MeetingPacket:
+    """A meeting packet is served only to users who can see its decision, as an attachment is."""
+    try:
+        packet: MeetingPacket = (
+            MeetingPacket.objects.select_related("decision").filter(decision__in=decisions_visible_to(user)).get(pk=pk)
+        )
+    except MeetingPacket.DoesNotExist:
+        if MeetingPacket.objects.filter(pk=pk).exists():
+            refused_access("meeting_packet", pk)
+        raise Http404 from None
+    return packet
 
 
 # --------------------------------------------------------------------------- the public (no login)

@@ -239,6 +239,21 @@ def correct_meeting(decision: Decision, people) -> None:
     )
 
 
+DRAFTING_ENTRIES: list[tuple[str, str, str]] = [
+    ("proposal", "deputies", "市人大代表在市人代会期间联名提出建议，请市政府研究该事项。"),
+    ("research", "", "承办单位赴三个区开展实地调研，召开企业和居民座谈会各一场，收集意见建议四十余条。"),
+    ("cost_benefit", "", "测算实施成本约一千二百万元，预计年受益群众约三十万人次，社会效益明显。"),
+    ("alternatives", "", "拟订两个备选方案：方案一分三档实施，方案二分两档实施；经比较推荐方案一。"),
+    ("consultation", "", "书面征求市发展改革委、市财政局、市市场监管局意见，共收到修改意见六条，均已采纳。"),
+]
+
+
+def record_drafting(decision: Decision, people) -> None:
+    """How the draft was made (Art 10–13): the sponsor's drafting record, entry by entry."""
+    for kind, proposer, text in DRAFTING_ENTRIES:
+        services.drafting_record_add(decision=decision, actor=people.clerk, kind=kind, proposer=proposer, text=text)
+
+
 # The main path: each state reached from the previous one.
 def walk(decision: Decision, target: str, people, *, executing_unit: Department | None = None) -> Decision:
     """Move ``decision`` along the main path until it is in ``target`` (every call a real service)."""

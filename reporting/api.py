@@ -5,22 +5,25 @@ The API's machinery (authentication, errors, paging, schema) is the project's, i
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from decisions.api import converters  # noqa: F401  (registers <id:…>)
-from decisions.api.serializers import IdField
+from decisions.api.authentication import client_ip
+from decisions.api.serializers import IdField, UserBriefSerializer
 from decisions.api.views import DecisionScoped, FileView, parse
+from decisions.models import MeetingPacket
 from reporting.dossier import dossier_export, dossier_filename
 from reporting.figures import AnnualFigures, figures_scope, workbook, workbook_filename
+from reporting.packet import meeting_packet_generate
 
 # --------------------------------------------------------------------------- serializers
 
@@ -75,7 +78,58 @@ class FiguresSerializer(serializers.Serializer):
     tables = FiguresTableSerializer(many=True)
 
 
+class MeetingPacketSerializer(serializers.ModelSerializer):
+    generated_at = serializers.DateTimeField(source="created_at", read_only=True)
+    generated_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = MeetingPacket
+        fields = ["id", "generated_at", "generated_by", "sha256", "size", "page_count"]
+        read_only_fields = fields
+
+
 # --------------------------------------------------------------------------- views
+
+
+class MeetingPacketListCreate(DecisionScoped, APIView):
+    """The meeting packets of a decision (Art 29), oldest first; POST assembles a new one from the
+    record (the government office, while the decision awaits the meeting)."""
+
+    schema_tags = ["meetings"]
+
+    @extend_schema(responses=MeetingPacketSerializer(many=True), operation_id="decisions_meeting_packets_list")
+    def get(self, request, pk):
+        decision = self.get_decision()
+        packets = MeetingPacket.objects.filter(decision=decision).select_related("generated_by")
+        return Response(MeetingPacketSerializer(packets.order_by("created_at", "id"), many=True).data)
+
+    @extend_schema(
+        request=None, responses={201: MeetingPacketSerializer}, operation_id="decisions_meeting_packets_create"
+    )
+    def post(self, request, pk):
+        decision = self.get_decision()
+        packet = meeting_packet_generate(decision=decision, actor=request.user, ip=client_ip(request))
+        return Response(MeetingPacketSerializer(packet).data, status=status.HTTP_201_CREATED)
+
+
+class MeetingPacketDownload(DecisionScoped, FileView):
+    schema_tags = ["meetings"]
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        operation_id="decisions_meeting_packets_download",
+    )
+    def get(self, request, pk, packet_pk):
+        decision = self.get_decision()
+        packet = MeetingPacket.objects.filter(decision=decision, pk=packet_pk).first()
+        if packet is None:
+            raise Http404
+        return FileResponse(
+            packet.file.open("rb"),
+            as_attachment=True,
+            filename=packet.filename,
+            content_type="application/octet-stream",
+        )
 
 
 class DossierView(DecisionScoped, FileView):
@@ -128,6 +182,12 @@ class FiguresWorkbook(FiguresMixin, FileView):
 
 urlpatterns = [
     path("decisions/<id:pk>/dossier/", DossierView.as_view(), name="decision-dossier"),
+    path("decisions/<id:pk>/meeting-packets/", MeetingPacketListCreate.as_view(), name="meeting-packets"),
+    path(
+        "decisions/<id:pk>/meeting-packets/<id:packet_pk>/download/",
+        MeetingPacketDownload.as_view(),
+        name="meeting-packet-download",
+    ),
     path("figures/", FiguresView.as_view(), name="figures"),
     path("figures/xlsx/", FiguresWorkbook.as_view(), name="figures-xlsx"),
 ]

@@ -13,3 +13,5 @@ class ReportingConfig(AppConfig):
 
         # The decision's page offers its dossier (一事一档) for download.
         extensions.provide_detail_section(views.dossier_section)
+        # The government office assembles the meeting packet from the decision's page (Art 29).
+        extensions.provide_detail_section(views.meeting_packet_section)

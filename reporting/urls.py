@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews.xlsx", views.reviews_xlsx, name="reviews-xlsx"),
     path("deadlines.xlsx", views.deadlines_xlsx, name="deadlines-xlsx"),
     path("decisions/<int:pk>/dossier.zip", views.dossier_download, name="dossier"),
+    path("decisions/<int:pk>/meeting-packet/", views.meeting_packet_generate, name="meeting-packet"),
 ]
 
 # The overview keeps its address (/overview/) and its name (decisions:overview): config.urls mounts

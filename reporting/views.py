@@ -4,20 +4,22 @@ printable page and an Excel workbook (``reporting.figures``)."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from deadlines import clocks
 from deadlines import views as deadline_views
 from decisions import forms as decision_forms
-from decisions import selectors
+from decisions import permissions, selectors
+from decisions.errors import DecisionError
 from decisions.extensions import DetailSection
 from decisions.http import AuthenticatedRequest
 from decisions.models import DecisionState, StepKind
@@ -30,9 +32,12 @@ from decisions.presentation import (
     waiver_basis_label,
     waiver_requester,
 )
+from decisions.services import packet_refusal
 from decisions.views import lists as decision_views
+from decisions.views.common import client_ip, error_page
 from decisions.visibility import visible_decision
 from reporting import overview as overview_selectors
+from reporting import packet as packet_service
 from reporting.dossier import dossier_export, dossier_filename
 from reporting.figures import AnnualFigures, figures_scope, scope_choices, workbook, workbook_filename
 from reporting.workbooks import list_workbook
@@ -205,6 +210,30 @@ def dossier_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(dossier_export(decision), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, dossier_filename(decision))
     return response
+
+
+@login_required
+@require_POST
+def meeting_packet_generate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The government office assembles the meeting packet (Art 29) from the decision's page."""
+    decision = visible_decision(request.user, pk)
+    try:
+        packet_service.meeting_packet_generate(decision=decision, actor=request.user, ip=client_ip(request))
+    except DecisionError as err:
+        return error_page(request, err)
+    messages.success(request, _("Meeting packet generated."))
+    return redirect(reverse("decisions:detail", kwargs={"pk": pk}) + "#meeting-packet")
+
+
+def meeting_packet_section(decision, user) -> DetailSection | None:
+    """The decision page's button that assembles the meeting packet: for the government office,
+    while the decision awaits the meeting (``extensions.provide_detail_section``)."""
+    if packet_refusal(decision) is not None or not permissions.may(user, "meeting_packet", decision):
+        return None
+    return DetailSection(
+        "reports/_meeting_packet_section.html",
+        {"url": reverse("reports:meeting-packet", args=[decision.pk]), "article": article_label("Art 29")},
+    )
 
 
 def dossier_section(decision, user) -> DetailSection:

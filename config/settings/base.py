@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingRoleEnum": "decisions.models.MeetingRole",
         "MeetingCorrectionFieldEnum": "decisions.models.MeetingCorrection.Field",
         "WaiverRequestStatusEnum": "decisions.models.WaiverRequestStatus",
+        "DraftingKindEnum": "decisions.models.DraftingRecord.Kind",
+        "DraftingProposerEnum": "decisions.models.DraftingRecord.Proposer",
     },
     "PATH_CONVERTER_OVERRIDES": {
         "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},

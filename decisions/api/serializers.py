@@ -20,6 +20,7 @@ from decisions.models import (
     DecisionEvent,
     DecisionState,
     Department,
+    DraftingRecord,
     Evaluation,
     ExecutionReport,
     ExpertOpinion,
@@ -610,6 +611,22 @@ class MeetingSerializer(serializers.ModelSerializer):
             "recorded_by",
             "created_at",
         ]
+
+
+class DraftingRecordSerializer(serializers.ModelSerializer):
+    recorded_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DraftingRecord
+        fields = ["id", "kind", "proposer", "text", "attachment", "recorded_by", "created_at"]
+        read_only_fields = fields
+
+
+class DraftingRecordInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DraftingRecord.Kind.choices)
+    proposer = serializers.ChoiceField(choices=DraftingRecord.Proposer.choices, required=False, allow_blank=True)
+    text = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
+    file = serializers.FileField(required=False, help_text=_("A document of the entry (multipart only)."))
 
 
 class ExecutionReportSerializer(serializers.ModelSerializer):

@@ -63,6 +63,7 @@ urlpatterns = [
         views.MeetingCorrectionCreate.as_view(),
         name="meeting-correction-create",
     ),
+    path(decision + "drafting-records/", views.DraftingRecordListCreate.as_view(), name="drafting-records"),
     path(decision + "execution-reports/", views.ExecutionReportListCreate.as_view(), name="execution-reports"),
     path(decision + "evaluations/", views.EvaluationListCreate.as_view(), name="evaluations"),
     path(decision + "attachments/", views.AttachmentListCreate.as_view(), name="attachment-list"),

@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 
 from decisions import selectors, services, todo
 from decisions.accounts.security_log import refused_access
+from decisions.api.parsers import JSONParser
 from decisions.models import (
     ApiToken,
     Attachment,
@@ -37,6 +38,7 @@ from decisions.models import (
     DecisionEvent,
     DecisionState,
     Department,
+    DraftingRecord,
     Evaluation,
     ExecutionReport,
     Government,
@@ -579,6 +581,34 @@ class MeetingCorrectionCreate(DecisionScoped, APIView):
             decision=decision, actor=request.user, meeting_id=meeting_pk, ip=client_ip(request), **values
         )
         return Response(s.MeetingCorrectionSerializer(correction).data, status=status.HTTP_201_CREATED)
+
+
+class DraftingRecordListCreate(DecisionScoped, APIView):
+    """How the draft was made (Art 10–13): read by whoever sees the decision, added to by the lead
+    sponsor while the draft is prepared (JSON, or multipart with a file)."""
+
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(responses=s.DraftingRecordSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_decision()
+        records = DraftingRecord.objects.filter(decision=decision).select_related("recorded_by")
+        return Response(s.DraftingRecordSerializer(records.order_by("created_at", "id"), many=True).data)
+
+    @extend_schema(request=s.DraftingRecordInput, responses={201: s.DraftingRecordSerializer})
+    def post(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.DraftingRecordInput, request.data)
+        record = services.drafting_record_add(
+            decision=decision,
+            actor=request.user,
+            kind=values["kind"],
+            text=values["text"],
+            proposer=values.get("proposer", ""),
+            uploaded_file=values.get("file"),
+            ip=client_ip(request),
+        )
+        return Response(s.DraftingRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 class ExecutionReportListCreate(DecisionScoped, APIView):

@@ -64,16 +64,19 @@ from decisions.models.organisation import (
     RuleSettings,
 )
 from decisions.models.records import (
+    DraftingRecord,
     Evaluation,
     ExecutionReport,
     ExpertOpinion,
     Meeting,
     MeetingCorrection,
+    MeetingPacket,
     MeetingPosition,
     ParticipationRecord,
     Publication,
     RiskAssessmentRecord,
     goes_against_majority,
+    latest_meeting_packet,
     meeting_majority,
 )
 from decisions.models.waivers import (
@@ -96,12 +99,14 @@ __all__ = [
     "DecisionState",
     "Department",
     "DepartmentKind",
+    "DraftingRecord",
     "Evaluation",
     "ExecutionReport",
     "ExpertOpinion",
     "Government",
     "Meeting",
     "MeetingCorrection",
+    "MeetingPacket",
     "MeetingOutcome",
     "MeetingPosition",
     "MeetingRole",
@@ -130,5 +135,6 @@ __all__ = [
     "attachment_path",
     "current_draft",
     "goes_against_majority",
+    "latest_meeting_packet",
     "meeting_majority",
 ]

@@ -25,6 +25,7 @@ from decisions.choices import (
 )
 from decisions.errors import Refusal
 from decisions.models.base import TimeStamped, WriteOnce
+from decisions.models.history import Attachment
 from decisions.models.lifecycle import Decision, ProcedureStep
 from decisions.models.organisation import Department
 from decisions.rules import rules_for
@@ -328,6 +329,16 @@ class Meeting(FinalRecord):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The meeting packet the members had before them (Art 29): the newest one generated when the
+    # meeting was recorded; none for a meeting held without one.
+    packet = models.ForeignKey(
+        "MeetingPacket",
+        verbose_name=_("meeting packet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
 
     class Meta:
         ordering = ["decision", "held_on", "id"]
@@ -472,6 +483,146 @@ class MeetingCorrection(FinalRecord):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.get_field_display()}"
+
+
+class DraftingKind(models.TextChoices):
+    """The entries of the drafting record (Art 10–13)."""
+
+    PROPOSAL = "proposal", _("Proposal of the decision")  # Art 10
+    RESEARCH = "research", _("Research")  # Art 12: 调查研究
+    COST_BENEFIT = "cost_benefit", _("Cost-benefit analysis")  # Art 12: 成本效益分析
+    ALTERNATIVES = "alternatives", _("Alternatives considered")  # Art 12: 拟订备选方案
+    CONSULTATION = "consultation", _("Consultation of the units concerned")  # Art 13: 征求有关部门意见
+    DISAGREEMENT = "disagreement", _("Disagreement not settled by consultation")  # Art 13: 协商不成的说明
+
+
+class DraftingProposer(models.TextChoices):
+    """Who proposed the decision (Art 10)."""
+
+    GOVERNMENT_LEADER = "government_leader", _("A leader of the government")
+    DEPARTMENT = "department", _("A department of the government or a lower government")
+    DEPUTIES = "deputies", _("Deputies to the people's congress")
+    CPPCC_MEMBERS = "cppcc_members", _("Members of the CPPCC committee")
+    PUBLIC = "public", _("The public, enterprises or organisations")
+    OTHER = "other", _("Other")
+
+
+class DraftingRecord(FinalRecord):
+    """How the draft was made (Art 10–13): the proposal and who made it, the research, the cost and
+    benefit, the alternatives weighed, the consultation of the units concerned and what they could
+    not agree on. Written by the lead sponsor's staff while the draft is prepared, each entry final
+    once written (a later entry adds to it), each an event."""
+
+    Kind = DraftingKind
+    Proposer = DraftingProposer
+
+    # The article each kind of entry records.
+    ARTICLES = {
+        Kind.PROPOSAL: "Art 10",
+        Kind.RESEARCH: "Art 12",
+        Kind.COST_BENEFIT: "Art 12",
+        Kind.ALTERNATIVES: "Art 12",
+        Kind.CONSULTATION: "Art 13",
+        Kind.DISAGREEMENT: "Art 13",
+    }
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="drafting_records"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    proposer = models.CharField(_("proposed by"), max_length=20, choices=Proposer.choices, blank=True)
+    text = models.TextField(_("text"), max_length=limits.TEXT_MAX_LENGTH)
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("attachment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["decision", "created_at", "id"]
+        verbose_name = _("drafting record")
+        verbose_name_plural = _("drafting records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(text__gt=""),
+                name="drafting_record_has_text",
+                violation_error_message=_("A drafting record states what was done."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DraftingKind.values),
+                name="drafting_record_kind_known",
+                violation_error_message=_("Unknown kind of drafting record."),
+            ),
+            # Art 10: a proposal names who made it; no other entry does.
+            models.CheckConstraint(
+                condition=(Q(kind="proposal") & Q(proposer__in=DraftingProposer.values))
+                | (~Q(kind="proposal") & Q(proposer="")),
+                name="drafting_record_proposer_with_proposal",
+                violation_error_message=_(
+                    "A proposal names who proposed the decision; other entries name no proposer."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.code} · {self.get_kind_display()}"
+
+
+def meeting_packet_path(instance: MeetingPacket, filename: str) -> str:
+    # Stored under the checksum, as the attachments are.
+    return f"packets/{instance.decision_id}/{instance.sha256}.pdf"
+
+
+class MeetingPacket(FinalRecord):
+    """The materials of the collective discussion (Art 29–30) as one PDF, assembled from the record
+    by the government office before the meeting. Each generation is a new row and an event; the
+    meeting record names the packet it was held on."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="meeting_packets"
+    )
+    file = models.FileField(_("file"), upload_to=meeting_packet_path, max_length=300)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    page_count = models.PositiveIntegerField(_("pages"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("generated by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["decision", "created_at", "id"]
+        verbose_name = _("meeting packet")
+        verbose_name_plural = _("meeting packets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(page_count__gt=0) & Q(size__gt=0),
+                name="meeting_packet_not_empty",
+                violation_error_message=_("A meeting packet has at least one page."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision.code} · {self.sha256[:12]}"
+
+    @property
+    def generated_at(self) -> dt.datetime:
+        return self.created_at
+
+    @property
+    def filename(self) -> str:
+        return f"{self.decision.code}-meeting-packet-{self.sha256[:8]}.pdf"
+
+
+def latest_meeting_packet(decision: Decision) -> MeetingPacket | None:
+    """The newest packet of the decision, the one the next meeting is held on."""
+    packet: MeetingPacket | None = decision.meeting_packets.order_by("-created_at", "-id").first()
+    return packet
 
 
 class Publication(TimeStamped):

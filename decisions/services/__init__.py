@@ -49,6 +49,14 @@ from decisions.services.decision import (
     decision_withdraw,
     decisions_drop_long_deferred,
 )
+from decisions.services.drafting import (
+    DRAFTING_STATES,
+    PACKET_STATES,
+    drafting_record_add,
+    meeting_packet_check,
+    meeting_packet_record,
+    packet_refusal,
+)
 from decisions.services.records import (
     ADOPTION_FIELDS,
     PARTICIPATION_FIELDS,
@@ -81,6 +89,12 @@ from decisions.services.waivers import (
 )
 
 __all__ = [
+    "DRAFTING_STATES",
+    "PACKET_STATES",
+    "drafting_record_add",
+    "meeting_packet_check",
+    "meeting_packet_record",
+    "packet_refusal",
     "ADOPTION_FIELDS",
     "participation_record_adoption",
     "catalogue_adjust",

@@ -32,6 +32,7 @@ from decisions.models import (
     StepState,
     current_draft,
     goes_against_majority,
+    latest_meeting_packet,
     meeting_majority,
 )
 from decisions.rules import rules_for
@@ -282,6 +283,8 @@ def decision_record_outcome(
         head_reasons=head_reasons,
         dissent=dissent,
         recorded_by=actor,
+        # The packet the members had before them (Art 29): the newest one, if one was assembled.
+        packet=latest_meeting_packet(decision),
     )
     if against and not (head_reasons or "").strip():
         raise DecisionError(

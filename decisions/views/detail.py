@@ -315,6 +315,7 @@ class DetailPage:
         ) and permissions.may(user, "evaluate", decision)
         can_amend = decision.state in services.AMENDABLE_STATES and permissions.may(user, "amend", decision)
         can_move = decision.state not in services.CLOSED_STATES and permissions.may(user, "change_sponsors", decision)
+        can_draft = decision.state in services.DRAFTING_STATES and permissions.may(user, "drafting", decision)
         return {
             "decision": decision,
             "amend_form": self._form(
@@ -350,6 +351,15 @@ class DetailPage:
             "sections": extensions.detail_sections(decision, user),
             "meetings": self.meetings(),
             "publication": getattr(decision, "publication", None),
+            "drafting_records": list(decision.drafting_records.all()),
+            "drafting_form": self._form("drafting", lambda: forms.DraftingRecordForm(prefix="dr"))
+            if can_draft
+            else None,
+            "drafting_url": self._url("drafting_record_add"),
+            "drafting_open": "drafting" in self.bound,
+            "drafting_article": article_label("Art 12"),
+            # The newest packet (the record's order is by creation): the one the next meeting is held on.
+            "packet": packets[-1] if (packets := list(decision.meeting_packets.all())) else None,
             "reports": list(decision.execution_reports.all()),
             "evaluations": list(decision.evaluations.all()),
             "attachments": list(decision.attachments.all()),

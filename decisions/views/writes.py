@@ -293,6 +293,35 @@ def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
+def drafting_record_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.DraftingRecordForm(request.POST, request.FILES, prefix="dr")
+    return _run(
+        request,
+        pk,
+        slot="drafting",
+        form=form,
+        call=lambda data: services.drafting_record_add(
+            decision=decision, actor=request.user, ip=client_ip(request), **data
+        ),
+        success=_("Drafting record added."),
+        anchor="drafting",
+    )
+
+
+@login_required
+@require_GET
+def meeting_packet_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """A meeting packet (Art 29), served as the attachments are: only to users who can see its
+    decision (404 otherwise)."""
+    packet = visibility.visible_meeting_packet(request.user, pk)
+    return FileResponse(
+        packet.file.open("rb"), as_attachment=True, filename=packet.filename, content_type="application/pdf"
+    )
+
+
+@login_required
+@require_POST
 def execution_report_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = visibility.visible_decision(request.user, pk)
     form = forms.ExecutionReportForm(request.POST, request.FILES, prefix="rep")

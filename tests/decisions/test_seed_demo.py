@@ -75,3 +75,11 @@ def test_demo_has_the_public_side(seeded):
     record = closed.steps.get(kind=StepKind.PUBLIC_PARTICIPATION).participation
     assert (record.comments_count, record.comments_adopted, record.comments_partly_adopted) == (4, 1, 2)
     assert Comment.objects.filter(hidden=True).count() == 1
+
+
+def test_the_demo_decision_discussed_at_a_meeting_has_its_drafting_record_and_packet(seeded):
+    from decisions.models import DraftingRecord, Meeting, MeetingPacket
+
+    packet = MeetingPacket.objects.get()
+    assert DraftingRecord.objects.filter(decision=packet.decision).exists()
+    assert Meeting.objects.filter(packet=packet).exists()

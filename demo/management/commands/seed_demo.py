@@ -5,10 +5,12 @@ Idempotent: what exists is left alone, so a second run changes nothing."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -154,6 +156,7 @@ class Command(BaseCommand):
             User.objects.create_superuser("admin", "admin@example.gov.cn", DEMO_PASSWORD, first_name="系统管理员")
 
         created = 0
+        self.packet_made = False
         year = timezone.localdate().year
         for title, sponsor, category, target, variation in DECISIONS:
             if Decision.objects.filter(government=city, title=title).exists():
@@ -187,6 +190,8 @@ class Command(BaseCommand):
         if target == DecisionState.PROPOSED:
             return
         decision = services.decision_start(decision=decision, actor=people.secretary)
+        if target not in (DecisionState.PREPARING, DecisionState.WITHDRAWN):
+            demo.record_drafting(decision, people)
         if variation == "partial":
             demo.complete_participation(decision, people)
             services.step_start(decision=decision, kind=StepKind.EXPERT_ARGUMENT, actor=people.clerk)
@@ -232,6 +237,12 @@ class Command(BaseCommand):
         }.get(variation, Conclusion.LAWFUL)
         demo.issue_opinion(decision, people, conclusion=conclusion)
         decision = services.decision_clear_for_meeting(decision=decision, actor=people.reviewer)
+        if not self.packet_made:
+            # One packet only (rendering is the slow part of the seed): the first decision to reach
+            # the meeting is discussed on it. Through the reporting app's command: demo and
+            # reporting are siblings of the top layer and import nothing of each other.
+            call_command("meeting_packet", decision.pk, "--as", people.secretary.username, stdout=io.StringIO())
+            self.packet_made = True
         decision = demo.walk(decision, target, people)
         if target == DecisionState.DECIDED:
             demo.correct_meeting(decision, people)
