@@ -28,7 +28,7 @@ create_guards, drop_guards = runners(statements)
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0023_catalogue_guards'),
+        ('decisions', '0024_decision_state_keyset_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
