@@ -6,6 +6,7 @@ superuser has no road around the five steps. Nothing of the record is deleted fr
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import (
@@ -28,6 +29,7 @@ from decisions.models import (
     ProcedureStep,
     Publication,
     RiskAssessmentRecord,
+    Role,
     RuleSettings,
     StepKind,
     WaiverBasis,
@@ -59,10 +61,22 @@ class RuleSettingsInline(admin.StackedInline):
 
 @admin.register(Government)
 class GovernmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "level", "parent", "short_name")
+    list_display = ("name", "level", "parent", "short_name", "head")
     list_filter = ("level",)
     search_fields = ("name",)
+    list_select_related = ("parent", "head")
     inlines = [RuleSettingsInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Art 37: the head is one of the government's leaders; the choices are the leaders (of this
+        # government when editing one), and ``Government.clean`` refuses anyone else.
+        if db_field.name == "head":
+            leaders = Membership.objects.filter(role=Role.LEADER)
+            government_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            if government_id and str(government_id).isdigit():
+                leaders = leaders.filter(department__government_id=int(government_id))
+            kwargs["queryset"] = get_user_model().objects.filter(pk__in=leaders.values("user_id"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(RuleSettings)

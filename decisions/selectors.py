@@ -304,6 +304,16 @@ class TransitionOption:
         """Asked only when needed: the page asks it of the transitions the state allows."""
         return permissions.may(self.user, self.spec.name, self.decision, held=self.held)
 
+    @cached_property
+    def head_refusal(self) -> Refusal | None:
+        """Art 37: why a leader who holds the role is still refused a transition of the government's
+        head (None when the role is lacking altogether, or the user is the head)."""
+        if self.role_ok or not self.spec.by_head:
+            return None
+        if not permissions.may(self.user, self.spec.name, self.decision, held=self.held, ignore_head=True):
+            return None
+        return permissions.head_refusal(self.user, self.spec.name, self.decision)
+
     @property
     def name(self) -> str:
         return self.spec.name

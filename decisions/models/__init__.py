@@ -3,6 +3,7 @@
 - ``organisation``: governments, departments, roles, rule settings;
 - ``lifecycle``: the decision and its preparatory steps, as state machines;
 - ``records``: what the gates judge (participation, experts, risk, meeting, publication, ...);
+- ``post_decision``: the report to the Party committee, problems found in execution;
 - ``history``: attachments and the append-only event log;
 - ``calendar``: the holiday schedule;
 - ``api_token``: the API's service-account tokens.
@@ -63,6 +64,10 @@ from decisions.models.organisation import (
     Membership,
     RuleSettings,
 )
+from decisions.models.post_decision import (
+    ExecutionProblem,
+    PartyCommitteeReport,
+)
 from decisions.models.records import (
     Evaluation,
     ExecutionReport,
@@ -97,6 +102,7 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "Evaluation",
+    "ExecutionProblem",
     "ExecutionReport",
     "ExpertOpinion",
     "Government",
@@ -108,6 +114,7 @@ __all__ = [
     "Membership",
     "OUTCOME_TARGET",
     "ParticipationRecord",
+    "PartyCommitteeReport",
     "ProcedureStep",
     "Publication",
     "ROLE_DEPARTMENT_KIND",

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
     from decisions.selectors import MeetingColumns
 
 
+# Who does a transition reserved to the government's head (Art 37).
+HEAD_LABEL = _lazy("Government head")
+
 WAIVER_ACT_LABELS = {
     "approve": _lazy("Approve the waiver"),
     "refuse": EventType.REFUSE_WAIVER.label,
@@ -124,7 +127,9 @@ class DetailPage:
                 continue
             spec = option.spec
             if not option.role_ok:
-                others.append({"label": spec.label, "roles": [Role(role).label for role in sorted(spec.roles)]})
+                # Art 37: the head's transitions name the head, not every leader.
+                roles = [HEAD_LABEL] if spec.by_head else [Role(role).label for role in sorted(spec.roles)]
+                others.append({"label": spec.label, "roles": roles})
                 continue
             slot = f"transition:{spec.name}"
             mine.append(
