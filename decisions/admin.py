@@ -18,6 +18,7 @@ from decisions.models import (
     DecisionEvent,
     Department,
     Evaluation,
+    ExecutionProblem,
     ExecutionReport,
     ExpertOpinion,
     Government,
@@ -26,6 +27,7 @@ from decisions.models import (
     MeetingPosition,
     Membership,
     ParticipationRecord,
+    PartyCommitteeReport,
     ProcedureStep,
     Publication,
     RiskAssessmentRecord,
@@ -251,6 +253,19 @@ class PublicationAdmin(RecordAdmin):
 @admin.register(ExecutionReport)
 class ExecutionReportAdmin(RecordAdmin):
     list_display = ("decision", "reported_on")
+
+
+@admin.register(PartyCommitteeReport)
+class PartyCommitteeReportAdmin(RecordAdmin):
+    list_display = ("decision", "document_number", "reported_on", "reported_by")
+    list_select_related = ("decision", "reported_by")
+
+
+@admin.register(ExecutionProblem)
+class ExecutionProblemAdmin(RecordAdmin):
+    list_display = ("decision", "source", "reported_on", "answer", "answered_on")
+    list_filter = ("source", "answer")
+    list_select_related = ("decision",)
 
 
 @admin.register(Evaluation)

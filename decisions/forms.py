@@ -227,6 +227,18 @@ class RecordOutcomeForm(forms.Form):
     attendees = forms.CharField(
         label=_("Others present (sitting in)"), required=False, widget=_text(1), max_length=limits.REASON_MAX_LENGTH
     )
+    legal_office_attendee = forms.CharField(
+        label=_("Attended for the legal office (its head)"),
+        required=False,
+        max_length=100,
+        help_text=_("Required where the government's practice has the legal office attend the meeting (Art 30)."),
+    )
+    legal_advisers_present = forms.CharField(
+        label=_("Legal advisers and public lawyers present"),
+        required=False,
+        widget=_text(1),
+        max_length=limits.REASON_MAX_LENGTH,
+    )
     dissent = forms.CharField(
         label=_("Further dissent, as said"), required=False, widget=_text(2), max_length=limits.TEXT_MAX_LENGTH
     )

@@ -161,14 +161,15 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             GOVERNMENT_OFFICE,
         ),
         # Art 32: publication through the gazette and the website (and, where a government requires
-        # it, after the legal office's second review of the final text).
+        # it, after the legal office's second review of the final text and, Art 31, after the report
+        # to the Party committee).
         TransitionSpec(
             "publish",
             (DecisionState.DECIDED,),
             DecisionState.PUBLISHED,
             SECRETARY,
             GOVERNMENT_OFFICE,
-            gates=(RuleCode.PUBLICATION_RECORDED, RuleCode.FINAL_TEXT_REVIEWED),
+            gates=(RuleCode.PUBLICATION_RECORDED, RuleCode.FINAL_TEXT_REVIEWED, RuleCode.PARTY_COMMITTEE_REPORTED),
             inputs=Inputs.PUBLISH,
             supplied_by_input=frozenset({RuleCode.PUBLICATION_RECORDED}),
         ),

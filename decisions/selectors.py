@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -30,9 +31,11 @@ from decisions.models import (
     DecisionEvent,
     DecisionState,
     Department,
+    ExecutionProblem,
     Government,
     Meeting,
     Membership,
+    PartyCommitteeReport,
     ProcedureStep,
     Role,
     WaiverApprover,
@@ -169,6 +172,16 @@ def decision_detail(user: User, pk: int) -> Decision:
             Prefetch("events", queryset=DecisionEvent.objects.select_related("actor").order_by("created_at", "id")),
             "execution_reports__reported_by",
             "evaluations__evaluator_department",
+            Prefetch(
+                "party_committee_reports",
+                queryset=PartyCommitteeReport.objects.select_related("meeting", "reported_by", "attachment"),
+            ),
+            Prefetch(
+                "execution_problems",
+                queryset=ExecutionProblem.objects.select_related("reported_by", "answered_by").order_by(
+                    F("answered_on").asc(nulls_first=True), "reported_on", "id"
+                ),
+            ),
         )
         .annotate(**extensions.decision_annotations())
     )

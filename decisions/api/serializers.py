@@ -447,6 +447,16 @@ class RecordOutcomeInput(CommentInput):
         max_length=limits.REASON_MAX_LENGTH,
         help_text=_("Others present (sitting in)."),
     )
+    legal_office_attendee = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        help_text=_("Required where the government's practice has the legal office attend the meeting (Art 30)."),
+    )
+    legal_advisers_present = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_LENGTH
+    )
     dissent = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
 
 
@@ -599,6 +609,8 @@ class MeetingSerializer(serializers.ModelSerializer):
             "meeting_type",
             "held_on",
             "attendees",
+            "legal_office_attendee",
+            "legal_advisers_present",
             "outcome",
             "positions",
             "majority",

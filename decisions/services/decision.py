@@ -253,12 +253,16 @@ def decision_record_outcome(
     head_final_statement: str,
     head_reasons: str = "",
     attendees: str = "",
+    legal_office_attendee: str = "",
+    legal_advisers_present: str = "",
     dissent: str = "",
     comment: str = "",
     ip: str | None = None,
 ) -> Decision:
     """Art 29–30: the meeting's outcome, from its record: each member's position as said, the head
-    (行政首长) speaking last. Whether the head decided against the members' majority is computed from
+    (行政首长) speaking last, who attended for the legal office and the legal advisers present (the
+    former required where the government's practice has the legal office attend,
+    ``legal_office_attends_meeting``). Whether the head decided against the members' majority is computed from
     the positions (``models.goes_against_majority``), never typed; then the head's reasons are
     required. The record is final once written: a correction is appended (``meeting_correct``).
 
@@ -276,6 +280,8 @@ def decision_record_outcome(
         meeting_type=meeting_type,
         held_on=held_on,
         attendees=attendees,
+        legal_office_attendee=(legal_office_attendee or "").strip(),
+        legal_advisers_present=(legal_advisers_present or "").strip(),
         outcome=outcome,
         head_final_statement=head_final_statement,
         head_against_majority=against,
@@ -290,6 +296,17 @@ def decision_record_outcome(
             article="Art 30",
             rule=RuleCode.HEAD_REASONS,
             fields={"head_reasons": [_("The head decided against the majority of the members: record the reasons.")]},
+        )
+    if rules_for(decision.government).legal_office_attends_meeting and not meeting.legal_office_attendee:
+        message = _(
+            "This government's practice has the legal office attend the meeting: record who attended for it."
+        )
+        raise DecisionError(
+            ErrorCode.INVALID,
+            message,
+            article="Art 30",
+            rule=RuleCode.LEGAL_OFFICE_ATTENDED,
+            fields={"legal_office_attendee": [message]},
         )
     _validate(meeting, exclude=["decision"])
     date_refusal = _meeting_date_refusal(decision, meeting.held_on)

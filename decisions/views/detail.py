@@ -357,6 +357,9 @@ class DetailPage:
             "publication": getattr(decision, "publication", None),
             "reports": list(decision.execution_reports.all()),
             "evaluations": list(decision.evaluations.all()),
+            "party_committee_reports": list(decision.party_committee_reports.all()),
+            # Art 35: the open problems first, then the answered ones.
+            "execution_problems": list(decision.execution_problems.all()),
             "attachments": list(decision.attachments.all()),
             "events": self.events(),
             "can_attach": can_attach,
@@ -381,6 +384,8 @@ class DetailPage:
             "publication_article": article_label("Art 32"),
             "execution_article": article_label("Art 34"),
             "evaluation_article": article_label("Art 36"),
+            "party_committee_article": article_label("Art 31"),
+            "execution_problem_article": article_label("Art 35"),
         }
 
     def render(self, status: int = 200) -> HttpResponse:
