@@ -410,6 +410,12 @@ def available_step_actions(
     ]
 
 
+def unanswered_execution_problems(decisions: list[Decision]) -> QuerySet[ExecutionProblem]:
+    """The problems found in the execution of ``decisions`` still without an answer (Art 35), oldest
+    first (one query)."""
+    return ExecutionProblem.objects.filter(decision__in=decisions, answer="").order_by("reported_on", "id")
+
+
 def waiver_requests_awaiting(user: User, decisions: list[Decision]) -> list[WaiverRequest]:
     """The open waiver requests of ``decisions`` that name ``user`` as their approver: only the
     approver named decides a request (``services.waivers``), so only theirs waits on them."""
