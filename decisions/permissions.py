@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from decisions import lifecycle
+from decisions.choices import RuleCode
 from decisions.errors import Refusal
 from decisions.lifecycle import (
     ANY_INVOLVED,
@@ -24,7 +25,6 @@ from decisions.lifecycle import (
     OFFICE_OR_LEADER,
     SPONSOR_ROLES,
 )
-from decisions.choices import RuleCode
 from decisions.models import Department, Membership, Role, WaiverApprover
 from decisions.rules import rules_for
 

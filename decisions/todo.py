@@ -23,8 +23,8 @@ from decisions.extensions import Task
 from decisions.lifecycle import STEP_ACTION_LABELS
 from decisions.models import Decision, DecisionState, ProcedureStep
 from decisions.rules import rules_for
-from decisions.workdays import WorkCalendar
 from decisions.visibility import decisions_visible_to
+from decisions.workdays import WorkCalendar
 
 if TYPE_CHECKING:
     import datetime as dt

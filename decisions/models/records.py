@@ -318,9 +318,7 @@ class Meeting(FinalRecord):
     attendees = models.TextField(_("others present (sitting in)"), blank=True, max_length=limits.REASON_MAX_LENGTH)
     # Art 30, where the government's practice has the legal office attend the meeting (the rule
     # setting ``legal_office_attends_meeting``): who attended for it, and its legal advisers.
-    legal_office_attendee = models.CharField(
-        _("attended for the legal office (its head)"), max_length=100, blank=True
-    )
+    legal_office_attendee = models.CharField(_("attended for the legal office (its head)"), max_length=100, blank=True)
     legal_advisers_present = models.TextField(
         _("legal advisers and public lawyers present"), blank=True, max_length=limits.REASON_MAX_LENGTH
     )

@@ -298,9 +298,7 @@ def decision_record_outcome(
             fields={"head_reasons": [_("The head decided against the majority of the members: record the reasons.")]},
         )
     if rules_for(decision.government).legal_office_attends_meeting and not meeting.legal_office_attendee:
-        message = _(
-            "This government's practice has the legal office attend the meeting: record who attended for it."
-        )
+        message = _("This government's practice has the legal office attend the meeting: record who attended for it.")
         raise DecisionError(
             ErrorCode.INVALID,
             message,

@@ -233,7 +233,5 @@ def execution_problem_answer(
     )
     _validate(problem, exclude=["decision"])
     problem.save(update_fields=[*ANSWER_FIELDS, "answered_by", "updated_at"])
-    record_change(
-        decision, problem, before, actor=actor, transition=EventType.ANSWER_EXECUTION_PROBLEM, ip=ip
-    )
+    record_change(decision, problem, before, actor=actor, transition=EventType.ANSWER_EXECUTION_PROBLEM, ip=ip)
     return problem

@@ -73,9 +73,7 @@ def test_the_head_speaks_last_whatever_order_the_positions_are_given_in(org):
     positions = meeting_values()["positions"]
     positions = [positions[-1], *positions[:-1]]  # the head given first
 
-    services.decision_record_outcome(
-        decision=decision, actor=org.secretary, **meeting_values(positions=positions)
-    )
+    services.decision_record_outcome(decision=decision, actor=org.secretary, **meeting_values(positions=positions))
 
     ordered = list(decision.meetings.get().positions.order_by("order"))
     assert ordered[-1].role == MeetingRole.HEAD

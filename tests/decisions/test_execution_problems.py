@@ -42,9 +42,7 @@ def test_the_executing_unit_reports_a_problem_with_event(org, implementing):
 
     assert problem.execution_report == report
     assert not problem.is_answered
-    assert DecisionEvent.objects.filter(
-        decision=implementing, transition=EventType.REPORT_EXECUTION_PROBLEM
-    ).exists()
+    assert DecisionEvent.objects.filter(decision=implementing, transition=EventType.REPORT_EXECUTION_PROBLEM).exists()
 
 
 def test_only_the_executing_units_staff_report_a_problem(org, implementing):

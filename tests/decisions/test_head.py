@@ -114,9 +114,7 @@ def test_a_meeting_head_other_than_the_government_head_is_refused(org, deputy):
     positions[-1] = {"user": deputy.pk, "position": "for", "is_head": True}
 
     with pytest.raises(DecisionError) as exc:
-        services.decision_record_outcome(
-            decision=decision, actor=org.secretary, **meeting_values(positions=positions)
-        )
+        services.decision_record_outcome(decision=decision, actor=org.secretary, **meeting_values(positions=positions))
 
     assert exc.value.code == ErrorCode.INVALID
     assert not decision.meetings.exists()

@@ -23,6 +23,7 @@ from decisions.models import (
     Membership,
     RiskAssessmentRecord,
     Role,
+    RuleSettings,
     StepKind,
 )
 from demo import builder as demo
@@ -150,6 +151,12 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             Membership.objects.get_or_create(user=user, department=departments[dept], role=role)
             users[username] = user
+        # Art 37: the city's head is its mayor; Art 30: the city's practice has the legal office
+        # attend the meetings that decide.
+        if city.head_id is None:
+            city.head = users["leader"]
+            city.save(update_fields=["head", "updated_at"])
+        RuleSettings.objects.update_or_create(government=city, defaults={"legal_office_attends_meeting": True})
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.gov.cn", DEMO_PASSWORD, first_name="系统管理员")
 
@@ -235,3 +242,5 @@ class Command(BaseCommand):
         decision = demo.walk(decision, target, people)
         if target == DecisionState.DECIDED:
             demo.correct_meeting(decision, people)
+        if target == DecisionState.IMPLEMENTING and variation == "hearing":
+            demo.execution_problem(decision, people)
