@@ -677,7 +677,8 @@ class ExecutionProblemSerializer(serializers.ModelSerializer):
 
 
 class ExecutionProblemInput(serializers.Serializer):
-    source = serializers.ChoiceField(choices=ExecutionProblem.Source.choices)
+    # The model's name for it; DRF takes declared fields out of the class, so no clash with Field.source.
+    source = serializers.ChoiceField(choices=ExecutionProblem.Source.choices)  # type: ignore[assignment]
     description = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
     reported_on = serializers.DateField()
     execution_report = IdField(required=False, allow_null=True, default=None)

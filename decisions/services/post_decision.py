@@ -142,7 +142,7 @@ def execution_problem_report(
     if source not in ExecutionProblem.Source.values:
         raise _invalid(_("Unknown source."), source=_("Unknown source."))
     report = None
-    if execution_report not in (None, ""):
+    if execution_report is not None:
         report_id = execution_report.pk if isinstance(execution_report, ExecutionReport) else execution_report
         report = decision.execution_reports.filter(pk=report_id).first()
         if report is None:
