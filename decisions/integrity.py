@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from decisions import extensions, lifecycle
@@ -184,8 +184,9 @@ def _publication_recorded(decision: Decision) -> list[Finding]:
 
 def _party_committee_reported(decision: Decision) -> list[Finding]:
     """Art 31, in the form it keeps once published: where the government requires the report, one
-    report per publication. The switch's history is not kept, so it is read as it stands now (the
-    government's rules once per batch: ``rules_for`` reads what ``prefetched`` loaded)."""
+    report per publication. The switch's history is not kept, so it is read as it stands now
+    (``rules_for`` reads the settings ``prefetched`` joined; ``_reports_required`` loaded the
+    reports)."""
     if not rules_for(decision.government).party_committee_report_required:
         return []
     if len(decision.party_committee_reports.all()) < _count(decision, EventType.PUBLISH):
@@ -236,8 +237,22 @@ assert {gate for gates in GATES_HELD.values() for gate in gates} <= set(HELD) | 
 )
 
 
+def _reports_required(decisions: Sequence[Decision]) -> None:
+    """Load the reports to the Party committee (Art 31) of the decisions past the publication whose
+    government requires them: one query, and none when no government of the batch does."""
+    required = [
+        d
+        for d in decisions
+        if RuleCode.PARTY_COMMITTEE_REPORTED in GATES_HELD.get(DecisionState(d.state), frozenset())
+        and rules_for(d.government).party_committee_report_required
+    ]
+    if required:
+        prefetch_related_objects(required, "party_committee_reports")
+
+
 def gates_held(decisions: Sequence[Decision]) -> Iterator[Finding]:
     """What every gate on the road to the decision's state proved still holds."""
+    _reports_required(decisions)
     for decision in decisions:
         for gate in sorted(GATES_HELD.get(DecisionState(decision.state), frozenset()) & set(HELD)):
             yield from HELD[gate](decision)
@@ -484,7 +499,6 @@ def prefetched(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
         "meetings",
         "publications",
         "execution_reports",
-        "party_committee_reports",
     )
 
 

@@ -33,4 +33,15 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("decisions/<int:pk>/execution-reports/", views.execution_report_add, name="execution_report_add"),
     path("decisions/<int:pk>/evaluations/", views.evaluation_record, name="evaluation_record"),
+    path(
+        "decisions/<int:pk>/party-committee-reports/",
+        views.party_committee_report_record,
+        name="party_committee_report_record",
+    ),
+    path("decisions/<int:pk>/execution-problems/", views.execution_problem_report, name="execution_problem_report"),
+    path(
+        "decisions/<int:pk>/execution-problems/answer/",
+        views.execution_problem_answer,
+        name="execution_problem_answer",
+    ),
 ]

@@ -318,6 +318,13 @@ class DetailPage:
             DecisionState.SUSPENDED,
             DecisionState.ARCHIVED,
         ) and permissions.may(user, "evaluate", decision)
+        executing = decision.state in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED)
+        can_report_to_party = decision.state == DecisionState.DECIDED and permissions.may(
+            user, "report_to_party_committee", decision
+        )
+        can_report_problem = executing and permissions.may(user, "report_execution_problem", decision)
+        open_problems = [p for p in decision.execution_problems.all() if not p.is_answered]
+        can_answer_problem = bool(open_problems) and permissions.may_answer_execution_problem(user, decision)
         can_amend = decision.state in services.AMENDABLE_STATES and permissions.may(user, "amend", decision)
         can_move = decision.state not in services.CLOSED_STATES and permissions.may(user, "change_sponsors", decision)
         return {
@@ -358,6 +365,23 @@ class DetailPage:
             "reports": list(decision.execution_reports.all()),
             "evaluations": list(decision.evaluations.all()),
             "party_committee_reports": list(decision.party_committee_reports.all()),
+            "party_committee_form": self._form(
+                "party_committee_report", lambda: forms.PartyCommitteeReportForm(prefix="pcr")
+            )
+            if can_report_to_party
+            else None,
+            "party_committee_open": "party_committee_report" in self.bound,
+            "problem_form": self._form("execution_problem", lambda: forms.ExecutionProblemForm(prefix="prob"))
+            if can_report_problem
+            else None,
+            "problem_open": "execution_problem" in self.bound,
+            "answer_form": self._form(
+                "execution_problem_answer",
+                lambda: forms.ExecutionProblemAnswerForm(prefix="ans", problems=open_problems),
+            )
+            if can_answer_problem
+            else None,
+            "answer_open": "execution_problem_answer" in self.bound,
             # Art 35: the open problems first, then the answered ones.
             "execution_problems": list(decision.execution_problems.all()),
             "attachments": list(decision.attachments.all()),

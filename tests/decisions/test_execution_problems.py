@@ -140,3 +140,22 @@ def test_open_problems_are_shown_on_the_decision_page(client, org, implementing)
     page = client.get(reverse("decisions:detail", args=[implementing.pk])).content.decode()
 
     assert "部分小区未按新标准收费。" in page
+
+
+def test_the_executing_units_head_answers_from_the_decision_page(client, org, implementing):
+    problem = _problem(org, implementing)
+    client.force_login(org.sponsor_head)
+
+    response = client.post(
+        reverse("decisions:execution_problem_answer", args=[implementing.pk]),
+        {
+            "ans-problem_id": problem.pk,
+            "ans-answer": "measures_taken",
+            "ans-answer_text": "已整改。",
+            "ans-answered_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.answer == "measures_taken"

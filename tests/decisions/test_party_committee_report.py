@@ -123,3 +123,16 @@ def test_the_report_is_final(org):
 
     with pytest.raises(PermissionError):
         report.save()
+
+
+def test_the_government_office_records_the_report_from_the_decision_page(client, org):
+    decision = decision_in(org, DecisionState.DECIDED)
+    client.force_login(org.secretary)
+
+    response = client.post(
+        reverse("decisions:party_committee_report_record", args=[decision.pk]),
+        {"pcr-reported_on": timezone.localdate().isoformat(), "pcr-document_number": "测委办〔2026〕9号"},
+    )
+
+    assert response.status_code == 302
+    assert PartyCommitteeReport.objects.get(decision=decision).document_number == "测委办〔2026〕9号"
