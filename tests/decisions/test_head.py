@@ -128,3 +128,11 @@ def test_without_a_named_head_the_meeting_keeps_what_was_given(org):
     services.decision_record_outcome(decision=decision, actor=org.secretary, **meeting_values())
 
     assert decision.meetings.get().positions.get(role=MeetingRole.HEAD).user is None
+
+
+def test_the_admin_offers_only_the_governments_leaders_as_head(org, deputy, admin_client):
+    page = admin_client.get(reverse("admin:decisions_government_change", args=[org.government.pk])).content.decode()
+
+    assert f'<option value="{org.leader.pk}"' in page
+    assert f'<option value="{deputy.pk}"' in page
+    assert f'<option value="{org.secretary.pk}"' not in page
