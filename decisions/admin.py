@@ -6,6 +6,7 @@ superuser has no road around the five steps. Nothing of the record is deleted fr
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import (
@@ -18,6 +19,7 @@ from decisions.models import (
     Department,
     DraftingRecord,
     Evaluation,
+    ExecutionProblem,
     ExecutionReport,
     ExpertOpinion,
     Government,
@@ -27,9 +29,11 @@ from decisions.models import (
     MeetingPosition,
     Membership,
     ParticipationRecord,
+    PartyCommitteeReport,
     ProcedureStep,
     Publication,
     RiskAssessmentRecord,
+    Role,
     RuleSettings,
     StepKind,
     WaiverBasis,
@@ -61,10 +65,22 @@ class RuleSettingsInline(admin.StackedInline):
 
 @admin.register(Government)
 class GovernmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "level", "parent", "short_name")
+    list_display = ("name", "level", "parent", "short_name", "head")
     list_filter = ("level",)
     search_fields = ("name",)
+    list_select_related = ("parent", "head")
     inlines = [RuleSettingsInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Art 37: the head is one of the government's leaders; the choices are the leaders (of this
+        # government when editing one), and ``Government.clean`` refuses anyone else.
+        if db_field.name == "head":
+            leaders = Membership.objects.filter(role=Role.LEADER)
+            government_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            if government_id and str(government_id).isdigit():
+                leaders = leaders.filter(department__government_id=int(government_id))
+            kwargs["queryset"] = get_user_model().objects.filter(pk__in=leaders.values("user_id"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(RuleSettings)
@@ -254,6 +270,19 @@ class PublicationAdmin(RecordAdmin):
 @admin.register(ExecutionReport)
 class ExecutionReportAdmin(RecordAdmin):
     list_display = ("decision", "reported_on")
+
+
+@admin.register(PartyCommitteeReport)
+class PartyCommitteeReportAdmin(RecordAdmin):
+    list_display = ("decision", "document_number", "reported_on", "reported_by")
+    list_select_related = ("decision", "reported_by")
+
+
+@admin.register(ExecutionProblem)
+class ExecutionProblemAdmin(RecordAdmin):
+    list_display = ("decision", "source", "reported_on", "answer", "answered_on")
+    list_filter = ("source", "answer")
+    list_select_related = ("decision",)
 
 
 @admin.register(Evaluation)

@@ -218,6 +218,11 @@ class EventType(models.TextChoices):
     DRAFTING_RECORD = "drafting_record", _("Drafting record added")
     # The materials of the collective discussion assembled into one PDF (Art 29).
     MEETING_PACKET = "meeting_packet", _("Meeting packet generated")
+    # Art 31: the decision reported to the Party committee, after the meeting and before publication.
+    REPORT_TO_PARTY_COMMITTEE = "report_to_party_committee", _("Reported to the Party committee")
+    # Art 35: a problem found in execution, and its answer.
+    REPORT_EXECUTION_PROBLEM = "report_execution_problem", _("Execution problem reported")
+    ANSWER_EXECUTION_PROBLEM = "answer_execution_problem", _("Execution problem answered")
     # The record was restored from a dossier (reporting.dossier); the state does not change.
     IMPORT = "import", _("Restored from a dossier")
 
@@ -236,6 +241,10 @@ class RuleCode(models.TextChoices):
     FINAL_TEXT_REVIEWED = "final_text_reviewed", _("The final text passed the second review")  # local rule
     EXECUTING_UNIT_NAMED = "executing_unit_named", _("An executing unit is named")  # Art 34
     PROGRESS_REPORTED = "progress_reported", _("Execution progress is reported")  # Art 34
+    PARTY_COMMITTEE_REPORTED = (
+        "party_committee_reported",
+        _("The decision was reported to the Party committee where the government requires it"),
+    )  # Art 31
     # The record's own invariants (decisions.integrity), beside the gates' held forms.
     EVENTS_REPLAY = "events_replay", _("The event log replays to the recorded states")  # Art 38
     TRANSITION_ALLOWED = "transition_allowed", _("Every recorded event is allowed by the lifecycle")  # Art 38
@@ -290,6 +299,17 @@ class RuleCode(models.TextChoices):
         _("The meeting packet is assembled while the decision awaits the meeting"),
     )
     EVALUATOR_INDEPENDENT = "evaluator_independent", _("The evaluator did not prepare the decision")  # Art 36
+    # Art 37: urgent suspension, and its end, are the government head's call.
+    GOVERNMENT_HEAD = "government_head", _("Only the government head suspends or resumes implementation")
+    # Art 30, where the government's practice has the legal office attend the meeting.
+    LEGAL_OFFICE_ATTENDED = "legal_office_attended", _("The legal office's attendance at the meeting is recorded")
+    # Art 31: the report to the Party committee.
+    PARTY_COMMITTEE_REPORT_DATE = (
+        "party_committee_report_date",
+        _("The report to the Party committee is dated after the meeting and not in the future"),
+    )
+    # Art 35: problems found in execution are answered.
+    EXECUTION_PROBLEM_ANSWER = "execution_problem_answer", _("An execution problem is answered once, with its content")
 
 
 # --------------------------------------------------------------------------- where each rule comes from
@@ -357,4 +377,9 @@ RULE_ARTICLES: dict[str, str] = {
     RuleCode.EVALUATOR_INDEPENDENT: "Art 36",
     RuleCode.DRAFTING_WHILE_PREPARED: "Art 12",
     RuleCode.MEETING_PACKET_BEFORE_MEETING: "Art 29",
+    RuleCode.PARTY_COMMITTEE_REPORTED: "Art 31",
+    RuleCode.PARTY_COMMITTEE_REPORT_DATE: "Art 31",
+    RuleCode.GOVERNMENT_HEAD: "Art 37",
+    RuleCode.LEGAL_OFFICE_ATTENDED: "Art 30",
+    RuleCode.EXECUTION_PROBLEM_ANSWER: "Art 35",
 }

@@ -17,6 +17,7 @@ from decisions.models import (
     Department,
     DraftingRecord,
     Evaluation,
+    ExecutionProblem,
     ExpertOpinion,
     Meeting,
     MeetingCorrection,
@@ -227,6 +228,18 @@ class RecordOutcomeForm(forms.Form):
     )
     attendees = forms.CharField(
         label=_("Others present (sitting in)"), required=False, widget=_text(1), max_length=limits.REASON_MAX_LENGTH
+    )
+    legal_office_attendee = forms.CharField(
+        label=_("Attended for the legal office (its head)"),
+        required=False,
+        max_length=100,
+        help_text=_("Required where the government's practice has the legal office attend the meeting (Art 30)."),
+    )
+    legal_advisers_present = forms.CharField(
+        label=_("Legal advisers and public lawyers present"),
+        required=False,
+        widget=_text(1),
+        max_length=limits.REASON_MAX_LENGTH,
     )
     dissent = forms.CharField(
         label=_("Further dissent, as said"), required=False, widget=_text(2), max_length=limits.TEXT_MAX_LENGTH
@@ -562,6 +575,42 @@ class ExecutionReportForm(forms.Form):
         label=_("Public feedback received"), required=False, widget=_text(2), max_length=limits.TEXT_MAX_LENGTH
     )
     uploaded_file = forms.FileField(label=_("Report document (optional)"), required=False)
+
+
+class PartyCommitteeReportForm(forms.Form):
+    """Art 31: the report of the approved decision to the Party committee."""
+
+    reported_on = forms.DateField(label=_("Reported on"), widget=DateInput(), initial=timezone.localdate)
+    document_number = forms.CharField(label=_("Reference or document number"), max_length=100)
+    uploaded_file = forms.FileField(label=_("Report document (optional)"), required=False)
+
+
+class ExecutionProblemForm(forms.Form):
+    """Art 35: a problem found in execution, from the executing unit or the public's feedback."""
+
+    source = forms.ChoiceField(label=_("Source"), choices=ExecutionProblem.Source.choices)
+    source_reference = forms.CharField(label=_("Reference of the feedback (optional)"), required=False, max_length=200)
+    description = forms.CharField(label=_("Problem found"), widget=_text(3), max_length=limits.TEXT_MAX_LENGTH)
+    reported_on = forms.DateField(label=_("Reported on"), widget=DateInput(), initial=timezone.localdate)
+
+
+class ExecutionProblemAnswerForm(forms.Form):
+    """Art 35: the answer to one of the open problems."""
+
+    problem_id = forms.TypedChoiceField(label=_("Problem"), coerce=int)
+    answer = forms.ChoiceField(label=_("Answer"), choices=ExecutionProblem.Answer.choices)
+    answer_text = forms.CharField(
+        label=_("Measures taken, where it was forwarded, or the reason"),
+        widget=_text(3),
+        max_length=limits.TEXT_MAX_LENGTH,
+    )
+    answered_on = forms.DateField(label=_("Answered on"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, problems=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["problem_id"]).choices = [
+            (p.pk, f"{p.reported_on:%Y-%m-%d} · {p.description[:40]}") for p in problems
+        ]
 
 
 class EvaluationForm(forms.Form):

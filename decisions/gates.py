@@ -109,6 +109,24 @@ def _publication_recorded(decision: Decision) -> list[Refusal]:
 _final_text_reviewed = extensions.slot_check(extensions.FINAL_TEXT_REVIEWED)
 
 
+def _party_committee_reported(decision: Decision) -> list[Refusal]:
+    """Art 31: where the government's practice requires it (``party_committee_report_required``),
+    the approved decision is reported to the Party committee before it is published: one report per
+    time it is published, as for the publication itself."""
+    if not rules_for(decision.government).party_committee_report_required:
+        return []
+    published = decision.events.filter(transition="publish").count()
+    if decision.party_committee_reports.count() <= published:
+        return [
+            Refusal(
+                RuleCode.PARTY_COMMITTEE_REPORTED,
+                _("Record the report of the decision to the Party committee before it is published."),
+                "Art 31",
+            )
+        ]
+    return []
+
+
 def _executing_unit_named(decision: Decision) -> list[Refusal]:
     """Art 34: the decision body names an executing unit."""
     if decision.executing_unit_id is None:
@@ -138,6 +156,7 @@ CHECKS: dict[RuleCode, Check] = {
     RuleCode.MEETING_RECORDED: _meeting_recorded,
     RuleCode.PUBLICATION_RECORDED: _publication_recorded,
     RuleCode.FINAL_TEXT_REVIEWED: _final_text_reviewed,
+    RuleCode.PARTY_COMMITTEE_REPORTED: _party_committee_reported,
     RuleCode.EXECUTING_UNIT_NAMED: _executing_unit_named,
     RuleCode.PROGRESS_REPORTED: _progress_reported,
 }

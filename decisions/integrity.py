@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from decisions import extensions, lifecycle
@@ -50,6 +50,7 @@ from decisions.choices import (
 )
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import Decision, DecisionEvent, Department, Evaluation, ProcedureStep
+from decisions.rules import rules_for
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -181,6 +182,25 @@ def _publication_recorded(decision: Decision) -> list[Finding]:
     return []
 
 
+def _party_committee_reported(decision: Decision) -> list[Finding]:
+    """Art 31, in the form it keeps once published: where the government requires the report, one
+    report per publication. The switch's history is not kept, so it is read as it stands now
+    (``rules_for`` reads the settings ``prefetched`` joined; ``_reports_required`` loaded the
+    reports)."""
+    if not rules_for(decision.government).party_committee_report_required:
+        return []
+    if len(decision.party_committee_reports.all()) < _count(decision, EventType.PUBLISH):
+        return [
+            finding(
+                decision,
+                RuleCode.PARTY_COMMITTEE_REPORTED,
+                _("The decision was published without the report to the Party committee its government requires."),
+                "Art 31",
+            )
+        ]
+    return []
+
+
 def _executing_unit_named(decision: Decision) -> list[Finding]:
     if decision.executing_unit_id is None:
         return [finding(decision, RuleCode.EXECUTING_UNIT_NAMED, _("No executing unit is named."), "Art 34")]
@@ -210,14 +230,29 @@ HELD: dict[str, Callable[[Decision], list[Finding]]] = {
     RuleCode.PUBLICATION_RECORDED: _publication_recorded,
     RuleCode.EXECUTING_UNIT_NAMED: _executing_unit_named,
     RuleCode.PROGRESS_REPORTED: _progress_reported,
+    RuleCode.PARTY_COMMITTEE_REPORTED: _party_committee_reported,
 }
 assert {gate for gates in GATES_HELD.values() for gate in gates} <= set(HELD) | set(extensions.GATE_SLOTS), (
     "a gate without its held form"
 )
 
 
+def _reports_required(decisions: Sequence[Decision]) -> None:
+    """Load the reports to the Party committee (Art 31) of the decisions past the publication whose
+    government requires them: one query, and none when no government of the batch does."""
+    required = [
+        d
+        for d in decisions
+        if RuleCode.PARTY_COMMITTEE_REPORTED in GATES_HELD.get(DecisionState(d.state), frozenset())
+        and rules_for(d.government).party_committee_report_required
+    ]
+    if required:
+        prefetch_related_objects(required, "party_committee_reports")
+
+
 def gates_held(decisions: Sequence[Decision]) -> Iterator[Finding]:
     """What every gate on the road to the decision's state proved still holds."""
+    _reports_required(decisions)
     for decision in decisions:
         for gate in sorted(GATES_HELD.get(DecisionState(decision.state), frozenset()) & set(HELD)):
             yield from HELD[gate](decision)
@@ -451,7 +486,13 @@ CHUNK_SIZE = 500
 
 def prefetched(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     """The decisions with everything the checks read, fetched per batch."""
-    return queryset.select_related("government", "lead_sponsor", "executing_unit").prefetch_related(
+    return queryset.select_related(
+        "government__rule_settings",
+        "government__parent__rule_settings",
+        "government__parent__parent__rule_settings",
+        "lead_sponsor",
+        "executing_unit",
+    ).prefetch_related(
         Prefetch("events", queryset=DecisionEvent.objects.order_by("created_at", "id")),
         Prefetch("steps", queryset=ProcedureStep.objects.select_related("risk", "waiver_request")),
         "steps__expert_opinions",

@@ -36,6 +36,8 @@ LEGAL_OFFICE = DepartmentKind.LEGAL_OFFICE
 GOVERNMENT_OFFICE = DepartmentKind.GOVERNMENT_OFFICE
 # Any department involved in the decision: the lead sponsor, a co-sponsor or one of the offices.
 ANY_INVOLVED = ""
+# The decision's executing unit (Art 34–35).
+EXECUTING_UNIT = "executing_unit"
 
 SPONSOR_ROLES = frozenset({Role.SPONSOR_CLERK, Role.SPONSOR_HEAD})
 LEGAL_ROLES = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD})
@@ -76,6 +78,8 @@ class TransitionSpec:
     # The states in which the procedure waits for this transition, so that it is on its doers' to-do
     # list (``decisions.todo``); None: its sources, unless it is grave (a choice, never a task).
     awaited_in: tuple[DecisionState, ...] | None = None
+    # Art 37: besides the role, only the government's head (``Government.head``) may do it.
+    by_head: bool = False
 
     @property
     def awaits(self) -> tuple[DecisionState, ...]:
@@ -157,14 +161,15 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             GOVERNMENT_OFFICE,
         ),
         # Art 32: publication through the gazette and the website (and, where a government requires
-        # it, after the legal office's second review of the final text).
+        # it, after the legal office's second review of the final text and, Art 31, after the report
+        # to the Party committee).
         TransitionSpec(
             "publish",
             (DecisionState.DECIDED,),
             DecisionState.PUBLISHED,
             SECRETARY,
             GOVERNMENT_OFFICE,
-            gates=(RuleCode.PUBLICATION_RECORDED, RuleCode.FINAL_TEXT_REVIEWED),
+            gates=(RuleCode.PUBLICATION_RECORDED, RuleCode.FINAL_TEXT_REVIEWED, RuleCode.PARTY_COMMITTEE_REPORTED),
             inputs=Inputs.PUBLISH,
             supplied_by_input=frozenset({RuleCode.PUBLICATION_RECORDED}),
         ),
@@ -179,7 +184,8 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             inputs=Inputs.BEGIN_IMPLEMENTATION,
             supplied_by_input=frozenset({RuleCode.EXECUTING_UNIT_NAMED}),
         ),
-        # Art 37: suspension, and what follows it, is the head's call.
+        # Art 37: urgent suspension, and what follows it, is the head's call: a leader who is the
+        # government's head, not any leader.
         TransitionSpec(
             "suspend",
             (DecisionState.IMPLEMENTING,),
@@ -188,6 +194,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             GOVERNMENT_OFFICE,
             inputs=Inputs.REASON,
             grave=True,
+            by_head=True,
         ),
         TransitionSpec(
             "resume_implementation",
@@ -195,6 +202,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             DecisionState.IMPLEMENTING,
             LEADER,
             GOVERNMENT_OFFICE,
+            by_head=True,
         ),
         # Art 37: a major adjustment repeats the procedure.
         TransitionSpec(

@@ -10,9 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from decisions import lifecycle
+from decisions.choices import RuleCode
+from decisions.errors import Refusal
 from decisions.lifecycle import (
     ANY_INVOLVED,
+    EXECUTING_UNIT,
     GOVERNMENT_OFFICE,
     LEAD_SPONSOR,
     LEGAL_OFFICE,
@@ -28,6 +33,9 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from decisions.models import Decision, Government
+
+# The actions only the government's head may do, whatever role another leader holds (Art 37).
+BY_HEAD = frozenset(name for name, spec in lifecycle.TRANSITIONS.items() if spec.by_head)
 
 # action -> (roles allowed, department that must hold the role). The transitions' entries come from
 # their specs (decisions.lifecycle); the other actions are the records around them.
@@ -48,6 +56,13 @@ ACTION_ROLES: dict[str, tuple[frozenset[Role], str]] = {
     "drafting": (SPONSOR_ROLES, LEAD_SPONSOR),
     # The meeting's materials (Art 29): the government office, which prepares the meeting.
     "meeting_packet": (lifecycle.SECRETARY, GOVERNMENT_OFFICE),
+    # Art 31: the government office reports the decision to the Party committee.
+    "report_to_party_committee": (frozenset({Role.GOVERNMENT_OFFICE}), GOVERNMENT_OFFICE),
+    # Art 35: the executing unit's staff report a problem found in execution; its head, or the lead
+    # sponsor, answers it (``may_answer_execution_problem``).
+    "report_execution_problem": (SPONSOR_ROLES, EXECUTING_UNIT),
+    "answer_execution_problem": (frozenset({Role.SPONSOR_HEAD}), EXECUTING_UNIT),
+    "answer_execution_problem_as_sponsor": (SPONSOR_ROLES, LEAD_SPONSOR),
     # A correction of a final meeting record is appended by whoever records the meeting (Art 30).
     "correct_meeting": (lifecycle.TRANSITIONS["record_outcome"].roles, lifecycle.TRANSITIONS["record_outcome"].holder),
     # Legality review (reviews app).
@@ -81,9 +96,10 @@ def held_by(user: User, government: Government | int | None = None) -> Held:
     return Held(tuple(queryset.values_list("role", "department_id", "department__kind", "department__government_id")))
 
 
-def may(user: User, action: str, decision: Decision, *, held: Held | None = None) -> bool:
-    """True when ``user`` holds a role that may do ``action`` on ``decision``. ``held``: the user's
-    roles already loaded (``held_by``), for a batch of decisions."""
+def may(user: User, action: str, decision: Decision, *, held: Held | None = None, ignore_head: bool = False) -> bool:
+    """True when ``user`` holds a role that may do ``action`` on ``decision`` (and, for an action of
+    the government's head, is the head, unless ``ignore_head``). ``held``: the user's roles already
+    loaded (``held_by``), for a batch of decisions."""
     roles, holder = ACTION_ROLES[action]
     if held is None:
         held = held_by(user, decision.government_id)
@@ -92,8 +108,21 @@ def may(user: User, action: str, decision: Decision, *, held: Held | None = None
         for role, department, kind, government in held.rows
         if government == decision.government_id and role in roles
     ]
+    if not _holds(decision, holder, rows):
+        return False
+    # Art 37: asked only of whoever holds the role, so a list costs no query for it.
+    return action not in BY_HEAD or ignore_head or is_head(user, decision)
+
+
+def _holds(decision: Decision, holder: str, rows: list[tuple[int, str]]) -> bool:
+    """Whether one of the departments of ``rows`` (department id, kind) is the ``holder`` the action
+    names for ``decision``."""
     if holder == LEAD_SPONSOR:
         return any(department == decision.lead_sponsor_id for department, _kind in rows)
+    if holder == EXECUTING_UNIT:
+        return decision.executing_unit_id is not None and any(
+            department == decision.executing_unit_id for department, _kind in rows
+        )
     if holder == ANY_INVOLVED:
         # Any department involved: the lead sponsor, a co-sponsor, or one of the offices.
         if any(kind != Department.Kind.SPONSOR or department == decision.lead_sponsor_id for department, kind in rows):
@@ -102,6 +131,43 @@ def may(user: User, action: str, decision: Decision, *, held: Held | None = None
         sponsor_ids = {department.pk for department in decision.co_sponsors.all()} if rows else set()
         return any(department in sponsor_ids for department, _kind in rows)
     return any(kind == holder for _department, kind in rows)
+
+
+def is_head(user: User, decision: Decision) -> bool:
+    """Whether ``user`` is the head of the decision's government (read from the government the
+    caller loaded with the decision: no query)."""
+    head_id = decision.government.head_id
+    return head_id is not None and user is not None and user.is_authenticated and user.pk == head_id
+
+
+def head_refusal(user: User, action: str, decision: Decision) -> Refusal | None:
+    """Art 37: why ``user``, who otherwise holds the role, may not do an action reserved to the
+    government's head; None when they may, or the action is not the head's."""
+    if action not in BY_HEAD or is_head(user, decision):
+        return None
+    if decision.government.head_id is None:
+        return Refusal(
+            RuleCode.GOVERNMENT_HEAD,
+            _(
+                "No government head is named for %(government)s: the government office must name the head "
+                "before implementation can be suspended or resumed."
+            )
+            % {"government": decision.government.name},
+            "Art 37",
+        )
+    return Refusal(
+        RuleCode.GOVERNMENT_HEAD,
+        _("Only the government head may suspend implementation or resume it."),
+        "Art 37",
+    )
+
+
+def may_answer_execution_problem(user: User, decision: Decision, *, held: Held | None = None) -> bool:
+    """Art 35: a problem found in execution is answered by the executing unit's head or by the lead
+    sponsor."""
+    return may(user, "answer_execution_problem", decision, held=held) or may(
+        user, "answer_execution_problem_as_sponsor", decision, held=held
+    )
 
 
 def may_approve_waiver(user: User, decision: Decision, *, held: Held | None = None) -> bool:

@@ -74,6 +74,7 @@ BOUNDS: dict[str, Floor] = {
     ),
     "escalate_to_leader_after_working_days": Floor(1, "", _("Give at least %(least)s working day.")),
     "deferral_limit_days": Floor(1, "", _("Give at least %(least)s day.")),
+    "execution_problem_answer_working_days": Floor(1, "", _("Give at least %(least)s working day.")),
 }
 
 
@@ -104,6 +105,20 @@ class Rules:
     # per the government's setting; nationally either ("sponsor_head": the head, or a leader above
     # them), a government may require a leader ("leader").
     waiver_approver: str = "sponsor_head"
+    # Art 30, local practice: the legal office's head (and the legal advisers) attend the meeting
+    # that discusses the decision, and the meeting's record says who attended for it.
+    legal_office_attends_meeting: bool = False
+    # Art 31: the decision is reported to the Party committee before it is published, where the
+    # government's practice requires it.
+    party_committee_report_required: bool = False
+    # Art 35, product: a problem found in execution left unanswered this long is on the executing
+    # unit's to-do list.
+    execution_problem_answer_working_days: int = 10
+
+
+# Switches that only tighten (Art 43): a higher government's True binds the governments below it,
+# whatever they set.
+BINDING_SWITCHES = ("legal_office_attends_meeting", "party_committee_report_required")
 
 
 NATIONAL_DEFAULTS = Rules()
@@ -122,6 +137,7 @@ def rules_for(government: Government | None) -> Rules:
         node = node.parent
     values: dict[str, Any] = {}
     tightened_approver = False
+    binding: set[str] = set()
     for gov in reversed(chain):  # province first, so the nearest government wins
         settings_row = getattr(gov, "rule_settings", None) if gov.pk else None
         if settings_row is None:
@@ -133,10 +149,15 @@ def rules_for(government: Government | None) -> Rules:
             # A minimum of the law tightened above binds below (Art 43): the strictest one holds.
             values[name] = max(int(value), int(values[name])) if name in FLOORS and name in values else value
         tightened_approver = tightened_approver or settings_row.waiver_approver == "leader"
+        for name in BINDING_SWITCHES:
+            if getattr(settings_row, name) is True:
+                binding.add(name)
     if tightened_approver:
         # Settings tighten, never loosen: below a government that requires a leader's approval of a
         # waiver, no city or county lets a unit's head approve it again.
         values["waiver_approver"] = "leader"
+    for name in binding:
+        values[name] = True
     if "reminder_lead_working_days" in values:
         values["reminder_lead_working_days"] = tuple(
             sorted({int(v) for v in values["reminder_lead_working_days"] if int(v) >= 1}, reverse=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -30,9 +31,11 @@ from decisions.models import (
     DecisionEvent,
     DecisionState,
     Department,
+    ExecutionProblem,
     Government,
     Meeting,
     Membership,
+    PartyCommitteeReport,
     ProcedureStep,
     Role,
     WaiverApprover,
@@ -172,6 +175,16 @@ def decision_detail(user: User, pk: int) -> Decision:
             "drafting_records__recorded_by",
             "drafting_records__attachment",
             "meeting_packets",
+            Prefetch(
+                "party_committee_reports",
+                queryset=PartyCommitteeReport.objects.select_related("meeting", "reported_by", "attachment"),
+            ),
+            Prefetch(
+                "execution_problems",
+                queryset=ExecutionProblem.objects.select_related("reported_by", "answered_by").order_by(
+                    F("answered_on").asc(nulls_first=True), "reported_on", "id"
+                ),
+            ),
         )
         .annotate(**extensions.decision_annotations())
     )
@@ -307,6 +320,16 @@ class TransitionOption:
         """Asked only when needed: the page asks it of the transitions the state allows."""
         return permissions.may(self.user, self.spec.name, self.decision, held=self.held)
 
+    @cached_property
+    def head_refusal(self) -> Refusal | None:
+        """Art 37: why a leader who holds the role is still refused a transition of the government's
+        head (None when the role is lacking altogether, or the user is the head)."""
+        if self.role_ok or not self.spec.by_head:
+            return None
+        if not permissions.may(self.user, self.spec.name, self.decision, held=self.held, ignore_head=True):
+            return None
+        return permissions.head_refusal(self.user, self.spec.name, self.decision)
+
     @property
     def name(self) -> str:
         return self.spec.name
@@ -388,6 +411,12 @@ def available_step_actions(
         for step in decision.steps.all()
         for name in lifecycle.STEP_TRANSITIONS
     ]
+
+
+def unanswered_execution_problems(decisions: list[Decision]) -> QuerySet[ExecutionProblem]:
+    """The problems found in the execution of ``decisions`` still without an answer (Art 35), oldest
+    first (one query)."""
+    return ExecutionProblem.objects.filter(decision__in=decisions, answer="").order_by("reported_on", "id")
 
 
 def waiver_requests_awaiting(user: User, decisions: list[Decision]) -> list[WaiverRequest]:

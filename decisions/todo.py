@@ -15,21 +15,27 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from decisions import extensions, permissions, selectors
 from decisions.extensions import Task
 from decisions.lifecycle import STEP_ACTION_LABELS
 from decisions.models import Decision, DecisionState, ProcedureStep
+from decisions.rules import rules_for
 from decisions.visibility import decisions_visible_to
+from decisions.workdays import WorkCalendar
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from django.contrib.auth.models import User  # the project uses Django's user model
 
 # The step actions that move a step forward; "waive" is a choice and "reopen" a correction.
 _STEP_TASKS = ("start", "complete")
 STEP_TASK_LABEL = _("%(action)s: %(step)s")
 WAIVER_TASK_LABEL = _("Approve or refuse: %(step)s not applicable")
+PROBLEM_TASK_LABEL = _("Answer the problem found in execution reported on %(date)s")
 
 
 def _open_decisions(user: User) -> QuerySet[Decision]:
@@ -65,6 +71,34 @@ def _decision_tasks(user: User, decision: Decision, held: permissions.Held, open
     return tasks
 
 
+def _execution_problem_tasks(user: User, decisions: list[Decision], held: permissions.Held) -> list[Task]:
+    """Art 35: a problem found in execution left unanswered longer than the government's number of
+    working days (``execution_problem_answer_working_days``) waits on the executing unit's head. One
+    query for the problems, and none at all for a user who answers none."""
+    mine = [
+        d
+        for d in decisions
+        if d.state in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED)
+        and permissions.may(user, "answer_execution_problem", d, held=held)
+    ]
+    if not mine:
+        return []
+    by_id = {d.pk: d for d in mine}
+    calendar, today = WorkCalendar(), timezone.localdate()
+    cutoffs: dict[int, dt.date] = {}
+    tasks = []
+    for problem in selectors.unanswered_execution_problems(mine):
+        decision = by_id[problem.decision_id]
+        if decision.government_id not in cutoffs:
+            days = rules_for(decision.government).execution_problem_answer_working_days
+            cutoffs[decision.government_id] = calendar.add_working_days(today, -days)
+        if problem.reported_on <= cutoffs[decision.government_id]:
+            url = reverse("decisions:detail", args=[decision.pk]) + "#execution-problems"
+            label = PROBLEM_TASK_LABEL % {"date": formats.date_format(problem.reported_on)}
+            tasks.append(Task(decision, "answer_execution_problem", label, url))
+    return tasks
+
+
 def tasks_for(user: User) -> list[Task]:
     """Every task waiting on ``user``, by decision (newest catalogue first)."""
     held = permissions.held_by(user)
@@ -81,6 +115,8 @@ def tasks_for(user: User) -> list[Task]:
         url = reverse("decisions:detail", args=[decision.pk]) + f"#step-{request.step.kind}"
         label = WAIVER_TASK_LABEL % {"step": request.step.get_kind_display()}
         by_decision[decision.pk].append(Task(decision, "approve_waiver", label, url))
+    for task in _execution_problem_tasks(user, decisions, held):
+        by_decision[task.decision.pk].append(task)
     for task in extensions.tasks(user, decisions, held):
         by_decision[task.decision.pk].append(task)
     return [task for decision in decisions for task in by_decision[decision.pk]]

@@ -35,4 +35,15 @@ urlpatterns = [
     path("meeting-packets/<int:pk>/", views.meeting_packet_download, name="meeting_packet_download"),
     path("decisions/<int:pk>/execution-reports/", views.execution_report_add, name="execution_report_add"),
     path("decisions/<int:pk>/evaluations/", views.evaluation_record, name="evaluation_record"),
+    path(
+        "decisions/<int:pk>/party-committee-reports/",
+        views.party_committee_report_record,
+        name="party_committee_report_record",
+    ),
+    path("decisions/<int:pk>/execution-problems/", views.execution_problem_report, name="execution_problem_report"),
+    path(
+        "decisions/<int:pk>/execution-problems/answer/",
+        views.execution_problem_answer,
+        name="execution_problem_answer",
+    ),
 ]

@@ -220,7 +220,30 @@ def hold_meeting(decision: Decision, people, outcome: str = MeetingOutcome.APPRO
         held_on=timezone.localdate(),
         positions=meeting_positions(people, outcome),
         attendees="承办单位主要负责人（汇报）",
+        # Art 30: where the government's practice has the legal office attend (the demo city does).
+        legal_office_attendee=people.legal_head.get_full_name() or people.legal_head.get_username(),
+        legal_advisers_present="黄磊（法律顾问）",
         head_final_statement=HEAD_STATEMENTS.get(outcome, "暂缓决定，待上级政策明确后再议。"),
+    )
+
+
+def execution_problem(decision: Decision, people) -> None:
+    """Art 35: a problem the public raised during execution, put on the record by the executing
+    unit and answered by its head."""
+    problem = services.execution_problem_report(
+        decision=decision,
+        actor=people.clerk,
+        source="public_feedback",
+        source_reference="市民热线 12345-2026-0815",
+        description="部分老旧小区燃气表具未及时更换，居民反映按新价格计费存在误差。",
+        reported_on=timezone.localdate(),
+    )
+    services.execution_problem_answer(
+        decision=decision,
+        actor=people.sponsor_head,
+        problem_id=problem.pk,
+        answer="measures_taken",
+        answer_text="已责成燃气企业在两个月内完成表具更换，并对误差部分予以退补。",
     )
 
 
@@ -281,6 +304,13 @@ def walk(decision: Decision, target: str, people, *, executing_unit: Department 
         elif state == DecisionState.AWAITING_DECISION:
             decision = hold_meeting(decision, people)
         elif state == DecisionState.DECIDED:
+            # Art 31: reported to the Party committee before publication.
+            services.party_committee_report_record(
+                decision=decision,
+                actor=people.secretary,
+                reported_on=timezone.localdate(),
+                document_number=f"{decision.government.short_name}府请〔{timezone.localdate().year}〕{decision.sequence}号",
+            )
             decision = services.decision_publish(
                 decision=decision,
                 actor=people.secretary,

@@ -115,6 +115,10 @@ def make_org(name: str | None = None) -> Org:
     def person(department, role):
         return MembershipFactory(department=department, role=role).user
 
+    leader = person(office, Role.LEADER)
+    # Art 37: the government's head (行政首长) is its leader.
+    government.head = leader
+    government.save(update_fields=["head", "updated_at"])
     return Org(
         government=government,
         sponsor=sponsor,
@@ -127,7 +131,7 @@ def make_org(name: str | None = None) -> Org:
         reviewer=person(legal, Role.LEGAL_REVIEWER),
         legal_head=person(legal, Role.LEGAL_HEAD),
         secretary=person(office, Role.GOVERNMENT_OFFICE),
-        leader=person(office, Role.LEADER),
+        leader=leader,
     )
 
 

@@ -37,7 +37,10 @@ def _refusal(refusal: Refusal) -> Reason:
 def transition_options(user: User, decision: Decision) -> list[dict[str, Any]]:
     out = []
     for option in selectors.available_transitions(user, decision):
-        reasons = [] if option.role_ok else [_role_reason()]
+        head = option.head_refusal
+        reasons = (
+            [] if option.role_ok else [_refusal(head) | {"code": ErrorCode.FORBIDDEN.value} if head else _role_reason()]
+        )
         if not option.state_ok:
             reasons.append(
                 {

@@ -22,6 +22,7 @@ from decisions.models import (
     Department,
     DraftingRecord,
     Evaluation,
+    ExecutionProblem,
     ExecutionReport,
     ExpertOpinion,
     Government,
@@ -31,6 +32,7 @@ from decisions.models import (
     MeetingPosition,
     Membership,
     ParticipationRecord,
+    PartyCommitteeReport,
     ProcedureStep,
     Publication,
     RiskAssessmentRecord,
@@ -448,6 +450,16 @@ class RecordOutcomeInput(CommentInput):
         max_length=limits.REASON_MAX_LENGTH,
         help_text=_("Others present (sitting in)."),
     )
+    legal_office_attendee = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        help_text=_("Required where the government's practice has the legal office attend the meeting (Art 30)."),
+    )
+    legal_advisers_present = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_LENGTH
+    )
     dissent = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
 
 
@@ -600,6 +612,8 @@ class MeetingSerializer(serializers.ModelSerializer):
             "meeting_type",
             "held_on",
             "attendees",
+            "legal_office_attendee",
+            "legal_advisers_present",
             "outcome",
             "positions",
             "majority",
@@ -636,6 +650,62 @@ class ExecutionReportSerializer(serializers.ModelSerializer):
         model = ExecutionReport
         fields = ["id", "reported_on", "progress", "public_feedback", "reported_by", "created_at"]
         read_only_fields = ["id", "reported_by", "created_at"]
+
+
+class PartyCommitteeReportSerializer(serializers.ModelSerializer):
+    """Art 31: the report of the decision to the Party committee."""
+
+    reported_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = PartyCommitteeReport
+        fields = ["id", "meeting", "reported_on", "document_number", "reported_by", "attachment", "created_at"]
+        read_only_fields = fields
+
+
+class PartyCommitteeReportInput(serializers.Serializer):
+    reported_on = serializers.DateField()
+    document_number = serializers.CharField(max_length=100)
+
+
+class ExecutionProblemSerializer(serializers.ModelSerializer):
+    """Art 35: a problem found in execution, and its answer once given."""
+
+    reported_by = UserBriefSerializer(read_only=True, allow_null=True)
+    answered_by = UserBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExecutionProblem
+        fields = [
+            "id",
+            "source",
+            "execution_report",
+            "source_reference",
+            "description",
+            "reported_on",
+            "reported_by",
+            "answer",
+            "answer_text",
+            "answered_by",
+            "answered_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ExecutionProblemInput(serializers.Serializer):
+    # The model's name for it; DRF takes declared fields out of the class, so no clash with Field.source.
+    source = serializers.ChoiceField(choices=ExecutionProblem.Source.choices)  # type: ignore[assignment]
+    description = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
+    reported_on = serializers.DateField()
+    execution_report = IdField(required=False, allow_null=True, default=None)
+    source_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class ExecutionProblemAnswerInput(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=ExecutionProblem.Answer.choices)
+    answer_text = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
+    answered_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

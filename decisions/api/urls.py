@@ -66,6 +66,17 @@ urlpatterns = [
     path(decision + "drafting-records/", views.DraftingRecordListCreate.as_view(), name="drafting-records"),
     path(decision + "execution-reports/", views.ExecutionReportListCreate.as_view(), name="execution-reports"),
     path(decision + "evaluations/", views.EvaluationListCreate.as_view(), name="evaluations"),
+    path(
+        decision + "party-committee-reports/",
+        views.PartyCommitteeReportListCreate.as_view(),
+        name="party-committee-reports",
+    ),
+    path(decision + "execution-problems/", views.ExecutionProblemListCreate.as_view(), name="execution-problems"),
+    path(
+        decision + "execution-problems/<id:problem_pk>/answer/",
+        views.ExecutionProblemAnswer.as_view(),
+        name="execution-problem-answer",
+    ),
     path(decision + "attachments/", views.AttachmentListCreate.as_view(), name="attachment-list"),
     path(
         decision + "attachments/<id:attachment_pk>/download/",

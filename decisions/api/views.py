@@ -40,11 +40,13 @@ from decisions.models import (
     Department,
     DraftingRecord,
     Evaluation,
+    ExecutionProblem,
     ExecutionReport,
     Government,
     Meeting,
     Membership,
     ParticipationRecord,
+    PartyCommitteeReport,
     ProcedureStep,
     StepKind,
     StepState,
@@ -624,6 +626,57 @@ class ExecutionReportListCreate(DecisionScoped, APIView):
         values = parse(s.ExecutionReportSerializer, request.data)
         report = services.execution_report_add(decision=decision, actor=request.user, **values)
         return Response(s.ExecutionReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class PartyCommitteeReportListCreate(DecisionScoped, APIView):
+    """Art 31: the decision's reports to the Party committee; the government office records one."""
+
+    @extend_schema(responses=s.PartyCommitteeReportSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_decision()
+        reports = PartyCommitteeReport.objects.filter(decision=decision).select_related("reported_by")
+        return Response(s.PartyCommitteeReportSerializer(reports, many=True).data)
+
+    @extend_schema(request=s.PartyCommitteeReportInput, responses={201: s.PartyCommitteeReportSerializer})
+    def post(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.PartyCommitteeReportInput, request.data)
+        report = services.party_committee_report_record(
+            decision=decision, actor=request.user, ip=client_ip(request), **values
+        )
+        return Response(s.PartyCommitteeReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class ExecutionProblemListCreate(DecisionScoped, APIView):
+    """Art 35: the problems found in the decision's execution; the executing unit reports one."""
+
+    @extend_schema(responses=s.ExecutionProblemSerializer(many=True))
+    def get(self, request, pk):
+        decision = self.get_decision()
+        problems = ExecutionProblem.objects.filter(decision=decision).select_related("reported_by", "answered_by")
+        return Response(s.ExecutionProblemSerializer(problems, many=True).data)
+
+    @extend_schema(request=s.ExecutionProblemInput, responses={201: s.ExecutionProblemSerializer})
+    def post(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.ExecutionProblemInput, request.data)
+        problem = services.execution_problem_report(
+            decision=decision, actor=request.user, ip=client_ip(request), **values
+        )
+        return Response(s.ExecutionProblemSerializer(problem).data, status=status.HTTP_201_CREATED)
+
+
+class ExecutionProblemAnswer(DecisionScoped, APIView):
+    """Art 35: the answer to a problem found in execution, given once."""
+
+    @extend_schema(request=s.ExecutionProblemAnswerInput, responses={200: s.ExecutionProblemSerializer})
+    def post(self, request, pk, problem_pk):
+        decision = self.get_decision()
+        values = parse(s.ExecutionProblemAnswerInput, request.data)
+        problem = services.execution_problem_answer(
+            decision=decision, actor=request.user, problem_id=problem_pk, ip=client_ip(request), **values
+        )
+        return Response(s.ExecutionProblemSerializer(problem).data)
 
 
 class EvaluationListCreate(DecisionScoped, APIView):

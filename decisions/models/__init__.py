@@ -3,6 +3,7 @@
 - ``organisation``: governments, departments, roles, rule settings;
 - ``lifecycle``: the decision and its preparatory steps, as state machines;
 - ``records``: what the gates judge (participation, experts, risk, meeting, publication, ...);
+- ``post_decision``: the report to the Party committee, problems found in execution;
 - ``history``: attachments and the append-only event log;
 - ``calendar``: the holiday schedule;
 - ``api_token``: the API's service-account tokens.
@@ -63,6 +64,10 @@ from decisions.models.organisation import (
     Membership,
     RuleSettings,
 )
+from decisions.models.post_decision import (
+    ExecutionProblem,
+    PartyCommitteeReport,
+)
 from decisions.models.records import (
     DraftingRecord,
     Evaluation,
@@ -101,6 +106,7 @@ __all__ = [
     "DepartmentKind",
     "DraftingRecord",
     "Evaluation",
+    "ExecutionProblem",
     "ExecutionReport",
     "ExpertOpinion",
     "Government",
@@ -113,6 +119,7 @@ __all__ = [
     "Membership",
     "OUTCOME_TARGET",
     "ParticipationRecord",
+    "PartyCommitteeReport",
     "ProcedureStep",
     "Publication",
     "ROLE_DEPARTMENT_KIND",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions.choices import DepartmentKind, Role, WaiverApprover
 from decisions.models.base import TimeStamped
-from decisions.rules import BOUNDS, FLOORS, rules_for
+from decisions.rules import BINDING_SWITCHES, BOUNDS, FLOORS, rules_for
 
 
 class Government(TimeStamped):
@@ -33,6 +33,17 @@ class Government(TimeStamped):
     short_name = models.CharField(
         _("short name"), max_length=10, help_text=_("Used in document numbers, e.g. the X in X司法审〔2026〕17号.")
     )
+    # Art 37 (and Art 30: the head speaks last at the meeting): the government's head (行政首长), one
+    # of its leaders, named by the government office. Urgent suspension is the head's alone.
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("government head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The head of the government (行政首长): one of its leaders."),
+    )
 
     class Meta:
         ordering = ["level", "name"]
@@ -53,6 +64,17 @@ class Government(TimeStamped):
         order: list[str] = [self.Level.PROVINCE, self.Level.CITY, self.Level.COUNTY]
         if self.parent and order.index(self.parent.level) >= order.index(self.level):
             raise ValidationError({"parent": _("A government can only be nested under a higher level.")})
+        if self.head_id is not None and not self.head_is_leader():
+            raise ValidationError({"head": _("The government head must hold the leader role in this government.")})
+
+    def head_is_leader(self) -> bool:
+        """Art 37: the head is one of the government's leaders (a membership of the leader role in
+        one of its departments)."""
+        return (
+            self.pk is not None
+            and self.head_id is not None
+            and Membership.objects.filter(user_id=self.head_id, department__government=self, role=Role.LEADER).exists()
+        )
 
 
 class Department(TimeStamped):
@@ -179,6 +201,21 @@ class RuleSettings(TimeStamped):
         blank=True,
         default="",
     )
+    legal_office_attends_meeting = models.BooleanField(
+        _("the legal office's head and the legal advisers attend the meeting (Art 30)"),
+        null=True,
+        blank=True,
+        help_text=_("Set by a higher government, it binds the governments below it."),
+    )
+    party_committee_report_required = models.BooleanField(
+        _("decisions are reported to the Party committee before publication (Art 31)"),
+        null=True,
+        blank=True,
+        help_text=_("Set by a higher government, it binds the governments below it."),
+    )
+    execution_problem_answer_working_days = models.PositiveSmallIntegerField(
+        _("an execution problem is answered within (working days, Art 35)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["government"]
@@ -228,6 +265,12 @@ class RuleSettings(TimeStamped):
                         ),
                         code="below_parent",
                         params={"least": least},
+                    )
+            for name in BINDING_SWITCHES:
+                if getattr(self, name) is False and getattr(inherited, name):
+                    errors[name] = ValidationError(
+                        _("The government above requires this: a lower government cannot turn it off."),
+                        code="below_parent",
                     )
         leads = self.reminder_lead_working_days
         if leads is not None and (

@@ -317,6 +317,12 @@ class Meeting(FinalRecord):
     held_on = models.DateField(_("held on"))
     # The members are the positions; here only who sat in without one (e.g. the sponsor presenting).
     attendees = models.TextField(_("others present (sitting in)"), blank=True, max_length=limits.REASON_MAX_LENGTH)
+    # Art 30, where the government's practice has the legal office attend the meeting (the rule
+    # setting ``legal_office_attends_meeting``): who attended for it, and its legal advisers.
+    legal_office_attendee = models.CharField(_("attended for the legal office (its head)"), max_length=100, blank=True)
+    legal_advisers_present = models.TextField(
+        _("legal advisers and public lawyers present"), blank=True, max_length=limits.REASON_MAX_LENGTH
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=MeetingOutcome.choices)
     head_final_statement = models.TextField(
         _("head's final statement (the head speaks last)"), max_length=limits.TEXT_MAX_LENGTH
@@ -456,6 +462,7 @@ class MeetingCorrection(FinalRecord):
         HEAD_FINAL_STATEMENT = "head_final_statement", _("The head's final statement")
         HEAD_REASONS = "head_reasons", _("The head's reasons")
         ATTENDEES = "attendees", _("Others present")
+        LEGAL_OFFICE_ATTENDANCE = "legal_office_attendance", _("The legal office's attendance")
         DISSENT = "dissent", _("Further dissent")
         OTHER = "other", _("Other")
 

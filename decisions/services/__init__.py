@@ -2,7 +2,8 @@
 checks the actor's role, the state and the gates, and records one event per transition, so a
 refused call changes nothing and a concurrent change fails cleanly (DecisionError "conflict").
 
-One module per part of the record (``decision``, ``steps``, ``records``, ``attachments``) on
+One module per part of the record (``decision``, ``steps``, ``records``, ``post_decision``,
+``attachments``) on
 shared machinery (``base``); everything is importable from ``decisions.services``.
 """
 
@@ -56,6 +57,11 @@ from decisions.services.drafting import (
     meeting_packet_check,
     meeting_packet_record,
     packet_refusal,
+)
+from decisions.services.post_decision import (
+    execution_problem_answer,
+    execution_problem_report,
+    party_committee_report_record,
 )
 from decisions.services.records import (
     ADOPTION_FIELDS,
@@ -132,6 +138,9 @@ __all__ = [
     "decision_withdraw",
     "decisions_drop_long_deferred",
     "evaluation_record",
+    "execution_problem_answer",
+    "execution_problem_report",
+    "party_committee_report_record",
     "execution_report_add",
     "expert_opinion_add",
     "expert_opinion_handle",

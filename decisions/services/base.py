@@ -69,6 +69,10 @@ def lock_decision(decision: Decision | int) -> Decision:
 
 def _require(user: User, action: str, decision: Decision) -> None:
     if not permissions.may(user, action, decision):
+        # A leader who is not the government's head: refused with the rule (Art 37).
+        refusal = permissions.head_refusal(user, action, decision)
+        if refusal is not None and permissions.may(user, action, decision, ignore_head=True):
+            raise refusal.as_error(ErrorCode.FORBIDDEN)
         raise DecisionError(ErrorCode.FORBIDDEN, _("Your role does not allow this action on this decision."))
 
 

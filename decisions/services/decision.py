@@ -254,12 +254,16 @@ def decision_record_outcome(
     head_final_statement: str,
     head_reasons: str = "",
     attendees: str = "",
+    legal_office_attendee: str = "",
+    legal_advisers_present: str = "",
     dissent: str = "",
     comment: str = "",
     ip: str | None = None,
 ) -> Decision:
     """Art 29–30: the meeting's outcome, from its record: each member's position as said, the head
-    (行政首长) speaking last. Whether the head decided against the members' majority is computed from
+    (行政首长) speaking last, who attended for the legal office and the legal advisers present (the
+    former required where the government's practice has the legal office attend,
+    ``legal_office_attends_meeting``). Whether the head decided against the members' majority is computed from
     the positions (``models.goes_against_majority``), never typed; then the head's reasons are
     required. The record is final once written: a correction is appended (``meeting_correct``).
 
@@ -277,6 +281,8 @@ def decision_record_outcome(
         meeting_type=meeting_type,
         held_on=held_on,
         attendees=attendees,
+        legal_office_attendee=(legal_office_attendee or "").strip(),
+        legal_advisers_present=(legal_advisers_present or "").strip(),
         outcome=outcome,
         head_final_statement=head_final_statement,
         head_against_majority=against,
@@ -293,6 +299,15 @@ def decision_record_outcome(
             article="Art 30",
             rule=RuleCode.HEAD_REASONS,
             fields={"head_reasons": [_("The head decided against the majority of the members: record the reasons.")]},
+        )
+    if rules_for(decision.government).legal_office_attends_meeting and not meeting.legal_office_attendee:
+        message = _("This government's practice has the legal office attend the meeting: record who attended for it.")
+        raise DecisionError(
+            ErrorCode.INVALID,
+            message,
+            article="Art 30",
+            rule=RuleCode.LEGAL_OFFICE_ATTENDED,
+            fields={"legal_office_attendee": [message]},
         )
     _validate(meeting, exclude=["decision"])
     date_refusal = _meeting_date_refusal(decision, meeting.held_on)
@@ -402,10 +417,34 @@ def _meeting_positions(decision: Decision, positions: Sequence[Mapping[str, Any]
         raise refuse(_("Mark exactly one attendee as the head, who speaks last."))
     if not members:
         raise refuse(_("Record the position of at least one member besides the head."))
+    _head_is_the_governments(decision, heads[0], members, refuse)
     rows = [*members, *heads]
     for order, row in enumerate(rows, start=1):
         row.order = order
     return rows
+
+
+def _head_is_the_governments(
+    decision: Decision,
+    head: MeetingPosition,
+    members: list[MeetingPosition],
+    refuse: Callable[[str], DecisionError],
+) -> None:
+    """Art 30 and 37: where the government's head is named, the meeting's head is that person: a
+    head's position given by name only is theirs, one naming another account is refused, and the
+    head does not also speak as a member. Without a named head the record keeps what was given."""
+    government_head = decision.government.head
+    if government_head is None:
+        return
+    if head.user_id is None:
+        head.user = government_head
+    elif head.user_id != government_head.pk:
+        raise refuse(
+            _("The head at the meeting is the government head, %(name)s.")
+            % {"name": government_head.get_full_name() or government_head.get_username()}
+        )
+    if any(member.user_id == government_head.pk for member in members):
+        raise refuse(_("The government head speaks last, as the head, not among the members."))
 
 
 @transaction.atomic
@@ -465,7 +504,9 @@ def decision_begin_implementation(
 
 @transaction.atomic
 def decision_suspend(*, decision: Decision, actor: User, reason: str, ip: str | None = None) -> Decision:
-    """Art 37: suspension by the head, with the reason on the record."""
+    """Art 37: urgent suspension by the government's head (``Government.head``, checked with the
+    role: ``permissions.BY_HEAD``), with the reason on the record; refused, naming the rule, to any
+    other leader, and to everyone while no head is named."""
     decision = lock_decision(decision)
     reason = _require_text(reason, "reason", _("Say why implementation is suspended."))
     _transition(decision, "suspend", actor=actor, comment=reason, ip=ip)
@@ -476,6 +517,7 @@ def decision_suspend(*, decision: Decision, actor: User, reason: str, ip: str | 
 def decision_resume_implementation(
     *, decision: Decision, actor: User, comment: str = "", ip: str | None = None
 ) -> Decision:
+    """Art 37: what the head suspended, the head resumes."""
     decision = lock_decision(decision)
     _transition(decision, "resume_implementation", actor=actor, comment=comment, ip=ip)
     return decision

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
     from decisions.selectors import MeetingColumns
 
 
+# Who does a transition reserved to the government's head (Art 37).
+HEAD_LABEL = _lazy("Government head")
+
 WAIVER_ACT_LABELS = {
     "approve": _lazy("Approve the waiver"),
     "refuse": EventType.REFUSE_WAIVER.label,
@@ -124,7 +127,9 @@ class DetailPage:
                 continue
             spec = option.spec
             if not option.role_ok:
-                others.append({"label": spec.label, "roles": [Role(role).label for role in sorted(spec.roles)]})
+                # Art 37: the head's transitions name the head, not every leader.
+                roles = [HEAD_LABEL] if spec.by_head else [Role(role).label for role in sorted(spec.roles)]
+                others.append({"label": spec.label, "roles": roles})
                 continue
             slot = f"transition:{spec.name}"
             mine.append(
@@ -313,6 +318,13 @@ class DetailPage:
             DecisionState.SUSPENDED,
             DecisionState.ARCHIVED,
         ) and permissions.may(user, "evaluate", decision)
+        executing = decision.state in (DecisionState.IMPLEMENTING, DecisionState.SUSPENDED)
+        can_report_to_party = decision.state == DecisionState.DECIDED and permissions.may(
+            user, "report_to_party_committee", decision
+        )
+        can_report_problem = executing and permissions.may(user, "report_execution_problem", decision)
+        open_problems = [p for p in decision.execution_problems.all() if not p.is_answered]
+        can_answer_problem = bool(open_problems) and permissions.may_answer_execution_problem(user, decision)
         can_amend = decision.state in services.AMENDABLE_STATES and permissions.may(user, "amend", decision)
         can_move = decision.state not in services.CLOSED_STATES and permissions.may(user, "change_sponsors", decision)
         can_draft = decision.state in services.DRAFTING_STATES and permissions.may(user, "drafting", decision)
@@ -362,6 +374,26 @@ class DetailPage:
             "packet": packets[-1] if (packets := list(decision.meeting_packets.all())) else None,
             "reports": list(decision.execution_reports.all()),
             "evaluations": list(decision.evaluations.all()),
+            "party_committee_reports": list(decision.party_committee_reports.all()),
+            "party_committee_form": self._form(
+                "party_committee_report", lambda: forms.PartyCommitteeReportForm(prefix="pcr")
+            )
+            if can_report_to_party
+            else None,
+            "party_committee_open": "party_committee_report" in self.bound,
+            "problem_form": self._form("execution_problem", lambda: forms.ExecutionProblemForm(prefix="prob"))
+            if can_report_problem
+            else None,
+            "problem_open": "execution_problem" in self.bound,
+            "answer_form": self._form(
+                "execution_problem_answer",
+                lambda: forms.ExecutionProblemAnswerForm(prefix="ans", problems=open_problems),
+            )
+            if can_answer_problem
+            else None,
+            "answer_open": "execution_problem_answer" in self.bound,
+            # Art 35: the open problems first, then the answered ones.
+            "execution_problems": list(decision.execution_problems.all()),
             "attachments": list(decision.attachments.all()),
             "events": self.events(),
             "can_attach": can_attach,
@@ -386,6 +418,8 @@ class DetailPage:
             "publication_article": article_label("Art 32"),
             "execution_article": article_label("Art 34"),
             "evaluation_article": article_label("Art 36"),
+            "party_committee_article": article_label("Art 31"),
+            "execution_problem_article": article_label("Art 35"),
         }
 
     def render(self, status: int = 200) -> HttpResponse:

@@ -350,3 +350,59 @@ def evaluation_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         success=_("Evaluation recorded."),
         anchor="evaluation",
     )
+
+
+@login_required
+@require_POST
+def party_committee_report_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.PartyCommitteeReportForm(request.POST, request.FILES, prefix="pcr")
+    return _run(
+        request,
+        pk,
+        slot="party_committee_report",
+        form=form,
+        call=lambda data: services.party_committee_report_record(
+            decision=decision, actor=request.user, ip=client_ip(request), **data
+        ),
+        success=_("Report to the Party committee recorded."),
+        anchor="party-committee-report",
+    )
+
+
+@login_required
+@require_POST
+def execution_problem_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.ExecutionProblemForm(request.POST, prefix="prob")
+    return _run(
+        request,
+        pk,
+        slot="execution_problem",
+        form=form,
+        call=lambda data: services.execution_problem_report(
+            decision=decision, actor=request.user, ip=client_ip(request), **data
+        ),
+        success=_("Execution problem recorded."),
+        anchor="execution-problems",
+    )
+
+
+@login_required
+@require_POST
+def execution_problem_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.ExecutionProblemAnswerForm(
+        request.POST, prefix="ans", problems=selectors.unanswered_execution_problems([decision])
+    )
+    return _run(
+        request,
+        pk,
+        slot="execution_problem_answer",
+        form=form,
+        call=lambda data: services.execution_problem_answer(
+            decision=decision, actor=request.user, ip=client_ip(request), **data
+        ),
+        success=_("Answer recorded."),
+        anchor="execution-problems",
+    )

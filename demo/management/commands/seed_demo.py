@@ -25,6 +25,7 @@ from decisions.models import (
     Membership,
     RiskAssessmentRecord,
     Role,
+    RuleSettings,
     StepKind,
 )
 from demo import builder as demo
@@ -73,6 +74,12 @@ USERS = [
     ("bangongshi", "钱红（政府办公室会议秘书）", "市人民政府办公室", Role.GOVERNMENT_OFFICE),
     ("leader", "李强（市长）", "市人民政府办公室", Role.LEADER),
 ]
+
+# The heads of the province and the county (Art 37), each the leader in its government's office.
+OTHER_HEADS = (
+    (PROVINCE, "shengzhang", "周正（省长）"),
+    (COUNTY, "quzhang", "吴刚（区长）"),
+)
 
 SPONSOR_USERS = {
     "市住房城乡建设局": ("zhujian_clerk", "zhujian_head"),
@@ -123,6 +130,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, name, _dept, _role in USERS:
                 self.stdout.write(f"    {username:<16} {name}")
+            for _government, username, name in OTHER_HEADS:
+                self.stdout.write(f"    {username:<16} {name}")
             self.stdout.write("    admin            系统管理员 (Django admin)")
             return
         with transaction.atomic():
@@ -136,7 +145,7 @@ class Command(BaseCommand):
         city, _ = Government.objects.get_or_create(
             name=CITY, parent=province, defaults={"level": Government.Level.CITY, "short_name": "示"}
         )
-        Government.objects.get_or_create(
+        county, _ = Government.objects.get_or_create(
             name=COUNTY, parent=city, defaults={"level": Government.Level.COUNTY, "short_name": "临"}
         )
         departments = {
@@ -152,6 +161,14 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             Membership.objects.get_or_create(user=user, department=departments[dept], role=role)
             users[username] = user
+        # Art 37: the city's head is its mayor; Art 30: the city's practice has the legal office
+        # attend the meetings that decide.
+        if city.head_id is None:
+            city.head = users["leader"]
+            city.save(update_fields=["head", "updated_at"])
+        for government, username, full_name in OTHER_HEADS:
+            self.name_head(province if government == PROVINCE else county, username, full_name)
+        RuleSettings.objects.update_or_create(government=city, defaults={"legal_office_attends_meeting": True})
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.gov.cn", DEMO_PASSWORD, first_name="系统管理员")
 
@@ -185,6 +202,23 @@ class Command(BaseCommand):
         # The public side: the year's catalogue, an open and a closed call for comments.
         seed_public(city, departments, users)
         return created
+
+    def name_head(self, government, username: str, full_name: str) -> None:
+        """Art 37: a government's head is one of its leaders, in its office."""
+        if government.head_id is not None:
+            return
+        office, _ = Department.objects.get_or_create(
+            government=government,
+            kind=Department.Kind.GOVERNMENT_OFFICE,
+            defaults={"name": f"{government.name}办公室"},
+        )
+        user, made = get_user_model().objects.get_or_create(username=username, defaults={"first_name": full_name})
+        if made:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(user=user, department=office, role=Role.LEADER)
+        government.head = user
+        government.save(update_fields=["head", "updated_at"])
 
     def walk(self, decision, target, variation, people, departments):
         if target == DecisionState.PROPOSED:
@@ -246,3 +280,5 @@ class Command(BaseCommand):
         decision = demo.walk(decision, target, people)
         if target == DecisionState.DECIDED:
             demo.correct_meeting(decision, people)
+        if target == DecisionState.IMPLEMENTING and variation == "hearing":
+            demo.execution_problem(decision, people)
