@@ -104,6 +104,10 @@ class Rules:
     # per the government's setting; nationally either ("sponsor_head": the head, or a leader above
     # them), a government may require a leader ("leader").
     waiver_approver: str = "sponsor_head"
+    # Art 28: the legal office "shall" (应当) hear its legal advisers and public lawyers: an issued
+    # opinion has at least one adviser's signed opinion. A government may say otherwise only where
+    # no government above it requires it.
+    adviser_opinion_required: bool = True
 
 
 NATIONAL_DEFAULTS = Rules()
@@ -122,6 +126,7 @@ def rules_for(government: Government | None) -> Rules:
         node = node.parent
     values: dict[str, Any] = {}
     tightened_approver = False
+    adviser_required_above = False
     for gov in reversed(chain):  # province first, so the nearest government wins
         settings_row = getattr(gov, "rule_settings", None) if gov.pk else None
         if settings_row is None:
@@ -133,10 +138,14 @@ def rules_for(government: Government | None) -> Rules:
             # A minimum of the law tightened above binds below (Art 43): the strictest one holds.
             values[name] = max(int(value), int(values[name])) if name in FLOORS and name in values else value
         tightened_approver = tightened_approver or settings_row.waiver_approver == "leader"
+        adviser_required_above = adviser_required_above or settings_row.adviser_opinion_required is True
     if tightened_approver:
         # Settings tighten, never loosen: below a government that requires a leader's approval of a
         # waiver, no city or county lets a unit's head approve it again.
         values["waiver_approver"] = "leader"
+    if adviser_required_above:
+        # The same for Art 28: a government that requires an adviser's opinion binds those below it.
+        values["adviser_opinion_required"] = True
     if "reminder_lead_working_days" in values:
         values["reminder_lead_working_days"] = tuple(
             sorted({int(v) for v in values["reminder_lead_working_days"] if int(v) >= 1}, reverse=True)

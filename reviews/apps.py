@@ -21,6 +21,8 @@ class ReviewsConfig(AppConfig):
         # The same two gates as they must still hold afterwards (decisions.integrity).
         extensions.provide_invariant(extensions.REVIEW_ALLOWS.name, gates.clearance_held)
         extensions.provide_invariant(extensions.FINAL_TEXT_REVIEWED.name, gates.final_text_held)
+        # Art 28: every issued opinion heard an adviser, where the government's rules require it.
+        extensions.provide_invariant(ReviewRule.ADVISER_OPINION_SIGNED.value, gates.advisers_heard)
         # Art 26: each submission opens a round; it runs before the clocks read the record.
         extensions.on_event(services.open_round_on_submission, order=10)
         # The review's column of the five-step marks and the overview's gate check.
