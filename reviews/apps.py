@@ -9,7 +9,7 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, as Django asks: the models and services load once the app registry is ready.
         from decisions import extensions
-        from reviews import gates, selectors, services
+        from reviews import access, gates, selectors, services
         from reviews.choices import ReviewEvent, ReviewRule
 
         extensions.provide_vocabulary(events=ReviewEvent, rules=ReviewRule)
@@ -25,6 +25,8 @@ class ReviewsConfig(AppConfig):
         extensions.provide_invariant(ReviewRule.ADVISER_OPINION_SIGNED.value, gates.advisers_heard)
         # Art 26: each submission opens a round; it runs before the clocks read the record.
         extensions.on_event(services.open_round_on_submission, order=10)
+        # Art 28: a legal adviser sees the decisions they were asked about, and no other.
+        extensions.provide_audience(access.decisions_asked_of)
         # The review's column of the five-step marks and the overview's gate check.
         # The columns are Subqueries, which Django derives from BaseExpression, not Expression, the
         # narrower type extensions.AnnotationProvider names; annotate() takes either.

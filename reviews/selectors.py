@@ -7,19 +7,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict, cast
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from decisions import extensions, lifecycle, permissions
+from decisions import extensions, lifecycle, permissions, visibility
 from decisions.models import Decision, DecisionEvent, DecisionState, Department, Government
 from decisions.presentation import article_label
 from reviews import access
 from reviews.clock import ReviewClock, WorkCalendar, review_clock
 from reviews.gates import materials_missing
 from reviews.models import (
+    AdviserOpinion,
     Conclusion,
+    LegalAdviser,
     LegalityReview,
     MaterialKind,
     ReviewItem,
@@ -213,6 +216,8 @@ def review_queue(
         decision__government__in=governments,
         decision__state=DecisionState.LEGALITY_REVIEW,
         round=Subquery(latest_round),
+        # A legal adviser's queue holds only the reviews that asked them (Art 28).
+        decision__in=visibility.decisions_visible_to(user),
     )
     if department is not None:
         reviews = reviews.filter(decision__lead_sponsor_id=department)
@@ -304,3 +309,26 @@ def review_tasks(user: User, decisions: Sequence[Decision], held: permissions.He
         url = reverse("reviews:decision", args=[review.decision_id])
         tasks.append(extensions.Task(review.decision, action, label, url))
     return tasks
+
+
+# --------------------------------------------------------------------------- the pool of advisers
+
+
+def adviser_pool(governments: Sequence[Government]) -> QuerySet[LegalAdviser]:
+    """The pool of legal advisers and public lawyers of ``governments`` (Art 28), serving or not,
+    with how many opinions each signed for that government's reviews (one query)."""
+    signed_opinions = (
+        AdviserOpinion.objects.filter(
+            adviser=OuterRef("user"), signed_at__isnull=False, review__decision__government=OuterRef("government")
+        )
+        .order_by()
+        .values("adviser")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        LegalAdviser.objects.filter(government__in=governments)
+        .select_related("government", "user")
+        .annotate(signed=Coalesce(Subquery(signed_opinions), 0))
+        .order_by("government__name", "-active", "user__last_name", "user__first_name", "user__username")
+    )

@@ -231,3 +231,14 @@ def queued(request: AuthenticatedRequest) -> tuple[forms.QueueFilterForm, list[s
         governments=governments,
     )
     return form, rows
+
+
+@login_required
+def advisers(request: AuthenticatedRequest) -> HttpResponse:
+    """reviews:advisers — the pool of legal advisers and public lawyers (Art 28) of the governments
+    whose legal office the user staffs, read-only (the administrators keep it)."""
+    governments = access.adviser_pool_governments(request.user)
+    if not governments:
+        raise PermissionDenied(_("The pool of advisers is the legal office's."))
+    rows = selectors.adviser_pool(governments)
+    return render(request, "reviews/advisers.html", {"rows": rows, "today": timezone.localdate()})
