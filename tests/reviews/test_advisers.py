@@ -224,3 +224,25 @@ def test_pool_page_and_api_are_the_legal_offices(org, client):
     assert [row["user"] for row in rows] == [org.adviser.pk]
     api.force_authenticate(org.clerk)
     assert api.get("/api/v1/reviews/advisers/").status_code == 403
+
+
+def test_figures_count_opinions_that_heard_an_adviser_and_the_signed_opinions(org):
+    from reporting.figures import AnnualFigures
+
+    heard = accepted(org, title="听取法律顾问意见的事项")
+    _sign(heard, org.adviser, _ask(heard, org))
+    withdrawn = _ask(heard, org, adviser=None)
+    services.review_withdraw_adviser_request(decision=heard, actor=org.reviewer, opinion_id=withdrawn.pk)
+    _written(heard, org)
+    _issue(heard, org)
+    settings_row = RuleSettings.objects.create(government=org.government, adviser_opinion_required=False)
+    unheard = accepted(org, title="未听取法律顾问意见的事项")
+    _written(unheard, org)
+    _issue(unheard, org)
+    settings_row.delete()
+
+    figures = {f.key: f for table in AnnualFigures(org.government, START.year).tables() for f in table.figures}
+    assert figures["opinions_issued"].value == 2
+    assert figures["opinions_with_adviser"].value == 1
+    assert figures["opinions_with_adviser"].records == [heard.code]
+    assert figures["adviser_opinions"].value == 1
