@@ -12,6 +12,7 @@ form one aggregate whose constraints refer to each other.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +32,9 @@ from decisions.models import (
     Role,
     TimeStamped,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Conclusion(models.TextChoices):
@@ -467,7 +471,7 @@ class LegalAdviser(TimeStamped):
         return f"{self.user.get_full_name() or self.user.get_username()} · {self.firm}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.term_start and self.term_end and self.term_end <= self.term_start:
             errors["term_end"] = _("The term ends after it starts.")
         if self.government_id and self.user_id:
