@@ -143,20 +143,20 @@ def hear_adviser(decision: Decision, people) -> None:
     )
 
 
+# A term wide enough for a walk that travels in time (demo data of past years, tests' clocks).
+DEMO_TERM = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+
+
 def add_to_pool(government, user, *, kind: str = AdviserKind.LEGAL_ADVISER, **values) -> LegalAdviser:
     """An adviser in the government's pool (organisation data, as the administrators enter it)."""
     values = {
-        "firm": "北京市中伦律师事务所",
+        "firm": "示范市正言律师事务所",
         "fields_of_practice": "行政法、政府法律事务",
         "term_start": DEMO_TERM[0],
         "term_end": DEMO_TERM[1],
         **values,
     }
     return LegalAdviser.objects.create(government=government, user=user, kind=kind, **values)
-
-
-# A term wide enough for a walk that travels in time (demo data of past years, tests' clocks).
-DEMO_TERM = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
 
 
 def answer_and_confirm(decision: Decision, people) -> None:

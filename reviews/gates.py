@@ -113,24 +113,22 @@ def issue_refusals(review: LegalityReview) -> list[Refusal]:
             )
         )
     elif not any(opinion.signed_at for opinion in opinions) and adviser_opinion_required(review.decision):
-        out.append(adviser_missing_refusal())
+        out.append(
+            Refusal(
+                ReviewRule.ADVISER_OPINION_SIGNED,
+                _(
+                    "Ask a legal adviser or public lawyer of the pool for an opinion and have it signed before "
+                    "the opinion is issued: a withdrawn request does not count."
+                ),
+                "Art 28",
+            )
+        )
     return out
 
 
 def adviser_opinion_required(decision: Decision) -> bool:
     """Art 28 (应当): whether the government's rules ask an issued opinion to have heard an adviser."""
     return rules_for(decision.government).adviser_opinion_required
-
-
-def adviser_missing_refusal() -> Refusal:
-    return Refusal(
-        ReviewRule.ADVISER_OPINION_SIGNED,
-        _(
-            "Ask a legal adviser or public lawyer of the pool for an opinion and have it signed before the "
-            "opinion is issued: a withdrawn request does not count."
-        ),
-        "Art 28",
-    )
 
 
 def response_refusals(review: LegalityReview) -> list[Refusal]:

@@ -246,3 +246,42 @@ def test_figures_count_opinions_that_heard_an_adviser_and_the_signed_opinions(or
     assert figures["opinions_with_adviser"].value == 1
     assert figures["opinions_with_adviser"].records == [heard.code]
     assert figures["adviser_opinions"].value == 1
+
+
+def test_dossier_import_refuses_an_issued_opinion_whose_adviser_opinion_was_taken_out(org):
+    from decisions.models import Decision
+    from reporting.dossier import dossier_export, dossier_import
+    from tests.reporting.test_dossier import _edited, build_archived, empty_the_database
+
+    exported = dossier_export(build_archived(org), with_index=False)
+    empty_the_database()
+
+    def forge(data: dict) -> None:
+        data["objects"] = [row for row in data["objects"] if row["model"] != "reviews.adviseropinion"]
+
+    with pytest.raises(DecisionError) as refused:
+        dossier_import(_edited(exported, forge))
+
+    assert (refused.value.rule, refused.value.article) == ("adviser_opinion_signed", "Art 28")
+    assert not Decision.objects.exists()
+
+
+def test_admin_keeps_the_pool_with_its_rules(org, admin_client):
+    url = reverse("admin:reviews_legaladviser_add")
+    values = {
+        "government": org.government.pk,
+        "user": org.clerk.pk,
+        "kind": AdviserKind.LEGAL_ADVISER,
+        "firm": "示范律师事务所",
+        "fields_of_practice": "行政法",
+        "term_start": "2026-01-01",
+        "term_end": "2025-12-31",
+        "active": "on",
+    }
+    refused = admin_client.post(url, values)
+    assert refused.status_code == 200
+    assert not LegalAdviser.objects.filter(user=org.clerk).exists()
+
+    newcomer = MembershipFactory(department=org.legal_office, role=Role.LEGAL_ADVISER).user
+    assert admin_client.post(url, {**values, "user": newcomer.pk, "term_end": "2027-12-31"}).status_code == 302
+    assert LegalAdviser.objects.get(user=newcomer).covers(START)
