@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 LEGAL_OFFICE_ROLES = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD, Role.LEGAL_ADVISER})
+# Who reads the pool of advisers: the office's staff (an adviser is consulted, not the pool's keeper).
+POOL_READERS = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD})
 
 
 def _memberships(user: User, government_id: int):
@@ -66,8 +68,8 @@ def is_adviser(user: User, decision: Decision) -> bool:
 
 def adviser_pool_governments(user: User) -> list[Government]:
     """The governments whose pool of advisers ``user`` reads: those whose legal office they staff
-    as a reviewer or its head (an adviser is consulted, not the pool's keeper)."""
-    return legal_office_governments(user, roles=(Role.LEGAL_REVIEWER, Role.LEGAL_HEAD))
+    as a reviewer or its head."""
+    return legal_office_governments(user, roles=POOL_READERS)
 
 
 def legal_office_governments(user: User, *, roles=LEGAL_OFFICE_ROLES) -> list[Government]:
