@@ -22,6 +22,9 @@ their ``AppConfig.ready()``. The core calls them by name and never imports those
   run its minimum time (Art 26) is the review's to tell (``provide_earliest_meeting_day``); the
   meeting's record is refused for a day before it. Nobody providing it sets no bound: without the
   review the gate slot ``review_allows`` refuses the meeting anyway.
+- **Who else sees a decision.** Someone outside the offices and the sponsors whom another app's
+  part of the record lets in to one decision (a legal adviser asked for an opinion, Art 28):
+  ``provide_audience``, a subquery of decision ids ORed into ``decisions.visibility``.
 - **Invariants.** What must always hold of the record in another app's part of it (the review's
   clearance still allows a decision past the meeting gate): ``provide_invariant``, read by
   ``decisions.integrity`` over batches of decisions.
@@ -70,6 +73,8 @@ AnnotationProvider = Callable[[], Mapping[str, BaseExpression]]
 DecisionFilter = Callable[["QuerySet[Decision]", Any], "QuerySet[Decision]"]
 EarliestMeetingDay = Callable[["Decision"], "dt.date | None"]
 InvariantCheck = Callable[[Sequence["Decision"]], Iterable["Finding"]]
+# The ids of the decisions a user is let in to, as a subquery (``values("decision_id")``).
+AudienceProvider = Callable[[Any], "QuerySet[Any]"]
 StepCheck = Callable[["ProcedureStep"], list[Refusal]]
 
 
@@ -204,6 +209,22 @@ def provide_earliest_meeting_day(provider: EarliestMeetingDay) -> None:
 def earliest_meeting_day(decision: Decision) -> dt.date | None:
     """The first day the meeting may be held, or None when no installed app sets one."""
     return _earliest_meeting_day[0](decision) if _earliest_meeting_day else None
+
+
+# --------------------------------------------------------------------------- who else sees a decision
+
+_audiences: list[AudienceProvider] = []
+
+
+def provide_audience(provider: AudienceProvider) -> None:
+    """``provider(user)`` answers the ids of the decisions ``user`` is let in to by another app's
+    part of the record, as a subquery; ``decisions.visibility`` adds them to what the user sees."""
+    if provider not in _audiences:
+        _audiences.append(provider)
+
+
+def audiences() -> list[AudienceProvider]:
+    return list(_audiences)
 
 
 # --------------------------------------------------------------------------- decision filters

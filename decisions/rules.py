@@ -114,11 +114,15 @@ class Rules:
     # Art 35, product: a problem found in execution left unanswered this long is on the executing
     # unit's to-do list.
     execution_problem_answer_working_days: int = 10
+    # Art 28: the legal office "shall" (应当) hear its legal advisers and public lawyers: an issued
+    # opinion has at least one adviser's signed opinion. A government may say otherwise only where
+    # no government above it requires it.
+    adviser_opinion_required: bool = True
 
 
 # Switches that only tighten (Art 43): a higher government's True binds the governments below it,
 # whatever they set.
-BINDING_SWITCHES = ("legal_office_attends_meeting", "party_committee_report_required")
+BINDING_SWITCHES = ("legal_office_attends_meeting", "party_committee_report_required", "adviser_opinion_required")
 
 
 NATIONAL_DEFAULTS = Rules()

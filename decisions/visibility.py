@@ -17,6 +17,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, QueryS
 from django.http import Http404
 from django.utils import timezone
 
+from decisions import extensions
 from decisions.accounts.security_log import refused_access
 from decisions.choices import DepartmentKind, Role
 from decisions.models import (
@@ -38,8 +39,10 @@ if TYPE_CHECKING:
 
 # Departments whose staff see every decision of their government.
 OFFICE_KINDS = (DepartmentKind.LEGAL_OFFICE, DepartmentKind.GOVERNMENT_OFFICE)
-# Whose membership opens a whole government: the offices' staff, and the leaders.
-WHOLE_GOVERNMENT = Q(department__kind__in=OFFICE_KINDS) | Q(role=Role.LEADER)
+# Whose membership opens a whole government: the offices' staff, and the leaders. A legal adviser
+# or public lawyer of the legal office is not its staff: they see the decisions they are asked about
+# (Art 28), which the legality review tells (``extensions.provide_audience``).
+WHOLE_GOVERNMENT = (Q(department__kind__in=OFFICE_KINDS) & ~Q(role=Role.LEGAL_ADVISER)) | Q(role=Role.LEADER)
 # Whose membership opens what one department leads or co-sponsors: its clerks and its head. An
 # expert attached to a sponsoring department gives opinions on what is put to them (Art 19–20);
 # membership does not open the department's drafts to them.
@@ -84,11 +87,11 @@ def decisions_visible_to(user: User | AnonymousUser | None) -> QuerySet[Decision
         "decision_id"
     )
     # Id sets rather than joins: no duplicates from the co-sponsor table, so no DISTINCT.
-    visible: QuerySet[Decision] = Decision.objects.filter(
-        InIds("government_id", whole_government)
-        | InIds("lead_sponsor_id", sponsor_departments)
-        | InIds("id", co_sponsored)
-    )
+    let_in = Q(InIds("government_id", whole_government)) | Q(InIds("lead_sponsor_id", sponsor_departments))
+    let_in |= Q(InIds("id", co_sponsored))
+    for audience in extensions.audiences():
+        let_in |= Q(InIds("id", audience(user)))
+    visible: QuerySet[Decision] = Decision.objects.filter(let_in)
     return visible
 
 

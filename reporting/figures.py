@@ -246,6 +246,11 @@ class AnnualFigures:
 
         return AdviserOpinion.objects.filter(review__decision__in=self.decisions(), **self._in_year("signed_at"))
 
+    def opinions_with_adviser(self) -> QuerySet[LegalityReview]:
+        """Opinions issued in the year that heard at least one legal adviser or public lawyer, whose
+        opinion is signed (Art 28; a withdrawn request does not count)."""
+        return self.opinions_issued().filter(adviser_opinions__signed_at__isnull=False).distinct()
+
     def meetings(self) -> QuerySet[Meeting]:
         return Meeting.objects.filter(
             decision__in=self.decisions(), held_on__gte=self.first_day, held_on__lte=self.last_day
@@ -566,6 +571,7 @@ class AnnualFigures:
         timed = sorted({review.decision.code for review, _days, _on_time in self.review_times()})
         times = [days for _review, days, _on_time in self.review_times()]
         on_time = [ok for _review, _days, ok in self.review_times()]
+        heard = self.opinions_with_adviser()
         return Table(
             "review",
             _("Legality review"),
@@ -659,6 +665,14 @@ class AnnualFigures:
                     percent(items_adopted + items_partly, items_total),
                     "%",
                     suggested,
+                ),
+                Figure(
+                    "opinions_with_adviser",
+                    _("Opinions that heard a legal adviser"),
+                    "听取法律顾问、公职律师意见的审查",
+                    heard.count(),
+                    "letters",
+                    self._behind(heard, "decision_id"),
                 ),
                 Figure(
                     "adviser_opinions",

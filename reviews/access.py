@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING
 
 from decisions import permissions, visibility
 from decisions.models import Decision, Department, Government, Membership, Role
+from reviews.models import AdviserOpinion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
 
 
 LEGAL_OFFICE_ROLES = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD, Role.LEGAL_ADVISER})
+# Who reads the pool of advisers: the office's staff (an adviser is consulted, not the pool's keeper).
+POOL_READERS = frozenset({Role.LEGAL_REVIEWER, Role.LEGAL_HEAD})
 
 
 def _memberships(user: User, government_id: int):
@@ -63,7 +66,13 @@ def is_adviser(user: User, decision: Decision) -> bool:
     )
 
 
-def legal_office_governments(user: User) -> list[Government]:
+def adviser_pool_governments(user: User) -> list[Government]:
+    """The governments whose pool of advisers ``user`` reads: those whose legal office they staff
+    as a reviewer or its head."""
+    return legal_office_governments(user, roles=POOL_READERS)
+
+
+def legal_office_governments(user: User, *, roles=LEGAL_OFFICE_ROLES) -> list[Government]:
     """The governments whose legal office ``user`` works in (the review queue's scope)."""
 
     if not user or not user.is_authenticated:
@@ -72,6 +81,12 @@ def legal_office_governments(user: User) -> list[Government]:
         Government.objects.filter(
             departments__kind=Department.Kind.LEGAL_OFFICE,
             departments__memberships__user=user,
-            departments__memberships__role__in=LEGAL_OFFICE_ROLES,
+            departments__memberships__role__in=roles,
         ).distinct()
     )
+
+
+def decisions_asked_of(user: User):
+    """The decisions whose review asked ``user`` for an opinion, the request not withdrawn (Art 28):
+    what a legal adviser sees (``decisions.extensions.provide_audience``)."""
+    return AdviserOpinion.objects.filter(adviser_id=user.pk, withdrawn_at__isnull=True).values("review__decision_id")

@@ -1,7 +1,11 @@
 """Admin for the review records: read-only. Every write of a review goes through reviews.services,
 where the rules are (who may write and issue, the numbering, the clock, the gates); an admin form
 would be a road around them. The document number sequence is shown, never edited: editing it would
-make gaps or duplicates."""
+make gaps or duplicates.
+
+The pool of legal advisers is organisation data, not a record: administrators keep it here, and the
+model's ``clean`` holds its rules (the term ends after it starts; the person holds the legal adviser
+role in that government's legal office)."""
 
 from django.contrib import admin
 
@@ -9,6 +13,7 @@ from reviews.models import (
     AdviserOpinion,
     DocumentNumberSequence,
     FinalTextReview,
+    LegalAdviser,
     LegalityReview,
     OpinionLetter,
     ReviewItem,
@@ -106,3 +111,11 @@ class FinalTextReviewAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class DocumentNumberSequenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("office", "year", "last_number")
     list_select_related = ("office",)
+
+
+@admin.register(LegalAdviser)
+class LegalAdviserAdmin(admin.ModelAdmin):
+    list_display = ("user", "government", "kind", "firm", "fields_of_practice", "term_start", "term_end", "active")
+    list_filter = ("kind", "active", "government")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "firm", "fields_of_practice")
+    list_select_related = ("user", "government")

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +22,7 @@ from rest_framework.views import APIView
 from decisions.api import converters  # noqa: F401  (registers <id:…>)
 from decisions.api.parsers import JSONParser
 from decisions.api.views import DecisionScoped, FileView, invalid, parse
+from reviews import access, selectors
 from reviews.actions import API_ACTIONS
 from reviews.models import (
     FinalTextReview,
@@ -27,7 +30,7 @@ from reviews.models import (
     OpinionLetter,
     WaiverCheck,
 )
-from reviews.serializers import ReviewRecordSerializer
+from reviews.serializers import LegalAdviserSerializer, ReviewRecordSerializer
 
 User = get_user_model()
 
@@ -75,6 +78,21 @@ class LetterDownload(DecisionScoped, FileView):
             filename=letter.file.name.rsplit("/", 1)[-1],
             content_type="application/octet-stream",
         )
+
+
+class AdviserPool(generics.GenericAPIView):
+    """The pool of legal advisers and public lawyers (Art 28) of the governments whose legal office
+    the caller staffs; 403 for anyone else. A request to an adviser names one serving today."""
+
+    schema_tags = ["reviews"]
+
+    @extend_schema(responses=LegalAdviserSerializer(many=True), operation_id="reviews_advisers")
+    def get(self, request):
+        governments = access.adviser_pool_governments(request.user)
+        if not governments:
+            raise PermissionDenied(_("The pool of advisers is the legal office's."))
+        page = self.paginate_queryset(selectors.adviser_pool(governments))
+        return self.get_paginated_response(LegalAdviserSerializer(page, many=True).data)
 
 
 # --------------------------------------------------------------------------- the actions
@@ -138,6 +156,7 @@ def make_review_action_view(action: str) -> type[ReviewActionView]:
 decision = "decisions/<id:pk>/"
 
 urlpatterns = [
+    path("reviews/advisers/", AdviserPool.as_view(), name="review-advisers"),
     path(decision + "review/", ReviewRecordView.as_view(), name="review"),
     path(
         decision + "review/letters/<id:letter_pk>/download/",

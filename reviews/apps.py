@@ -9,7 +9,7 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, as Django asks: the models and services load once the app registry is ready.
         from decisions import extensions
-        from reviews import gates, selectors, services
+        from reviews import access, gates, selectors, services
         from reviews.choices import REVIEW_RULE_ARTICLES, ReviewEvent, ReviewRule
 
         extensions.provide_vocabulary(events=ReviewEvent, rules=ReviewRule, articles=REVIEW_RULE_ARTICLES)
@@ -21,8 +21,12 @@ class ReviewsConfig(AppConfig):
         # The same two gates as they must still hold afterwards (decisions.integrity).
         extensions.provide_invariant(extensions.REVIEW_ALLOWS.name, gates.clearance_held)
         extensions.provide_invariant(extensions.FINAL_TEXT_REVIEWED.name, gates.final_text_held)
+        # Art 28: every issued opinion heard an adviser, where the government's rules require it.
+        extensions.provide_invariant(ReviewRule.ADVISER_OPINION_SIGNED.value, gates.advisers_heard)
         # Art 26: each submission opens a round; it runs before the clocks read the record.
         extensions.on_event(services.open_round_on_submission, order=10)
+        # Art 28: a legal adviser sees the decisions they were asked about, and no other.
+        extensions.provide_audience(access.decisions_asked_of)
         # The review's column of the five-step marks and the overview's gate check.
         # The columns are Subqueries, which Django derives from BaseExpression, not Expression, the
         # narrower type extensions.AnnotationProvider names; annotate() takes either.

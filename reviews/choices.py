@@ -40,6 +40,8 @@ class ReviewRule(models.TextChoices):
     OPINION_ITEMS = "opinion_items", _("The opinion lists what must change")  # Art 28
     WAIVERS_CHECKED = "waivers_checked", _("Every waiver is checked")  # Art 25
     ADVISER_OPINIONS_GIVEN = "adviser_opinions_given", _("Every adviser asked has answered")  # Art 28
+    ADVISER_IN_POOL = "adviser_in_pool", _("The adviser asked serves in the government's pool")  # Art 28
+    ADVISER_OPINION_SIGNED = "adviser_opinion_signed", _("A legal adviser's signed opinion was heard")  # Art 28
     ITEMS_ANSWERED = "items_answered", _("The sponsor answered every item")  # Art 28
     REVISED_DRAFT = "revised_draft", _("The revised draft is handed in")  # Art 28
     REVIEW_ISSUED = "review_issued", _("The opinion is issued")  # Art 25
@@ -74,4 +76,6 @@ REVIEW_RULE_ARTICLES: dict[str, str] = {
     ReviewRule.REVIEW_EXTENSION_LIMIT: "",
     ReviewRule.EXPLORATORY_STATES_RISK: "Art 25",
     ReviewRule.SECOND_REVIEW_ENABLED: "",
+    ReviewRule.ADVISER_IN_POOL: "Art 28",
+    ReviewRule.ADVISER_OPINION_SIGNED: "Art 28",
 }

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,7 +16,9 @@ from reviews import gates, services
 from reviews.clock import review_clock
 from reviews.models import (
     CONCLUSIONS_WITH_ITEMS,
+    AdviserKind,
     ItemResponse,
+    LegalAdviser,
     LegalityReview,
     MaterialKind,
     ProblemType,
@@ -100,6 +103,7 @@ def take_to_opinion(decision: Decision, people, *, conclusion: str, reasons: str
 
     complete_materials(decision, people)
     services.review_accept(decision=decision, actor=people.reviewer)
+    hear_adviser(decision, people)
     review = _current_review(decision)
     for check in review.waiver_checks.filter(verdict=WaiverVerdict.PENDING).select_related("step"):
         services.review_check_waiver(
@@ -111,6 +115,48 @@ def take_to_opinion(decision: Decision, people, *, conclusion: str, reasons: str
     services.review_record_opinion(
         decision=decision, actor=people.reviewer, conclusion=conclusion, reasons=reasons, legal_risk=legal_risk
     )
+
+
+def hear_adviser(decision: Decision, people) -> None:
+    """Art 28: where the government's rules require it, the reviewer asks the first adviser of the
+    pool serving today, who signs an opinion (nothing when the round already holds a signed one, or
+    the pool is empty: the issue then refuses, as it should)."""
+    review = _current_review(decision)
+    if any(opinion.signed_at for opinion in review.adviser_opinions.all()):
+        return
+    if not gates.adviser_opinion_required(decision):
+        return
+    entry = LegalAdviser.objects.serving(decision.government_id, timezone.localdate()).select_related("user").first()
+    if entry is None:
+        return
+    request = services.review_request_adviser_opinion(
+        decision=decision,
+        actor=people.reviewer,
+        adviser=entry.user,
+        question="决策草案的合法性（制定主体、权限、程序、内容）。",
+    )
+    services.review_sign_adviser_opinion(
+        decision=decision,
+        actor=entry.user,
+        opinion_id=request.pk,
+        opinion="经审查，草案制定主体适格，权限和程序符合规定，内容未发现违法情形。",
+    )
+
+
+# A term wide enough for a walk that travels in time (demo data of past years, tests' clocks).
+DEMO_TERM = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+
+
+def add_to_pool(government, user, *, kind: str = AdviserKind.LEGAL_ADVISER, **values) -> LegalAdviser:
+    """An adviser in the government's pool (organisation data, as the administrators enter it)."""
+    values = {
+        "firm": "示范市正言律师事务所",
+        "fields_of_practice": "行政法、政府法律事务",
+        "term_start": DEMO_TERM[0],
+        "term_end": DEMO_TERM[1],
+        **values,
+    }
+    return LegalAdviser.objects.create(government=government, user=user, kind=kind, **values)
 
 
 def answer_and_confirm(decision: Decision, people) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from decisions import limits
@@ -15,6 +16,7 @@ from reviews.models import (
     FinalTextKind,
     FinalTextResult,
     ItemResponse,
+    LegalAdviser,
     MaterialKind,
     ProblemType,
 )
@@ -99,13 +101,36 @@ class WaiverCheckForm(forms.Form):
     )
 
 
+class PoolAdviserField(PersonChoiceField):
+    """A person of the pool of advisers, shown with their capacity, firm and fields of practice."""
+
+    entries: dict[int, LegalAdviser] = {}
+
+    def label_from_instance(self, obj) -> str:
+        name = super().label_from_instance(obj)
+        entry = self.entries.get(obj.pk)
+        if entry is None:
+            return name
+        parts = [name, entry.get_kind_display(), entry.firm]
+        if entry.fields_of_practice:
+            parts.append(entry.fields_of_practice)
+        return " · ".join(str(part) for part in parts)
+
+
 class AdviserRequestForm(forms.Form):
-    adviser = PersonChoiceField(label=_("Adviser"), queryset=get_user_model().objects.none())
+    """Art 28: the advisers offered are the government's pool serving today."""
+
+    adviser = PoolAdviserField(label=_("Adviser"), queryset=get_user_model().objects.none())
     question = forms.CharField(label=_("Question"), widget=TEXTAREA, max_length=limits.REASON_MAX_LENGTH)
 
     def __init__(self, *args, decision, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["adviser"].queryset = _office_people(decision, [Role.LEGAL_ADVISER])
+        field = self.fields["adviser"]
+        entries = list(
+            LegalAdviser.objects.serving(decision.government_id, timezone.localdate()).select_related("user")
+        )
+        field.entries = {entry.user_id: entry for entry in entries}
+        field.queryset = _office_people(decision, [Role.LEGAL_ADVISER]).filter(pk__in=list(field.entries))
 
 
 class AdviserSignForm(forms.Form):

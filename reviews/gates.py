@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
+from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -102,7 +103,8 @@ def issue_refusals(review: LegalityReview) -> list[Refusal]:
                 "Art 25",
             )
         )
-    if any(opinion.is_open for opinion in review.adviser_opinions.all()):
+    opinions = list(review.adviser_opinions.all())
+    if any(opinion.is_open for opinion in opinions):
         out.append(
             Refusal(
                 ReviewRule.ADVISER_OPINIONS_GIVEN,
@@ -110,7 +112,23 @@ def issue_refusals(review: LegalityReview) -> list[Refusal]:
                 "Art 28",
             )
         )
+    elif not any(opinion.signed_at for opinion in opinions) and adviser_opinion_required(review.decision):
+        out.append(
+            Refusal(
+                ReviewRule.ADVISER_OPINION_SIGNED,
+                _(
+                    "Ask a legal adviser or public lawyer of the pool for an opinion and have it signed before "
+                    "the opinion is issued: a withdrawn request does not count."
+                ),
+                "Art 28",
+            )
+        )
     return out
+
+
+def adviser_opinion_required(decision: Decision) -> bool:
+    """Art 28 (应当): whether the government's rules ask an issued opinion to have heard an adviser."""
+    return rules_for(decision.government).adviser_opinion_required
 
 
 def response_refusals(review: LegalityReview) -> list[Refusal]:
@@ -272,6 +290,37 @@ def clearance_held(decisions: Sequence[Decision]) -> Iterator[Finding]:
         else:
             continue
         yield finding(decision, RuleCode.REVIEW_ALLOWS, problem, "Art 25")
+
+
+def advisers_heard(decisions: Sequence[Decision]) -> Iterator[Finding]:
+    """Art 28 as it must hold of the record: every issued opinion of a government that requires it
+    heard at least one adviser, whose opinion is signed (a withdrawn request does not count). The
+    setting's history is not kept, so it is read as it stands now, and only for the governments
+    with a round lacking it. One query per batch, then the rules of each such government once."""
+    lacking: dict[int, LegalityReview] = {}
+    rounds = (
+        LegalityReview.objects.filter(decision__in=[d.pk for d in decisions], issued_at__isnull=False)
+        .annotate(signed=Count("adviser_opinions", filter=Q(adviser_opinions__signed_at__isnull=False)))
+        .filter(signed=0)
+        .order_by("decision", "round")
+    )
+    for round_ in rounds:
+        lacking.setdefault(round_.decision_id, round_)
+    required: dict[int, bool] = {}
+    for decision in decisions:
+        review = lacking.get(decision.pk)
+        if review is None:
+            continue
+        if decision.government_id not in required:
+            required[decision.government_id] = adviser_opinion_required(decision)
+        if required[decision.government_id]:
+            yield finding(
+                decision,
+                ReviewRule.ADVISER_OPINION_SIGNED,
+                _("The legality opinion %(number)s was issued without a legal adviser's signed opinion.")
+                % {"number": review.document_number},
+                "Art 28",
+            )
 
 
 def final_text_held(decisions: Sequence[Decision]) -> Iterator[Finding]:

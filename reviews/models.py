@@ -11,13 +11,30 @@ form one aggregate whose constraints refer to each other.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from decisions import limits
-from decisions.models import Attachment, Decision, DecisionState, Department, ProcedureStep, TimeStamped
+from decisions.models import (
+    Attachment,
+    Decision,
+    DecisionState,
+    Department,
+    Government,
+    Membership,
+    ProcedureStep,
+    Role,
+    TimeStamped,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Conclusion(models.TextChoices):
@@ -398,6 +415,82 @@ class WaiverCheck(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.review} · {self.step.get_kind_display()}"
+
+
+class AdviserKind(models.TextChoices):
+    """In which capacity a lawyer takes part in the legality review (Art 28)."""
+
+    LEGAL_ADVISER = "legal_adviser", _("Legal adviser")
+    PUBLIC_LAWYER = "public_lawyer", _("Public lawyer")
+
+
+class LegalAdviserQuerySet(models.QuerySet):
+    def serving(self, government_id: int, day: dt.date) -> LegalAdviserQuerySet:
+        """The government's advisers in the pool on ``day``: active, their term covering it."""
+        return self.filter(government_id=government_id, active=True, term_start__lte=day, term_end__gte=day)
+
+
+class LegalAdviser(TimeStamped):
+    """A government's pool of legal advisers and public lawyers (Art 28): who the legal office may
+    ask for an opinion, in which capacity, from which firm or unit, for which term. Organisation
+    data, kept by the administrators; a request names someone serving on the day it is made."""
+
+    government = models.ForeignKey(
+        Government, verbose_name=_("government"), on_delete=models.PROTECT, related_name="legal_advisers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user login"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("capacity"), max_length=20, choices=AdviserKind.choices)
+    firm = models.CharField(_("law firm or unit"), max_length=200)
+    fields_of_practice = models.CharField(_("fields of practice"), max_length=200, blank=True)
+    term_start = models.DateField(_("term starts on"))
+    term_end = models.DateField(_("term ends on"))
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = LegalAdviserQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["government", "user"]
+        verbose_name = _("legal adviser in the pool")
+        verbose_name_plural = _("pool of legal advisers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "user"],
+                name="legal_adviser_once_per_government",
+                violation_error_message=_("This person is already in this government's pool of advisers."),
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__gt=models.F("term_start")),
+                name="legal_adviser_term_end_after_start",
+                violation_error_message=_("The term ends after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} · {self.firm}"
+
+    def clean(self) -> None:
+        errors: dict[str, StrOrPromise] = {}
+        if self.term_start and self.term_end and self.term_end <= self.term_start:
+            errors["term_end"] = _("The term ends after it starts.")
+        if self.government_id and self.user_id:
+            holds_role = Membership.objects.filter(
+                user_id=self.user_id,
+                role=Role.LEGAL_ADVISER,
+                department__government_id=self.government_id,
+                department__kind=Department.Kind.LEGAL_OFFICE,
+            ).exists()
+            if not holds_role:
+                errors["user"] = _(
+                    "This person holds no legal adviser role in this government's legal office: "
+                    "give them that role first."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def covers(self, day: dt.date) -> bool:
+        return self.active and self.term_start <= day <= self.term_end
 
 
 class AdviserOpinion(TimeStamped):

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -20,7 +21,9 @@ from reviews import access
 from reviews.clock import ReviewClock, WorkCalendar, review_clock
 from reviews.gates import materials_missing
 from reviews.models import (
+    AdviserOpinion,
     Conclusion,
+    LegalAdviser,
     LegalityReview,
     MaterialKind,
     ReviewItem,
@@ -212,14 +215,19 @@ _CLOCK_FIELDS = (
 _DISPLAY_RELATIONS = ("decision", "decision__lead_sponsor", "decision__government", "assigned_to")
 
 
-def _open_rounds(governments: Sequence[Government], *, department: int | None, year: int | None):
-    """The latest round of every decision under review in ``governments``, filtered."""
+def _open_rounds(user: User, governments: Sequence[Government], *, department: int | None, year: int | None):
+    """The latest round of every decision under review in ``governments``, filtered; in a
+    government whose legal office ``user`` serves only as a legal adviser, only the rounds that
+    asked them (Art 28)."""
     latest_round = LegalityReview.objects.filter(decision=OuterRef("decision")).order_by("-round").values("round")[:1]
     reviews = LegalityReview.objects.filter(
         decision__government__in=governments,
         decision__state=DecisionState.LEGALITY_REVIEW,
         round=Subquery(latest_round),
     )
+    staffed = {government.pk for government in access.adviser_pool_governments(user)}
+    if any(government.pk not in staffed for government in governments):
+        reviews = reviews.filter(Q(decision__government__in=staffed) | Q(decision__in=access.decisions_asked_of(user)))
     if department is not None:
         reviews = reviews.filter(decision__lead_sponsor_id=department)
     if year is not None:
@@ -260,7 +268,7 @@ def review_queue(
     if not governments:
         return []
     reviews = (
-        _open_rounds(governments, department=department, year=year)
+        _open_rounds(user, governments, department=department, year=year)
         .select_related(*_DISPLAY_RELATIONS)
         .prefetch_related("supplements")
     )
@@ -297,7 +305,7 @@ def review_queue_page(
         governments = access.legal_office_governments(user)
     if not governments:
         return Paginator([], per_page).get_page(number)
-    reviews = _open_rounds(governments, department=department, year=year)
+    reviews = _open_rounds(user, governments, department=department, year=year)
     calendar = WorkCalendar()
     clocked: list[QueueRow] = []
     if overdue or sort not in QUEUE_ORDERS:
@@ -393,3 +401,26 @@ def review_tasks(user: User, decisions: Sequence[Decision], held: permissions.He
         url = reverse("reviews:decision", args=[review.decision_id])
         tasks.append(extensions.Task(review.decision, action, label, url))
     return tasks
+
+
+# --------------------------------------------------------------------------- the pool of advisers
+
+
+def adviser_pool(governments: Sequence[Government]) -> QuerySet[LegalAdviser]:
+    """The pool of legal advisers and public lawyers of ``governments`` (Art 28), serving or not,
+    with how many opinions each signed for that government's reviews (one query)."""
+    signed_opinions = (
+        AdviserOpinion.objects.filter(
+            adviser=OuterRef("user"), signed_at__isnull=False, review__decision__government=OuterRef("government")
+        )
+        .order_by()
+        .values("adviser")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        LegalAdviser.objects.filter(government__in=governments)
+        .select_related("government", "user")
+        .annotate(signed=Coalesce(Subquery(signed_opinions), 0))
+        .order_by("government__name", "-active", "user__last_name", "user__first_name", "user__username")
+    )

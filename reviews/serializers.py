@@ -15,6 +15,7 @@ from reviews.models import (
     FinalTextResult,
     FinalTextReview,
     ItemResponse,
+    LegalAdviser,
     LegalityReview,
     MaterialKind,
     OpinionLetter,
@@ -46,6 +47,32 @@ class WaiverCheckSerializer(serializers.ModelSerializer):
     class Meta:
         model = WaiverCheck
         fields = ["id", "step_kind", "waiver_reason", "waiver_article", "verdict", "verdict_reason", "checked_at"]
+
+
+class LegalAdviserSerializer(serializers.ModelSerializer):
+    """An adviser of the pool (Art 28): ``user`` is the id a request names as ``adviser``."""
+
+    name = serializers.SerializerMethodField()
+    signed = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = LegalAdviser
+        fields = [
+            "id",
+            "government",
+            "user",
+            "name",
+            "kind",
+            "firm",
+            "fields_of_practice",
+            "term_start",
+            "term_end",
+            "active",
+            "signed",
+        ]
+
+    def get_name(self, entry: LegalAdviser) -> str:
+        return entry.user.get_full_name() or entry.user.get_username()
 
 
 class AdviserOpinionSerializer(serializers.ModelSerializer):

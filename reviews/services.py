@@ -51,6 +51,7 @@ from reviews.models import (
     FinalTextResult,
     FinalTextReview,
     ItemResponse,
+    LegalAdviser,
     LegalityReview,
     LetterFormat,
     MaterialKind,
@@ -434,7 +435,8 @@ def review_check_waiver(
 
 @transaction.atomic
 def review_request_adviser_opinion(*, decision: Decision, actor: User, adviser: User, question: str) -> AdviserOpinion:
-    """Art 28: the legal office asks a legal adviser or public lawyer for an opinion."""
+    """Art 28: the legal office asks a legal adviser or public lawyer for an opinion: one of the
+    government's pool (``LegalAdviser``) whose term covers the day of the request."""
     decision, review = _open_round(decision, actor, access.may_write)
     _not_issued(review)
     question = _text(question, "question", _("Say what the adviser is asked."))
@@ -442,6 +444,15 @@ def review_request_adviser_opinion(*, decision: Decision, actor: User, adviser: 
         raise _invalid(
             _("Ask a legal adviser or public lawyer of this government's legal office."),
             adviser=_("Not an adviser of this legal office."),
+        )
+    if not LegalAdviser.objects.serving(decision.government_id, timezone.localdate()).filter(user=adviser).exists():
+        message = _("Ask a legal adviser or public lawyer of the government's pool whose term covers today.")
+        raise DecisionError(
+            ErrorCode.RULE,
+            message,
+            article="Art 28",
+            rule=ReviewRule.ADVISER_IN_POOL,
+            fields={"adviser": [_("Not in the pool of advisers today.")]},
         )
     opinion = AdviserOpinion.objects.create(
         review=review, adviser=adviser, question=question, requested_by=actor, requested_at=timezone.now()

@@ -6,6 +6,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("advisers/", views.advisers, name="advisers"),
     path("decision/<int:decision_id>/", views.decision_review, name="decision"),
     path("decision/<int:decision_id>/issue/preview/", views.issue_preview, name="issue_preview"),
     path("decision/<int:decision_id>/<slug:action>/", views.act, name="act"),

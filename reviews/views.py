@@ -249,3 +249,14 @@ def _queue_filters(request: AuthenticatedRequest) -> tuple[list[Government], for
             "sort": filters.get("sort") or "",
         },
     )
+
+
+@login_required
+def advisers(request: AuthenticatedRequest) -> HttpResponse:
+    """reviews:advisers — the pool of legal advisers and public lawyers (Art 28) of the governments
+    whose legal office the user staffs, read-only (the administrators keep it)."""
+    governments = access.adviser_pool_governments(request.user)
+    if not governments:
+        raise PermissionDenied(_("The pool of advisers is the legal office's."))
+    rows = selectors.adviser_pool(governments)
+    return render(request, "reviews/advisers.html", {"rows": rows, "today": timezone.localdate()})

@@ -87,6 +87,7 @@ class Org:
     legal_head: object
     secretary: object
     leader: object
+    adviser: object = None  # a legal adviser of the legal office, in the government's pool (Art 28)
 
     def decision_kwargs(self, **overrides) -> dict:
         values = {
@@ -119,7 +120,10 @@ def make_org(name: str | None = None) -> Org:
     # Art 37: the government's head (行政首长) is its leader.
     government.head = leader
     government.save(update_fields=["head", "updated_at"])
+    adviser = person(legal, Role.LEGAL_ADVISER)
+    review_demo.add_to_pool(government, adviser)
     return Org(
+        adviser=adviser,
         government=government,
         sponsor=sponsor,
         other_sponsor=other_sponsor,

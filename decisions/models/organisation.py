@@ -194,6 +194,9 @@ class RuleSettings(TimeStamped):
     second_review_enabled = models.BooleanField(
         _("second review of the final text before publication"), null=True, blank=True
     )
+    adviser_opinion_required = models.BooleanField(
+        _("an issued legality opinion needs a legal adviser's signed opinion (Art 28)"), null=True, blank=True
+    )
     waiver_approver = models.CharField(
         _("who approves a preparatory step's waiver"),
         max_length=20,

@@ -8,7 +8,9 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from decisions.api.tokens import api_token_issue
 from decisions.models import DecisionEvent, DecisionState
 
 
@@ -124,6 +126,17 @@ def test_a_decision_lives_its_whole_life_through_the_api_with_tokens_alone(api):
         )
     ok(reviewer.post(review + "accept/", {}, format="json"))
     ok(reviewer.post(review + "check_waiver/", {"step_kind": "risk_assessment", "confirmed": True}, format="json"))
+    # Art 28: the reviewer asks an adviser of the pool (read from the API), who signs an opinion.
+    pool = ok(reviewer.get("/api/v1/reviews/advisers/"))["results"]
+    asked = ok(
+        reviewer.post(
+            review + "request_adviser_opinion/", {"adviser": pool[0]["user"], "question": "是否合法？"}, format="json"
+        )
+    )["rounds"][-1]["adviser_opinions"][0]
+    _token, key = api_token_issue(user=org.adviser, department=org.legal_office, name="OA adviser")
+    adviser = APIClient()
+    adviser.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    ok(adviser.post(review + "sign_adviser_opinion/", {"opinion_id": asked["id"], "opinion": "合法。"}, format="json"))
     ok(
         reviewer.post(
             review + "add_item/",

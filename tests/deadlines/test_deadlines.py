@@ -20,7 +20,7 @@ from decisions.errors import DecisionError, ErrorCode
 from decisions.models import CalendarDay, DecisionState, MeetingOutcome, RuleSettings, StepKind
 from demo import builder as demo
 from reviews import services as review_services
-from reviews.demo import complete_materials
+from reviews.demo import complete_materials, hear_adviser
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date
@@ -198,6 +198,7 @@ def test_a_review_clock_waiting_for_supplements_is_paused(org):
 def test_issuing_the_opinion_in_time_meets_the_review_clocks(org):
     decision = under_accepted_review(org, D(2026, 9, 28))
     with at(D(2026, 10, 14)):
+        hear_adviser(decision, org)
         review_services.review_record_opinion(
             decision=decision, actor=org.reviewer, conclusion="lawful", reasons="合法。"
         )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from decisions import services, todo
 from decisions.models import DecisionState, StepKind
 from demo import builder as demo
+from reviews import demo as review_demo
 from reviews import services as review_services
 from tests.reviews import flow
 
@@ -65,6 +66,7 @@ def test_the_review_passes_from_the_legal_office_to_its_head_and_back_to_clearin
     assert _actions(org.legal_head, decision) == ["review_accept"]
     assert _actions(org.clerk, decision) == []
     decision = flow.accepted(org)
+    review_demo.hear_adviser(decision, org)
     assert _actions(org.reviewer, decision) == ["review_record_opinion"]
     review_services.review_record_opinion(decision=decision, actor=org.reviewer, conclusion="lawful", reasons="合法。")
     assert _actions(org.reviewer, decision) == []

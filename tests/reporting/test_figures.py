@@ -173,6 +173,7 @@ def test_every_annual_figure_matches_the_records(org, records):
         "review_items_adopted": 1,
         "review_items_partly": 1,
         "review_items_adoption_rate": 66.7,
+        "opinions_with_adviser": 1,
         "adviser_opinions": 1,
         "review_days_median": 12.0,
         "review_days_p90": 17,

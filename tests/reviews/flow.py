@@ -36,6 +36,7 @@ def issued(org, conclusion: str = "lawful", **overrides):
     decision = accepted(org, **overrides)
     if conclusion in ("lawful_with_changes", "unlawful"):
         add_items(decision, org)
+    review_demo.hear_adviser(decision, org)
     review_services.review_record_opinion(
         decision=decision,
         actor=org.reviewer,

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from decisions import services as decision_services
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import DecisionState
+from reviews import demo as review_demo
 from reviews import services
 from reviews.clock import add_working_days
 from reviews.models import Conclusion, ItemResponse, Stage
@@ -72,6 +73,7 @@ def test_waiting_for_supplements_postpones_the_first_meeting_day(org, clock):
     services.review_request_supplement(decision=decision, actor=org.reviewer, missing="缺少风险评估报告附件。")
     clock.go(dt.date(2026, 3, 9))
     services.review_answer_supplement(decision=decision, actor=org.clerk, answer="已补充。")
+    review_demo.hear_adviser(decision, org)
     services.review_record_opinion(decision=decision, actor=org.reviewer, conclusion="lawful", reasons="合法。")
     services.review_issue_opinion(decision=decision, actor=org.legal_head)
 

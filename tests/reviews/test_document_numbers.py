@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 
 from decisions.errors import DecisionError
+from reviews import demo as review_demo
 from reviews import services
 from reviews.models import DocumentNumberSequence
 from tests.factories import make_org
@@ -16,6 +17,7 @@ from tests.reviews.flow import accepted, issued, review_of
 
 def _ready_to_issue(org):
     decision = accepted(org)
+    review_demo.hear_adviser(decision, org)
     services.review_record_opinion(decision=decision, actor=org.reviewer, conclusion="lawful", reasons="合法。")
     return decision
 

@@ -5,6 +5,7 @@ import pytest
 from decisions import services as decision_services
 from decisions.errors import DecisionError, ErrorCode
 from decisions.models import DecisionState, Role
+from reviews import demo as review_demo
 from reviews import services
 from reviews.gates import clearance_refusals
 from reviews.models import Conclusion, Stage
@@ -37,6 +38,7 @@ def test_legal_office_of_another_government_cannot_write_an_opinion(org):
 
 def test_only_the_legal_office_head_can_issue(org):
     decision = accepted(org)
+    review_demo.hear_adviser(decision, org)
     services.review_record_opinion(decision=decision, actor=org.reviewer, conclusion="lawful", reasons="合法。")
 
     with pytest.raises(DecisionError) as refused:
@@ -172,7 +174,10 @@ def test_extension_needs_a_reason_and_the_office_head_and_stays_within_the_limit
 
 
 def _adviser(org):
-    return MembershipFactory(department=org.legal_office, role=Role.LEGAL_ADVISER).user
+    """Another adviser of the legal office, in the government's pool (Art 28)."""
+    adviser = MembershipFactory(department=org.legal_office, role=Role.LEGAL_ADVISER).user
+    review_demo.add_to_pool(org.government, adviser)
+    return adviser
 
 
 def test_adviser_opinions_are_signed_by_their_author(org):
@@ -217,6 +222,7 @@ def test_opinion_waits_for_the_advisers_asked(org):
     assert (refused.value.rule, refused.value.article) == ("adviser_opinions_given", "Art 28")
 
     services.review_withdraw_adviser_request(decision=decision, actor=org.reviewer, opinion_id=request.pk)
+    review_demo.hear_adviser(decision, org)  # a withdrawn request does not count: another adviser signs
     assert services.review_issue_opinion(decision=decision, actor=org.legal_head).is_issued
 
 

@@ -7,11 +7,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from decisions import limits
-from decisions.models import DecisionState, Role
+from decisions.models import DecisionState
 from reviews import demo as review_demo
 from reviews import services
 from reviews.choices import ReviewEvent
-from tests.factories import MembershipFactory
 from tests.reviews.flow import accepted, add_items, review_of, submitted, submitted_with_waiver
 
 
@@ -78,6 +77,7 @@ def test_a_form_refused_before_the_service_keeps_its_input_too(org, client):
 def test_issuing_asks_for_confirmation_after_the_preview(org, client):
     decision = accepted(org)
     add_items(decision, org, count=1)
+    review_demo.hear_adviser(decision, org)
     client.force_login(org.reviewer)
     client.post(_act(decision, "record_opinion"), {"conclusion": "lawful_with_changes", "reasons": "须修改第五条。"})
     client.force_login(org.legal_head)
@@ -170,7 +170,7 @@ def test_the_rows_acts_are_labelled_forms_of_their_own(org, client):
     decision = submitted_with_waiver(org)
     review_demo.complete_materials(decision, org)
     services.review_accept(decision=decision, actor=org.reviewer)
-    adviser = MembershipFactory(department=org.legal_office, role=Role.LEGAL_ADVISER).user
+    adviser = org.adviser
     request = services.review_request_adviser_opinion(
         decision=decision, actor=org.reviewer, adviser=adviser, question="是否合法？"
     )

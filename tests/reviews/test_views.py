@@ -166,6 +166,7 @@ def test_advisers_opinions_are_shown_side_by_side(org, client):
     decision = accepted(org)
     for name in ("律师甲", "律师乙"):
         adviser = MembershipFactory(department=org.legal_office, role=Role.LEGAL_ADVISER, user__first_name=name).user
+        review_demo.add_to_pool(org.government, adviser)
         request = services.review_request_adviser_opinion(
             decision=decision, actor=org.reviewer, adviser=adviser, question="是否合法？"
         )
@@ -193,6 +194,14 @@ def test_reviewer_takes_a_submission_from_the_queue_to_an_issued_letter_and_the_
     client.force_login(org.reviewer)
     assert _page(decision) in client.get(reverse("reviews:queue")).content.decode()
     assert client.post(_act(decision, "accept")).status_code == 302
+    # Art 28: the reviewer asks the pool's adviser, who signs an opinion on their own page.
+    asked = {"adviser": org.adviser.pk, "question": "第五条是否合法？"}
+    assert client.post(_act(decision, "request_adviser_opinion"), asked).status_code == 302
+    request = review_of(decision).adviser_opinions.get()
+    client.force_login(org.adviser)
+    signed = {"opinion_id": request.pk, "opinion": "第五条第二款表述不明确，建议修改。"}
+    assert client.post(_act(decision, "sign_adviser_opinion"), signed).status_code == 302
+    client.force_login(org.reviewer)
     item = dict(review_demo.DEMO_ITEMS[0])
     assert client.post(_act(decision, "save_item"), item).status_code == 302
     opinion = {"conclusion": "lawful_with_changes", "reasons": "基本合法，第五条第二款需修改。"}

@@ -60,6 +60,7 @@ def test_opinion_cannot_be_issued_before_every_waiver_is_checked(org):
     decision = submitted_with_waiver(org)
     review_demo.complete_materials(decision, org)
     services.review_accept(decision=decision, actor=org.reviewer)
+    review_demo.hear_adviser(decision, org)
     services.review_record_opinion(decision=decision, actor=org.reviewer, conclusion="lawful", reasons="合法。")
 
     with pytest.raises(DecisionError) as refused:

@@ -5,6 +5,7 @@ Idempotent: what exists is left alone, so a second run changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ from decisions.models import (
 from demo import builder as demo
 from demo.public import seed_public
 from reviews import demo as review_demo
-from reviews.models import Conclusion
+from reviews.models import AdviserKind, Conclusion, LegalAdviser
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
@@ -71,6 +72,8 @@ USERS = [
     ("sifa_reviewer", "林芳（司法局审查人员）", "市司法局", Role.LEGAL_REVIEWER),
     ("sifa_head", "赵明（司法局局长）", "市司法局", Role.LEGAL_HEAD),
     ("lawyer", "黄磊（法律顾问）", "市司法局", Role.LEGAL_ADVISER),
+    ("public_lawyer", "周敏（公职律师）", "市司法局", Role.LEGAL_ADVISER),
+    ("lawyer_former", "吴昊（法律顾问）", "市司法局", Role.LEGAL_ADVISER),
     ("bangongshi", "钱红（政府办公室会议秘书）", "市人民政府办公室", Role.GOVERNMENT_OFFICE),
     ("leader", "李强（市长）", "市人民政府办公室", Role.LEADER),
 ]
@@ -169,6 +172,7 @@ class Command(BaseCommand):
         for government, username, full_name in OTHER_HEADS:
             self.name_head(province if government == PROVINCE else county, username, full_name)
         RuleSettings.objects.update_or_create(government=city, defaults={"legal_office_attends_meeting": True})
+        self.fill_adviser_pool(city, users)
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.gov.cn", DEMO_PASSWORD, first_name="系统管理员")
 
@@ -219,6 +223,34 @@ class Command(BaseCommand):
         Membership.objects.get_or_create(user=user, department=office, role=Role.LEADER)
         government.head = user
         government.save(update_fields=["head", "updated_at"])
+
+    def fill_adviser_pool(self, city, users) -> None:
+        """Art 28: the city's pool of legal advisers and public lawyers; the walk asks the first one
+        serving today for a signed opinion on every reviewed decision (reviews.demo.hear_adviser)."""
+        year = timezone.localdate().year
+        serving = (dt.date(year - 1, 1, 1), dt.date(year + 2, 12, 31))
+        for username, kind, firm, fields, (start, end) in (
+            ("lawyer", AdviserKind.LEGAL_ADVISER, "示范市正言律师事务所", "行政法、政府合同", serving),
+            ("public_lawyer", AdviserKind.PUBLIC_LAWYER, "市司法局公职律师办公室", "行政复议、行政诉讼", serving),
+            (
+                "lawyer_former",
+                AdviserKind.LEGAL_ADVISER,
+                "示范市明理律师事务所",
+                "城乡规划、土地管理",
+                (dt.date(year - 4, 1, 1), dt.date(year - 1, 12, 31)),
+            ),
+        ):
+            LegalAdviser.objects.get_or_create(
+                government=city,
+                user=users[username],
+                defaults={
+                    "kind": kind,
+                    "firm": firm,
+                    "fields_of_practice": fields,
+                    "term_start": start,
+                    "term_end": end,
+                },
+            )
 
     def walk(self, decision, target, variation, people, departments):
         if target == DecisionState.PROPOSED:
