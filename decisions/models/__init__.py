@@ -59,6 +59,7 @@ from decisions.models.lifecycle import (
 from decisions.models.organisation import (
     ROLE_DEPARTMENT_KIND,
     Department,
+    Expert,
     Government,
     Membership,
     RuleSettings,
@@ -67,6 +68,7 @@ from decisions.models.records import (
     Evaluation,
     ExecutionReport,
     ExpertOpinion,
+    ExpertSelection,
     Meeting,
     MeetingCorrection,
     MeetingPosition,
@@ -74,6 +76,7 @@ from decisions.models.records import (
     Publication,
     RiskAssessmentRecord,
     goes_against_majority,
+    independent_opinions,
     meeting_majority,
 )
 from decisions.models.waivers import (
@@ -98,7 +101,9 @@ __all__ = [
     "DepartmentKind",
     "Evaluation",
     "ExecutionReport",
+    "Expert",
     "ExpertOpinion",
+    "ExpertSelection",
     "Government",
     "Meeting",
     "MeetingCorrection",
@@ -130,5 +135,6 @@ __all__ = [
     "attachment_path",
     "current_draft",
     "goes_against_majority",
+    "independent_opinions",
     "meeting_majority",
 ]

@@ -49,6 +49,11 @@ from decisions.services.decision import (
     decision_withdraw,
     decisions_drop_long_deferred,
 )
+from decisions.services.experts import (
+    exclusion_reason,
+    expert_opinion_sign,
+    expert_select,
+)
 from decisions.services.records import (
     ADOPTION_FIELDS,
     PARTICIPATION_FIELDS,
@@ -119,7 +124,10 @@ __all__ = [
     "decisions_drop_long_deferred",
     "evaluation_record",
     "execution_report_add",
+    "exclusion_reason",
     "expert_opinion_add",
+    "expert_opinion_sign",
+    "expert_select",
     "expert_opinion_handle",
     "lock_decision",
     "lock_step",
