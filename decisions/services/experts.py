@@ -72,7 +72,7 @@ def expert_select(
     decision: Decision,
     actor: User,
     method: str,
-    experts: Iterable[int] = (),
+    experts: Iterable[Expert | int] = (),
     count: int = 0,
     recommended_by: str = "",
     interests: Mapping[int, str] | None = None,
@@ -89,7 +89,7 @@ def expert_select(
     if method == ExpertSelection.Method.RECOMMENDED and not recommended_by.strip():
         message = _("Name the body that recommended the experts.")
         raise _invalid(message, recommended_by=message)
-    ids = list(dict.fromkeys(int(pk) for pk in experts))
+    ids = list(dict.fromkeys(e.pk if isinstance(e, Expert) else int(e) for e in experts))
     if method == ExpertSelection.Method.RANDOM and not ids:
         if count < 1:
             message = _("Give how many experts to draw.")
