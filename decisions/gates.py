@@ -25,13 +25,13 @@ from decisions.choices import (
 )
 from decisions.errors import Refusal
 from decisions.models import (
-    independent_opinions,
     Decision,
     ExpertOpinion,
     ParticipationRecord,
     ProcedureStep,
     Publication,
     RiskAssessmentRecord,
+    independent_opinions,
 )
 from decisions.rules import rules_for
 

@@ -413,7 +413,8 @@ def arguments_asked_of(user: User) -> list[ExpertSelection]:
         .order_by("-created_at", "-id")
     )
     signed = {
-        o.step_id: o for o in ExpertOpinion.objects.filter(expert__user_id=user.pk, step_id__in=[r.step_id for r in rows])
+        o.step_id: o
+        for o in ExpertOpinion.objects.filter(expert__user_id=user.pk, step_id__in=[r.step_id for r in rows])
     }
     for row in rows:
         row.signed_opinion = signed.get(row.step_id)  # type: ignore[attr-defined]

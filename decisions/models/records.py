@@ -25,8 +25,8 @@ from decisions.choices import (
 )
 from decisions.errors import Refusal
 from decisions.models.base import TimeStamped, WriteOnce
-from decisions.models.lifecycle import Decision, ProcedureStep
 from decisions.models.history import Attachment
+from decisions.models.lifecycle import Decision, ProcedureStep
 from decisions.models.organisation import Department, Expert
 from decisions.rules import rules_for
 
@@ -192,9 +192,7 @@ class ExpertSelection(TimeStamped):
     step = models.ForeignKey(
         ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="expert_selections"
     )
-    expert = models.ForeignKey(
-        Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="selections"
-    )
+    expert = models.ForeignKey(Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="selections")
     method = models.CharField(_("how the expert was chosen"), max_length=20, choices=Method.choices)
     recommended_by = models.CharField(_("recommended by"), max_length=200, blank=True)
     chosen_by = models.ForeignKey(

@@ -42,6 +42,7 @@ from decisions.presentation import (
     waiver_basis_label,
     waiver_requester,
 )
+from decisions.rules import rules_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations

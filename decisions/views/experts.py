@@ -34,4 +34,6 @@ def expert_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if done is not None:
             return done
     status = 400 if form.errors else 200
-    return render(request, "decisions/expert_sign.html", {"row": row, "decision": decision, "form": form}, status=status)
+    return render(
+        request, "decisions/expert_sign.html", {"row": row, "decision": decision, "form": form}, status=status
+    )
