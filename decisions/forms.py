@@ -33,6 +33,7 @@ from decisions.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
+    from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
 
 
@@ -478,10 +479,17 @@ class RiskForm(forms.ModelForm):
         pass
 
 
+def _pool_experts(government_id: int | None) -> QuerySet[Expert]:
+    """The active experts of a government's pool (none without a government)."""
+    if government_id is None:
+        return Expert.objects.none()
+    return Expert.objects.filter(government_id=government_id, active=True)
+
+
 def _pool(government_id: int | None) -> forms.ModelMultipleChoiceField:
     return forms.ModelMultipleChoiceField(
         label=_("Experts of the pool"),
-        queryset=Expert.objects.filter(government_id=government_id, active=True),
+        queryset=_pool_experts(government_id),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -539,7 +547,7 @@ class ExpertOpinionForm(forms.ModelForm):
     def __init__(self, *args, government_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         expert = cast(forms.ModelChoiceField, self.fields["expert"])
-        expert.queryset = Expert.objects.filter(government_id=government_id, active=True)
+        expert.queryset = _pool_experts(government_id)
         # An expert of the pool brings their name; the name is typed only for one outside it.
         self.fields["expert_name"].required = False
 

@@ -228,7 +228,7 @@ def expert_opinion_add(
     with the signed scan (uploaded now as ``signed_scan``, or one already filed on the step)."""
     decision, step = lock_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
     _editable(step)
-    pooled = pool_expert(step, expert) if expert not in (None, "") else None
+    pooled = pool_expert(step, expert) if expert is not None else None
     record = ExpertOpinion(
         step=step,
         expert=pooled,
