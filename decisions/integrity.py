@@ -20,6 +20,9 @@ The rules:
   when its transition runs, so each one is checked here in the form it keeps afterwards (``HELD``):
   a meeting *per outcome applied*, not "a meeting more than the outcomes applied".
 - **The sponsors belong to the decision's government** (``sponsors_of_government``, Art 11, 34).
+- **A done expert argument has its independent experts** (``experts_independent``, Art 20): at least
+  the government's minimum of signed opinions of experts without a declared interest and not
+  excluded for a tie to a sponsor.
 - **The other apps' invariants** (the legality review's), through ``decisions.extensions.provide_invariant``.
 
 Why the gates hold only "since the last return to preparing": the steps and their records change only

@@ -7,11 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from decisions import integrity, selectors, services
+from decisions.api.tokens import api_token_issue
 from decisions.choices import RuleCode
 from decisions.errors import DecisionError
 from decisions.models import (
@@ -324,3 +327,51 @@ def test_expert_of_another_org_sees_nothing(org, preparing):
     other = make_org()
     expert = expert_with_login(other, "吴刚")
     assert selectors.arguments_asked_of(expert.user) == []
+
+
+def api_as(user, department):
+    _token, key = api_token_issue(user=user, department=department, name="OA")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def test_api_records_selection_with_exclusions(org, preparing):
+    cache.clear()  # the API's throttle counts in the cache
+    tied = pool_expert(org, "赵敏", "市建筑设计院")
+    tied.related_departments.add(org.sponsor)
+    free = pool_expert(org, "钱进", "市社会科学院")
+    url = f"/api/v1/decisions/{preparing.pk}/steps/expert_argument/selections/"
+
+    response = api_as(org.clerk, org.sponsor).post(
+        url, {"method": "chosen", "experts": [tied.pk, free.pk]}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    rows = {row["expert"]: row for row in response.json()}
+    assert rows[tied.pk]["excluded"] and rows[tied.pk]["exclusion_reason"]
+    assert not rows[free.pk]["excluded"]
+    step = api_as(org.clerk, org.sponsor).get(f"/api/v1/decisions/{preparing.pk}/steps/expert_argument/").json()
+    assert {row["expert"] for row in step["expert_selections"]} == {tied.pk, free.pk}
+
+
+def test_expert_signs_own_opinion_through_the_api(org, preparing):
+    cache.clear()
+    expert = expert_with_login(org)
+    select_experts(preparing, org, expert)
+    other = decision_in(org, DecisionState.PREPARING, title="另一事项")
+    client = api_as(expert.user, org.sponsor)
+
+    listed = client.get("/api/v1/expert/arguments/").json()
+    refused = client.post(f"/api/v1/expert/arguments/{other.pk}/opinion/", {"stance": "supports", "opinion": "可行。"})
+    signed = client.post(
+        f"/api/v1/expert/arguments/{preparing.pk}/opinion/",
+        {"stance": "dissents", "opinion": "不赞成。"},
+        format="json",
+    )
+
+    items = listed["results"] if isinstance(listed, dict) else listed
+    assert [row["decision"] for row in items] == [preparing.pk]
+    assert refused.status_code == 404
+    assert signed.status_code == 201, signed.content
+    assert (signed.json()["stance"], signed.json()["signed_by"]) == ("dissents", expert.user.pk)
