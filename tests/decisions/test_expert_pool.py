@@ -88,7 +88,7 @@ def test_expert_tied_to_sponsor_is_excluded_with_reason(org, preparing):
 def test_expert_tied_to_a_co_sponsor_is_excluded(org, preparing):
     services.decision_change_sponsors(
         decision=preparing,
-        actor=org.clerk,
+        actor=org.secretary,
         lead_sponsor=org.sponsor,
         co_sponsors=[org.other_sponsor],
         reason="增加协办单位。",
