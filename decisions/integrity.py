@@ -486,7 +486,7 @@ CHUNK_SIZE = 500
 
 def prefetched(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     """The decisions with everything the checks read, fetched per batch."""
-    return queryset.select_related("government", "lead_sponsor", "executing_unit").prefetch_related(
+    return queryset.select_related("government__rule_settings", "lead_sponsor", "executing_unit").prefetch_related(
         Prefetch("events", queryset=DecisionEvent.objects.order_by("created_at", "id")),
         Prefetch("steps", queryset=ProcedureStep.objects.select_related("risk", "waiver_request")),
         "steps__expert_opinions",

@@ -79,20 +79,18 @@ EXPERT_POOL = (
     ("赵永刚", "市城建设计研究院", "城市规划", "高级工程师"),
 )
 TIED_EXPERT = "赵永刚"  # works for a design institute under the lead sponsor: excluded, with the reason
-STANCES = (
-    ("supports", "adopted", "方案必要、可行，建议进一步细化配套措施。", ""),
+# The three experts the draw gave (kept the same from one seeding to the next, so the demo's figures
+# are stable), their stances and how the sponsor handled each opinion (Art 21): one dissents.
+DRAWN = (
+    ("王建国", "supports", "adopted", "方案必要、可行，建议进一步细化配套措施。", ""),
     (
+        "李晓梅",
         "dissents",
-        "not_adopted",
-        "不赞成本次调价幅度，认为应分两年逐步到位。",
-        "调价幅度已经成本监审，分步实施另行研究。",
-    ),
-    (
-        "supports_with_changes",
         "partly",
-        "原则同意，建议增加对低收入家庭的减免。",
-        "减免范围已部分扩大，其余超出本次决策范围。",
+        "不赞成一次调整到位，建议分两年逐步实施，并增加低收入家庭减免。",
+        "低收入家庭减免已采纳；分步实施经成本监审论证后未采纳。",
     ),
+    ("陈志强", "supports_with_changes", "adopted", "原则同意，建议明确阶梯水量的年度核定办法。", ""),
 )
 SIGNED_SCAN = b"%PDF-1.7\n% demo: the experts' signed opinions\n"
 
@@ -113,14 +111,22 @@ def expert_pool(decision: Decision) -> list[Expert]:
 
 
 def complete_expert_argument(decision: Decision, people) -> None:
-    """Three experts drawn at random from the pool, one tied to the sponsor chosen and excluded with
-    the reason, each drawn expert's opinion signed on paper and filed with the scan; one dissents."""
+    """Three experts drawn at random from the pool (the draw's result recorded), one tied to the
+    sponsor chosen and excluded with the reason, each drawn expert's opinion signed on paper and
+    filed with the scan; one dissents."""
     _start(decision, StepKind.EXPERT_ARGUMENT, people)
     step = decision.steps.get(kind=StepKind.EXPERT_ARGUMENT)
     if not step.expert_selections.exists():
-        tied = [e for e in expert_pool(decision) if e.name == TIED_EXPERT]
-        services.expert_select(decision=decision, actor=people.clerk, method="random", count=len(STANCES))
-        services.expert_select(decision=decision, actor=people.clerk, method="chosen", experts=tied)
+        pool = {e.name: e for e in expert_pool(decision)}
+        services.expert_select(
+            decision=decision, actor=people.clerk, method="random", experts=[pool[name] for name, *_rest in DRAWN]
+        )
+        services.expert_select(decision=decision, actor=people.clerk, method="chosen", experts=[pool[TIED_EXPERT]])
+    answered = set(step.expert_opinions.values_list("expert__name", flat=True))
+    remaining = [row for row in DRAWN if row[0] not in answered]  # a reopened step keeps its opinions
+    if not remaining:
+        services.step_complete(decision=decision, kind=StepKind.EXPERT_ARGUMENT, actor=people.clerk)
+        return
     scan = services.attachment_upload(
         decision=decision,
         actor=people.clerk,
@@ -129,15 +135,12 @@ def complete_expert_argument(decision: Decision, people) -> None:
         step_kind=StepKind.EXPERT_ARGUMENT,
     )
     signed = timezone.localdate()  # Art 20: not before the decision was registered (today, for the demo)
-    answered = set(step.expert_opinions.values_list("expert_id", flat=True))
-    asked = [s.expert for s in step.expert_selections.filter(excluded=False).select_related("expert")]
-    for expert, (stance, handling, opinion, reason) in zip(
-        [e for e in asked if e.pk not in answered], STANCES, strict=False
-    ):
+    experts = {s.expert.name: s.expert for s in step.expert_selections.select_related("expert")}
+    for name, stance, handling, opinion, reason in remaining:
         services.expert_opinion_add(
             decision=decision,
             actor=people.clerk,
-            expert=expert,
+            expert=experts[name],
             stance=stance,
             opinion=opinion,
             signed_on=signed,
