@@ -31,7 +31,7 @@ from decisions.models import (
     ProcedureStep,
     Publication,
     RiskAssessmentRecord,
-    independent_opinions,
+    independent_experts,
 )
 from decisions.rules import rules_for
 
@@ -298,7 +298,7 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
     # Last, so a refusal names the opinion at fault before the count it spoils.
     if counted and selections:
         least = rules_for(step.decision.government).min_independent_experts
-        independent = len(independent_opinions(opinions, selections))
+        independent = independent_experts(opinions, selections)
         if independent < least:
             out.append(
                 Refusal(

@@ -58,7 +58,7 @@ from decisions.models import (
     Department,
     Evaluation,
     ProcedureStep,
-    independent_opinions,
+    independent_experts,
 )
 from decisions.rules import rules_for
 
@@ -452,7 +452,7 @@ def experts_independent(decisions: Sequence[Decision]) -> Iterator[Finding]:
                 continue
             if decision.government_id not in least:
                 least[decision.government_id] = rules_for(decision.government).min_independent_experts
-            count = len(independent_opinions(step.expert_opinions.all(), step.expert_selections.all()))
+            count = independent_experts(step.expert_opinions.all(), step.expert_selections.all())
             if count < least[decision.government_id]:
                 yield finding(
                     decision,

@@ -76,6 +76,7 @@ from decisions.models.records import (
     Publication,
     RiskAssessmentRecord,
     goes_against_majority,
+    independent_experts,
     independent_opinions,
     meeting_majority,
 )
@@ -135,6 +136,7 @@ __all__ = [
     "attachment_path",
     "current_draft",
     "goes_against_majority",
+    "independent_experts",
     "independent_opinions",
     "meeting_majority",
 ]

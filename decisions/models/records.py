@@ -296,11 +296,6 @@ class ExpertOpinion(TimeStamped):
                     "A signed opinion is signed in the expert's own login or filed with its signed scan."
                 ),
             ),
-            models.UniqueConstraint(
-                fields=["step", "expert"],
-                name="expert_opinion_once_per_expert",
-                violation_error_message=_("This expert has already given an opinion in this argument."),
-            ),
         ]
 
     def __str__(self) -> str:
@@ -352,6 +347,12 @@ def independent_opinions(
     return [
         o for o in opinions if o.signed_on is not None and o.counts and (o.expert_id is None or o.expert_id in chosen)
     ]
+
+
+def independent_experts(opinions: Iterable[ExpertOpinion], selections: Iterable[ExpertSelection]) -> int:
+    """Art 20: how many independent experts signed an opinion. An expert who gave a new opinion on
+    a revised draft (the step reopened) is one expert."""
+    return len({o.expert_id or o.expert_name for o in independent_opinions(opinions, selections)})
 
 
 class RiskAssessmentRecord(TimeStamped):

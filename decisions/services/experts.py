@@ -178,8 +178,6 @@ def expert_opinion_sign(
     if decision.state != DecisionState.PREPARING:
         raise DecisionError(ErrorCode.WRONG_STATE, _("The argument is closed: the draft is no longer being prepared."))
     _editable(step)
-    if step.expert_opinions.filter(expert=expert).exists():
-        raise DecisionError(ErrorCode.CONFLICT, _("You have already signed your opinion in this argument."))
     _stance(stance)
     if declared_interest and not interest_detail.strip():
         raise _invalid(_("Describe the interest declared."), interest_detail=_("Describe the interest declared."))

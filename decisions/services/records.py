@@ -250,9 +250,6 @@ def expert_opinion_add(
         if stance not in ExpertOpinion.Stance.values:
             message = _("State whether the expert supports the draft, supports it with changes or dissents.")
             raise _invalid(message, stance=message)
-        if step.expert_opinions.filter(expert=pooled).exists():
-            message = _("This expert has already given an opinion in this argument.")
-            raise _invalid(message, expert=message)
     _validate(record, exclude=["step", "signed_scan"])
     if declared_interest and not interest_detail.strip():
         raise _invalid(_("Describe the interest declared."), interest_detail=_("Describe the interest declared."))

@@ -375,3 +375,13 @@ def test_expert_signs_own_opinion_through_the_api(org, preparing):
     assert refused.status_code == 404
     assert signed.status_code == 201, signed.content
     assert (signed.json()["stance"], signed.json()["signed_by"]) == ("dissents", expert.user.pk)
+
+
+def test_an_expert_counts_once_however_many_opinions(org, preparing):
+    require_experts(org, 2)
+    add_expert_opinion(preparing, org, expert_name="甲")
+    add_expert_opinion(preparing, org, expert_name="甲", opinion="修改稿仍可行。")  # on a revised draft
+
+    with pytest.raises(DecisionError) as exc:
+        complete(preparing, EA, org)
+    assert exc.value.rule == RuleCode.EXPERT_MINIMUM_INDEPENDENT
