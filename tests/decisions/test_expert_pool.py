@@ -385,3 +385,16 @@ def test_an_expert_counts_once_however_many_opinions(org, preparing):
     with pytest.raises(DecisionError) as exc:
         complete(preparing, EA, org)
     assert exc.value.rule == RuleCode.EXPERT_MINIMUM_INDEPENDENT
+
+
+def test_decision_page_shows_exclusion_reason_and_dissent(client, org, preparing):
+    tied = pool_expert(org, "赵敏", "市建筑设计院")
+    tied.related_departments.add(org.sponsor)
+    select_experts(preparing, org, tied)
+    add_expert_opinion(preparing, org, stance="dissents", opinion="收费标准过高，不赞成。")
+    client.force_login(org.clerk)
+
+    page = client.get(reverse("decisions:detail", kwargs={"pk": preparing.pk})).content.decode()
+
+    assert "赵敏" in page and org.sponsor.name in page
+    assert "收费标准过高" in page and 'name="es-method"' in page
