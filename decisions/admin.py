@@ -21,7 +21,9 @@ from decisions.models import (
     Evaluation,
     ExecutionProblem,
     ExecutionReport,
+    Expert,
     ExpertOpinion,
+    ExpertSelection,
     Government,
     Meeting,
     MeetingCorrection,
@@ -190,9 +192,52 @@ class ParticipationRecordAdmin(RecordAdmin):
     list_display = ("step", "period_start", "period_end", "comments_count")
 
 
+class ExpertAdminForm(forms.ModelForm):
+    class Meta:
+        model = Expert
+        fields = [
+            "government",
+            "name",
+            "field",
+            "title",
+            "organisation",
+            "user",
+            "related_departments",
+            "declared_interests",
+            "active",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        government = cleaned.get("government")
+        departments = cleaned.get("related_departments")
+        # A tie is declared with a department of the pool's own government: only those sponsor its
+        # decisions, so only those can exclude the expert (Art 20).
+        if government and departments and any(d.government_id != government.pk for d in departments):
+            self.add_error("related_departments", _("Declare ties only with departments of the pool's own government."))
+        return cleaned
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    """The pool is organisation data: kept in the admin, with its validation (``Expert.clean``)."""
+
+    form = ExpertAdminForm
+    list_display = ("name", "government", "field", "title", "organisation", "user", "active")
+    list_filter = ("government", "active")
+    search_fields = ("name", "organisation", "field")
+    filter_horizontal = ("related_departments",)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(ExpertSelection)
+class ExpertSelectionAdmin(RecordAdmin):
+    list_display = ("expert", "step", "method", "excluded")
+
+
 @admin.register(ExpertOpinion)
 class ExpertOpinionAdmin(RecordAdmin):
-    list_display = ("expert_name", "step", "signed_on", "declared_interest", "handling")
+    list_display = ("expert_name", "step", "stance", "signed_on", "declared_interest", "handling")
 
 
 @admin.register(RiskAssessmentRecord)

@@ -272,6 +272,9 @@ class RuleCode(models.TextChoices):
     EXPERT_OPINION_SIGNED = "expert_opinion_signed", _("Every expert opinion is signed")
     EXPERT_OPINION_HANDLED = "expert_opinion_handled", _("Every expert opinion is handled, with reasons")
     EXPERT_OPINION_DATE = "expert_opinion_date", _("An expert opinion is signed after registration, not in the future")
+    EXPERT_SELECTION_RECORDED = "expert_selection_recorded", _("How the experts were chosen is recorded")
+    EXPERT_SELECTED = "expert_selected", _("An opinion comes from an expert chosen and not excluded")
+    EXPERT_MINIMUM_INDEPENDENT = "expert_minimum_independent", _("Enough independent experts signed their opinions")
     # Risk assessment (Art 22–24).
     RISK_RECORDED = "risk_recorded", _("The risk assessment is on the record")
     RISK_ASSESSOR = "risk_assessor", _("The assessor is named")
@@ -382,4 +385,9 @@ RULE_ARTICLES: dict[str, str] = {
     RuleCode.GOVERNMENT_HEAD: "Art 37",
     RuleCode.LEGAL_OFFICE_ATTENDED: "Art 30",
     RuleCode.EXECUTION_PROBLEM_ANSWER: "Art 35",
+    # Art 20: experts chosen for their expertise, representativeness and neutrality, none with a
+    # direct interest in the matter.
+    RuleCode.EXPERT_SELECTION_RECORDED: "Art 20",
+    RuleCode.EXPERT_SELECTED: "Art 20",
+    RuleCode.EXPERT_MINIMUM_INDEPENDENT: "Art 20",
 }

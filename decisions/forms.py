@@ -18,7 +18,9 @@ from decisions.models import (
     DraftingRecord,
     Evaluation,
     ExecutionProblem,
+    Expert,
     ExpertOpinion,
+    ExpertSelection,
     Meeting,
     MeetingCorrection,
     MeetingOutcome,
@@ -33,6 +35,7 @@ from decisions.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # the project uses Django's user model
+    from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
 
 
@@ -490,15 +493,57 @@ class RiskForm(forms.ModelForm):
         pass
 
 
+def _pool_experts(government_id: int | None) -> QuerySet[Expert]:
+    """The active experts of a government's pool (none without a government)."""
+    if government_id is None:
+        return Expert.objects.none()
+    return Expert.objects.filter(government_id=government_id, active=True)
+
+
+def _pool(government_id: int | None) -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label=_("Experts of the pool"),
+        queryset=_pool_experts(government_id),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ExpertSelectionForm(forms.Form):
+    """Art 20: how experts of the pool were chosen for the argument."""
+
+    method = forms.ChoiceField(label=_("How the experts were chosen"), choices=ExpertSelection.Method.choices)
+    count = forms.IntegerField(
+        label=_("Number to draw at random"),
+        required=False,
+        min_value=1,
+        max_value=50,
+        help_text=_("For a random draw, leave the experts unticked and give how many to draw."),
+    )
+    recommended_by = forms.CharField(label=_("Recommended by"), required=False, max_length=200)
+
+    def __init__(self, *args, government_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["experts"] = _pool(government_id)
+
+    def clean_count(self) -> int:
+        return self.cleaned_data.get("count") or 0
+
+
 class ExpertOpinionForm(forms.ModelForm):
-    """Art 19–21: one expert's written, signed opinion."""
+    """Art 19–21: one expert's written opinion, signed on paper and filed with its scan (an expert
+    with a login signs it in their own login instead)."""
+
+    signed_scan = forms.FileField(label=_("Signed scan"), required=False)
 
     class Meta:
         model = ExpertOpinion
         fields = [
+            "expert",
             "expert_name",
             "organisation",
             "speciality",
+            "stance",
             "opinion",
             "signed_on",
             "declared_interest",
@@ -513,8 +558,28 @@ class ExpertOpinionForm(forms.ModelForm):
             "handling_reason": _text(2),
         }
 
+    def __init__(self, *args, government_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        expert = cast(forms.ModelChoiceField, self.fields["expert"])
+        expert.queryset = _pool_experts(government_id)
+        # An expert of the pool brings their name; the name is typed only for one outside it.
+        self.fields["expert_name"].required = False
+
     def _post_clean(self):
         pass
+
+
+class ExpertSignForm(forms.Form):
+    """Art 19–20: the expert's own opinion, signed in their own login on the day it is sent."""
+
+    stance = forms.ChoiceField(label=_("Stance"), choices=ExpertOpinion.Stance.choices, widget=forms.RadioSelect)
+    opinion = forms.CharField(
+        label=_("Opinion (necessity, feasibility, soundness)"), widget=_text(8), max_length=limits.TEXT_MAX_LENGTH
+    )
+    declared_interest = forms.BooleanField(label=_("I declare a direct interest in the matter"), required=False)
+    interest_detail = forms.CharField(
+        label=_("Interest declared"), widget=_text(2), required=False, max_length=limits.TEXT_MAX_LENGTH
+    )
 
 
 class ExpertHandlingForm(forms.Form):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from decisions import extensions, lifecycle
 from decisions.choices import (
@@ -30,6 +31,7 @@ from decisions.models import (
     ProcedureStep,
     Publication,
     RiskAssessmentRecord,
+    independent_experts,
 )
 from decisions.rules import rules_for
 
@@ -262,9 +264,12 @@ def _hearing_outputs(record: ParticipationRecord, lead_days: int) -> list[Refusa
 
 
 def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
-    """Art 19–21: written opinions, each signed; interested experts excluded; each opinion handled."""
+    """Art 19–21: experts chosen from the pool in a recorded way; written opinions, each signed;
+    experts tied to a sponsor or with an interest excluded; at least the government's minimum of
+    independent signed opinions; each opinion handled."""
 
     opinions = list(step.expert_opinions.all())
+    selections = list(step.expert_selections.all())
     counted = [o for o in opinions if o.counts]
     out = []
     if not counted:
@@ -272,6 +277,14 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
             Refusal(
                 RuleCode.EXPERT_OPINIONS_PRESENT,
                 _("At least one opinion from an expert without a declared interest is needed."),
+                "Art 20",
+            )
+        )
+    elif not selections:
+        out.append(
+            Refusal(
+                RuleCode.EXPERT_SELECTION_RECORDED,
+                _("Record how the experts were chosen from the pool."),
                 "Art 20",
             )
         )
@@ -299,6 +312,25 @@ def _expert_outputs(step: ProcedureStep) -> list[Refusal]:
                     RuleCode.EXPERT_OPINION_HANDLED,
                     _("Give the reason the opinion of %(name)s was not fully adopted.") % {"name": opinion.expert_name},
                     "Art 29",
+                )
+            )
+    # Last, so a refusal names the opinion at fault before the count it spoils.
+    if counted and selections:
+        least = rules_for(step.decision.government).min_independent_experts
+        independent = independent_experts(opinions, selections)
+        if independent < least:
+            out.append(
+                Refusal(
+                    RuleCode.EXPERT_MINIMUM_INDEPENDENT,
+                    ngettext(
+                        "The argument needs signed opinions from at least %(least)s independent expert "
+                        "(now %(count)s).",
+                        "The argument needs signed opinions from at least %(least)s independent experts "
+                        "(now %(count)s).",
+                        least,
+                    )
+                    % {"least": least, "count": independent},
+                    "Art 20",
                 )
             )
     return out

@@ -20,6 +20,9 @@ The rules:
   when its transition runs, so each one is checked here in the form it keeps afterwards (``HELD``):
   a meeting *per outcome applied*, not "a meeting more than the outcomes applied".
 - **The sponsors belong to the decision's government** (``sponsors_of_government``, Art 11, 34).
+- **A done expert argument has its independent experts** (``experts_independent``, Art 20): at least
+  the government's minimum of signed opinions of experts without a declared interest and not
+  excluded for a tie to a sponsor.
 - **The other apps' invariants** (the legality review's), through ``decisions.extensions.provide_invariant``.
 
 Why the gates hold only "since the last return to preparing": the steps and their records change only
@@ -49,7 +52,14 @@ from decisions.choices import (
     WaiverRequestStatus,
 )
 from decisions.errors import DecisionError, ErrorCode
-from decisions.models import Decision, DecisionEvent, Department, Evaluation, ProcedureStep
+from decisions.models import (
+    Decision,
+    DecisionEvent,
+    Department,
+    Evaluation,
+    ProcedureStep,
+    independent_experts,
+)
 from decisions.rules import rules_for
 
 if TYPE_CHECKING:
@@ -467,6 +477,31 @@ def evaluators_independent(decisions: Sequence[Decision]) -> Iterator[Finding]:
                 yield finding(decision, RuleCode.EVALUATOR_INDEPENDENT, problem[1], "Art 36")
 
 
+def experts_independent(decisions: Sequence[Decision]) -> Iterator[Finding]:
+    """Art 20: a done expert argument has at least the government's minimum of signed opinions of
+    independent experts (``independent_opinions``: no declared interest, not excluded for a tie to a
+    sponsor), however its rows were written."""
+    least: dict[int, int] = {}  # per government, read once per batch
+    for decision in decisions:
+        for step in decision.steps.all():
+            if step.kind != StepKind.EXPERT_ARGUMENT or step.state != StepState.DONE:
+                continue
+            if decision.government_id not in least:
+                least[decision.government_id] = rules_for(decision.government).min_independent_experts
+            count = independent_experts(step.expert_opinions.all(), step.expert_selections.all())
+            if count < least[decision.government_id]:
+                yield finding(
+                    decision,
+                    RuleCode.EXPERT_MINIMUM_INDEPENDENT,
+                    _(
+                        "The expert argument is done with %(count)s signed opinions of independent experts; "
+                        "at least %(least)s are needed."
+                    )
+                    % {"count": count, "least": least[decision.government_id]},
+                    "Art 20",
+                )
+
+
 # --------------------------------------------------------------------------- running them
 
 CHECKS: tuple[tuple[str, Check], ...] = (
@@ -477,6 +512,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     (RuleCode.SPONSORS_OF_GOVERNMENT, sponsors_of_government),
     (RuleCode.WAIVER_APPROVED, waivers_approved),
     (RuleCode.EVALUATOR_INDEPENDENT, evaluators_independent),
+    (RuleCode.EXPERT_MINIMUM_INDEPENDENT, experts_independent),
 )
 
 # Decisions per batch: a batch costs a fixed number of queries (the decisions, then one per
@@ -496,6 +532,7 @@ def prefetched(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
         Prefetch("events", queryset=DecisionEvent.objects.order_by("created_at", "id")),
         Prefetch("steps", queryset=ProcedureStep.objects.select_related("risk", "waiver_request")),
         "steps__expert_opinions",
+        "steps__expert_selections",
         Prefetch("evaluations", queryset=Evaluation.objects.select_related("evaluator_department")),
         Prefetch("co_sponsors", queryset=Department.objects.only("id", "name", "government_id")),
         "meetings",

@@ -59,6 +59,17 @@ FLOORS: dict[str, Floor] = {
             "a government may give more, never fewer."
         ),
     ),
+    # The Regulations fix no number of experts; an argument without one independent, signed
+    # opinion is no argument (Art 19–20). Provinces and cities whose rules ask for three or five
+    # set it, and it binds the governments below them.
+    "min_independent_experts": Floor(
+        1,
+        "Art 20",
+        _(
+            "Art 20 requires at least %(least)s signed opinion from an expert without a tie to the sponsors "
+            "or an interest in the matter: a government may require more experts, never fewer."
+        ),
+    ),
 }
 
 # The product's numbers that the law does not fix: bounds that keep them meaningful. The maximum
@@ -84,6 +95,8 @@ class Rules:
     min_comment_period_days: int = FLOORS["min_comment_period_days"].least
     # Art 16: hearing materials reach participants at least 7 (calendar) days before the hearing.
     hearing_materials_lead_days: int = FLOORS["hearing_materials_lead_days"].least
+    # Art 20: independent experts whose signed opinions an argument needs at least (see FLOORS).
+    min_independent_experts: int = FLOORS["min_independent_experts"].least
     # Art 26: the legal office is given in general at least 7 working days.
     min_review_working_days: int = FLOORS["min_review_working_days"].least
     # A city rule: the review takes at most 15 working days, extendable once by 10.

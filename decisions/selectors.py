@@ -32,6 +32,8 @@ from decisions.models import (
     DecisionState,
     Department,
     ExecutionProblem,
+    ExpertOpinion,
+    ExpertSelection,
     Government,
     Meeting,
     Membership,
@@ -154,7 +156,10 @@ def decision_detail(user: User, pk: int) -> Decision:
     """One visible decision with its whole record; 404 when it does not exist or is not visible."""
     steps = ProcedureStep.objects.select_related(
         "waiver_approved_by", "waiver_request__basis", "waiver_request__requested_by", "participation", "risk"
-    ).prefetch_related("expert_opinions")
+    ).prefetch_related(
+        "expert_opinions",
+        Prefetch("expert_selections", queryset=ExpertSelection.objects.select_related("expert", "chosen_by")),
+    )
     queryset = (
         decisions_visible_to(user)
         .select_related("lead_sponsor", "government", "executing_unit", "registered_by")
@@ -428,3 +433,30 @@ def waiver_requests_awaiting(user: User, decisions: list[Decision]) -> list[Waiv
         step__decision__in=decisions, status=WaiverRequestStatus.REQUESTED, approver=user
     )
     return list(requests.select_related("step", "requested_by").order_by("created_at", "id"))
+
+
+def arguments_asked_of(user: User) -> list[ExpertSelection]:
+    """Art 19–20: the arguments ``user`` is asked for as an expert of a pool (chosen and not
+    excluded), newest first, each with the opinion they signed in it if any. An expert sees these
+    and nothing else of the government's decisions."""
+    rows = list(
+        ExpertSelection.objects.filter(expert__user_id=user.pk, excluded=False)
+        .select_related("expert", "step__decision__government", "step__decision__lead_sponsor")
+        .order_by("-created_at", "-id")
+    )
+    signed = {
+        o.step_id: o
+        for o in ExpertOpinion.objects.filter(expert__user_id=user.pk, step_id__in=[r.step_id for r in rows])
+    }
+    for row in rows:
+        row.signed_opinion = signed.get(row.step_id)  # type: ignore[attr-defined]
+    return rows
+
+
+def argument_asked_of(user: User, decision_pk: int) -> ExpertSelection:
+    """The argument of decision ``decision_pk`` asked of ``user``; 404 for any other decision, as for
+    one that does not exist."""
+    for row in arguments_asked_of(user):
+        if row.step.decision_id == decision_pk:
+            return row
+    raise Http404

@@ -19,6 +19,9 @@ urlpatterns = [
     path("decisions/<int:pk>/participation/", views.participation, name="participation"),
     path("decisions/<int:pk>/risk/", views.risk, name="risk"),
     path("decisions/<int:pk>/expert-opinions/", views.expert_opinion_add, name="expert_opinion_add"),
+    path("decisions/<int:pk>/expert-selections/", views.expert_select, name="expert_select"),
+    path("experts/arguments/", views.expert_arguments, name="expert_arguments"),
+    path("experts/arguments/<int:pk>/", views.expert_sign, name="expert_sign"),
     path(
         "decisions/<int:pk>/expert-opinions/<int:opinion_id>/handling/",
         views.expert_opinion_handle,

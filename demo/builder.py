@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from decisions import selectors, services
 from decisions.choices import STATES_BEFORE_DECISION, STEP_ARTICLE
 from decisions.models import (
+    Attachment,
     Decision,
     DecisionState,
     Department,
+    Expert,
     MeetingOutcome,
     ParticipationRecord,
     RiskAssessmentRecord,
@@ -66,24 +69,84 @@ def complete_participation(decision: Decision, people, *, hearing: bool = False,
     services.step_complete(decision=decision, kind=StepKind.PUBLIC_PARTICIPATION, actor=people.clerk)
 
 
+# The government's expert pool (Art 19–20): six experts, one of them tied to the lead sponsor.
+EXPERT_POOL = (
+    ("王建国", "市社会科学院", "公共政策", "研究员"),
+    ("李晓梅", "省财经大学", "财政经济", "教授"),
+    ("陈志强", "市价格协会", "价格管理", "高级经济师"),
+    ("刘芳", "省水利水电勘测设计院", "水利工程", "正高级工程师"),
+    ("孙立平", "市律师协会", "行政法", "律师"),
+    ("赵永刚", "市城建设计研究院", "城市规划", "高级工程师"),
+)
+TIED_EXPERT = "赵永刚"  # works for a design institute under the lead sponsor: excluded, with the reason
+# The three experts the draw gave (kept the same from one seeding to the next, so the demo's figures
+# are stable), their stances and how the sponsor handled each opinion (Art 21): one dissents.
+DRAWN = (
+    ("王建国", "supports", "adopted", "方案必要、可行，建议进一步细化配套措施。", ""),
+    (
+        "李晓梅",
+        "dissents",
+        "partly",
+        "不赞成一次调整到位，建议分两年逐步实施，并增加低收入家庭减免。",
+        "低收入家庭减免已采纳；分步实施经成本监审论证后未采纳。",
+    ),
+    ("陈志强", "supports_with_changes", "adopted", "原则同意，建议明确阶梯水量的年度核定办法。", ""),
+)
+SIGNED_SCAN = b"%PDF-1.7\n% demo: the experts' signed opinions\n"
+
+
+def expert_pool(decision: Decision) -> list[Expert]:
+    experts = []
+    for name, organisation, field, title in EXPERT_POOL:
+        expert, _created = Expert.objects.get_or_create(
+            government=decision.government,
+            name=name,
+            organisation=organisation,
+            defaults={"field": field, "title": title},
+        )
+        if name == TIED_EXPERT:
+            expert.related_departments.add(decision.lead_sponsor)
+        experts.append(expert)
+    return experts
+
+
 def complete_expert_argument(decision: Decision, people) -> None:
+    """Three experts drawn at random from the pool (the draw's result recorded), one tied to the
+    sponsor chosen and excluded with the reason, each drawn expert's opinion signed on paper and
+    filed with the scan; one dissents."""
     _start(decision, StepKind.EXPERT_ARGUMENT, people)
+    step = decision.steps.get(kind=StepKind.EXPERT_ARGUMENT)
+    if not step.expert_selections.exists():
+        pool = {e.name: e for e in expert_pool(decision)}
+        services.expert_select(
+            decision=decision, actor=people.clerk, method="random", experts=[pool[name] for name, *_rest in DRAWN]
+        )
+        services.expert_select(decision=decision, actor=people.clerk, method="chosen", experts=[pool[TIED_EXPERT]])
+    answered = set(step.expert_opinions.values_list("expert__name", flat=True))
+    remaining = [row for row in DRAWN if row[0] not in answered]  # a reopened step keeps its opinions
+    if not remaining:
+        services.step_complete(decision=decision, kind=StepKind.EXPERT_ARGUMENT, actor=people.clerk)
+        return
+    scan = services.attachment_upload(
+        decision=decision,
+        actor=people.clerk,
+        uploaded_file=SimpleUploadedFile("专家论证签名意见.pdf", SIGNED_SCAN),
+        kind=Attachment.Kind.OPINION,
+        step_kind=StepKind.EXPERT_ARGUMENT,
+    )
     signed = timezone.localdate()  # Art 20: not before the decision was registered (today, for the demo)
-    for name, org, handling in (
-        ("王建国", "市社会科学院", "adopted"),
-        ("李晓梅", "省财经大学", "partly"),
-        ("陈志强", "市价格协会", "adopted"),
-    ):
+    experts = {s.expert.name: s.expert for s in step.expert_selections.select_related("expert")}
+    for name, stance, handling, opinion, reason in remaining:
         services.expert_opinion_add(
             decision=decision,
             actor=people.clerk,
-            expert_name=name,
-            organisation=org,
-            speciality="公共政策",
-            opinion="方案必要、可行，建议进一步细化配套措施。",
+            expert=experts[name],
+            stance=stance,
+            opinion=opinion,
             signed_on=signed,
+            signed_scan_id=scan.pk,
             handling=handling,
-            handling_reason="" if handling == "adopted" else "部分建议超出本次决策范围，另行研究。",
+            handling_reason=reason,
         )
     services.step_complete(decision=decision, kind=StepKind.EXPERT_ARGUMENT, actor=people.clerk)
 

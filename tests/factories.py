@@ -18,10 +18,12 @@ from consultations import services as consultation_services
 from decisions import services
 from decisions.choices import STEP_ARTICLE
 from decisions.models import (
+    Attachment,
     Category,
     Decision,
     DecisionState,
     Department,
+    Expert,
     Government,
     Membership,
     ParticipationRecord,
@@ -206,6 +208,7 @@ def expert_values(**overrides) -> dict:
     values = {
         "expert_name": "王建国",
         "organisation": "市社会科学院",
+        "stance": "supports",
         "opinion": "方案必要、可行。",
         "signed_on": today(),
         "handling": "adopted",
@@ -240,9 +243,55 @@ def record_risk(decision, org: Org, **values) -> None:
     services.risk_update(decision=decision, actor=org.clerk, **risk_values(**values))
 
 
-def add_expert_opinion(decision, org: Org, **values):
+SIGNED_SCAN_PDF = b"%PDF-1.7\n% signed expert opinion\n"
+
+
+def pool_expert(org: Org, name: str = "王建国", organisation: str = "市社会科学院", **fields) -> Expert:
+    """An active expert of ``org``'s pool (the same one for the same name and organisation)."""
+    expert, _created = Expert.objects.get_or_create(
+        government=org.government,
+        name=name,
+        organisation=organisation,
+        defaults={"field": "城市规划", "title": "研究员", **fields},
+    )
+    return expert
+
+
+def select_experts(decision, org: Org, *experts: Expert, method: str = "chosen", **values):
+    """The clerk records how ``experts`` of the pool were chosen for the argument (Art 20)."""
     start_step(decision, StepKind.EXPERT_ARGUMENT, org)
-    return services.expert_opinion_add(decision=decision, actor=org.clerk, **expert_values(**values))
+    return services.expert_select(
+        decision=decision, actor=org.clerk, method=method, experts=[e.pk for e in experts], **values
+    )
+
+
+def signed_scan(decision, org: Org):
+    """The argument's signed opinions as scanned on paper: one file per step serves every opinion."""
+    step = decision.steps.get(kind=StepKind.EXPERT_ARGUMENT)
+    scan = step.attachments.filter(kind=Attachment.Kind.OPINION).first()
+    if scan is None:
+        scan = services.attachment_upload(
+            decision=decision,
+            actor=org.clerk,
+            uploaded_file=SimpleUploadedFile("专家签名意见.pdf", SIGNED_SCAN_PDF),
+            kind=Attachment.Kind.OPINION,
+            step_kind=StepKind.EXPERT_ARGUMENT,
+        )
+    return scan
+
+
+def add_expert_opinion(decision, org: Org, **values):
+    """An opinion of an expert of the pool (chosen for the argument if not yet), signed on paper and
+    filed by the clerk with the signed scan; ``expert_name`` and ``organisation`` name the expert."""
+    start_step(decision, StepKind.EXPERT_ARGUMENT, org)
+    values = expert_values(**values)
+    expert = pool_expert(org, values.pop("expert_name"), values.pop("organisation"))
+    step = decision.steps.get(kind=StepKind.EXPERT_ARGUMENT)
+    if not step.expert_selections.filter(expert=expert).exists():
+        select_experts(decision, org, expert)
+    if values.get("signed_on") is not None:
+        values.setdefault("signed_scan_id", signed_scan(decision, org).pk)
+    return services.expert_opinion_add(decision=decision, actor=org.clerk, expert=expert.pk, **values)
 
 
 def complete(decision, kind: str, org: Org):

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from deadlines.models import Deadline, Delivery, Notification, Reminder
-from decisions.models import RuleSettings
+from decisions.models import ExpertOpinion, RuleSettings, independent_opinions
 
 OLD = [("deadlines", None), ("decisions", "0005_event_details"), ("reviews", "0002_workflow")]
 
@@ -167,3 +167,42 @@ def test_events_recorded_before_the_audit_chain_are_chained_in_the_order_they_we
     events = list(DecisionEvent.objects.filter(government_id=city.pk).order_by("seq"))
     assert [(e.pk, e.seq) for e in events] == [(earlier.pk, 1), (later.pk, 2)]
     assert not [r for r in audit.verify(city.pk) if isinstance(r, audit.Break)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_expert_opinions_written_before_the_pool_keep_their_names():
+    # Given an expert opinion recorded before the pool: the expert's name as text, no pool entry
+    old = _migrate([("decisions", "0027_rule_settings_adviser_opinion_required")])
+    Government = old.get_model("decisions", "Government")
+    Department = old.get_model("decisions", "Department")
+    Decision = old.get_model("decisions", "Decision")
+    ProcedureStep = old.get_model("decisions", "ProcedureStep")
+    OldOpinion = old.get_model("decisions", "ExpertOpinion")
+    city = Government.objects.create(name="示例市人民政府", level="city", short_name="示")
+    sponsor = Department.objects.create(government=city, name="市发展改革委", kind="sponsor")
+    decision = Decision.objects.create(
+        government=city,
+        code="2026-001",
+        catalogue_year=2026,
+        sequence=1,
+        title="城市供水价格调整",
+        category="public_policy",
+        lead_sponsor=sponsor,
+        decision_body="市人民政府常务会议",
+    )
+    step = ProcedureStep.objects.create(decision=decision, kind="expert_argument")
+    row = OldOpinion.objects.create(
+        step=step, expert_name="王建国", organisation="市社会科学院", opinion="可行。", signed_on=dt.date(2026, 3, 2)
+    )
+
+    _migrate(_latest())
+
+    # Then it is read as it was, outside the pool, and still counts as an independent signed opinion
+    current = ExpertOpinion.objects.get(pk=row.pk)
+    assert (current.expert_id, current.expert_name, current.organisation, current.stance) == (
+        None,
+        "王建国",
+        "市社会科学院",
+        "",
+    )
+    assert independent_opinions([current], []) == [current]

@@ -24,7 +24,9 @@ from decisions.models import (
     Evaluation,
     ExecutionProblem,
     ExecutionReport,
+    Expert,
     ExpertOpinion,
+    ExpertSelection,
     Government,
     Meeting,
     MeetingCorrection,
@@ -177,16 +179,31 @@ class RiskUpdateSerializer(RiskSerializer):
 
 class ExpertOpinionSerializer(serializers.ModelSerializer):
     counts = serializers.BooleanField(read_only=True)
+    expert = serializers.PrimaryKeyRelatedField(
+        queryset=Expert.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("The expert of the pool chosen for the argument; empty only for an expert outside it."),
+    )
+    signed_scan_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("The signed scan of an opinion signed on paper: a file of kind “Signed opinion” of this step."),
+    )
 
     class Meta:
         model = ExpertOpinion
         fields = [
             "id",
+            "expert",
             "expert_name",
             "organisation",
             "speciality",
+            "stance",
             "opinion",
             "signed_on",
+            "signed_by",
+            "signed_scan_id",
             "declared_interest",
             "interest_detail",
             "handling",
@@ -194,7 +211,64 @@ class ExpertOpinionSerializer(serializers.ModelSerializer):
             "counts",
             "created_at",
         ]
-        read_only_fields = ["id", "counts", "created_at"]
+        read_only_fields = ["id", "counts", "signed_by", "created_at"]
+        extra_kwargs = {"expert_name": {"required": False}}
+
+
+class ExpertSelectionSerializer(serializers.ModelSerializer):
+    expert_name = serializers.CharField(source="expert.name", read_only=True)
+    expert_organisation = serializers.CharField(source="expert.organisation", read_only=True)
+
+    class Meta:
+        model = ExpertSelection
+        fields = [
+            "id",
+            "expert",
+            "expert_name",
+            "expert_organisation",
+            "method",
+            "recommended_by",
+            "chosen_by",
+            "created_at",
+            "excluded",
+            "exclusion_reason",
+        ]
+        read_only_fields = fields
+
+
+class ExpertSelectInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ExpertSelection.Method.choices)
+    experts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    count = serializers.IntegerField(required=False, default=0, min_value=0)
+    recommended_by = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    interests = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        default=dict,
+        help_text=_("Interests in the matter the experts declared, by pool id: each excludes its expert."),
+    )
+
+
+class ExpertSignSerializer(serializers.Serializer):
+    stance = serializers.ChoiceField(choices=ExpertOpinion.Stance.choices)
+    opinion = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
+    declared_interest = serializers.BooleanField(required=False, default=False)
+    interest_detail = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ExpertArgumentSerializer(serializers.ModelSerializer):
+    """An argument asked of the expert calling: the decision, how they were chosen, their opinion."""
+
+    decision = serializers.IntegerField(source="step.decision_id", read_only=True)
+    code = serializers.CharField(source="step.decision.code", read_only=True)
+    title = serializers.CharField(source="step.decision.title", read_only=True)
+    lead_sponsor = serializers.CharField(source="step.decision.lead_sponsor.name", read_only=True)
+    opinion = ExpertOpinionSerializer(source="signed_opinion", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExpertSelection
+        fields = ["decision", "code", "title", "lead_sponsor", "method", "created_at", "opinion"]
+        read_only_fields = fields
 
 
 class ExpertOpinionHandlingSerializer(serializers.ModelSerializer):
@@ -248,6 +322,7 @@ class StepSerializer(serializers.ModelSerializer):
     participation = serializers.SerializerMethodField()
     risk = serializers.SerializerMethodField()
     expert_opinions = ExpertOpinionSerializer(many=True, read_only=True)
+    expert_selections = ExpertSelectionSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProcedureStep
@@ -263,6 +338,7 @@ class StepSerializer(serializers.ModelSerializer):
             "participation",
             "risk",
             "expert_opinions",
+            "expert_selections",
         ]
 
     @extend_schema_field(WaiverRequestSerializer(allow_null=True))

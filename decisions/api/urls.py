@@ -34,6 +34,9 @@ urlpatterns = [
     ),
     path(decision + "steps/risk_assessment/record/", views.RiskRecordView.as_view(), name="risk-record"),
     path(decision + "steps/expert_argument/opinions/", views.ExpertOpinionCreate.as_view(), name="expert-opinions"),
+    path(decision + "steps/expert_argument/selections/", views.ExpertSelect.as_view(), name="expert-selections"),
+    path("expert/arguments/", views.ExpertArgumentList.as_view(), name="expert-arguments"),
+    path("expert/arguments/<id:pk>/opinion/", views.ExpertArgumentSign.as_view(), name="expert-argument-sign"),
     path(
         decision + "steps/expert_argument/opinions/<id:opinion_pk>/handling/",
         views.ExpertOpinionHandling.as_view(),

@@ -108,7 +108,7 @@ def decision_prefetches() -> list[str | Prefetch]:
         "created_at", "id"
     )
     steps = ProcedureStep.objects.select_related("waiver_approved_by", "participation", "risk").prefetch_related(
-        "expert_opinions", Prefetch("waiver_requests", queryset=requests)
+        "expert_opinions", "expert_selections__expert", Prefetch("waiver_requests", queryset=requests)
     )
     return ["co_sponsors", "publications", Prefetch("steps", queryset=steps.order_by("kind"))]
 
@@ -542,6 +542,44 @@ class ExpertOpinionCreate(DecisionScoped, APIView):
         decision = self.get_decision()
         values = parse(s.ExpertOpinionSerializer, request.data)
         opinion = services.expert_opinion_add(decision=decision, actor=request.user, **values)
+        return Response(s.ExpertOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
+
+
+class ExpertSelect(DecisionScoped, APIView):
+    schema_tags = ["steps"]
+
+    @extend_schema(request=s.ExpertSelectInputSerializer, responses={201: s.ExpertSelectionSerializer(many=True)})
+    def post(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.ExpertSelectInputSerializer, request.data)
+        try:
+            values["interests"] = {int(key): text for key, text in values["interests"].items()}
+        except ValueError:
+            raise invalid("interests", _("Name each expert by their pool id.")) from None
+        chosen = services.expert_select(decision=decision, actor=request.user, **values)
+        return Response(s.ExpertSelectionSerializer(chosen, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class ExpertArgumentList(APIView):
+    """The arguments asked of the expert calling (Art 19–20), and nothing else."""
+
+    schema_tags = ["steps"]
+
+    @extend_schema(responses=s.ExpertArgumentSerializer(many=True))
+    def get(self, request):
+        return Response(s.ExpertArgumentSerializer(selectors.arguments_asked_of(request.user), many=True).data)
+
+
+class ExpertArgumentSign(APIView):
+    """The expert writes and signs their own opinion in their own login (Art 19–20)."""
+
+    schema_tags = ["steps"]
+
+    @extend_schema(request=s.ExpertSignSerializer, responses={201: s.ExpertOpinionSerializer})
+    def post(self, request, pk):
+        row = selectors.argument_asked_of(request.user, pk)
+        values = parse(s.ExpertSignSerializer, request.data)
+        opinion = services.expert_opinion_sign(decision=row.step.decision, actor=request.user, **values)
         return Response(s.ExpertOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
 

@@ -60,6 +60,7 @@ from decisions.models.lifecycle import (
 from decisions.models.organisation import (
     ROLE_DEPARTMENT_KIND,
     Department,
+    Expert,
     Government,
     Membership,
     RuleSettings,
@@ -73,6 +74,7 @@ from decisions.models.records import (
     Evaluation,
     ExecutionReport,
     ExpertOpinion,
+    ExpertSelection,
     Meeting,
     MeetingCorrection,
     MeetingPacket,
@@ -81,6 +83,8 @@ from decisions.models.records import (
     Publication,
     RiskAssessmentRecord,
     goes_against_majority,
+    independent_experts,
+    independent_opinions,
     latest_meeting_packet,
     meeting_majority,
 )
@@ -108,7 +112,9 @@ __all__ = [
     "Evaluation",
     "ExecutionProblem",
     "ExecutionReport",
+    "Expert",
     "ExpertOpinion",
+    "ExpertSelection",
     "Government",
     "Meeting",
     "MeetingCorrection",
@@ -143,5 +149,7 @@ __all__ = [
     "current_draft",
     "goes_against_majority",
     "latest_meeting_packet",
+    "independent_experts",
+    "independent_opinions",
     "meeting_majority",
 ]

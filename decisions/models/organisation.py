@@ -156,6 +156,61 @@ class Membership(TimeStamped):
             )
 
 
+class Expert(TimeStamped):
+    """An expert of a government's pool (Art 19–20): who they are, what they know, and the ties they
+    declared, by which an argument of a department they are tied to excludes them."""
+
+    government = models.ForeignKey(
+        Government, verbose_name=_("government"), on_delete=models.PROTECT, related_name="experts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    field = models.CharField(_("field of expertise"), max_length=100)
+    title = models.CharField(_("professional title"), max_length=100, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expert",
+        help_text=_("A person holding the expert role in this government, who signs opinions in their own login."),
+    )
+    related_departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("departments the expert works for or has ties with"),
+        blank=True,
+        related_name="tied_experts",
+    )
+    declared_interests = models.TextField(_("other declared interests"), blank=True, max_length=2000)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["government", "name", "id"]
+        verbose_name = _("expert")
+        verbose_name_plural = _("expert pool")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "name", "organisation"],
+                name="expert_unique_in_pool",
+                violation_error_message=_("This pool already has an expert of this name and organisation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.organisation}）" if self.organisation else self.name
+
+    def clean(self) -> None:
+        # The login is a person who holds the expert role in this government, so an expert signs in
+        # their own name and reads nothing else of the government's decisions.
+        if self.user_id and self.government_id:
+            holds_role = Membership.objects.filter(
+                user_id=self.user_id, role=Role.EXPERT, department__government_id=self.government_id
+            ).exists()
+            if not holds_role:
+                raise ValidationError({"user": _("This person does not hold the expert role in this government.")})
+
+
 class RuleSettings(TimeStamped):
     """A government's overrides of the national numbers; blank means inherit (see decisions.rules)."""
 
@@ -196,6 +251,9 @@ class RuleSettings(TimeStamped):
     )
     adviser_opinion_required = models.BooleanField(
         _("an issued legality opinion needs a legal adviser's signed opinion (Art 28)"), null=True, blank=True
+    )
+    min_independent_experts = models.PositiveSmallIntegerField(
+        _("minimum independent experts per argument (Art 20)"), null=True, blank=True
     )
     waiver_approver = models.CharField(
         _("who approves a preparatory step's waiver"),

@@ -27,7 +27,7 @@ from decisions.errors import Refusal
 from decisions.models.base import TimeStamped, WriteOnce
 from decisions.models.history import Attachment
 from decisions.models.lifecycle import Decision, ProcedureStep
-from decisions.models.organisation import Department
+from decisions.models.organisation import Department, Expert
 from decisions.rules import rules_for
 
 
@@ -179,6 +179,53 @@ class ParticipationRecord(TimeStamped):
         return None
 
 
+class ExpertSelection(TimeStamped):
+    """One expert of the pool chosen for one argument (Art 20): how, by whom and when; and, for an
+    expert tied to a sponsor or with an interest in the matter, that they were excluded and why.
+    An excluded expert stays on the record and is not counted."""
+
+    class Method(models.TextChoices):
+        RANDOM = "random", _("Drawn at random from the pool")
+        CHOSEN = "chosen", _("Chosen from the pool by the sponsor")
+        RECOMMENDED = "recommended", _("Recommended by the relevant body")
+
+    step = models.ForeignKey(
+        ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="expert_selections"
+    )
+    expert = models.ForeignKey(Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="selections")
+    method = models.CharField(_("how the expert was chosen"), max_length=20, choices=Method.choices)
+    recommended_by = models.CharField(_("recommended by"), max_length=200, blank=True)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    excluded = models.BooleanField(_("excluded"), default=False)
+    exclusion_reason = models.TextField(_("reason for the exclusion"), blank=True, max_length=limits.REASON_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["step", "created_at", "id"]
+        verbose_name = _("expert selection")
+        verbose_name_plural = _("expert selections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "expert"],
+                name="expert_selection_once_per_step",
+                violation_error_message=_("This expert is already chosen for this argument."),
+            ),
+            models.CheckConstraint(
+                condition=Q(excluded=False) | ~Q(exclusion_reason=""),
+                name="expert_selection_exclusion_has_reason",
+                violation_error_message=_("An excluded expert is recorded with the reason for the exclusion."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} · {self.step}"
+
+
 class ExpertOpinion(TimeStamped):
     """One expert's written, signed opinion (Art 19–21)."""
 
@@ -187,8 +234,40 @@ class ExpertOpinion(TimeStamped):
         PARTLY = "partly", _("Partly adopted")
         NOT_ADOPTED = "not_adopted", _("Not adopted")
 
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", _("Supports")
+        SUPPORTS_WITH_CHANGES = "supports_with_changes", _("Supports with changes")
+        DISSENTS = "dissents", _("Dissents")
+
     step = models.ForeignKey(
         ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="expert_opinions"
+    )
+    # Opinions recorded before the pool kept only the expert's name: their ``expert`` is empty.
+    expert = models.ForeignKey(
+        Expert,
+        verbose_name=_("expert of the pool"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinions",
+    )
+    stance = models.CharField(_("stance"), max_length=30, choices=Stance.choices, blank=True)
+    # Art 20: signed either by the expert in their own login, or on paper, the signed scan filed.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed in the login of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_scan = models.ForeignKey(
+        Attachment,
+        verbose_name=_("signed scan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     expert_name = models.CharField(_("expert"), max_length=100)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
@@ -204,6 +283,20 @@ class ExpertOpinion(TimeStamped):
         ordering = ["step", "created_at", "id"]
         verbose_name = _("expert opinion")
         verbose_name_plural = _("expert opinions")
+        constraints = [
+            # Art 20: an opinion of a pool's expert is signed in the expert's own login or on paper
+            # with its scan filed; one from before the pool keeps what it had.
+            models.CheckConstraint(
+                condition=Q(expert__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(signed_by__isnull=False)
+                | Q(signed_scan__isnull=False),
+                name="expert_opinion_signature_shown",
+                violation_error_message=_(
+                    "A signed opinion is signed in the expert's own login or filed with its signed scan."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.expert_name} · {self.step}"
@@ -212,6 +305,10 @@ class ExpertOpinion(TimeStamped):
     def counts(self) -> bool:
         """Art 20: an expert with a direct interest is excluded and not counted."""
         return not self.declared_interest
+
+    @property
+    def dissents(self) -> bool:
+        return self.stance == self.Stance.DISSENTS
 
     def date_refusals(self, *, registered_on: dt.date, today: dt.date) -> list[Refusal]:
         """Art 19: an opinion is signed when it is given: not on a day still to come, and not before
@@ -238,6 +335,24 @@ class ExpertOpinion(TimeStamped):
         )
         if refusals:
             raise _as_validation_error(refusals)
+
+
+def independent_opinions(
+    opinions: Iterable[ExpertOpinion], selections: Iterable[ExpertSelection]
+) -> list[ExpertOpinion]:
+    """Art 20: the opinions an argument counts: signed, of an expert without a declared interest and,
+    for a pool's expert, one chosen for it and not excluded. (An opinion recorded before the pool has
+    only its name and its declaration to go by.)"""
+    chosen = {s.expert_id for s in selections if not s.excluded}
+    return [
+        o for o in opinions if o.signed_on is not None and o.counts and (o.expert_id is None or o.expert_id in chosen)
+    ]
+
+
+def independent_experts(opinions: Iterable[ExpertOpinion], selections: Iterable[ExpertSelection]) -> int:
+    """Art 20: how many independent experts signed an opinion. An expert who gave a new opinion on
+    a revised draft (the step reopened) is one expert."""
+    return len({o.expert_id or o.expert_name for o in independent_opinions(opinions, selections)})
 
 
 class RiskAssessmentRecord(TimeStamped):

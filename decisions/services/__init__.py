@@ -58,6 +58,11 @@ from decisions.services.drafting import (
     meeting_packet_record,
     packet_refusal,
 )
+from decisions.services.experts import (
+    exclusion_reason,
+    expert_opinion_sign,
+    expert_select,
+)
 from decisions.services.post_decision import (
     execution_problem_answer,
     execution_problem_report,
@@ -142,7 +147,10 @@ __all__ = [
     "execution_problem_report",
     "party_committee_report_record",
     "execution_report_add",
+    "exclusion_reason",
     "expert_opinion_add",
+    "expert_opinion_sign",
+    "expert_select",
     "expert_opinion_handle",
     "lock_decision",
     "lock_step",

@@ -24,6 +24,7 @@ from decisions.models import (
     Department,
     Evaluation,
     ExecutionReport,
+    Expert,
     ExpertOpinion,
     MeetingCorrection,
     ParticipationRecord,
@@ -41,6 +42,7 @@ from decisions.services.base import (
     record_change,
     record_event,
 )
+from decisions.services.experts import pool_expert
 from decisions.services.steps import _editable, lock_step
 
 if TYPE_CHECKING:
@@ -58,11 +60,14 @@ PARTICIPATION_FIELDS = frozenset(
     if f.name not in {"id", "step", "created_at", "updated_at", *ADOPTION_FIELDS}
 )
 EXPERT_FIELDS = (
+    "expert",
     "expert_name",
     "organisation",
     "speciality",
     "opinion",
+    "stance",
     "signed_on",
+    "signed_scan",
     "declared_interest",
     "interest_detail",
     "handling",
@@ -202,27 +207,36 @@ def expert_opinion_add(
     *,
     decision: Decision,
     actor: User,
-    expert_name: str,
     opinion: str,
+    expert: Expert | int | None = None,
+    expert_name: str = "",
+    stance: str = "",
     organisation: str = "",
     speciality: str = "",
     signed_on: dt.date | None = None,
+    signed_scan: UploadedFile[Any] | None = None,
+    signed_scan_id: int | None = None,
     declared_interest: bool = False,
     interest_detail: str = "",
     handling: str = "",
     handling_reason: str = "",
 ) -> ExpertOpinion:
-    """Art 19–21: a written opinion; an expert declaring a direct interest is kept on the record but
-    not counted. Art 19: signed on a real day, neither to come nor before the decision was
-    registered."""
+    """Art 19–21: a written opinion the sponsor's clerk records; an expert declaring a direct
+    interest is kept on the record but not counted. Art 19: signed on a real day, neither to come
+    nor before the decision was registered. An opinion of the pool (``expert``) comes from an expert
+    chosen for the argument and not excluded, with the expert's stance; signed on paper, it is filed
+    with the signed scan (uploaded now as ``signed_scan``, or one already filed on the step)."""
     decision, step = lock_step(decision, StepKind.EXPERT_ARGUMENT, actor=actor)
     _editable(step)
+    pooled = pool_expert(step, expert) if expert is not None else None
     record = ExpertOpinion(
         step=step,
-        expert_name=(expert_name or "").strip(),
+        expert=pooled,
+        expert_name=pooled.name if pooled else (expert_name or "").strip(),
+        stance=stance,
         opinion=(opinion or "").strip(),
-        organisation=organisation,
-        speciality=speciality,
+        organisation=pooled.organisation if pooled else organisation,
+        speciality=pooled.field if pooled else speciality,
         signed_on=signed_on,
         declared_interest=declared_interest,
         interest_detail=interest_detail,
@@ -232,9 +246,40 @@ def expert_opinion_add(
     refusals = record.date_refusals(registered_on=timezone.localdate(decision.created_at), today=timezone.localdate())
     if refusals:
         raise refusals[0].as_error(ErrorCode.INVALID)
-    _validate(record, exclude=["step"])
+    if pooled is not None:
+        if stance not in ExpertOpinion.Stance.values:
+            message = _("State whether the expert supports the draft, supports it with changes or dissents.")
+            raise _invalid(message, stance=message)
+    _validate(record, exclude=["step", "signed_scan"])
     if declared_interest and not interest_detail.strip():
         raise _invalid(_("Describe the interest declared."), interest_detail=_("Describe the interest declared."))
+    if signed_scan_id is not None:
+        record.signed_scan = Attachment.objects.filter(
+            pk=signed_scan_id, step=step, kind=Attachment.Kind.OPINION
+        ).first()
+        if record.signed_scan is None:
+            message = _("No signed opinion of this argument is filed under that number.")
+            raise _invalid(message, signed_scan=message)
+    elif signed_scan is not None:
+        record.signed_scan = attachment_upload(
+            decision=decision,
+            actor=actor,
+            uploaded_file=signed_scan,
+            kind=Attachment.Kind.OPINION,
+            step_kind=StepKind.EXPERT_ARGUMENT,
+        )
+    if pooled is not None and signed_on is not None and record.signed_scan is None:
+        message = _(
+            "An opinion signed on paper is filed with its signed scan; "
+            "otherwise the expert signs it in their own login."
+        )
+        raise DecisionError(
+            ErrorCode.INVALID,
+            message,
+            article="Art 20",
+            rule=RuleCode.EXPERT_OPINION_SIGNED,
+            fields={"signed_scan": [message]},
+        )
     record.save()
     record_change(decision, record, snapshot(None, EXPERT_FIELDS), actor=actor, state=step.state, step_kind=step.kind)
     return record

@@ -9,6 +9,7 @@ not disclosed).
 
 from decisions.views.catalogue import catalogues
 from decisions.views.detail import detail
+from decisions.views.experts import expert_arguments, expert_sign
 from decisions.views.lists import decision_list, my_task_count, my_tasks, register
 from decisions.views.writes import (
     amend,
@@ -22,6 +23,7 @@ from decisions.views.writes import (
     execution_report_add,
     expert_opinion_add,
     expert_opinion_handle,
+    expert_select,
     meeting_correct,
     meeting_packet_download,
     participation,
@@ -45,7 +47,10 @@ __all__ = [
     "execution_problem_answer",
     "execution_problem_report",
     "execution_report_add",
+    "expert_arguments",
     "expert_opinion_add",
+    "expert_select",
+    "expert_sign",
     "expert_opinion_handle",
     "meeting_correct",
     "meeting_packet_download",

@@ -42,6 +42,7 @@ from decisions.presentation import (
     waiver_basis_label,
     waiver_requester,
 )
+from decisions.rules import rules_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
@@ -79,6 +80,13 @@ class StepPanel:
     record_open: bool = False
     actions: list[Action] = field(default_factory=list)
     opinions: list = field(default_factory=list)
+    # Art 20: the experts chosen for the argument (the excluded with their reasons), the form that
+    # records a choice, and how many independent signed opinions the government requires.
+    selections: list = field(default_factory=list)
+    selection_form: django_forms.Form | None = None
+    selection_url: str = ""
+    selection_open: bool = False
+    min_independent_experts: int = 0
     methods_text: str = ""
     waiver_article: str = ""
     waiver_approver: str = ""
@@ -169,6 +177,8 @@ class DetailPage:
                 self._waiver_request(step, panel, requests.get(step.pk))
             if step.kind == StepKind.EXPERT_ARGUMENT:
                 panel.opinions = list(step.expert_opinions.all())
+                panel.selections = list(step.expert_selections.all())
+                panel.min_independent_experts = rules_for(self.decision.government).min_independent_experts
             record = getattr(step, "participation", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
             if record is not None:
                 labels = dict(ParticipationRecord.Method.choices)
@@ -248,9 +258,17 @@ class DetailPage:
             panel.record_url = self._url("risk")
             panel.record_open = "risk" in self.bound
         else:
-            panel.record_form = self._form("expert", lambda: forms.ExpertOpinionForm(prefix="ea"))
+            government_id = self.decision.government_id
+            panel.record_form = self._form(
+                "expert", lambda: forms.ExpertOpinionForm(prefix="ea", government_id=government_id)
+            )
             panel.record_url = self._url("expert_opinion_add")
             panel.record_open = "expert" in self.bound
+            panel.selection_form = self._form(
+                "select", lambda: forms.ExpertSelectionForm(prefix="es", government_id=government_id)
+            )
+            panel.selection_url = self._url("expert_select")
+            panel.selection_open = "select" in self.bound
             for opinion in panel.opinions:
                 slot = f"handle:{opinion.pk}"
                 opinion.handling_form = self._form(

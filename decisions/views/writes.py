@@ -203,7 +203,7 @@ def risk(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def expert_opinion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = visibility.visible_decision(request.user, pk)
-    form = forms.ExpertOpinionForm(request.POST, prefix="ea")
+    form = forms.ExpertOpinionForm(request.POST, request.FILES, prefix="ea", government_id=decision.government_id)
     return _run(
         request,
         pk,
@@ -211,6 +211,22 @@ def expert_opinion_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form=form,
         call=lambda data: services.expert_opinion_add(decision=decision, actor=request.user, **data),
         success=_("Expert opinion added."),
+        anchor=f"step-{StepKind.EXPERT_ARGUMENT}",
+    )
+
+
+@login_required
+@require_POST
+def expert_select(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.ExpertSelectionForm(request.POST, prefix="es", government_id=decision.government_id)
+    return _run(
+        request,
+        pk,
+        slot="select",
+        form=form,
+        call=lambda data: services.expert_select(decision=decision, actor=request.user, **data),
+        success=_("The choice of experts is recorded."),
         anchor=f"step-{StepKind.EXPERT_ARGUMENT}",
     )
 

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from decisions.api.tokens import api_token_issue
 from decisions.models import DecisionEvent, DecisionState
+from tests.factories import SIGNED_SCAN_PDF, pool_expert
 
 
 def participation_values() -> dict:
@@ -26,10 +27,12 @@ def participation_values() -> dict:
     }
 
 
-def expert_values() -> dict:
+def expert_values(expert: int, signed_scan: int) -> dict:
+    """An opinion of the pool's expert ``expert``, signed on paper and filed with ``signed_scan``."""
     return {
-        "expert_name": "王建国",
-        "organisation": "市社会科学院",
+        "expert": expert,
+        "stance": "supports",
+        "signed_scan_id": signed_scan,
         "opinion": "方案必要、可行。",
         "signed_on": timezone.localdate(),
         "handling": "adopted",
@@ -87,7 +90,28 @@ def test_a_decision_lives_its_whole_life_through_the_api_with_tokens_alone(api):
     ok(clerk.post(base + "steps/public_participation/complete/", {}, format="json"))
 
     ok(clerk.post(base + "steps/expert_argument/start/", {}, format="json"))
-    ok(clerk.post(base + "steps/expert_argument/opinions/", _json(expert_values()), format="json"), 201)
+    expert = pool_expert(org).pk  # the pool is organisation data, kept in the admin
+    ok(
+        clerk.post(
+            base + "steps/expert_argument/selections/", {"method": "chosen", "experts": [expert]}, format="json"
+        ),
+        201,
+    )
+    scan = ok(
+        clerk.post(
+            base + "attachments/",
+            {
+                "file": SimpleUploadedFile("专家签名意见.pdf", SIGNED_SCAN_PDF),
+                "kind": "opinion",
+                "step_kind": "expert_argument",
+            },
+        ),
+        201,
+    )
+    ok(
+        clerk.post(base + "steps/expert_argument/opinions/", _json(expert_values(expert, scan["id"])), format="json"),
+        201,
+    )
     ok(clerk.post(base + "steps/expert_argument/complete/", {}, format="json"))
 
     # Not applicable: the clerk requests it on a listed basis, the sponsor's head approves it.

@@ -252,6 +252,8 @@ def test_the_floors_are_the_national_defaults_and_cite_their_articles():
         "min_comment_period_days": (30, "Art 15"),
         "hearing_materials_lead_days": (7, "Art 16"),
         "min_review_working_days": (7, "Art 26"),
+        # The Regulations fix no number of experts: one independent signed opinion at least.
+        "min_independent_experts": (1, "Art 20"),
     }
     assert all(getattr(NATIONAL_DEFAULTS, name) == floor.least for name, floor in FLOORS.items())
 
