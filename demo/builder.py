@@ -367,13 +367,16 @@ def walk(decision: Decision, target: str, people, *, executing_unit: Department 
         elif state == DecisionState.AWAITING_DECISION:
             decision = hold_meeting(decision, people)
         elif state == DecisionState.DECIDED:
-            # Art 31: reported to the Party committee before publication.
-            services.party_committee_report_record(
-                decision=decision,
-                actor=people.secretary,
-                reported_on=timezone.localdate(),
-                document_number=f"{decision.government.short_name}府请〔{timezone.localdate().year}〕{decision.sequence}号",
-            )
+            # Art 31: reported to the Party committee before publication (once per approving meeting: a
+            # walk refused at publication and taken again does not report twice).
+            approving = decision.meetings.filter(outcome=MeetingOutcome.APPROVED).order_by("-held_on", "-id").first()
+            if not decision.party_committee_reports.filter(meeting=approving).exists():
+                services.party_committee_report_record(
+                    decision=decision,
+                    actor=people.secretary,
+                    reported_on=timezone.localdate(),
+                    document_number=f"{decision.government.short_name}府请〔{timezone.localdate().year}〕{decision.sequence}号",
+                )
             decision = services.decision_publish(
                 decision=decision,
                 actor=people.secretary,

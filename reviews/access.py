@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
+
 from decisions import permissions, visibility
 from decisions.models import Decision, Department, Government, Membership, Role
 from reviews.models import AdviserOpinion
@@ -77,13 +79,31 @@ def legal_office_governments(user: User, *, roles=LEGAL_OFFICE_ROLES) -> list[Go
 
     if not user or not user.is_authenticated:
         return []
+    staffs = Membership.objects.filter(
+        user_id=user.pk,
+        role__in=POOL_READERS,
+        department__kind=Department.Kind.LEGAL_OFFICE,
+        department__government=OuterRef("pk"),
+    )
     return list(
         Government.objects.filter(
             departments__kind=Department.Kind.LEGAL_OFFICE,
             departments__memberships__user=user,
             departments__memberships__role__in=roles,
-        ).distinct()
+        )
+        # Whether the user staffs that office (reviewer or head) rather than only advising it: the
+        # menu of the pool of advisers is read from it on the queue's page.
+        .annotate(staffed=Exists(staffs))
+        .distinct()
     )
+
+
+def staffed_governments(user: User):
+    """The ids of the governments whose legal office ``user`` staffs as a reviewer or its head, as a
+    subquery (an adviser is not staff: they see only what they were asked about)."""
+    return Membership.objects.filter(
+        user_id=user.pk, role__in=POOL_READERS, department__kind=Department.Kind.LEGAL_OFFICE
+    ).values("department__government_id")
 
 
 def decisions_asked_of(user: User):

@@ -225,9 +225,10 @@ def _open_rounds(user: User, governments: Sequence[Government], *, department: i
         decision__state=DecisionState.LEGALITY_REVIEW,
         round=Subquery(latest_round),
     )
-    staffed = {government.pk for government in access.adviser_pool_governments(user)}
-    if any(government.pk not in staffed for government in governments):
-        reviews = reviews.filter(Q(decision__government__in=staffed) | Q(decision__in=access.decisions_asked_of(user)))
+    reviews = reviews.filter(
+        Q(decision__government_id__in=access.staffed_governments(user))
+        | Q(decision__in=access.decisions_asked_of(user))
+    )
     if department is not None:
         reviews = reviews.filter(decision__lead_sponsor_id=department)
     if year is not None:

@@ -217,7 +217,9 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         "rows": page.object_list,
         "form": form,
         "query": query_without(request, "page"),
-        "review_menu": True,  # the legal office's, as the governments just read say (no second read)
+        # The legal office's menus, as the governments just read say (no second read).
+        "review_menu": True,
+        "adviser_pool_menu": any(getattr(government, "staffed", False) for government in governments),
     }
     return render(request, "reviews/queue.html", context)
 

@@ -253,7 +253,9 @@ class ExpertSignSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=ExpertOpinion.Stance.choices)
     opinion = serializers.CharField(max_length=limits.TEXT_MAX_LENGTH)
     declared_interest = serializers.BooleanField(required=False, default=False)
-    interest_detail = serializers.CharField(required=False, default="", allow_blank=True)
+    interest_detail = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=limits.TEXT_MAX_LENGTH
+    )
 
 
 class ExpertArgumentSerializer(serializers.ModelSerializer):
@@ -705,6 +707,8 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class DraftingRecordSerializer(serializers.ModelSerializer):
     recorded_by = UserBriefSerializer(read_only=True, allow_null=True)
+    # Only a proposal names its proposer; the other entries answer "".
+    proposer = serializers.ChoiceField(choices=DraftingRecord.Proposer.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = DraftingRecord

@@ -276,7 +276,7 @@ def expert_opinion_add(
         raise DecisionError(
             ErrorCode.INVALID,
             message,
-            article="Art 20",
+            article="Art 19",
             rule=RuleCode.EXPERT_OPINION_SIGNED,
             fields={"signed_scan": [message]},
         )

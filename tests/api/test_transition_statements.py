@@ -13,8 +13,9 @@ from tests.factories import register
 pytestmark = pytest.mark.django_db
 
 # Measured: 23 statements before the answer reused the service's row and the lock brought the lead
-# sponsor with it (the notices read it).
-START_STATEMENTS = 21
+# sponsor with it (the notices read it): 21; the answer's steps now carry the expert argument's
+# selections from the pool (Art 20), one prefetch more.
+START_STATEMENTS = 22
 
 
 def _start(api, decision):

@@ -247,7 +247,7 @@ def test_clerk_records_paper_opinion_only_with_signed_scan(org, preparing):
 
     with pytest.raises(DecisionError) as exc:
         services.expert_opinion_add(signed_on=today(), **values)
-    assert exc.value.article == "Art 20" and "signed_scan" in exc.value.fields
+    assert exc.value.article == "Art 19" and "signed_scan" in exc.value.fields
 
     opinion = services.expert_opinion_add(signed_on=today(), signed_scan_id=signed_scan(preparing, org).pk, **values)
     assert opinion.signed_scan.kind == "opinion"
@@ -267,7 +267,7 @@ def test_signature_date_not_in_future(org, preparing):
             signed_on=today() + dt.timedelta(days=1),
             signed_scan_id=signed_scan(preparing, org).pk,
         )
-    assert (exc.value.rule, exc.value.article) == (RuleCode.EXPERT_OPINION_DATE, "Art 20")
+    assert (exc.value.rule, exc.value.article) == (RuleCode.EXPERT_OPINION_DATE, "Art 19")
     assert not ExpertOpinion.objects.exists()
 
 

@@ -278,7 +278,7 @@ def test_a_refused_step_completion_shows_the_rule_and_changes_nothing(as_user, o
         reverse("decisions:step_action", kwargs={"pk": decision.pk, "kind": kind, "action": "complete"}), {}
     )
     assert response.status_code == 409
-    assert "(Art 22)" in response.content.decode()
+    assert "(Art 23)" in response.content.decode()
     assert decision.steps.get(kind=kind).state == StepState.IN_PROGRESS
 
 
