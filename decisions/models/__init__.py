@@ -4,6 +4,7 @@
 - ``lifecycle``: the decision and its preparatory steps, as state machines;
 - ``records``: what the gates judge (participation, experts, risk, meeting, publication, ...);
 - ``history``: attachments and the append-only event log;
+- ``hearings``: the hearing of a participation step and the matter types that require one;
 - ``calendar``: the holiday schedule;
 - ``api_token``: the API's service-account tokens.
 
@@ -42,6 +43,11 @@ from decisions.models.catalogue import (
     Catalogue,
     CatalogueAdjustment,
     CatalogueEntry,
+)
+from decisions.models.hearings import (
+    Hearing,
+    HearingParticipant,
+    MatterType,
 )
 from decisions.models.history import (
     Attachment,
@@ -100,11 +106,14 @@ __all__ = [
     "ExecutionReport",
     "ExpertOpinion",
     "Government",
+    "Hearing",
+    "HearingParticipant",
     "Meeting",
     "MeetingCorrection",
     "MeetingOutcome",
     "MeetingPosition",
     "MeetingRole",
+    "MatterType",
     "Membership",
     "OUTCOME_TARGET",
     "ParticipationRecord",

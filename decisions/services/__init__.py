@@ -2,7 +2,7 @@
 checks the actor's role, the state and the gates, and records one event per transition, so a
 refused call changes nothing and a concurrent change fails cleanly (DecisionError "conflict").
 
-One module per part of the record (``decision``, ``steps``, ``records``, ``attachments``) on
+One module per part of the record (``decision``, ``steps``, ``records``, ``hearings``, ``attachments``) on
 shared machinery (``base``); everything is importable from ``decisions.services``.
 """
 
@@ -48,6 +48,13 @@ from decisions.services.decision import (
     decision_transition,
     decision_withdraw,
     decisions_drop_long_deferred,
+)
+from decisions.services.hearings import (
+    HEARING_FIELDS,
+    hearing_participant_add,
+    hearing_participant_answer,
+    hearing_record_scan,
+    hearing_update,
 )
 from decisions.services.records import (
     ADOPTION_FIELDS,
@@ -118,6 +125,11 @@ __all__ = [
     "decision_withdraw",
     "decisions_drop_long_deferred",
     "evaluation_record",
+    "HEARING_FIELDS",
+    "hearing_participant_add",
+    "hearing_participant_answer",
+    "hearing_record_scan",
+    "hearing_update",
     "execution_report_add",
     "expert_opinion_add",
     "expert_opinion_handle",

@@ -320,6 +320,7 @@ class DetailPage:
             "amend_form": self._form(
                 "amend",
                 lambda: forms.DecisionAmendForm(
+                    decision=decision,
                     prefix="am", initial={name: getattr(decision, name) for name in services.AMENDABLE_FIELDS}
                 ),
             )

@@ -83,7 +83,7 @@ def transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpRespons
 @require_POST
 def amend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = visibility.visible_decision(request.user, pk)
-    form = forms.DecisionAmendForm(request.POST, prefix="am")
+    form = forms.DecisionAmendForm(request.POST, decision=decision, prefix="am")
 
     def call(data):
         services.decision_amend(decision=decision, actor=request.user, ip=client_ip(request), **data)
