@@ -20,6 +20,9 @@ from decisions.models import (
     ExecutionReport,
     ExpertOpinion,
     Government,
+    Hearing,
+    HearingParticipant,
+    MatterType,
     Meeting,
     MeetingCorrection,
     MeetingPosition,
@@ -170,6 +173,26 @@ class WaiverRequestAdmin(RecordAdmin):
 @admin.register(ParticipationRecord)
 class ParticipationRecordAdmin(RecordAdmin):
     list_display = ("step", "period_start", "period_end", "comments_count")
+
+
+@admin.register(MatterType)
+class MatterTypeAdmin(admin.ModelAdmin):
+    """A government's kinds of matter and whether each requires a hearing (Art 16): its data, not
+    code. The model's ``clean`` keeps a requirement from being added over decisions already past it."""
+
+    list_display = ("name", "government", "hearing_required")
+    list_filter = ("hearing_required", "government")
+    search_fields = ("name", "legal_basis")
+
+
+@admin.register(Hearing)
+class HearingAdmin(RecordAdmin):
+    list_display = ("step", "hearing_on", "notice_published_on", "participants_published_on", "materials_sent_on")
+
+
+@admin.register(HearingParticipant)
+class HearingParticipantAdmin(RecordAdmin):
+    list_display = ("name", "represents", "hearing", "confirmed_on", "objected_on")
 
 
 @admin.register(ExpertOpinion)

@@ -255,8 +255,9 @@ class RuleCode(models.TextChoices):
     HEARING_MATERIALS_LEAD_TIME = "hearing_materials_lead_time", _("Hearing materials sent in time")
     HEARING_RECORD_SIGNED = "hearing_record_signed", _("The hearing record is made")
     HEARING_NOTICE_LEAD_TIME = "hearing_notice_lead_time", _("The hearing notice is published in time")
-    HEARING_RECORD_CONFIRMED = "hearing_record_confirmed", _(
-        "Every hearing participant confirmed the record, or their objection is recorded"
+    HEARING_RECORD_CONFIRMED = (
+        "hearing_record_confirmed",
+        _("Every hearing participant confirmed the record, or their objection is recorded"),
     )
     HEARING_REQUIRED = "hearing_required", _("A matter that requires a hearing has held one")
     MATTER_TYPE_OF_GOVERNMENT = "matter_type_of_government", _("The matter type is one of the decision's government")

@@ -443,7 +443,12 @@ def hearings_held(decisions: Sequence[Decision]) -> Iterator[Finding]:
                 continue
             hearing = getattr(step, "hearing", None)
             participants = list(hearing.participants.all()) if hearing is not None else []
-            if hearing is None or not hearing.has_record or not participants or not all(p.answered for p in participants):
+            if (
+                hearing is None
+                or not hearing.has_record
+                or not participants
+                or not all(p.answered for p in participants)
+            ):
                 yield finding(
                     decision,
                     RuleCode.HEARING_REQUIRED,

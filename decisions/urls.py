@@ -17,6 +17,14 @@ urlpatterns = [
     path("decisions/<int:pk>/steps/<slug:kind>/<slug:action>/", views.step_action, name="step_action"),
     path("decisions/<int:pk>/steps/<slug:kind>/waiver/<slug:act>/", views.waiver_decide, name="waiver_decide"),
     path("decisions/<int:pk>/participation/", views.participation, name="participation"),
+    path("decisions/<int:pk>/hearing/", views.hearing, name="hearing"),
+    path("decisions/<int:pk>/hearing/participants/", views.hearing_participant_add, name="hearing_participant_add"),
+    path("decisions/<int:pk>/hearing/scan/", views.hearing_scan, name="hearing_scan"),
+    path(
+        "decisions/<int:pk>/hearing/participants/<int:participant_id>/answer/",
+        views.hearing_answer,
+        name="hearing_answer",
+    ),
     path("decisions/<int:pk>/risk/", views.risk, name="risk"),
     path("decisions/<int:pk>/expert-opinions/", views.expert_opinion_add, name="expert_opinion_add"),
     path(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -52,6 +53,27 @@ class MatterType(TimeStamped):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # Art 16: a hearing required of a type binds its decisions still to be consulted; it cannot
+        # be laid over one whose public participation was completed without a hearing held.
+        if not self.hearing_required or self.pk is None:
+            return
+        done = ProcedureStep.objects.filter(
+            decision__matter_type=self, kind="public_participation", state="done"
+        ).select_related("hearing", "decision")
+        for step in done.prefetch_related("hearing__participants"):
+            hearing = getattr(step, "hearing", None)
+            if hearing is None or not hearing.held(list(hearing.participants.all())):
+                raise ValidationError(
+                    {
+                        "hearing_required": _(
+                            "%(code)s completed its public participation without a hearing held: reopen "
+                            "that step before this type requires a hearing."
+                        )
+                        % {"code": step.decision.code}
+                    }
+                )
+
 
 class Hearing(TimeStamped):
     """The hearing of a participation step (Art 16–17): its notice, its participants and how they
@@ -62,9 +84,7 @@ class Hearing(TimeStamped):
         BY_CATEGORY = "by_category", _("By category of interest")
         OTHER = "other", _("Other")
 
-    step = models.OneToOneField(
-        ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="hearing"
-    )
+    step = models.OneToOneField(ProcedureStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="hearing")
     # The notice (Art 16): the draft heard, the time and place, how to apply and by when.
     draft = models.ForeignKey(
         Attachment,
@@ -127,6 +147,11 @@ class Hearing(TimeStamped):
     def has_record(self) -> bool:
         return bool(self.record_text.strip()) or self.record_scan_id is not None
 
+    def held(self, participants: Sequence[HearingParticipant]) -> bool:
+        """Art 17: the hearing counts as held once its record is made and every participant (there
+        is at least one) confirmed it or had their objection recorded."""
+        return self.has_record and bool(participants) and all(p.answered for p in participants)
+
     def date_refusals(self, *, notice_lead_days: int, materials_lead_days: int) -> list[Refusal]:
         """Art 16, on the dates recorded so far: the notice published ``notice_lead_days`` ahead,
         the participants and how they were selected published before the hearing, the materials
@@ -151,7 +176,9 @@ class Hearing(TimeStamped):
             out.append(
                 Refusal(
                     RuleCode.HEARING_PARTICIPANTS_PUBLISHED,
-                    gettext("The hearing participants and how they were selected must be published before the hearing."),
+                    gettext(
+                        "The hearing participants and how they were selected must be published before the hearing."
+                    ),
                     "Art 16",
                     field="participants_published_on",
                 )
@@ -190,7 +217,9 @@ class Hearing(TimeStamped):
             out.append(
                 Refusal(
                     RuleCode.HEARING_PARTICIPANTS_PUBLISHED,
-                    gettext("The hearing participants and how they were selected must be published before the hearing."),
+                    gettext(
+                        "The hearing participants and how they were selected must be published before the hearing."
+                    ),
                     "Art 16",
                     field="participants_published_on",
                 )

@@ -138,6 +138,8 @@ def _matter_type(matter_type: MatterType | None, government_id: int) -> MatterTy
             ErrorCode.INVALID, message, rule=RuleCode.MATTER_TYPE_OF_GOVERNMENT, fields={"matter_type": [message]}
         )
     return matter_type
+
+
 AMENDABLE_STATES = (DecisionState.PROPOSED, DecisionState.PREPARING)
 # A decision that is over keeps the departments it had.
 CLOSED_STATES = (DecisionState.ARCHIVED, DecisionState.WITHDRAWN, DecisionState.REJECTED)

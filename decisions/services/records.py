@@ -32,7 +32,6 @@ from decisions.models import (
     RiskAssessmentRecord,
     StepKind,
 )
-from decisions.rules import rules_for
 from decisions.services.attachments import attachment_upload
 from decisions.services.base import (
     _invalid,
