@@ -143,6 +143,11 @@ class Hearing(TimeStamped):
     def __str__(self) -> str:
         return str(self.step)
 
+    def clean(self) -> None:
+        # The constraint hearing_other_selection_described, on the field a form marks.
+        if self.selection_method == self.Selection.OTHER and not self.selection_detail.strip():
+            raise ValidationError({"selection_detail": _("Describe how the participants are selected.")})
+
     @property
     def has_record(self) -> bool:
         return bool(self.record_text.strip()) or self.record_scan_id is not None
