@@ -158,7 +158,8 @@ class DecisionAmendForm(forms.Form):
 
     def __init__(self, *args, decision: Decision, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["matter_type"].queryset = MatterType.objects.filter(government_id=decision.government_id)
+        matter_type = cast(forms.ModelChoiceField, self.fields["matter_type"])
+        matter_type.queryset = MatterType.objects.filter(government_id=decision.government_id)
 
 
 class ChangeSponsorsForm(forms.Form):

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 FORM_MODULES = ["decisions.forms", "reviews.forms", "deadlines.views", "decisions.admin", "decisions.api.admin"]
 # Strings whose values are bounded by their format, not by a length.
-BOUNDED_FORMATS = {"date", "date-time", "binary", "uuid"}
+BOUNDED_FORMATS = {"date", "date-time", "time", "binary", "uuid"}
 
 
 def _unbounded_strings(schema: dict) -> list[str]:
