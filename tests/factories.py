@@ -23,6 +23,7 @@ from decisions.models import (
     DecisionState,
     Department,
     Government,
+    Hearing,
     Membership,
     ParticipationRecord,
     ProcedureStep,
@@ -537,7 +538,7 @@ def _paths_to_decision() -> list[tuple[type, list[str]]]:
     """Every model of the decisions and reviews apps that belongs to one decision, with the lookup
     from it to the decision (directly, or through its step or its review round). Read from the
     models, so records added by later issues are covered without touching the tests."""
-    parents = {Decision: "", ProcedureStep: "__decision", LegalityReview: "__decision"}
+    parents = {Decision: "", ProcedureStep: "__decision", LegalityReview: "__decision", Hearing: "__step__decision"}
     out = []
     for label in ("decisions", "reviews"):
         for model in apps.get_app_config(label).get_models():

@@ -657,3 +657,20 @@ def test_migration_keeps_existing_hearing_data():
     ]
     assert not Hearing.objects.filter(step_id=untouched.pk).exists()
     assert ParticipationRecord.objects.get(pk=record.pk).methods == ["hearing"]
+
+
+def test_the_database_keeps_an_answer_to_the_record(org, preparing):
+    from django.db import IntegrityError, InternalError, transaction
+
+    record_participation(preparing, org, hearing=True)
+    participant = HearingParticipant.objects.filter(hearing__step__decision=preparing).first()
+
+    for attempt in (
+        lambda: HearingParticipant.objects.filter(pk=participant.pk).update(confirmed_on=None, objected_on=today()),
+        lambda: HearingParticipant.objects.filter(pk=participant.pk).delete(),
+    ):
+        with pytest.raises((IntegrityError, InternalError)), transaction.atomic():
+            attempt()
+
+    participant.refresh_from_db()
+    assert participant.confirmed_on is not None and participant.objected_on is None
