@@ -7,7 +7,10 @@ transition shape (``INPUT_SERIALIZERS``); the schema's component names come from
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -780,7 +783,16 @@ class ConsultationSerializer(serializers.Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     shortened_period_reason = serializers.CharField()
-    hearing_date = serializers.DateField(source="step.hearing.hearing_on", allow_null=True, default=None)
+    hearing_date = serializers.SerializerMethodField(
+        help_text=_("The hearing's date, once its notice is published (Art 16); otherwise null.")
+    )
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_hearing_date(self, record) -> dt.date | None:
+        hearing = getattr(record.step, "hearing", None)
+        if hearing is None or hearing.notice_published_on is None:
+            return None
+        return hearing.hearing_on if hearing.notice_published_on <= timezone.localdate() else None
 
 
 class CatalogueFilterSerializer(serializers.Serializer):
