@@ -348,10 +348,12 @@ class LifecycleMachine(RuleBasedStateMachine):
             )
 
             def call():
-                services.participation_update(decision=self.decision, actor=actor, **values)
-                services.participation_record_adoption(decision=self.decision, actor=actor, **adoption)
-                if hearing:
-                    hold_hearing(self.decision, self.org, **late)
+                # One act of the sponsor's: a refusal of any of its writes leaves the record as it was.
+                with transaction.atomic():
+                    services.participation_update(decision=self.decision, actor=actor, **values)
+                    services.participation_record_adoption(decision=self.decision, actor=actor, **adoption)
+                    if hearing:
+                        hold_hearing(self.decision, self.org, **late)
 
         elif record == "risk":
             values = risk_values(
