@@ -94,22 +94,6 @@ class SettingsForm(forms.Form):
         label=_("Address for comments by letter"), required=False, max_length=limits.LINE_MAX_LENGTH
     )
     email = forms.EmailField(label=_("E-mail for comments"), required=False, max_length=limits.LINE_MAX_LENGTH)
-    hearing_place = forms.CharField(label=_("Hearing place"), required=False, max_length=limits.LINE_MAX_LENGTH)
-    hearing_time = forms.TimeField(
-        label=_("Hearing time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    hearing_selection = forms.CharField(
-        label=_("How hearing participants are chosen"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=limits.REASON_MAX_LENGTH,
-    )
-    hearing_participants = forms.CharField(
-        label=_("Hearing participants chosen"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=limits.REASON_MAX_LENGTH,
-    )
     symposium_note = forms.CharField(
         label=_("Symposiums (dates and places)"),
         required=False,

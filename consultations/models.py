@@ -35,15 +35,6 @@ class Consultation(TimeStamped):
         _("address for comments by letter"), max_length=limits.LINE_MAX_LENGTH, blank=True
     )
     email = models.EmailField(_("e-mail for comments"), blank=True)
-    # Art 16: the hearing notice: where and when, how participants are chosen, who was chosen.
-    hearing_place = models.CharField(_("hearing place"), max_length=limits.LINE_MAX_LENGTH, blank=True)
-    hearing_time = models.TimeField(_("hearing time"), null=True, blank=True)
-    hearing_selection = models.TextField(
-        _("how hearing participants are chosen"), blank=True, max_length=limits.REASON_MAX_LENGTH
-    )
-    hearing_participants = models.TextField(
-        _("hearing participants chosen"), blank=True, max_length=limits.REASON_MAX_LENGTH
-    )
     symposium_note = models.TextField(
         _("symposiums (dates and places)"), blank=True, max_length=limits.REASON_MAX_LENGTH
     )

@@ -31,7 +31,9 @@ from decisions.models import (
 from decisions.rules import rules_for
 from decisions.visibility import (
     PUBLIC_ATTACHMENT_KINDS,
+    PublicHearing,
     public_catalogue_entries,
+    public_hearing,
     public_participation_records,
     public_published_decisions,
 )
@@ -90,6 +92,7 @@ class ConsultationPage:
     closes_at: dt.datetime | None
     shortened: bool
     answered: list[Comment]
+    hearing: PublicHearing | None = None
 
 
 def consultation_page(decision_id: int, now: dt.datetime | None = None) -> ConsultationPage:
@@ -123,6 +126,7 @@ def consultation_page(decision_id: int, now: dt.datetime | None = None) -> Consu
         closes_at=periods.closes_at(record),
         shortened=(record.period_days or 0) < minimum,
         answered=answered,
+        hearing=public_hearing(record),
     )
 
 

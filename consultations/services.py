@@ -94,24 +94,16 @@ def consultation_configure(
     postal_address: str = "",
     email: str = "",
     symposium_note: str = "",
-    hearing_place: str = "",
-    hearing_time: dt.time | None = None,
-    hearing_selection: str = "",
-    hearing_participants: str = "",
 ) -> Consultation:
     """The sponsor sets how the call takes comments: the draft's text (for comments by article),
-    whether a name is required, the ways to comment besides the form (Art 15), and the hearing
-    notice: place, time, how participants are chosen and, once chosen, who (Art 16)."""
+    whether a name is required, the ways to comment besides the form (Art 15). The hearing's
+    notice is the core's record (``decisions.services.hearing_update``, Art 16)."""
     consultation = _sponsor_step(actor, decision)
     consultation.name_required = bool(name_required)
     consultation.draft_text = (draft_text or "").strip()
     consultation.postal_address = _line(postal_address, "postal_address")
     consultation.email = _line(email, "email")
     consultation.symposium_note = _optional(symposium_note, "symposium_note")
-    consultation.hearing_place = _line(hearing_place, "hearing_place")
-    consultation.hearing_time = hearing_time
-    consultation.hearing_selection = _optional(hearing_selection, "hearing_selection")
-    consultation.hearing_participants = _optional(hearing_participants, "hearing_participants")
     consultation.save()
     return consultation
 

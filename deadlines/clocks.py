@@ -51,6 +51,7 @@ from decisions.models import (
     Evaluation,
     ExecutionReport,
     Government,
+    Hearing,
     Meeting,
     ParticipationRecord,
     ProcedureStep,
@@ -237,12 +238,18 @@ class _Context:
         if self._participation is None:
             step = (
                 ProcedureStep.objects.filter(decision=self.decision, kind=StepKind.PUBLIC_PARTICIPATION)
-                .select_related("participation")
+                .select_related("participation", "hearing")
                 .first()
             )
             record = getattr(step, "participation", None) if step is not None else None
             self._participation = (step, record)
         return self._participation
+
+    @property
+    def hearing(self) -> Hearing | None:
+        """The hearing of the participation step, read with it."""
+        step, _record = self.participation
+        return getattr(step, "hearing", None) if step is not None else None
 
     @property
     def review(self):
@@ -329,20 +336,27 @@ def _desired_clocks(ctx: _Context, today: dt.date) -> dict[str, Clock]:
                     article="Art 15",
                     step_id=step.pk,
                 )
-            if record.hearing_date and not record.hearing_materials_sent_on:
-                lead = ctx.rules.hearing_materials_lead_days
-                clocks[DeadlineKind.HEARING_MATERIALS_DUE] = Clock(
-                    kind=DeadlineKind.HEARING_MATERIALS_DUE,
-                    anchor=f"hearing:{record.hearing_date}",
-                    department_id=decision.lead_sponsor_id,
-                    due_date=record.hearing_date - dt.timedelta(days=lead),
-                    unit=Unit.CALENDAR_DAYS,
-                    start_date=record.hearing_date,
-                    amount=lead,
-                    setting="hearing_materials_lead_days",
-                    article="Art 16",
-                    step_id=step.pk,
-                )
+        hearing = ctx.hearing
+        if (
+            step is not None
+            and hearing is not None
+            and step.state in (StepState.PENDING, StepState.IN_PROGRESS)
+            and hearing.hearing_on
+            and not hearing.materials_sent_on
+        ):
+            lead = ctx.rules.hearing_materials_lead_days
+            clocks[DeadlineKind.HEARING_MATERIALS_DUE] = Clock(
+                kind=DeadlineKind.HEARING_MATERIALS_DUE,
+                anchor=f"hearing:{hearing.hearing_on}",
+                department_id=decision.lead_sponsor_id,
+                due_date=hearing.hearing_on - dt.timedelta(days=lead),
+                unit=Unit.CALENDAR_DAYS,
+                start_date=hearing.hearing_on,
+                amount=lead,
+                setting="hearing_materials_lead_days",
+                article="Art 16",
+                step_id=step.pk,
+            )
     elif decision.state == DecisionState.LEGALITY_REVIEW:
         clocks.update(_review_clocks(ctx, today))
     elif decision.state == DecisionState.DEFERRED and decision.deferred_on:
@@ -388,13 +402,9 @@ def _outcome_when_no_longer_due(deadline: Deadline, ctx: _Context, today: dt.dat
             return Status.CANCELLED, _("public participation marked not applicable")
         return Status.CANCELLED, _("the comment period was changed")
     if kind == DeadlineKind.HEARING_MATERIALS_DUE:
-        _step, record = ctx.participation
-        if (
-            record is not None
-            and record.hearing_materials_sent_on
-            and deadline.anchor == f"hearing:{record.hearing_date}"
-        ):
-            return _on_time(deadline, record.hearing_materials_sent_on)
+        hearing = ctx.hearing
+        if hearing is not None and hearing.materials_sent_on and deadline.anchor == f"hearing:{hearing.hearing_on}":
+            return _on_time(deadline, hearing.materials_sent_on)
         return Status.CANCELLED, _("the hearing was changed or dropped")
     if kind in (DeadlineKind.REVIEW_MINIMUM, DeadlineKind.REVIEW_MAXIMUM, DeadlineKind.REVIEW_EXTENSION):
         review = ctx.review

@@ -25,6 +25,9 @@ from decisions.models import (
     ExpertOpinion,
     ExpertSelection,
     Government,
+    Hearing,
+    HearingParticipant,
+    MatterType,
     Meeting,
     MeetingCorrection,
     MeetingPacket,
@@ -233,6 +236,26 @@ class ExpertAdmin(admin.ModelAdmin):
 @admin.register(ExpertSelection)
 class ExpertSelectionAdmin(RecordAdmin):
     list_display = ("expert", "step", "method", "excluded")
+
+
+@admin.register(MatterType)
+class MatterTypeAdmin(admin.ModelAdmin):
+    """A government's kinds of matter and whether each requires a hearing (Art 16): its data, not
+    code. The model's ``clean`` keeps a requirement from being added over decisions already past it."""
+
+    list_display = ("name", "government", "hearing_required")
+    list_filter = ("hearing_required", "government")
+    search_fields = ("name", "legal_basis")
+
+
+@admin.register(Hearing)
+class HearingAdmin(RecordAdmin):
+    list_display = ("step", "hearing_on", "notice_published_on", "participants_published_on", "materials_sent_on")
+
+
+@admin.register(HearingParticipant)
+class HearingParticipantAdmin(RecordAdmin):
+    list_display = ("name", "represents", "hearing", "confirmed_on", "objected_on")
 
 
 @admin.register(ExpertOpinion)

@@ -25,7 +25,7 @@ EMPTY = "—"
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, models.Model):
         return str(value)

@@ -266,7 +266,14 @@ class RuleCode(models.TextChoices):
     HEARING_DATE = "hearing_date", _("The hearing's date is recorded")
     HEARING_PARTICIPANTS_PUBLISHED = "hearing_participants_published", _("Hearing participants published beforehand")
     HEARING_MATERIALS_LEAD_TIME = "hearing_materials_lead_time", _("Hearing materials sent in time")
-    HEARING_RECORD_SIGNED = "hearing_record_signed", _("The hearing record is confirmed and signed")
+    HEARING_RECORD_SIGNED = "hearing_record_signed", _("The hearing record is made")
+    HEARING_NOTICE_LEAD_TIME = "hearing_notice_lead_time", _("The hearing notice is published in time")
+    HEARING_RECORD_CONFIRMED = (
+        "hearing_record_confirmed",
+        _("Every hearing participant confirmed the record, or their objection is recorded"),
+    )
+    HEARING_REQUIRED = "hearing_required", _("A matter that requires a hearing has held one")
+    MATTER_TYPE_OF_GOVERNMENT = "matter_type_of_government", _("The matter type is one of the decision's government")
     # Expert argument (Art 19–21).
     EXPERT_OPINIONS_PRESENT = "expert_opinions_present", _("An opinion from an expert without an interest")
     EXPERT_OPINION_SIGNED = "expert_opinion_signed", _("Every expert opinion is signed")
@@ -390,4 +397,10 @@ RULE_ARTICLES: dict[str, str] = {
     RuleCode.EXPERT_SELECTION_RECORDED: "Art 20",
     RuleCode.EXPERT_SELECTED: "Art 20",
     RuleCode.EXPERT_MINIMUM_INDEPENDENT: "Art 20",
+    # Art 16: the notice published ahead; which matters require a hearing is the government's data.
+    RuleCode.HEARING_NOTICE_LEAD_TIME: "Art 16",
+    RuleCode.HEARING_REQUIRED: "Art 16",
+    RuleCode.MATTER_TYPE_OF_GOVERNMENT: "Art 16",
+    # Art 17: the record is confirmed by the participants.
+    RuleCode.HEARING_RECORD_CONFIRMED: "Art 17",
 }

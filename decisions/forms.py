@@ -13,6 +13,7 @@ from decisions import lifecycle, limits
 from decisions.models import (
     Attachment,
     Category,
+    Decision,
     DecisionState,
     Department,
     DraftingRecord,
@@ -21,6 +22,9 @@ from decisions.models import (
     Expert,
     ExpertOpinion,
     ExpertSelection,
+    Hearing,
+    HearingParticipant,
+    MatterType,
     Meeting,
     MeetingCorrection,
     MeetingOutcome,
@@ -122,11 +126,20 @@ class DecisionRegisterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    matter_type = forms.ModelChoiceField(
+        label=_("Matter type"),
+        queryset=MatterType.objects.none(),
+        required=False,
+        help_text=_("A matter type that requires a hearing holds the public participation until one is held."),
+    )
 
     def __init__(self, *args, lead_sponsors, co_sponsors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_sponsor"].queryset = lead_sponsors
         self.fields["co_sponsors"].queryset = co_sponsors
+        self.fields["matter_type"].queryset = MatterType.objects.filter(
+            government__in=lead_sponsors.values("government")
+        )
         self.fields["catalogue_year"].initial = timezone.localdate().year
         sponsors = list(lead_sponsors)
         if len(sponsors) == 1:
@@ -145,7 +158,13 @@ class DecisionAmendForm(forms.Form):
     legal_basis = forms.CharField(
         label=_("Legal basis"), required=False, widget=_text(3), max_length=limits.TEXT_MAX_LENGTH
     )
+    matter_type = forms.ModelChoiceField(label=_("Matter type"), queryset=MatterType.objects.none(), required=False)
     reason = forms.CharField(label=_("Reason for the amendment"), widget=_text(2), max_length=limits.REASON_MAX_LENGTH)
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        matter_type = cast(forms.ModelChoiceField, self.fields["matter_type"])
+        matter_type.queryset = MatterType.objects.filter(government_id=decision.government_id)
 
 
 class ChangeSponsorsForm(forms.Form):
@@ -453,27 +472,81 @@ class ParticipationForm(forms.ModelForm):
             "period_end",
             "shortened_period_reason",
             "affected_groups_heard",
-            "hearing_date",
-            "hearing_participants_published_on",
-            "hearing_materials_sent_on",
-            "hearing_record",
-            "hearing_record_signed",
         ]
         widgets = {
             "call_published_on": DateInput(),
             "period_start": DateInput(),
             "period_end": DateInput(),
-            "hearing_date": DateInput(),
-            "hearing_participants_published_on": DateInput(),
-            "hearing_materials_sent_on": DateInput(),
             "shortened_period_reason": _text(2),
             "affected_groups_heard": _text(2),
-            "hearing_record": _text(2),
         }
 
     def _post_clean(self):
         # Model validation is the service's job (it names the rule); the form only parses.
         pass
+
+
+class HearingForm(forms.ModelForm):
+    """Art 16–17: the hearing's notice, the participants' publication, the materials, the record.
+    Used for its fields only: the service writes the hearing."""
+
+    class Meta:
+        model = Hearing
+        fields = [
+            "draft",
+            "hearing_on",
+            "hearing_time",
+            "place",
+            "how_to_apply",
+            "application_deadline",
+            "notice_published_on",
+            "selection_method",
+            "selection_detail",
+            "participants_published_on",
+            "materials_sent_on",
+            "record_text",
+        ]
+        widgets = {
+            "hearing_on": DateInput(),
+            "hearing_time": forms.TimeInput(attrs={"type": "time"}),
+            "application_deadline": DateInput(),
+            "notice_published_on": DateInput(),
+            "participants_published_on": DateInput(),
+            "materials_sent_on": DateInput(),
+            "how_to_apply": _text(2),
+            "selection_detail": _text(2),
+            "record_text": _text(4),
+        }
+
+    def __init__(self, *args, decision: Decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        draft = cast(forms.ModelChoiceField, self.fields["draft"])
+        draft.queryset = Attachment.objects.filter(decision=decision, kind=Attachment.Kind.DRAFT)
+
+    def _post_clean(self):
+        # Model validation is the service's job (it names the rule); the form only parses.
+        pass
+
+
+class HearingParticipantForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    represents = forms.CharField(label=_("Interest or group represented"), max_length=limits.LINE_MAX_LENGTH)
+    selected_how = forms.ChoiceField(label=_("Selected how"), choices=HearingParticipant.SelectedHow.choices)
+
+
+class HearingAnswerForm(forms.Form):
+    """A participant's confirmation of the record, or their objection (Art 17)."""
+
+    participant_id = forms.IntegerField(widget=forms.HiddenInput)
+    confirmed_on = forms.DateField(label=_("Record confirmed on"), required=False, widget=DateInput())
+    objected_on = forms.DateField(label=_("Record refused on"), required=False, widget=DateInput())
+    objection = forms.CharField(
+        label=_("Objection to the record"), required=False, widget=_text(2), max_length=limits.REASON_MAX_LENGTH
+    )
+
+
+class HearingScanForm(forms.Form):
+    file = forms.FileField(label=_("Signed record (scan)"))
 
 
 class RiskForm(forms.ModelForm):

@@ -27,6 +27,7 @@ from decisions.errors import Refusal
 from decisions.models import (
     Decision,
     ExpertOpinion,
+    Hearing,
     ParticipationRecord,
     ProcedureStep,
     Publication,
@@ -221,46 +222,40 @@ def _participation_outputs(step: ProcedureStep) -> list[Refusal]:
         )
     # Every comment answered, in the comment inbox the public side keeps.
     out.extend(extensions.step_check_refusals(step))
-    if ParticipationRecord.Method.HEARING in record.methods:
-        out.extend(_hearing_outputs(record, rules.hearing_materials_lead_days))
+    out.extend(hearing_refusals(step, record))
     return out
 
 
-def _hearing_outputs(record: ParticipationRecord, lead_days: int) -> list[Refusal]:
-    """Art 16–17: participants published beforehand, materials 7 days ahead, record signed."""
-    out = []
-    if record.hearing_date is None:
-        return [Refusal(RuleCode.HEARING_DATE, _("Record the date of the hearing."), "Art 16")]
-    if (
-        record.hearing_participants_published_on is None
-        or record.hearing_participants_published_on >= record.hearing_date
-    ):
-        out.append(
-            Refusal(
-                RuleCode.HEARING_PARTICIPANTS_PUBLISHED,
-                _("The selection of hearing participants must be published before the hearing."),
-                "Art 16",
-            )
-        )
-    if (
-        record.hearing_materials_sent_on is None
-        or (record.hearing_date - record.hearing_materials_sent_on).days < lead_days
-    ):
-        out.append(
-            Refusal(
-                RuleCode.HEARING_MATERIALS_LEAD_TIME,
-                _("Hearing materials must reach participants at least %(days)s days before the hearing.")
-                % {"days": lead_days},
-                "Art 16",
-            )
-        )
-    if not record.hearing_record.strip() or not record.hearing_record_signed:
-        out.append(
-            Refusal(
-                RuleCode.HEARING_RECORD_SIGNED, _("The hearing record must be made, confirmed and signed."), "Art 17"
-            )
-        )
-    return out
+def hearing_refusals(step: ProcedureStep, record: ParticipationRecord | None) -> list[Refusal]:
+    """Art 16–17: a hearing, when the consultation chose one or the decision's matter type requires
+    one (prices of public utilities under the Price Law, say), counts only once noticed in time,
+    its participants and their selection published beforehand, its materials sent in time, and its
+    record made and confirmed by every participant (or their objection recorded)."""
+    decision = step.decision
+    matter = decision.matter_type
+    required = matter is not None and matter.hearing_required
+    hearing = Hearing.objects.filter(step=step).first()
+    chosen = record is not None and ParticipationRecord.Method.HEARING in record.methods
+    if not (required or chosen or hearing is not None):
+        return []
+    if hearing is None:
+        if required:
+            assert matter is not None
+            return [
+                Refusal(
+                    RuleCode.HEARING_REQUIRED,
+                    _("A matter of the type “%(type)s” requires a hearing: hold it and record it.")
+                    % {"type": matter.name},
+                    "Art 16",
+                )
+            ]
+        return [Refusal(RuleCode.HEARING_DATE, _("Record the hearing's notice and date."), "Art 16")]
+    rules = rules_for(decision.government)
+    return hearing.completion_refusals(
+        list(hearing.participants.all()),
+        notice_lead_days=rules.hearing_notice_lead_days,
+        materials_lead_days=rules.hearing_materials_lead_days,
+    )
 
 
 def _expert_outputs(step: ProcedureStep) -> list[Refusal]:

@@ -502,6 +502,37 @@ def experts_independent(decisions: Sequence[Decision]) -> Iterator[Finding]:
                 )
 
 
+def hearings_held(decisions: Sequence[Decision]) -> Iterator[Finding]:
+    """Art 16–17: a decision whose matter type requires a hearing has its public participation done
+    only with a hearing held: its record made, and every participant's confirmation or objection
+    recorded (what the participation gate checks, kept once the step is done)."""
+    for decision in decisions:
+        matter = decision.matter_type
+        if matter is None or not matter.hearing_required:
+            continue
+        for step in decision.steps.all():
+            if step.kind != StepKind.PUBLIC_PARTICIPATION or step.state != StepState.DONE:
+                continue
+            hearing = getattr(step, "hearing", None)
+            participants = list(hearing.participants.all()) if hearing is not None else []
+            if (
+                hearing is None
+                or not hearing.has_record
+                or not participants
+                or not all(p.answered for p in participants)
+            ):
+                yield finding(
+                    decision,
+                    RuleCode.HEARING_REQUIRED,
+                    _(
+                        "A matter of the type “%(type)s” requires a hearing, and the public participation "
+                        "is done without one held with its record confirmed."
+                    )
+                    % {"type": matter.name},
+                    "Art 16",
+                )
+
+
 # --------------------------------------------------------------------------- running them
 
 CHECKS: tuple[tuple[str, Check], ...] = (
@@ -513,6 +544,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     (RuleCode.WAIVER_APPROVED, waivers_approved),
     (RuleCode.EVALUATOR_INDEPENDENT, evaluators_independent),
     (RuleCode.EXPERT_MINIMUM_INDEPENDENT, experts_independent),
+    (RuleCode.HEARING_REQUIRED, hearings_held),
 )
 
 # Decisions per batch: a batch costs a fixed number of queries (the decisions, then one per
@@ -528,11 +560,13 @@ def prefetched(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
         "government__parent__parent__rule_settings",
         "lead_sponsor",
         "executing_unit",
+        "matter_type",
     ).prefetch_related(
         Prefetch("events", queryset=DecisionEvent.objects.order_by("created_at", "id")),
-        Prefetch("steps", queryset=ProcedureStep.objects.select_related("risk", "waiver_request")),
+        Prefetch("steps", queryset=ProcedureStep.objects.select_related("risk", "waiver_request", "hearing")),
         "steps__expert_opinions",
         "steps__expert_selections",
+        "steps__hearing__participants",
         Prefetch("evaluations", queryset=Evaluation.objects.select_related("evaluator_department")),
         Prefetch("co_sponsors", queryset=Department.objects.only("id", "name", "government_id")),
         "meetings",

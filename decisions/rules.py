@@ -86,7 +86,20 @@ BOUNDS: dict[str, Floor] = {
     "escalate_to_leader_after_working_days": Floor(1, "", _("Give at least %(least)s working day.")),
     "deferral_limit_days": Floor(1, "", _("Give at least %(least)s day.")),
     "execution_problem_answer_working_days": Floor(1, "", _("Give at least %(least)s working day.")),
+    # The notice has to come before the materials, which Art 16 sends at least 7 days ahead.
+    "hearing_notice_lead_days": Floor(
+        FLOORS["hearing_materials_lead_days"].least,
+        "Art 16",
+        _(
+            "The hearing notice cannot be published later than the %(least)s days before the hearing "
+            "by which Art 16 sends the participants their materials."
+        ),
+    ),
 }
+
+# Numbers a higher government tightens for every government below it (Art 43): the law's minimums,
+# and the hearing notice's lead time, which, like them, protects the public's chance to take part.
+STRICTEST_BINDS: frozenset[str] = frozenset({*FLOORS, "hearing_notice_lead_days"})
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,12 @@ class Rules:
     hearing_materials_lead_days: int = FLOORS["hearing_materials_lead_days"].least
     # Art 20: independent experts whose signed opinions an argument needs at least (see FLOORS).
     min_independent_experts: int = FLOORS["min_independent_experts"].least
+    # Art 16: the hearing notice (the draft heard, the time, the place, how to apply) is published
+    # at least this many calendar days before the hearing. The Regulations set no number; 15 lets
+    # the public apply, the participants be selected and their list published, and the materials
+    # still reach them the 7 days ahead Art 16 requires. A province sets more (price hearings under
+    # the Price Law commonly give 30), never less than the materials' 7 days.
+    hearing_notice_lead_days: int = 15
     # Art 26: the legal office is given in general at least 7 working days.
     min_review_working_days: int = FLOORS["min_review_working_days"].least
     # A city rule: the review takes at most 15 working days, extendable once by 10.
@@ -164,7 +183,7 @@ def rules_for(government: Government | None) -> Rules:
             if value is None or value == "":
                 continue
             # A minimum of the law tightened above binds below (Art 43): the strictest one holds.
-            values[name] = max(int(value), int(values[name])) if name in FLOORS and name in values else value
+            values[name] = max(int(value), int(values[name])) if name in STRICTEST_BINDS and name in values else value
         tightened_approver = tightened_approver or settings_row.waiver_approver == "leader"
         for name in BINDING_SWITCHES:
             if getattr(settings_row, name) is True:

@@ -155,14 +155,21 @@ def list_filter_choices(user: User) -> tuple[list[int], list[Department]]:
 def decision_detail(user: User, pk: int) -> Decision:
     """One visible decision with its whole record; 404 when it does not exist or is not visible."""
     steps = ProcedureStep.objects.select_related(
-        "waiver_approved_by", "waiver_request__basis", "waiver_request__requested_by", "participation", "risk"
+        "waiver_approved_by",
+        "waiver_request__basis",
+        "waiver_request__requested_by",
+        "participation",
+        "hearing__draft",
+        "hearing__record_scan",
+        "risk",
     ).prefetch_related(
         "expert_opinions",
         Prefetch("expert_selections", queryset=ExpertSelection.objects.select_related("expert", "chosen_by")),
+        "hearing__participants",
     )
     queryset = (
         decisions_visible_to(user)
-        .select_related("lead_sponsor", "government", "executing_unit", "registered_by")
+        .select_related("lead_sponsor", "government", "executing_unit", "registered_by", "matter_type")
         .prefetch_related(
             "co_sponsors",
             "publications",

@@ -28,6 +28,8 @@ from decisions.models import (
     DecisionState,
     Department,
     Government,
+    Hearing,
+    HearingParticipant,
     MeetingPacket,
     Membership,
     ParticipationRecord,
@@ -181,6 +183,35 @@ def public_participation_records(today: dt.date | None = None) -> QuerySet[Parti
         .exclude(step__decision__state=DecisionState.WITHDRAWN)
     )
     return records
+
+
+@dataclass(frozen=True)
+class PublicHearing:
+    """What the public reads of a hearing (Art 16): the notice once published; the participants,
+    each with the interest they represent, and how they were selected once their list is published.
+    A participant's name and interest only: never a way to reach them."""
+
+    hearing: Hearing
+    participants: list[HearingParticipant]
+
+    @property
+    def participants_published(self) -> bool:
+        return bool(self.participants)
+
+
+def public_hearing(record: ParticipationRecord, today: dt.date | None = None) -> PublicHearing | None:
+    """The hearing of a public call for comments (``public_participation_records``), if its notice
+    is published by ``today``."""
+    today = today or timezone.localdate()
+    hearing = (
+        Hearing.objects.filter(step_id=record.step_id, notice_published_on__lte=today).select_related("draft").first()
+    )
+    if hearing is None:
+        return None
+    participants: list[HearingParticipant] = []
+    if hearing.participants_published_on is not None and hearing.participants_published_on <= today:
+        participants = list(hearing.participants.only("id", "hearing_id", "name", "represents", "selected_how"))
+    return PublicHearing(hearing=hearing, participants=participants)
 
 
 def public_published_decisions() -> QuerySet[Decision]:

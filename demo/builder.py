@@ -20,12 +20,14 @@ from decisions.models import (
     DecisionState,
     Department,
     Expert,
+    HearingParticipant,
     MeetingOutcome,
     ParticipationRecord,
     RiskAssessmentRecord,
     StepKind,
     StepState,
     WaiverBasis,
+    current_draft,
 )
 from reviews import demo as review_demo
 from reviews import services as review_services
@@ -45,15 +47,7 @@ def complete_participation(decision: Decision, people, *, hearing: bool = False,
     if days < 30:
         values["shortened_period_reason"] = "涉及防汛安全，情况紧急，征求意见期限缩短，理由已随公告一并公布。"
     if hearing:
-        hearing_day = start + dt.timedelta(days=days + 3)
-        values.update(
-            methods=[*values["methods"], ParticipationRecord.Method.HEARING],
-            hearing_date=hearing_day,
-            hearing_participants_published_on=hearing_day - dt.timedelta(days=15),
-            hearing_materials_sent_on=hearing_day - dt.timedelta(days=10),
-            hearing_record="听证会记录：陈述人12名，意见已逐条记录。",
-            hearing_record_signed=True,
-        )
+        values["methods"] = [*values["methods"], ParticipationRecord.Method.HEARING]
     _start(decision, StepKind.PUBLIC_PARTICIPATION, people)
     services.participation_update(decision=decision, actor=people.clerk, **values)
     # The comments of these walked decisions came in before the product kept them one by one: the
@@ -66,6 +60,8 @@ def complete_participation(decision: Decision, people, *, hearing: bool = False,
         comments_partly_adopted=23,
         adoption_summary="共收到意见128条，采纳41条，部分采纳23条，未采纳64条（均已说明理由）。",
     )
+    if hearing:
+        hold_hearing(decision, people, day=start + dt.timedelta(days=days + 3))
     services.step_complete(decision=decision, kind=StepKind.PUBLIC_PARTICIPATION, actor=people.clerk)
 
 
@@ -108,6 +104,53 @@ def expert_pool(decision: Decision) -> list[Expert]:
             expert.related_departments.add(decision.lead_sponsor)
         experts.append(expert)
     return experts
+
+
+# Who a price hearing hears (Price Law Art 23): consumers, operators, experts, each for their side.
+HEARING_PARTICIPANTS = (
+    ("周建平", "居民用户代表", HearingParticipant.SelectedHow.DRAWN),
+    ("吴丽娟", "居民用户代表", HearingParticipant.SelectedHow.DRAWN),
+    ("郑国强", "经营者代表", HearingParticipant.SelectedHow.BY_CATEGORY),
+    ("孙晓东", "消费者组织代表", HearingParticipant.SelectedHow.BY_CATEGORY),
+    ("刘文博", "专家学者", HearingParticipant.SelectedHow.INVITED),
+)
+
+
+def hold_hearing(decision: Decision, people, *, day: dt.date) -> None:
+    """A hearing held as Art 16–17 ask: the notice 30 days ahead (as price hearings give), the
+    participants with the interests they represent, their list and selection published, the
+    materials ten days ahead, the record made and confirmed by every participant."""
+    _start(decision, StepKind.PUBLIC_PARTICIPATION, people)
+    services.hearing_update(
+        decision=decision,
+        actor=people.clerk,
+        draft=current_draft(decision),
+        hearing_on=day,
+        hearing_time=dt.time(9, 30),
+        place="市政府第一会议室",
+        how_to_apply="通过市政府门户网站“听证报名”栏目或到承办单位窗口报名，注明所代表的利益方。",
+        application_deadline=day - dt.timedelta(days=20),
+        notice_published_on=day - dt.timedelta(days=30),
+    )
+    participants = [
+        services.hearing_participant_add(
+            decision=decision, actor=people.clerk, name=name, represents=represents, selected_how=how
+        )
+        for name, represents, how in HEARING_PARTICIPANTS
+    ]
+    services.hearing_update(
+        decision=decision,
+        actor=people.clerk,
+        selection_method="random_draw",
+        selection_detail="",
+        participants_published_on=day - dt.timedelta(days=15),
+        materials_sent_on=day - dt.timedelta(days=10),
+        record_text="听证会记录：听证参加人5名逐一陈述意见，主持人归纳争议焦点，意见已逐条记录。",
+    )
+    for participant in participants:
+        services.hearing_participant_answer(
+            decision=decision, actor=people.clerk, participant_id=participant.pk, confirmed_on=day
+        )
 
 
 def complete_expert_argument(decision: Decision, people) -> None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +39,7 @@ from decisions.models import (
     Evaluation,
     ExpertOpinion,
     Government,
+    Hearing,
     Meeting,
     MeetingOutcome,
     ParticipationRecord,
@@ -199,14 +200,13 @@ class AnnualFigures:
         """Public participation completed in the year (Art 14–18)."""
         return ParticipationRecord.objects.filter(step__in=self._steps_done(StepKind.PUBLIC_PARTICIPATION))
 
-    def hearings(self) -> QuerySet[ParticipationRecord]:
-        """Hearings held in the year (Art 16–17), by the hearing's date."""
-        # A hearing date is recorded only for a hearing (the gate requires it when the method is chosen).
-        return ParticipationRecord.objects.filter(
+    def hearings(self) -> QuerySet[Hearing]:
+        """Hearings held in the year (Art 16–17), by the hearing's date: those whose record is made."""
+        return Hearing.objects.filter(
             step__decision__in=self.decisions(),
-            hearing_date__gte=self.first_day,
-            hearing_date__lte=self.last_day,
-        )
+            hearing_on__gte=self.first_day,
+            hearing_on__lte=self.last_day,
+        ).exclude(Q(record_text="") & Q(record_scan__isnull=True))
 
     def expert_arguments(self) -> QuerySet[ProcedureStep]:
         return self._steps_done(StepKind.EXPERT_ARGUMENT)

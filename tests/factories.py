@@ -25,6 +25,7 @@ from decisions.models import (
     Department,
     Expert,
     Government,
+    Hearing,
     Membership,
     ParticipationRecord,
     ProcedureStep,
@@ -168,15 +169,7 @@ def participation_values(*, days: int = 30, hearing: bool = False, **overrides) 
         "period_end": end,
     }
     if hearing:
-        hearing_day = end + dt.timedelta(days=3)
-        values.update(
-            methods=[ParticipationRecord.Method.ONLINE_CALL, ParticipationRecord.Method.HEARING],
-            hearing_date=hearing_day,
-            hearing_participants_published_on=hearing_day - dt.timedelta(days=15),
-            hearing_materials_sent_on=hearing_day - dt.timedelta(days=10),
-            hearing_record="听证会记录，陈述人8名。",
-            hearing_record_signed=True,
-        )
+        values["methods"] = [ParticipationRecord.Method.ONLINE_CALL, ParticipationRecord.Method.HEARING]
     values.update(overrides)
     return values
 
@@ -226,16 +219,75 @@ def start_step(decision, kind: str, org: Org) -> None:
         services.step_start(decision=decision, kind=kind, actor=org.clerk)
 
 
-def record_participation(decision, org: Org, **values) -> None:
+def hearing_day() -> dt.date:
+    """The day of the tests' hearing: three days after the comment period of ``participation_values``."""
+    return today() - dt.timedelta(days=7)
+
+
+def hearing_notice_values(day: dt.date | None = None, **overrides) -> dict:
+    """A hearing notice published 20 days ahead (the national default asks 15, Art 16)."""
+    day = day or hearing_day()
+    values = {
+        "hearing_on": day,
+        "hearing_time": dt.time(9, 30),
+        "place": "市政府第一会议室",
+        "how_to_apply": "登录市政府网站填写报名表，或到市发展改革委窗口报名。",
+        "application_deadline": day - dt.timedelta(days=14),
+        "notice_published_on": day - dt.timedelta(days=20),
+    }
+    values.update(overrides)
+    return values
+
+
+HEARING_PARTICIPANTS = (
+    ("张明", "居民用户代表", "drawn"),
+    ("李华", "燃气经营企业代表", "by_category"),
+)
+
+
+def hold_hearing(decision, org: Org, *, day: dt.date | None = None, confirm: bool = True, **overrides):
+    """A complete hearing through the services: the notice, two participants with their interests,
+    the list and selection method published, the materials sent ten days ahead, the record made and,
+    unless ``confirm`` is false, confirmed by each participant. ``overrides`` go into the last
+    update (selection, publication, materials, record)."""
+    day = day or hearing_day()
+    start_step(decision, StepKind.PUBLIC_PARTICIPATION, org)
+    services.hearing_update(decision=decision, actor=org.clerk, **hearing_notice_values(day))
+    participants = [
+        services.hearing_participant_add(
+            decision=decision, actor=org.clerk, name=name, represents=represents, selected_how=how
+        )
+        for name, represents, how in HEARING_PARTICIPANTS
+    ]
+    values = {
+        "selection_method": "random_draw",
+        "participants_published_on": day - dt.timedelta(days=12),
+        "materials_sent_on": day - dt.timedelta(days=10),
+        "record_text": "听证会记录，陈述人2名，意见已逐条记录。",
+        **overrides,
+    }
+    hearing = services.hearing_update(decision=decision, actor=org.clerk, **values)
+    if confirm and hearing.has_record:
+        for participant in participants:
+            services.hearing_participant_answer(
+                decision=decision, actor=org.clerk, participant_id=participant.pk, confirmed_on=day
+            )
+    return hearing
+
+
+def record_participation(decision, org: Org, *, hearing: bool = False, **values) -> None:
     """The record as the sponsor types it, and the adoption summary as the comment inbox writes it
-    (services.participation_record_adoption: the counts are never typed)."""
+    (services.participation_record_adoption: the counts are never typed); with ``hearing``, a
+    complete hearing too (``hold_hearing``)."""
     start_step(decision, StepKind.PUBLIC_PARTICIPATION, org)
     adoption = {
         **ADOPTION,
         **{name: values.pop(name) for name in ParticipationRecord.ADOPTION_FIELDS if name in values},
     }
-    services.participation_update(decision=decision, actor=org.clerk, **participation_values(**values))
+    services.participation_update(decision=decision, actor=org.clerk, **participation_values(hearing=hearing, **values))
     services.participation_record_adoption(decision=decision, actor=org.clerk, **adoption)
+    if hearing:
+        hold_hearing(decision, org)
 
 
 def record_risk(decision, org: Org, **values) -> None:
@@ -543,7 +595,7 @@ def _paths_to_decision() -> list[tuple[type, list[str]]]:
     """Every model of the decisions and reviews apps that belongs to one decision, with the lookup
     from it to the decision (directly, or through its step or its review round). Read from the
     models, so records added by later issues are covered without touching the tests."""
-    parents = {Decision: "", ProcedureStep: "__decision", LegalityReview: "__decision"}
+    parents = {Decision: "", ProcedureStep: "__decision", LegalityReview: "__decision", Hearing: "__step__decision"}
     out = []
     for label in ("decisions", "reviews"):
         for model in apps.get_app_config(label).get_models():

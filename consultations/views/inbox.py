@@ -54,10 +54,6 @@ def inbox(request: HttpRequest, pk: int) -> HttpResponse:
             "postal_address": consultation.postal_address,
             "email": consultation.email,
             "symposium_note": consultation.symposium_note,
-            "hearing_place": consultation.hearing_place,
-            "hearing_time": consultation.hearing_time,
-            "hearing_selection": consultation.hearing_selection,
-            "hearing_participants": consultation.hearing_participants,
         }
         if consultation
         else None

@@ -7,7 +7,10 @@ transition shape (``INPUT_SERIALIZERS``); the schema's component names come from
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,6 +31,8 @@ from decisions.models import (
     ExpertOpinion,
     ExpertSelection,
     Government,
+    Hearing,
+    HearingParticipant,
     Meeting,
     MeetingCorrection,
     MeetingOutcome,
@@ -132,11 +137,6 @@ class ParticipationSerializer(serializers.ModelSerializer):
             "comments_adopted",
             "comments_partly_adopted",
             "adoption_summary",
-            "hearing_date",
-            "hearing_participants_published_on",
-            "hearing_materials_sent_on",
-            "hearing_record",
-            "hearing_record_signed",
         ]
 
 
@@ -156,6 +156,59 @@ class ParticipationUpdateSerializer(ParticipationSerializer):
             if f not in {"period_days", *ParticipationRecord.ADOPTION_FIELDS}
         ]
         extra_kwargs = {name: {"required": False} for name in fields}
+
+
+class HearingParticipantSerializer(serializers.ModelSerializer):
+    """A hearing participant (Art 16) and their answer to the record (Art 17)."""
+
+    class Meta:
+        model = HearingParticipant
+        fields = ["id", "name", "represents", "selected_how", "confirmed_on", "objected_on", "objection"]
+        read_only_fields = ["id", "confirmed_on", "objected_on", "objection"]
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    """The hearing of the participation step (Art 16–17)."""
+
+    participants = HearingParticipantSerializer(many=True, read_only=True)
+    has_record = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Hearing
+        fields = [
+            "draft",
+            "hearing_on",
+            "hearing_time",
+            "place",
+            "how_to_apply",
+            "application_deadline",
+            "notice_published_on",
+            "selection_method",
+            "selection_detail",
+            "participants_published_on",
+            "materials_sent_on",
+            "record_text",
+            "record_scan",
+            "has_record",
+            "participants",
+        ]
+        read_only_fields = ["record_scan", "has_record", "participants"]
+
+
+class HearingUpdateSerializer(HearingSerializer):
+    """Partial update of the hearing: only the fields given change (services.hearing_update)."""
+
+    class Meta(HearingSerializer.Meta):
+        fields = [f for f in HearingSerializer.Meta.fields if f not in {"record_scan", "has_record", "participants"}]
+        extra_kwargs = {name: {"required": False} for name in fields}
+
+
+class HearingAnswerSerializer(serializers.Serializer):
+    """A participant's confirmation of the hearing record, or their objection (Art 17)."""
+
+    confirmed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    objected_on = serializers.DateField(required=False, allow_null=True, default=None)
+    objection = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.REASON_MAX_LENGTH)
 
 
 class RiskSerializer(serializers.ModelSerializer):
@@ -322,6 +375,7 @@ class StepSerializer(serializers.ModelSerializer):
         )
     )
     participation = serializers.SerializerMethodField()
+    hearing = serializers.SerializerMethodField()
     risk = serializers.SerializerMethodField()
     expert_opinions = ExpertOpinionSerializer(many=True, read_only=True)
     expert_selections = ExpertSelectionSerializer(many=True, read_only=True)
@@ -338,6 +392,7 @@ class StepSerializer(serializers.ModelSerializer):
             "waiver_approved_by",
             "waiver_request",
             "participation",
+            "hearing",
             "risk",
             "expert_opinions",
             "expert_selections",
@@ -357,6 +412,11 @@ class StepSerializer(serializers.ModelSerializer):
     def get_participation(self, step):
         record = getattr(step, "participation", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
         return ParticipationSerializer(record).data if record else None
+
+    @extend_schema_field(HearingSerializer(allow_null=True))
+    def get_hearing(self, step):
+        hearing = getattr(step, "hearing", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
+        return HearingSerializer(hearing).data if hearing else None
 
     @extend_schema_field(RiskSerializer(allow_null=True))
     def get_risk(self, step):
@@ -410,6 +470,7 @@ class DecisionSerializer(DecisionListSerializer):
             *DecisionListSerializer.Meta.fields,
             "summary",
             "legal_basis",
+            "matter_type",
             "decision_body",
             "co_sponsors",
             "executing_unit",
@@ -434,6 +495,9 @@ class DecisionCreateSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
     legal_basis = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT_MAX_LENGTH)
     co_sponsors = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
+    matter_type = IdField(
+        required=False, allow_null=True, default=None, help_text=_("A matter type of the decision's government.")
+    )
     # ``in_catalogue`` is no longer taken here: the government office's published catalogue decides
     # it (Art 3). A client that still sends it is not refused; the value is ignored.
 
@@ -446,6 +510,9 @@ class DecisionAmendSerializer(serializers.Serializer):
     decision_body = serializers.CharField(max_length=100, required=False)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT_MAX_LENGTH)
     legal_basis = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT_MAX_LENGTH)
+    matter_type = IdField(
+        required=False, allow_null=True, help_text=_("A matter type of the decision's government, or null.")
+    )
     reason = serializers.CharField(
         max_length=limits.REASON_MAX_LENGTH, help_text=_("Why the description is amended (kept in the history).")
     )
@@ -883,7 +950,16 @@ class ConsultationSerializer(serializers.Serializer):
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     shortened_period_reason = serializers.CharField()
-    hearing_date = serializers.DateField(allow_null=True)
+    hearing_date = serializers.SerializerMethodField(
+        help_text=_("The hearing's date, once its notice is published (Art 16); otherwise null.")
+    )
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_hearing_date(self, record) -> dt.date | None:
+        hearing = getattr(record.step, "hearing", None)
+        if hearing is None or hearing.notice_published_on is None:
+            return None
+        return hearing.hearing_on if hearing.notice_published_on <= timezone.localdate() else None
 
 
 class CatalogueFilterSerializer(serializers.Serializer):

@@ -32,6 +32,17 @@ urlpatterns = [
         views.ParticipationRecordView.as_view(),
         name="participation-record",
     ),
+    path(decision + "steps/public_participation/hearing/", views.HearingView.as_view(), name="hearing"),
+    path(
+        decision + "steps/public_participation/hearing/participants/",
+        views.HearingParticipantCreate.as_view(),
+        name="hearing-participants",
+    ),
+    path(
+        decision + "steps/public_participation/hearing/participants/<id:participant_pk>/answer/",
+        views.HearingParticipantAnswer.as_view(),
+        name="hearing-participant-answer",
+    ),
     path(decision + "steps/risk_assessment/record/", views.RiskRecordView.as_view(), name="risk-record"),
     path(decision + "steps/expert_argument/opinions/", views.ExpertOpinionCreate.as_view(), name="expert-opinions"),
     path(decision + "steps/expert_argument/selections/", views.ExpertSelect.as_view(), name="expert-selections"),

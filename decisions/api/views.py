@@ -43,6 +43,7 @@ from decisions.models import (
     ExecutionProblem,
     ExecutionReport,
     Government,
+    MatterType,
     Meeting,
     Membership,
     ParticipationRecord,
@@ -107,8 +108,13 @@ def decision_prefetches() -> list[str | Prefetch]:
     requests = WaiverRequest.objects.select_related("step", "basis", "requested_by", "approver").order_by(
         "created_at", "id"
     )
-    steps = ProcedureStep.objects.select_related("waiver_approved_by", "participation", "risk").prefetch_related(
-        "expert_opinions", "expert_selections__expert", Prefetch("waiver_requests", queryset=requests)
+    steps = ProcedureStep.objects.select_related(
+        "waiver_approved_by", "participation", "hearing", "risk"
+    ).prefetch_related(
+        "expert_opinions",
+        "expert_selections__expert",
+        "hearing__participants",
+        Prefetch("waiver_requests", queryset=requests),
     )
     return ["co_sponsors", "publications", Prefetch("steps", queryset=steps.order_by("kind"))]
 
@@ -272,11 +278,22 @@ class DecisionListCreate(generics.GenericAPIView):
         co_sponsors = list(Department.objects.filter(pk__in=co_ids))
         if len(co_sponsors) != len(set(co_ids)):
             raise invalid("co_sponsors", _("Unknown department."))
+        data["matter_type"] = _matter_type(data["matter_type"])
         decision = services.decision_register(
             actor=request.user, lead_sponsor=lead, co_sponsors=co_sponsors, ip=client_ip(request), **data
         )
         fresh = decision_queryset().get(pk=decision.pk)
         return Response(s.DecisionSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+def _matter_type(pk: int | None) -> MatterType | None:
+    """The matter type named by id (the service checks it is the decision's government's)."""
+    if pk is None:
+        return None
+    matter_type = MatterType.objects.filter(pk=pk).first()
+    if matter_type is None:
+        raise invalid("matter_type", _("Unknown matter type."))
+    return matter_type
 
 
 class DecisionAmend(DecisionScoped, APIView):
@@ -286,6 +303,8 @@ class DecisionAmend(DecisionScoped, APIView):
     def post(self, request, pk):
         decision = self.get_decision()
         data = parse(s.DecisionAmendSerializer, request.data)
+        if "matter_type" in data:
+            data["matter_type"] = _matter_type(data["matter_type"])
         decision = services.decision_amend(decision=decision, actor=request.user, ip=client_ip(request), **data)
         return self.decision_response(decision)
 
@@ -532,6 +551,47 @@ class RiskRecordView(RecordUpdateView):
     @extend_schema(request=s.RiskUpdateSerializer, responses=s.StepSerializer)
     def patch(self, request, pk):
         return super().patch(request, pk)
+
+
+class HearingView(DecisionScoped, APIView):
+    """PATCH: the hearing's notice, the participants' publication, the materials, the record (Art 16–17)."""
+
+    schema_tags = ["steps"]
+
+    @extend_schema(request=s.HearingUpdateSerializer, responses=s.HearingSerializer)
+    def patch(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.HearingUpdateSerializer, request.data)
+        hearing = services.hearing_update(decision=decision, actor=request.user, **values)
+        return Response(s.HearingSerializer(hearing).data)
+
+
+class HearingParticipantCreate(DecisionScoped, APIView):
+    """POST: a hearing participant, the interest they represent and how they were selected (Art 16)."""
+
+    schema_tags = ["steps"]
+
+    @extend_schema(request=s.HearingParticipantSerializer, responses={201: s.HearingParticipantSerializer})
+    def post(self, request, pk):
+        decision = self.get_decision()
+        values = parse(s.HearingParticipantSerializer, request.data)
+        participant = services.hearing_participant_add(decision=decision, actor=request.user, **values)
+        return Response(s.HearingParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
+
+
+class HearingParticipantAnswer(DecisionScoped, APIView):
+    """POST: the participant's confirmation of the record, or their objection (Art 17)."""
+
+    schema_tags = ["steps"]
+
+    @extend_schema(request=s.HearingAnswerSerializer, responses=s.HearingParticipantSerializer)
+    def post(self, request, pk, participant_pk):
+        decision = self.get_decision()
+        values = parse(s.HearingAnswerSerializer, request.data)
+        participant = services.hearing_participant_answer(
+            decision=decision, actor=request.user, participant_id=participant_pk, **values
+        )
+        return Response(s.HearingParticipantSerializer(participant).data)
 
 
 class ExpertOpinionCreate(DecisionScoped, APIView):
@@ -856,5 +916,5 @@ class PublicConsultations(PublicView, generics.GenericAPIView):
             records = records.filter(step__decision__government_id=query["government"])
         if query.get("year"):
             records = records.filter(step__decision__catalogue_year=query["year"])
-        page = self.paginate_queryset(records.select_related("step__decision__government"))
+        page = self.paginate_queryset(records.select_related("step__decision__government", "step__hearing"))
         return self.get_paginated_response(s.ConsultationSerializer(page, many=True).data)

@@ -5,6 +5,7 @@
 - ``records``: what the gates judge (participation, experts, risk, meeting, publication, ...);
 - ``post_decision``: the report to the Party committee, problems found in execution;
 - ``history``: attachments and the append-only event log;
+- ``hearings``: the hearing of a participation step and the matter types that require one;
 - ``calendar``: the holiday schedule;
 - ``api_token``: the API's service-account tokens.
 
@@ -43,6 +44,11 @@ from decisions.models.catalogue import (
     Catalogue,
     CatalogueAdjustment,
     CatalogueEntry,
+)
+from decisions.models.hearings import (
+    Hearing,
+    HearingParticipant,
+    MatterType,
 )
 from decisions.models.history import (
     Attachment,
@@ -116,12 +122,15 @@ __all__ = [
     "ExpertOpinion",
     "ExpertSelection",
     "Government",
+    "Hearing",
+    "HearingParticipant",
     "Meeting",
     "MeetingCorrection",
     "MeetingPacket",
     "MeetingOutcome",
     "MeetingPosition",
     "MeetingRole",
+    "MatterType",
     "Membership",
     "OUTCOME_TARGET",
     "ParticipationRecord",

@@ -91,6 +91,16 @@ class Decision(ConcurrentTransitionMixin, TimeStamped):
     # catalogue holds the decision (Art 3). Registering never sets it.
     in_catalogue = models.BooleanField(_("in the yearly public catalogue (Art 3)"), default=False)
     legal_basis = models.TextField(_("legal basis"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
+    # The government's kind of matter; one that requires a hearing holds the participation step
+    # until a hearing is held with its record confirmed (Art 16, decisions.gates).
+    matter_type = models.ForeignKey(
+        "decisions.MatterType",
+        verbose_name=_("matter type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
     state = FSMField(
         _("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.PROPOSED, protected=True
     )

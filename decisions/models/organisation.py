@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions.choices import DepartmentKind, Role, WaiverApprover
 from decisions.models.base import TimeStamped
-from decisions.rules import BINDING_SWITCHES, BOUNDS, FLOORS, rules_for
+from decisions.rules import BINDING_SWITCHES, BOUNDS, FLOORS, STRICTEST_BINDS, rules_for
 
 
 class Government(TimeStamped):
@@ -223,6 +223,9 @@ class RuleSettings(TimeStamped):
     hearing_materials_lead_days = models.PositiveSmallIntegerField(
         _("hearing materials sent before the hearing (calendar days, Art 16)"), null=True, blank=True
     )
+    hearing_notice_lead_days = models.PositiveSmallIntegerField(
+        _("hearing notice published before the hearing (calendar days, Art 16)"), null=True, blank=True
+    )
     min_review_working_days = models.PositiveSmallIntegerField(
         _("minimum legality review time (working days, Art 26)"), null=True, blank=True
     )
@@ -316,7 +319,7 @@ class RuleSettings(TimeStamped):
         if self.government_id and self.government.parent_id:
             # Art 43: what a higher government tightened binds the governments below it.
             inherited = rules_for(self.government.parent)
-            for name in FLOORS:
+            for name in sorted(STRICTEST_BINDS):
                 value, least = getattr(self, name), getattr(inherited, name)
                 if isinstance(value, int) and value < least and name not in errors:
                     errors[name] = ValidationError(

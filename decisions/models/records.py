@@ -28,7 +28,6 @@ from decisions.models.base import TimeStamped, WriteOnce
 from decisions.models.history import Attachment
 from decisions.models.lifecycle import Decision, ProcedureStep
 from decisions.models.organisation import Department, Expert
-from decisions.rules import rules_for
 
 
 def _as_validation_error(refusals: list[Refusal]) -> ValidationError:
@@ -84,13 +83,6 @@ class ParticipationRecord(TimeStamped):
         blank=True,
         max_length=limits.TEXT_MAX_LENGTH,
     )
-    hearing_date = models.DateField(_("hearing date"), null=True, blank=True)
-    hearing_participants_published_on = models.DateField(
-        _("hearing participant selection published on"), null=True, blank=True
-    )
-    hearing_materials_sent_on = models.DateField(_("hearing materials sent on"), null=True, blank=True)
-    hearing_record = models.TextField(_("hearing record"), blank=True, max_length=limits.TEXT_MAX_LENGTH)
-    hearing_record_signed = models.BooleanField(_("hearing record confirmed and signed"), default=False)
 
     class Meta:
         ordering = ["step"]
@@ -125,10 +117,6 @@ class ParticipationRecord(TimeStamped):
     def __str__(self) -> str:
         return str(self.step)
 
-    def date_refusals(self, *, hearing_lead_days: int) -> list[Refusal]:
-        """Dates of the record that contradict the law (Art 15, 16)."""
-        return [*self.call_date_refusals(), *self.hearing_materials_refusals(lead_days=hearing_lead_days)]
-
     def call_date_refusals(self) -> list[Refusal]:
         """Art 15: the draft and the call are published, then the public comments: a call published
         after its period began (on its last day, or after it ended) cut the period short unsaid."""
@@ -146,29 +134,9 @@ class ParticipationRecord(TimeStamped):
             ]
         return []
 
-    def hearing_materials_refusals(self, *, lead_days: int) -> list[Refusal]:
-        """Art 16: the materials reach participants at least ``lead_days`` before the hearing (the
-        government's number, never below the law's floor)."""
-        hearing, sent = self.hearing_date, self.hearing_materials_sent_on
-        if isinstance(hearing, dt.date) and isinstance(sent, dt.date) and (hearing - sent).days < lead_days:
-            return [
-                Refusal(
-                    RuleCode.HEARING_MATERIALS_LEAD_TIME,
-                    gettext("Hearing materials must reach participants at least %(days)s days before the hearing.")
-                    % {"days": lead_days},
-                    "Art 16",
-                    field="hearing_materials_sent_on",
-                )
-            ]
-        return []
-
     def clean(self) -> None:
         # The admin's road: the service checks the same before it writes (participation_update).
-        if self.step_id is None:
-            return
-        refusals = self.date_refusals(
-            hearing_lead_days=rules_for(self.step.decision.government).hearing_materials_lead_days
-        )
+        refusals = self.call_date_refusals()
         if refusals:
             raise _as_validation_error(refusals)
 

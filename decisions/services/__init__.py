@@ -2,8 +2,8 @@
 checks the actor's role, the state and the gates, and records one event per transition, so a
 refused call changes nothing and a concurrent change fails cleanly (DecisionError "conflict").
 
-One module per part of the record (``decision``, ``steps``, ``records``, ``post_decision``,
-``attachments``) on
+One module per part of the record (``decision``, ``steps``, ``records``, ``hearings``, ``drafting``,
+``experts``, ``post_decision``, ``attachments``) on
 shared machinery (``base``); everything is importable from ``decisions.services``.
 """
 
@@ -62,6 +62,13 @@ from decisions.services.experts import (
     exclusion_reason,
     expert_opinion_sign,
     expert_select,
+)
+from decisions.services.hearings import (
+    HEARING_FIELDS,
+    hearing_participant_add,
+    hearing_participant_answer,
+    hearing_record_scan,
+    hearing_update,
 )
 from decisions.services.post_decision import (
     execution_problem_answer,
@@ -146,6 +153,11 @@ __all__ = [
     "execution_problem_answer",
     "execution_problem_report",
     "party_committee_report_record",
+    "HEARING_FIELDS",
+    "hearing_participant_add",
+    "hearing_participant_answer",
+    "hearing_record_scan",
+    "hearing_update",
     "execution_report_add",
     "exclusion_reason",
     "expert_opinion_add",

@@ -14,17 +14,19 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from decisions import changes, extensions, lifecycle, permissions
+from decisions import changes, extensions, gates, lifecycle, permissions
 from decisions.choices import EventType, RuleCode
 from decisions.errors import DecisionError, ErrorCode, Refusal
 from decisions.models import (
     Decision,
     DecisionState,
     Department,
+    MatterType,
     Meeting,
     MeetingOutcome,
     MeetingPosition,
     MeetingRole,
+    ParticipationRecord,
     ProcedureStep,
     Publication,
     Stance,
@@ -79,12 +81,14 @@ def decision_register(
     summary: str = "",
     legal_basis: str = "",
     co_sponsors: Iterable[Department] = (),
+    matter_type: MatterType | None = None,
     ip: str | None = None,
 ) -> Decision:
     """Art 10: a sponsoring department registers a proposed decision; it gets the next code of the
     year (e.g. 2026-007) in its government and its three preparatory steps. Registering puts
     nothing in the public catalogue: the government office's published catalogue does (Art 3,
-    ``services.catalogue``)."""
+    ``services.catalogue``). Its matter type, if any, is one of its government's (one that requires
+    a hearing holds the public participation until it is held, Art 16)."""
     if not permissions.may_register(actor, lead_sponsor):
         raise DecisionError(ErrorCode.FORBIDDEN, _("Only a sponsoring department's staff can register its decisions."))
     co_sponsors = list(co_sponsors)
@@ -100,6 +104,7 @@ def decision_register(
         decision_body=(decision_body or "").strip(),
         in_catalogue=False,
         legal_basis=legal_basis,
+        matter_type=_matter_type(matter_type, lead_sponsor.government_id),
         registered_by=actor,
         sequence=0,
         code="-",
@@ -123,10 +128,45 @@ def decision_register(
 
 
 # What the sponsor may still correct in a decision's description before it is submitted for review.
-AMENDABLE_FIELDS = ("title", "summary", "category", "decision_body", "legal_basis")
+AMENDABLE_FIELDS = ("title", "summary", "category", "decision_body", "legal_basis", "matter_type")
+
+
+def _matter_type(matter_type: MatterType | None, government_id: int) -> MatterType | None:
+    """A decision's matter type is one its own government named."""
+    if matter_type is not None and matter_type.government_id != government_id:
+        message = _("Choose a matter type of the decision's government.")
+        raise DecisionError(
+            ErrorCode.INVALID, message, rule=RuleCode.MATTER_TYPE_OF_GOVERNMENT, fields={"matter_type": [message]}
+        )
+    return matter_type
+
+
 AMENDABLE_STATES = (DecisionState.PROPOSED, DecisionState.PREPARING)
 # A decision that is over keeps the departments it had.
 CLOSED_STATES = (DecisionState.ARCHIVED, DecisionState.WITHDRAWN, DecisionState.REJECTED)
+
+
+def _hearing_held_if_required(decision: Decision, matter_type: MatterType | None) -> None:
+    """Art 16: a matter type that requires a hearing does not arrive after the participation step
+    was completed without one; the step is reopened and the hearing held first."""
+    if matter_type is None or not matter_type.hearing_required:
+        return
+    step = decision.steps.filter(kind=StepKind.PUBLIC_PARTICIPATION, state=StepState.DONE).first()
+    if step is None:
+        return
+    decision.matter_type = matter_type  # judged as it would be, on the locked row; saved only if held
+    refusals = gates.hearing_refusals(step, ParticipationRecord.objects.filter(step=step).first())
+    if refusals:
+        raise DecisionError(
+            ErrorCode.WRONG_STATE,
+            _(
+                "A matter of this type requires a hearing, and the public participation was completed "
+                "without one held: reopen the step and hold the hearing first."
+            ),
+            article="Art 16",
+            rule=RuleCode.HEARING_REQUIRED,
+            fields={"matter_type": [refusals[0].message]},
+        )
 
 
 @transaction.atomic
@@ -149,6 +189,9 @@ def decision_amend(*, decision: Decision, actor: User, reason: str, ip: str | No
             ErrorCode.WRONG_STATE,
             _("The description can be amended only until the draft is submitted for legality review."),
         )
+    if "matter_type" in values:
+        _matter_type(values["matter_type"], decision.government_id)
+        _hearing_held_if_required(decision, values["matter_type"])
     before = changes.snapshot(decision, AMENDABLE_FIELDS)
     for name, value in values.items():
         setattr(decision, name, value.strip() if isinstance(value, str) else value)

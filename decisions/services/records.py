@@ -26,13 +26,13 @@ from decisions.models import (
     ExecutionReport,
     Expert,
     ExpertOpinion,
+    Hearing,
     MeetingCorrection,
     ParticipationRecord,
     ProcedureStep,
     RiskAssessmentRecord,
     StepKind,
 )
-from decisions.rules import rules_for
 from decisions.services.attachments import attachment_upload
 from decisions.services.base import (
     _invalid,
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
 
-RecordT = TypeVar("RecordT", ParticipationRecord, RiskAssessmentRecord)
+RecordT = TypeVar("RecordT", ParticipationRecord, RiskAssessmentRecord, Hearing)
 
 
 ADOPTION_FIELDS = ParticipationRecord.ADOPTION_FIELDS
@@ -129,7 +129,7 @@ def _update_record(
 
 @transaction.atomic
 def participation_update(*, decision: Decision, actor: User, **values: Any) -> ParticipationRecord:
-    """Record the public participation: methods, the call, its period, hearing (Art 14–17). How the
+    """Record the public participation: methods, the call, its period (Art 14–15). How the
     comments were taken up is not typed here: ``participation_record_adoption`` writes it."""
     decision, step = lock_step(decision, StepKind.PUBLIC_PARTICIPATION, actor=actor)
     _editable(step)
@@ -140,18 +140,17 @@ def participation_update(*, decision: Decision, actor: User, **values: Any) -> P
         raise _invalid(_("Unknown consultation method."), methods=_("Unknown consultation method."))
     if methods is not None:
         values["methods"] = list(dict.fromkeys(methods))
-    # Art 15: the call is published no later than the period starts; Art 16: the hearing's
-    # materials go out the government's number of days ahead (never fewer than the law's).
-    lead_days = rules_for(decision.government).hearing_materials_lead_days
+    # Art 15: the call is published no later than the period starts. The hearing has its own
+    # record (services.hearings).
     record = _update_record(
         ParticipationRecord,
         step,
         PARTICIPATION_FIELDS,
         values,
         actor=actor,
-        check=lambda record: record.date_refusals(hearing_lead_days=lead_days),
+        check=lambda record: record.call_date_refusals(),
     )
-    extensions.record_changed(decision)  # the comment period and the hearing are clocks
+    extensions.record_changed(decision)  # the comment period is a clock
     return record
 
 

@@ -96,6 +96,23 @@ class StepPanel:
     waiver_request: Any = None
     waiver_request_basis: str = ""
     waiver_actions: list[Action] = field(default_factory=list)
+    # The participation step's hearing (Art 16–17), its participants and the sponsor's forms.
+    hearing: Any = None
+    hearing_participants: list = field(default_factory=list)
+    hearing_forms: list[HearingAct] = field(default_factory=list)
+
+
+@dataclass
+class HearingAct:
+    """One of the sponsor's forms on the hearing: the hearing itself, a participant, the scan, or
+    one participant's answer to the record."""
+
+    slot: str
+    label: str
+    form: django_forms.Form
+    url: str
+    open: bool = False
+    multipart: bool = False
 
 
 @dataclass
@@ -180,6 +197,9 @@ class DetailPage:
                 panel.selections = list(step.expert_selections.all())
                 panel.min_independent_experts = rules_for(self.decision.government).min_independent_experts
             record = getattr(step, "participation", None) if step.kind == StepKind.PUBLIC_PARTICIPATION else None
+            if step.kind == StepKind.PUBLIC_PARTICIPATION:
+                panel.hearing = getattr(step, "hearing", None)
+                panel.hearing_participants = list(panel.hearing.participants.all()) if panel.hearing else []
             if record is not None:
                 labels = dict(ParticipationRecord.Method.choices)
                 panel.methods_text = join_names(str(labels.get(method, method)) for method in record.methods)
@@ -252,6 +272,7 @@ class DetailPage:
             )
             panel.record_url = self._url("participation")
             panel.record_open = "participation" in self.bound
+            self._hearing_forms(panel)
         elif kind == StepKind.RISK_ASSESSMENT:
             record = getattr(step, "risk", None)
             panel.record_form = self._form("risk", lambda: forms.RiskForm(instance=record, prefix="ra"))
@@ -279,6 +300,53 @@ class DetailPage:
                 )
                 opinion.handling_url = self._url("expert_opinion_handle", opinion_id=opinion.pk)
                 opinion.handling_open = slot in self.bound
+
+    def _hearing_forms(self, panel: StepPanel) -> None:
+        """The sponsor's forms on the hearing (Art 16–17): the notice, publication, materials and
+        record; a participant, while the list is not published; the signed scan, once held; each
+        participant's answer to the record, while it is not recorded."""
+        hearing = panel.hearing
+        decision = self.decision
+
+        def add(slot: str, label: StrOrPromise, build, url: str, multipart: bool = False) -> None:
+            form = self._form(slot, build)
+            panel.hearing_forms.append(
+                HearingAct(slot, str(label), form, url, open=slot in self.bound, multipart=multipart)
+            )
+
+        add(
+            "hearing",
+            _("Hearing: notice, participants' publication, materials, record"),
+            lambda: forms.HearingForm(instance=hearing, decision=decision, prefix="hr"),
+            self._url("hearing"),
+        )
+        if hearing is None:
+            return
+        if hearing.participants_published_on is None or not panel.hearing_participants:
+            add(
+                "hearing_participant",
+                _("Add a hearing participant"),
+                lambda: forms.HearingParticipantForm(prefix="hp"),
+                self._url("hearing_participant_add"),
+            )
+        if hearing.hearing_on is not None and not any(p.answered for p in panel.hearing_participants):
+            add(
+                "hearing_scan",
+                _("File the signed record (scan)"),
+                lambda: forms.HearingScanForm(prefix="hs"),
+                self._url("hearing_scan"),
+                multipart=True,
+            )
+        if hearing.has_record:
+            for participant in panel.hearing_participants:
+                if participant.answered:
+                    continue
+                add(
+                    f"hearing_answer:{participant.pk}",
+                    _("Record %(name)s's confirmation or objection") % {"name": participant.name},
+                    lambda p=participant: forms.HearingAnswerForm(initial={"participant_id": p.pk}, prefix=f"ha{p.pk}"),
+                    self._url("hearing_answer", participant_id=participant.pk),
+                )
 
     def meetings(self) -> list[MeetingPanel]:
         """The meeting records (final, Art 30), each with its positions, the computed majority, its
@@ -351,7 +419,9 @@ class DetailPage:
             "amend_form": self._form(
                 "amend",
                 lambda: forms.DecisionAmendForm(
-                    prefix="am", initial={name: getattr(decision, name) for name in services.AMENDABLE_FIELDS}
+                    decision=decision,
+                    prefix="am",
+                    initial={name: getattr(decision, name) for name in services.AMENDABLE_FIELDS},
                 ),
             )
             if can_amend

@@ -83,7 +83,7 @@ def transition(request: AuthenticatedRequest, pk: int, name: str) -> HttpRespons
 @require_POST
 def amend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = visibility.visible_decision(request.user, pk)
-    form = forms.DecisionAmendForm(request.POST, prefix="am")
+    form = forms.DecisionAmendForm(request.POST, decision=decision, prefix="am")
 
     def call(data):
         services.decision_amend(decision=decision, actor=request.user, ip=client_ip(request), **data)
@@ -180,6 +180,87 @@ def participation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         call=lambda data: services.participation_update(decision=decision, actor=request.user, **data),
         success=_("Public participation record saved."),
         anchor=f"step-{StepKind.PUBLIC_PARTICIPATION}",
+    )
+
+
+_HEARING_ANCHOR = f"step-{StepKind.PUBLIC_PARTICIPATION}"
+
+
+@login_required
+@require_POST
+def hearing(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The hearing's notice, participants' publication, materials and record (Art 16–17)."""
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.HearingForm(request.POST, decision=decision, prefix="hr")
+    return _run(
+        request,
+        pk,
+        slot="hearing",
+        form=form,
+        call=lambda data: services.hearing_update(decision=decision, actor=request.user, **data),
+        success=_("Hearing saved."),
+        anchor=_HEARING_ANCHOR,
+    )
+
+
+@login_required
+@require_POST
+def hearing_participant_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.HearingParticipantForm(request.POST, prefix="hp")
+    return _run(
+        request,
+        pk,
+        slot="hearing_participant",
+        form=form,
+        call=lambda data: services.hearing_participant_add(decision=decision, actor=request.user, **data),
+        success=_("Hearing participant added."),
+        anchor=_HEARING_ANCHOR,
+    )
+
+
+@login_required
+@require_POST
+def hearing_scan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.HearingScanForm(request.POST, request.FILES, prefix="hs")
+    return _run(
+        request,
+        pk,
+        slot="hearing_scan",
+        form=form,
+        call=lambda data: services.hearing_record_scan(
+            decision=decision, actor=request.user, uploaded_file=data["file"]
+        ),
+        success=_("Signed hearing record filed."),
+        anchor=_HEARING_ANCHOR,
+    )
+
+
+@login_required
+@require_POST
+def hearing_answer(request: AuthenticatedRequest, pk: int, participant_id: int) -> HttpResponse:
+    decision = visibility.visible_decision(request.user, pk)
+    form = forms.HearingAnswerForm(request.POST, prefix=f"ha{participant_id}")
+
+    def call(data):
+        services.hearing_participant_answer(
+            decision=decision,
+            actor=request.user,
+            participant_id=participant_id,
+            confirmed_on=data["confirmed_on"],
+            objected_on=data["objected_on"],
+            objection=data["objection"],
+        )
+
+    return _run(
+        request,
+        pk,
+        slot=f"hearing_answer:{participant_id}",
+        form=form,
+        call=call,
+        success=_("The participant's answer to the hearing record is recorded."),
+        anchor=_HEARING_ANCHOR,
     )
 
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 FORM_MODULES = ["decisions.forms", "reviews.forms", "deadlines.views", "decisions.admin", "decisions.api.admin"]
 # Strings whose values are bounded by their format, not by a length.
-BOUNDED_FORMATS = {"date", "date-time", "binary", "uuid"}
+BOUNDED_FORMATS = {"date", "date-time", "time", "binary", "uuid"}
 
 
 def _unbounded_strings(schema: dict) -> list[str]:
@@ -142,10 +142,12 @@ def test_a_record_field_past_its_limit_is_refused_through_the_model_serializer(a
     client = api.as_("clerk")
     base = f"/api/v1/decisions/{decision.pk}/steps/public_participation/"
     assert client.post(base + "start/", {}, format="json").status_code == 200
-    response = client.patch(base + "record/", {"hearing_record": "听" * (limits.TEXT_MAX_LENGTH + 1)}, format="json")
+    response = client.patch(
+        base + "record/", {"affected_groups_heard": "听" * (limits.TEXT_MAX_LENGTH + 1)}, format="json"
+    )
     assert response.status_code == 400
-    assert "hearing_record" in response.json()["fields"]
-    assert not ParticipationRecord.objects.filter(hearing_record__startswith="听").exists()
+    assert "affected_groups_heard" in response.json()["fields"]
+    assert not ParticipationRecord.objects.filter(affected_groups_heard__startswith="听").exists()
 
 
 def test_a_4_5_mb_summary_is_refused_before_it_is_parsed(api, org):

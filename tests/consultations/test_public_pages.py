@@ -165,25 +165,33 @@ def test_public_pages_speak_chinese(client, org, consulted):
 
 
 def test_hearing_notice_names_time_place_selection_and_participants(client, org, consulted):
-    services.participation_update(
-        decision=consulted, actor=org.clerk, hearing_date=timezone.localdate() + dt.timedelta(days=30)
-    )
-    public.consultation_configure(
-        actor=org.clerk,
+    day = timezone.localdate() + dt.timedelta(days=30)
+    services.hearing_update(
         decision=consulted,
-        hearing_place="市政府第一会议室",
+        actor=org.clerk,
+        hearing_on=day,
         hearing_time=dt.time(9, 30),
-        hearing_selection="自愿报名、随机抽取，兼顾各方代表。",
+        place="市政府第一会议室",
+        how_to_apply="登录市政府网站报名。",
+        notice_published_on=timezone.localdate(),
+    )
+    services.hearing_participant_add(
+        decision=consulted, actor=org.clerk, name="张某", represents="居民代表", selected_how="drawn"
     )
     url = reverse("public:consultation", args=[consulted.pk])
     assert "Not chosen yet." in client.get(url).content.decode()
 
-    public.consultation_configure(
-        actor=org.clerk, decision=consulted, hearing_place="市政府第一会议室", hearing_participants="张某（居民代表）"
+    services.hearing_update(
+        decision=consulted,
+        actor=org.clerk,
+        selection_method="other",
+        selection_detail="自愿报名、随机抽取，兼顾各方代表。",
+        participants_published_on=timezone.localdate(),
     )
 
     page = client.get(url).content.decode()
-    assert "市政府第一会议室" in page and "张某（居民代表）" in page
+    assert "市政府第一会议室" in page and "张某" in page and "居民代表" in page
+    assert "自愿报名、随机抽取，兼顾各方代表。" in page
 
 
 def test_admin_shows_comments_read_only_without_personal_data(admin_client, consulted):

@@ -117,27 +117,27 @@ def test_the_comment_period_end_closes_by_itself_when_its_day_has_passed(org):
 def test_hearing_materials_are_due_seven_calendar_days_before_the_hearing_art_16(org):
     with at(D(2026, 9, 1)):
         decision = started(org)
-        services.participation_update(decision=decision, actor=org.clerk, hearing_date=D(2026, 9, 30))
+        services.hearing_update(decision=decision, actor=org.clerk, hearing_on=D(2026, 9, 30))
         clock = open_clock(decision, DeadlineKind.HEARING_MATERIALS_DUE)
         assert (clock.due_date, clock.setting, clock.article) == (
             D(2026, 9, 23),
             "hearing_materials_lead_days",
             "Art 16",
         )
-        services.participation_update(decision=decision, actor=org.clerk, hearing_materials_sent_on=D(2026, 9, 20))
+        services.hearing_update(decision=decision, actor=org.clerk, materials_sent_on=D(2026, 9, 20))
     clock.refresh_from_db()
     assert clock.status == Status.MET
 
 
 def test_hearing_materials_sent_late_are_refused_and_their_clock_stays_open(org):
     # Art 16: materials 5 days before the hearing contradict the law; the service refuses the date
-    # (decisions.services.participation_update), so the clock keeps chasing until the hearing is
+    # (decisions.services.hearing_update), so the clock keeps chasing until the hearing is
     # moved or the materials go out in time.
     with at(D(2026, 9, 1)):
         decision = started(org)
-        services.participation_update(decision=decision, actor=org.clerk, hearing_date=D(2026, 9, 30))
+        services.hearing_update(decision=decision, actor=org.clerk, hearing_on=D(2026, 9, 30))
     with at(D(2026, 9, 25)), pytest.raises(DecisionError) as exc:
-        services.participation_update(decision=decision, actor=org.clerk, hearing_materials_sent_on=D(2026, 9, 25))
+        services.hearing_update(decision=decision, actor=org.clerk, materials_sent_on=D(2026, 9, 25))
     assert (exc.value.rule, exc.value.article) == ("hearing_materials_lead_time", "Art 16")
     clock = Deadline.objects.get(decision=decision, kind=DeadlineKind.HEARING_MATERIALS_DUE)
     assert clock.status == Status.OPEN
@@ -146,9 +146,8 @@ def test_hearing_materials_sent_late_are_refused_and_their_clock_stays_open(org)
 def test_waiving_public_participation_cancels_its_clocks(org):
     with at(D(2026, 9, 1)):
         decision = started(org)
-        services.participation_update(
-            decision=decision, actor=org.clerk, period_start=D(2026, 9, 2), hearing_date=D(2026, 9, 30)
-        )
+        services.participation_update(decision=decision, actor=org.clerk, period_start=D(2026, 9, 2))
+        services.hearing_update(decision=decision, actor=org.clerk, hearing_on=D(2026, 9, 30))
         demo.waive(decision, StepKind.PUBLIC_PARTICIPATION, org, reason="依法不予公开的事项。", article="Art 14")
     statuses = set(Deadline.objects.filter(decision=decision).values_list("status", flat=True))
     assert statuses == {Status.CANCELLED}
@@ -273,9 +272,8 @@ def test_a_sponsor_cannot_assign_deadlines(org):
 def test_withdrawing_a_decision_cancels_its_open_deadlines(org):
     with at(D(2026, 9, 1)):
         decision = started(org)
-        services.participation_update(
-            decision=decision, actor=org.clerk, period_start=D(2026, 9, 2), hearing_date=D(2026, 9, 30)
-        )
+        services.participation_update(decision=decision, actor=org.clerk, period_start=D(2026, 9, 2))
+        services.hearing_update(decision=decision, actor=org.clerk, hearing_on=D(2026, 9, 30))
         services.decision_withdraw(decision=decision, actor=org.leader, reason="情况变化，不再推进。")
     assert not Deadline.objects.filter(decision=decision, status=Status.OPEN).exists()
     assert set(Deadline.objects.filter(decision=decision).values_list("closed_note", flat=True)) == {
@@ -286,9 +284,8 @@ def test_withdrawing_a_decision_cancels_its_open_deadlines(org):
 def test_overdue_decisions_are_those_with_a_chased_clock_past_due(org):
     with at(D(2026, 9, 1)):
         decision = started(org)
-        services.participation_update(
-            decision=decision, actor=org.clerk, period_start=D(2026, 9, 2), hearing_date=D(2026, 9, 15)
-        )
+        services.participation_update(decision=decision, actor=org.clerk, period_start=D(2026, 9, 2))
+        services.hearing_update(decision=decision, actor=org.clerk, hearing_on=D(2026, 9, 15))
     assert list(deadlines.overdue_decision_ids(today=D(2026, 9, 8)).values_list("decision_id", flat=True)) == []
     # The hearing materials were due on 8 September; the comment period end is a milestone, never overdue.
     assert list(deadlines.overdue_decision_ids(today=D(2026, 9, 9)).values_list("decision_id", flat=True)) == [

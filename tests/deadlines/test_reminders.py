@@ -69,7 +69,7 @@ def hearing_clock(org, *, hearing=HEARING, created=RECORDED):
     with at(created):
         decision = services.decision_register(**org.decision_kwargs())
         decision = services.decision_start(decision=decision, actor=org.secretary)
-        services.participation_update(decision=decision, actor=org.clerk, hearing_date=hearing)
+        services.hearing_update(decision=decision, actor=org.clerk, hearing_on=hearing)
     forget_task_arrivals()
     return Deadline.objects.get(decision=decision, kind=DeadlineKind.HEARING_MATERIALS_DUE)
 
@@ -168,9 +168,7 @@ def test_a_closed_deadline_sends_no_more_reminders(org):
     clock = hearing_clock(org)
     # The materials go out on 12 October, before the due day (13 October) and its reminder
     with at(D(2026, 10, 12)):
-        services.participation_update(
-            decision=clock.decision, actor=org.clerk, hearing_materials_sent_on=D(2026, 10, 12)
-        )
+        services.hearing_update(decision=clock.decision, actor=org.clerk, materials_sent_on=D(2026, 10, 12))
     with at(D(2026, 10, 13)):
         reminders.run_scan()
     clock.refresh_from_db()

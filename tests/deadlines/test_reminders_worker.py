@@ -236,8 +236,8 @@ def overdue_hearing_clocks(org, receiver, count: int) -> list[Deadline]:
         for i in range(count):
             decision = services.decision_register(**org.decision_kwargs(title=f"测试决策{i}"))
             decision = services.decision_start(decision=decision, actor=org.secretary)
-            services.participation_update(
-                decision=decision, actor=org.clerk, hearing_date=today - dt.timedelta(days=12 + i % 3)
+            services.hearing_update(
+                decision=decision, actor=org.clerk, hearing_on=today - dt.timedelta(days=12 + i % 3)
             )
             clocks.append(Deadline.objects.get(decision=decision, kind=DeadlineKind.HEARING_MATERIALS_DUE))
     forget_task_arrivals()
@@ -400,9 +400,7 @@ def overdue_during_outage(org, receiver, count: int) -> list[Deadline]:
         for i in range(count):
             decision = services.decision_register(**org.decision_kwargs(title=f"停电测试{i}"))
             decision = services.decision_start(decision=decision, actor=org.secretary)
-            services.participation_update(
-                decision=decision, actor=org.clerk, hearing_date=recorded + dt.timedelta(days=2)
-            )
+            services.hearing_update(decision=decision, actor=org.clerk, hearing_on=recorded + dt.timedelta(days=2))
             clocks.append(Deadline.objects.get(decision=decision, kind=DeadlineKind.HEARING_MATERIALS_DUE))
     forget_task_arrivals()
     with_channels(org, receiver)

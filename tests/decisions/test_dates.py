@@ -24,7 +24,6 @@ from decisions.models import (
     ExpertOpinion,
     Meeting,
     ParticipationRecord,
-    RuleSettings,
     StepKind,
     StepState,
 )
@@ -156,40 +155,7 @@ def test_participation_gate_refuses_a_call_published_after_its_period_began(org,
 
 
 # --------------------------------------------------------------------------- Art 16: hearing materials in time
-
-
-def test_hearing_materials_sent_later_than_the_lead_days_are_refused(org, preparing):
-    # Given the government asks for 10 days (tightening Art 16's 7): 8 days ahead is too late
-    RuleSettings.objects.create(government=org.government, hearing_materials_lead_days=10)
-    record_participation(preparing, org, hearing=True)
-    before = participation(preparing)
-
-    with pytest.raises(DecisionError) as exc:
-        services.participation_update(
-            decision=preparing,
-            actor=org.clerk,
-            hearing_materials_sent_on=before.hearing_date - dt.timedelta(days=8),
-        )
-
-    assert_refused(exc.value, "hearing_materials_lead_time", "Art 16", "hearing_materials_sent_on")
-    assert "10" in exc.value.message
-    assert participation(preparing).hearing_materials_sent_on == before.hearing_materials_sent_on
-
-
-def test_hearing_moved_closer_than_the_lead_days_to_its_materials_is_refused(org, preparing):
-    # The same rule read from the other date: the hearing brought forward to 6 days after the materials
-    record_participation(preparing, org, hearing=True)
-    before = participation(preparing)
-
-    with pytest.raises(DecisionError) as exc:
-        services.participation_update(
-            decision=preparing,
-            actor=org.clerk,
-            hearing_date=before.hearing_materials_sent_on + dt.timedelta(days=6),
-        )
-
-    assert_refused(exc.value, "hearing_materials_lead_time", "Art 16", "hearing_materials_sent_on")
-    assert participation(preparing).hearing_date == before.hearing_date
+# The hearing's own record and its dates: tests/decisions/test_hearings.py.
 
 
 # --------------------------------------------------------------------------- Art 20: an expert opinion's signature

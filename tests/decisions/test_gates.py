@@ -18,7 +18,6 @@ from decisions.models import (
     Decision,
     DecisionState,
     ExecutionReport,
-    ParticipationRecord,
     ProcedureStep,
     Publication,
     RuleSettings,
@@ -281,80 +280,7 @@ def test_participation_refused_without_adoption_summary(org, preparing):
     assert_rule(refused_completion(preparing, PP, org), "comments_answered", "Art 18")
 
 
-def test_hearing_refused_without_its_date(org, preparing):
-    record_participation(preparing, org, hearing=True, hearing_date=None)
-
-    assert_rule(refused_completion(preparing, PP, org), "hearing_date", "Art 16")
-
-
-def test_hearing_materials_must_reach_participants_seven_days_ahead(org, preparing):
-    # Given the materials were sent 6 days before the hearing
-    values = {"hearing": True}
-    record_participation(preparing, org, **values)
-    hearing_day = preparing.steps.get(kind=PP).participation.hearing_date
-    # (written past the service, which refuses it too: test_dates; the gate judges the row as it is)
-    ParticipationRecord.objects.filter(step__decision=preparing).update(
-        hearing_materials_sent_on=hearing_day - dt.timedelta(days=6)
-    )
-
-    assert_rule(refused_completion(preparing, PP, org), "hearing_materials_lead_time", "Art 16")
-
-
-def test_hearing_materials_seven_days_ahead_are_in_time(org, preparing):
-    record_participation(preparing, org, hearing=True)
-    hearing_day = preparing.steps.get(kind=PP).participation.hearing_date
-    services.participation_update(
-        decision=preparing, actor=org.clerk, hearing_materials_sent_on=hearing_day - dt.timedelta(days=7)
-    )
-
-    complete(preparing, PP, org)
-
-    assert step_state(preparing, PP) == StepState.DONE
-
-
-def test_hearing_materials_lead_time_read_from_government_setting(org, preparing):
-    # Given the government asks for 10 days: 8 days ahead is now too late
-    RuleSettings.objects.create(government=org.government, hearing_materials_lead_days=10)
-    record_participation(preparing, org, hearing=True)
-    hearing_day = preparing.steps.get(kind=PP).participation.hearing_date
-    ParticipationRecord.objects.filter(step__decision=preparing).update(
-        hearing_materials_sent_on=hearing_day - dt.timedelta(days=8)
-    )
-
-    error = refused_completion(preparing, PP, org)
-
-    assert_rule(error, "hearing_materials_lead_time", "Art 16")
-    assert "10" in error.message
-
-
-@pytest.mark.parametrize(("published", "days_after_hearing"), [("never", None), ("on the day", 0), ("after", 1)])
-def test_hearing_participants_must_be_published_before_the_hearing(org, preparing, published, days_after_hearing):
-    record_participation(preparing, org, hearing=True)
-    hearing_day = preparing.steps.get(kind=PP).participation.hearing_date
-    services.participation_update(
-        decision=preparing,
-        actor=org.clerk,
-        hearing_participants_published_on=(
-            None if days_after_hearing is None else hearing_day + dt.timedelta(days=days_after_hearing)
-        ),
-    )
-
-    assert_rule(refused_completion(preparing, PP, org), "hearing_participants_published", "Art 16")
-
-
-@pytest.mark.parametrize("record", [{"hearing_record_signed": False}, {"hearing_record": ""}])
-def test_hearing_record_must_be_made_and_signed(org, preparing, record):
-    record_participation(preparing, org, hearing=True, **record)
-
-    assert_rule(refused_completion(preparing, PP, org), "hearing_record_signed", "Art 17")
-
-
-def test_complete_hearing_lets_participation_be_done(org, preparing):
-    record_participation(preparing, org, hearing=True)
-
-    complete(preparing, PP, org)
-
-    assert step_state(preparing, PP) == StepState.DONE
+# The hearing's rules (Art 16–17): tests/decisions/test_hearings.py.
 
 
 # --------------------------------------------------------------------------- expert argument

@@ -58,6 +58,8 @@ from tests.factories import (
     answer_changes,
     decision_in,
     expert_values,
+    hearing_day,
+    hold_hearing,
     make_org,
     meeting_positions,
     meeting_values,
@@ -339,12 +341,19 @@ class LifecycleMachine(RuleBasedStateMachine):
             if data.draw(st.booleans(), label="still open"):
                 values["period_end"] = today() + dt.timedelta(days=5)
                 values["period_start"] = values["period_end"] - dt.timedelta(days=days - 1)
-            if hearing and data.draw(st.booleans(), label="late materials"):
-                values["hearing_materials_sent_on"] = values["hearing_date"] - dt.timedelta(days=2)
+            late = (
+                {"materials_sent_on": hearing_day() - dt.timedelta(days=2)}
+                if hearing and data.draw(st.booleans(), label="late materials")
+                else {}
+            )
 
             def call():
-                services.participation_update(decision=self.decision, actor=actor, **values)
-                services.participation_record_adoption(decision=self.decision, actor=actor, **adoption)
+                # One act of the sponsor's: a refusal of any of its writes leaves the record as it was.
+                with transaction.atomic():
+                    services.participation_update(decision=self.decision, actor=actor, **values)
+                    services.participation_record_adoption(decision=self.decision, actor=actor, **adoption)
+                    if hearing:
+                        hold_hearing(self.decision, self.org, **late)
 
         elif record == "risk":
             values = risk_values(

@@ -23,6 +23,7 @@ from decisions.models import (
     DecisionState,
     Department,
     Government,
+    MatterType,
     Membership,
     RiskAssessmentRecord,
     Role,
@@ -176,6 +177,15 @@ class Command(BaseCommand):
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.gov.cn", DEMO_PASSWORD, first_name="系统管理员")
 
+        # Prices of public utilities and services are set after a hearing (Price Law Art 23).
+        utility_prices, _ = MatterType.objects.get_or_create(
+            government=city,
+            name="公用事业价格",
+            defaults={
+                "legal_basis": "《中华人民共和国价格法》第二十三条；《政府制定价格听证办法》。",
+                "hearing_required": True,
+            },
+        )
         created = 0
         self.packet_made = False
         year = timezone.localdate().year
@@ -200,6 +210,7 @@ class Command(BaseCommand):
                 decision_body=CITY,
                 summary=f"{title}：按照《重大行政决策程序暂行条例》履行公众参与、专家论证、风险评估、合法性审查和集体讨论决定程序。",
                 legal_basis="《重大行政决策程序暂行条例》；《中华人民共和国价格法》等相关法律法规。",
+                matter_type=utility_prices if variation == "hearing" else None,
             )
             self.walk(decision, target, variation, people, departments)
             created += 1
