@@ -129,9 +129,16 @@ def _draft_section(decision: Decision) -> list[Block]:
     ]
 
 
-def _drafting_section(decision: Decision) -> list[Block]:
-    records = list(DraftingRecord.objects.filter(decision=decision).select_related("recorded_by", "attachment"))
-    if not records:
+def _entries(decision: Decision, *, competition: bool) -> list[DraftingRecord]:
+    """The drafting record's entries: the fair-competition review (section seven), or the rest."""
+    records = DraftingRecord.objects.filter(decision=decision).select_related("recorded_by", "attachment")
+    fair = DraftingRecord.Kind.FAIR_COMPETITION
+    return list(records.filter(kind=fair) if competition else records.exclude(kind=fair))
+
+
+def _drafting_section(decision: Decision, *, competition: bool = False) -> list[Block]:
+    records = _entries(decision, competition=competition)
+    if not records and not competition:
         return [Block("", ["决策记录中尚无起草情况记载。"])]
     blocks = []
     for kind, label in DraftingRecord.Kind.choices:
@@ -245,7 +252,15 @@ def _legality_section(decision: Decision) -> list[Block]:
 
 
 def _competition_section(decision: Decision) -> list[Block]:
-    # The record has no fair-competition review of its own yet: the packet says so, never keeps silent.
+    """Art 29 (1): the fair-competition review the sponsor recorded in the drafting record, with its
+    files bound in; where there is none the packet says so, never keeps silent."""
+    blocks = _drafting_section(decision, competition=True)
+    reviews = DraftingRecord.objects.filter(
+        decision=decision, kind=DraftingRecord.Kind.FAIR_COMPETITION, attachment__isnull=False
+    ).select_related("attachment")
+    blocks += [_file_block("公平竞争审查材料", review.attachment, "") for review in reviews]
+    if blocks:
+        return blocks
     return [
         Block(
             "",

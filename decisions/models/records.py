@@ -584,6 +584,9 @@ class DraftingKind(models.TextChoices):
     ALTERNATIVES = "alternatives", _("Alternatives considered")  # Art 12: 拟订备选方案
     CONSULTATION = "consultation", _("Consultation of the units concerned")  # Art 13: 征求有关部门意见
     DISAGREEMENT = "disagreement", _("Disagreement not settled by consultation")  # Art 13: 协商不成的说明
+    # Art 29 (1): a draft that touches market actors' economic activity carries its fair-competition
+    # review (公平竞争审查), which goes to the meeting in the packet's section seven.
+    FAIR_COMPETITION = "fair_competition", _("Fair-competition review")
 
 
 class DraftingProposer(models.TextChoices):

@@ -99,6 +99,29 @@ def test_the_packet_says_when_the_record_has_no_fair_competition_review(org, awa
 
 
 @pytest.mark.django_db
+def test_the_packet_holds_the_fair_competition_review_in_section_seven_art_29(org):
+    decision = register(org)
+    decision = services.decision_start(decision=decision, actor=org.secretary)
+    services.drafting_record_add(
+        decision=decision,
+        actor=org.clerk,
+        kind="fair_competition",
+        text="经公平竞争审查，未发现排除、限制竞争的内容。",
+    )
+    awaiting = decision_in_from(decision, org)
+
+    packet = meeting_packet_generate(decision=awaiting, actor=org.secretary)
+    with packet.file.open("rb") as handle:
+        text = _text(handle.read())
+
+    seventh = text[text.rindex(SECTION_TITLES["competition"]) :]
+    assert "经公平竞争审查，未发现排除、限制竞争的内容。" in seventh
+    assert "未载有公平竞争审查意见" not in text
+    # Not repeated among the other drafting entries of section two.
+    assert text.count("经公平竞争审查，未发现排除、限制竞争的内容。") == 1
+
+
+@pytest.mark.django_db
 def test_a_pdf_draft_is_bound_into_the_packet_page_by_page(org):
     decision = register(org)
     services.attachment_upload(
