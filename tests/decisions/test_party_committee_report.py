@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,6 +124,13 @@ def test_the_report_is_final(org):
 
     with pytest.raises(PermissionError):
         report.save()
+    # Raw SQL too: the database refuses to change or remove the report (migration 0034).
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE decisions_partycommitteereport SET document_number = 'x' WHERE id = %s", [report.pk])
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM decisions_partycommitteereport WHERE id = %s", [report.pk])
+    report.refresh_from_db()
+    assert report.document_number == "测委办〔2026〕3号"
 
 
 def test_the_government_office_records_the_report_from_the_decision_page(client, org):
