@@ -9,31 +9,14 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User as CurrentUser
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from deadlines.models import Deadline, Delivery, Notification, Reminder
 from decisions.models import ExpertOpinion, RuleSettings, independent_opinions
+from tests.migration_state import latest as _latest
+from tests.migration_state import migrate as _migrate
+from tests.migration_state import old_decision
 
 OLD = [("deadlines", None), ("decisions", "0005_event_details"), ("reviews", "0002_workflow")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    # The other apps (auth, contenttypes) as they are now, ours as the targets say; an app whose
-    # migrations the targets unapplied (one built on a later schema, like consultations) is left out.
-    named = {app for app, _name in targets}
-    executor.loader.build_graph()
-    applied = executor.loader.applied_migrations
-    nodes = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in named and node in applied]
-    return executor.loader.project_state(nodes + [t for t in targets if t[1] is not None]).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -173,23 +156,9 @@ def test_events_recorded_before_the_audit_chain_are_chained_in_the_order_they_we
 def test_expert_opinions_written_before_the_pool_keep_their_names():
     # Given an expert opinion recorded before the pool: the expert's name as text, no pool entry
     old = _migrate([("decisions", "0027_rule_settings_adviser_opinion_required")])
-    Government = old.get_model("decisions", "Government")
-    Department = old.get_model("decisions", "Department")
-    Decision = old.get_model("decisions", "Decision")
     ProcedureStep = old.get_model("decisions", "ProcedureStep")
     OldOpinion = old.get_model("decisions", "ExpertOpinion")
-    city = Government.objects.create(name="示例市人民政府", level="city", short_name="示")
-    sponsor = Department.objects.create(government=city, name="市发展改革委", kind="sponsor")
-    decision = Decision.objects.create(
-        government=city,
-        code="2026-001",
-        catalogue_year=2026,
-        sequence=1,
-        title="城市供水价格调整",
-        category="public_policy",
-        lead_sponsor=sponsor,
-        decision_body="市人民政府常务会议",
-    )
+    decision = old_decision(old, title="城市供水价格调整")
     step = ProcedureStep.objects.create(decision=decision, kind="expert_argument")
     row = OldOpinion.objects.create(
         step=step, expert_name="王建国", organisation="市社会科学院", opinion="可行。", signed_on=dt.date(2026, 3, 2)

@@ -16,8 +16,6 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from decisions import integrity, services
@@ -48,6 +46,7 @@ from tests.factories import (
     start_step,
     today,
 )
+from tests.migration_state import latest, migrate, old_decision
 
 PP = StepKind.PUBLIC_PARTICIPATION
 
@@ -604,35 +603,13 @@ def test_the_dossier_import_refuses_a_required_hearing_removed_from_the_record(o
 # --------------------------------------------------------------------------- the migration
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_migration_keeps_existing_hearing_data():
-    old = _migrate([("decisions", "0029_hearings_and_matter_types"), ("consultations", "0002_record_guards")])
-    Government = old.get_model("decisions", "Government")
-    Department = old.get_model("decisions", "Department")
-    Decision = old.get_model("decisions", "Decision")
+    old = migrate([("decisions", "0029_hearings_and_matter_types"), ("consultations", "0002_record_guards")])
     Step = old.get_model("decisions", "ProcedureStep")
     OldRecord = old.get_model("decisions", "ParticipationRecord")
     OldConsultation = old.get_model("consultations", "Consultation")
-    city = Government.objects.create(name="示例市人民政府", level="city", short_name="示")
-    sponsor = Department.objects.create(government=city, name="市发展改革委", kind="sponsor")
-    decision = Decision.objects.create(
-        government=city,
-        code="2026-001",
-        catalogue_year=2026,
-        sequence=1,
-        title="民用天然气价格调整",
-        category="public_policy",
-        lead_sponsor=sponsor,
-        decision_body="市人民政府常务会议",
-    )
+    decision = old_decision(old, title="民用天然气价格调整")
     step = Step.objects.create(decision=decision, kind="public_participation")
     record = OldRecord.objects.create(
         step=step,
@@ -652,8 +629,7 @@ def test_migration_keeps_existing_hearing_data():
     )
     untouched = Step.objects.create(decision=decision, kind="risk_assessment")
 
-    executor = MigrationExecutor(connection)
-    _migrate(executor.loader.graph.leaf_nodes())
+    migrate(latest())
 
     hearing = Hearing.objects.get(step_id=step.pk)
     assert (hearing.hearing_on, hearing.participants_published_on, hearing.materials_sent_on) == (
