@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -62,7 +63,13 @@ from decisions.models import (
 from decisions.presentation import article_label
 from decisions.rules import Rules, rules_for
 from decisions.services import lock_decision, record_event
-from decisions.visibility import decisions_visible_to
+from decisions.visibility import (
+    InIds,
+    decisions_seen_otherwise,
+    decisions_visible_to,
+    has_row,
+    whole_governments_of,
+)
 from reviews.clock import review_clock
 from reviews.models import LegalityReview
 
@@ -708,6 +715,22 @@ def visible_to(user: User):
     return Deadline.objects.filter(decision__in=decisions_visible_to(user)).select_related(
         "decision", "department", "step", "assigned_by"
     )
+
+
+def chased_departments(user: User) -> QuerySet[Department]:
+    """The departments a clock of a decision ``user`` sees chases (the deadline list's filter):
+    for the governments seen whole, each department asked whether any clock chases it (an index
+    probe stopping at the first), never the deadlines of every visible decision gathered; then those
+    of the few decisions seen otherwise."""
+    chases = has_row(Deadline.objects.filter(department_id=OuterRef("pk")).order_by("department_id"))
+    of_whole_governments = Department.objects.filter(InIds("government_id", whole_governments_of(user))).filter(chases)
+    of_others = Department.objects.filter(
+        pk__in=Deadline.objects.filter(decision__in=decisions_seen_otherwise(user)).values("department_id")
+    )
+    departments: QuerySet[Department] = (
+        of_whole_governments.order_by().union(of_others.order_by()).order_by("name", "pk")
+    )
+    return departments
 
 
 @dataclass

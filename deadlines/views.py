@@ -28,9 +28,9 @@ from decisions.accounts.security_log import refused_access
 from decisions.errors import DecisionError
 from decisions.forms import ListFilterForm
 from decisions.http import AuthenticatedRequest
-from decisions.models import Decision, Department
+from decisions.models import Decision
 from decisions.presentation import refusal_text
-from decisions.selectors import list_filter_choices
+from decisions.selectors import catalogue_years
 from decisions.visibility import decisions_visible_to
 
 if TYPE_CHECKING:
@@ -63,11 +63,13 @@ class DeadlineFilter(ListFilterForm):
 def listed(request: AuthenticatedRequest) -> tuple[DeadlineFilter, str, QuerySet[Deadline]]:
     """The list's filters as the request gives them, its status, and the deadlines they select:
     read by the page and by its export."""
-    years, _lead_sponsors = list_filter_choices(request.user)
     visible = clocks.visible_to(request.user)
     # The departments a clock chases (the legal office's review clocks too), not only lead sponsors.
-    departments = Department.objects.filter(pk__in=visible.values("department_id")).order_by("name")
-    form = DeadlineFilter(request.GET or None, years=years, departments=departments)
+    form = DeadlineFilter(
+        request.GET or None,
+        years=catalogue_years(request.user),
+        departments=clocks.chased_departments(request.user),
+    )
     filters = form.filters()
     status = filters.get("status") or "open"
     if filters.get("overdue"):

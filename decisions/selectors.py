@@ -8,8 +8,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
+from django.db import connection
 from django.db.models import (
-    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -46,7 +46,13 @@ from decisions.models import (
     WaiverRequestStatus,
 )
 from decisions.rules import rules_for
-from decisions.visibility import decisions_visible_to
+from decisions.visibility import (
+    InIds,
+    decisions_seen_otherwise,
+    decisions_visible_to,
+    has_row,
+    whole_governments_of,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -136,19 +142,23 @@ def decision_list(
 
 def list_filter_choices(user: User) -> tuple[list[int], list[Department]]:
     """The years and lead departments that occur among the decisions ``user`` sees."""
-    visible = decisions_visible_to(user)
     years = catalogue_years(user)
-    # Asked of each department (a few hundred rows), as two semi-joins that stop at the first
-    # decision found: never the join of every visible decision with its co-sponsors (at 100,000
-    # decisions, 48 million rows aggregated down to 84 departments).
-    co_sponsored = Decision.co_sponsors.through.objects.filter(
-        department_id=OuterRef("pk"), decision_id__in=visible.values("pk")
+    co_sponsors = Decision.co_sponsors.through.objects
+    # The departments of the governments seen whole, each asked from the small tables whether it
+    # leads a decision (an index probe stopping at the first) or co-sponsors one (the co-sponsor
+    # table read once); never the join of every visible decision with its co-sponsors (at 100,000
+    # decisions, 48 million rows aggregated down to a few hundred departments).
+    leads = has_row(Decision.objects.filter(lead_sponsor_id=OuterRef("pk")).order_by("lead_sponsor_id"))
+    of_whole_governments = Department.objects.filter(InIds("government_id", whole_governments_of(user))).filter(
+        Q(leads) | Q(pk__in=co_sponsors.values("department_id"))
     )
-    departments = list(
-        Department.objects.filter(
-            Exists(visible.filter(lead_sponsor_id=OuterRef("pk"))) | Exists(co_sponsored)
-        ).order_by("name")
+    # Then those of the few decisions seen otherwise (a clerk's department's, an adviser's).
+    seen = decisions_seen_otherwise(user)
+    of_others = Department.objects.filter(
+        Q(pk__in=seen.values("lead_sponsor_id"))
+        | Q(pk__in=co_sponsors.filter(decision_id__in=seen.values("pk")).values("department_id"))
     )
+    departments = list(of_whole_governments.order_by().union(of_others.order_by()).order_by("name", "pk"))
     return years, departments
 
 
@@ -302,10 +312,27 @@ def waived_steps_of(decisions: QuerySet[Decision]) -> QuerySet[ProcedureStep]:
 
 
 def catalogue_years(user: User) -> list[int]:
-    """The catalogue years that occur among the decisions ``user`` sees, newest first."""
-    return list(
-        decisions_visible_to(user).order_by("-catalogue_year").values_list("catalogue_year", flat=True).distinct()
-    )
+    """The catalogue years that occur among the decisions ``user`` sees, newest first.
+
+    A skip scan: each year is the greatest visible one below the last, read backwards from the
+    catalogue-order index, so ten years cost ten short index reads where ``DISTINCT`` would read
+    every decision seen (a province's 100,000)."""
+    visible = decisions_visible_to(user).order_by().values("catalogue_year")
+    sql, params = visible.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE year (value) AS (
+                SELECT max(catalogue_year) FROM ({sql}) first_year
+                UNION ALL
+                SELECT (SELECT max(catalogue_year) FROM ({sql}) earlier WHERE earlier.catalogue_year < year.value)
+                FROM year WHERE year.value IS NOT NULL
+            )
+            SELECT value FROM year WHERE value IS NOT NULL
+            """,
+            [*params, *params],
+        )
+        return [value for (value,) in cursor.fetchall()]
 
 
 # --------------------------------------------------------------------------- what the user may do now

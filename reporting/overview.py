@@ -38,7 +38,7 @@ from decisions.models import (
     StepKind,
 )
 from decisions.selectors import filter_by_year_state, waived_steps_of, with_step_marks
-from decisions.visibility import InIds, decisions_visible_to
+from decisions.visibility import InIds, decisions_visible_to, has_row
 from reviews.models import CLEARING_CONCLUSIONS, Conclusion, LegalityReview
 
 if TYPE_CHECKING:
@@ -80,13 +80,6 @@ GATE_STATES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _has_row(rows: QuerySet) -> BaseExpression:
-    """Whether ``rows`` (correlated to the decision) holds one, looked up per row of the page. Not an
-    EXISTS: estimating the visible decisions by the thousand, PostgreSQL would hash the whole table
-    for it (50,000 meetings at a province's scale) to answer the page's 25 rows."""
-    return Coalesce(Subquery(rows.annotate(found=Value(True)).values("found")[:1]), Value(False))
-
-
 def _gate_annotations() -> dict[str, BaseExpression]:
     """Each gate's record as one boolean per decision, computed by the database (never NULL).
 
@@ -123,8 +116,8 @@ def _gate_annotations() -> dict[str, BaseExpression]:
                 controllable=False,
             )
         ),
-        "gate_meeting_recorded": _has_row(Meeting.objects.filter(decision=OuterRef("pk"))),
-        "gate_publication_recorded": _has_row(Publication.objects.filter(decision=OuterRef("pk"))),
+        "gate_meeting_recorded": has_row(Meeting.objects.filter(decision=OuterRef("pk"))),
+        "gate_publication_recorded": has_row(Publication.objects.filter(decision=OuterRef("pk"))),
         "gate_executing_unit_named": ExpressionWrapper(Q(executing_unit__isnull=False), output_field=BooleanField()),
     }
 

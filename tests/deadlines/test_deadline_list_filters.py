@@ -92,3 +92,20 @@ def test_the_filtered_page_reads_a_fixed_number_of_queries(org, client, django_a
         under_accepted_review(org, D(2026, 9, day))
     with at(D(2026, 10, 9)), django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("deadlines:list"), query)
+
+
+def test_the_department_filter_offers_the_departments_chased_by_visible_clocks_only(org, two_reviews):
+    from deadlines.clocks import chased_departments
+    from tests.factories import make_org
+
+    # Given review clocks (the legal office's) and a comment period (the sponsor's) in one government,
+    # and a decision of another government
+    last_years(org)
+    other = make_org("邻市人民政府")
+    services.decision_register(**other.decision_kwargs())
+
+    # Then a leader is offered the departments chased in their government, never the other's
+    assert set(chased_departments(org.leader)) == {legal_office(org), org.sponsor}
+    # and the sponsor's head those chased on the decisions their department leads
+    assert set(chased_departments(org.sponsor_head)) == {legal_office(org), org.sponsor}
+    assert not set(chased_departments(other.clerk)) & {legal_office(org), org.sponsor}

@@ -97,3 +97,22 @@ def test_the_department_filter_offers_the_lead_and_co_sponsors_of_visible_decisi
     with django_assert_max_num_queries(2):  # the years and the departments, whatever the decisions
         _years, offered = selectors.list_filter_choices(org.other_clerk)
     assert set(offered) == {org.sponsor, org.other_sponsor}  # it sees what it co-sponsors, and who leads it
+
+
+def test_the_year_filter_offers_the_years_of_visible_decisions_newest_first_with_no_gap_filled(
+    org, django_assert_max_num_queries
+):
+    # Given decisions of 2019 and 2023 (none between), one of 2021 the clerk's department does not
+    # sponsor, and one of 2018 in another government
+    for year in (2019, 2023, 2023):
+        _register(org, catalogue_year=year)
+    _register(org, catalogue_year=2021, actor=org.other_clerk, lead_sponsor=org.other_sponsor)
+    other = make_org("邻市人民政府")
+    services.decision_register(**other.decision_kwargs(catalogue_year=2018))
+
+    # Then each reader is offered the years they see, newest first, in one statement (the skip scan)
+    with django_assert_max_num_queries(1):
+        assert selectors.catalogue_years(org.leader) == [2023, 2021, 2019]
+    assert selectors.catalogue_years(org.clerk) == [2023, 2019]
+    assert selectors.catalogue_years(other.clerk) == [2018]
+    assert selectors.catalogue_years(MembershipFactory(department=org.sponsor, role=Role.EXPERT).user) == []
