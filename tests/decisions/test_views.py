@@ -463,6 +463,25 @@ def test_the_list_page_query_count_does_not_grow_with_the_decisions(as_user, org
     assert response.content.decode().count('role="listitem"') == 5 * 20
 
 
+def test_the_decision_page_query_count_does_not_grow_with_its_record(as_user, org, django_assert_max_num_queries):
+    # Given a decision carried out, its page read once
+    decision = demo.walk(_register(org), DecisionState.IMPLEMENTING, org)
+    client = as_user(org.leader)
+    url = reverse("decisions:detail", kwargs={"pk": decision.pk})
+    with django_assert_max_num_queries(40) as first:  # one per kind of record the page shows
+        assert client.get(url).status_code == 200
+
+    # When its record grows: three suspensions and resumptions by the head (Art 37), six more events
+    for _ in range(3):
+        decision = services.decision_suspend(decision=decision, actor=org.leader, reason="紧急情况暂停执行")
+        decision = services.decision_resume_implementation(decision=decision, actor=org.leader)
+
+    # Then the page costs the same statements: one per kind of record, whatever each holds
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count("紧急情况暂停执行") >= 3
+
+
 def test_the_list_filters_by_state(as_user, org):
     _register(org, title="民用天然气价格调整")
     _preparing(org, title="中心城区通信基站布局规划")
