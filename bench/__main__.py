@@ -35,6 +35,9 @@ ARGS.add_argument("--governments", type=int, default=135, help="province: cities
 ARGS.add_argument("--seconds", type=float, default=10.0, help="province: seconds per load")
 ARGS.add_argument("--port", type=int, default=8765, help="province: gunicorn's port on loopback")
 ARGS.add_argument("--workers", type=int, default=3, help="province: gunicorn's sync workers")
+ARGS.add_argument(
+    "--transitions", type=int, default=200, help="province: service transitions timed against raw transactions"
+)
 OPTIONS = ARGS.parse_args()
 # The province run's server uses the production settings, which want a strong key of their own.
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(64))
@@ -161,6 +164,7 @@ def province() -> int:
             seconds=OPTIONS.seconds,
             port=OPTIONS.port,
             workers=OPTIONS.workers,
+            transitions=OPTIONS.transitions,
         )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

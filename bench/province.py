@@ -18,10 +18,13 @@ templates' chain stays whole. Only a throwaway benchmark database is ever seeded
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
+from django.test.utils import CaptureQueriesContext
 
 # The states the templates are walked to: one decision per state a page lists, the later states
 # more than once since most of a ten-year catalogue is decided and implemented.
@@ -293,9 +296,10 @@ def _wait_for(host: str, port: int, seconds: float = 60) -> None:
     raise RuntimeError("gunicorn did not answer")
 
 
-def run(*, decisions: int, governments: int, seconds: float, port: int, workers: int) -> dict:
-    """Seeds a throwaway database, serves it with gunicorn and the production settings, and loads
-    every page and API call at 1 and 16 users, each beside the bare endpoints. Returns the figures."""
+def run(*, decisions: int, governments: int, seconds: float, port: int, workers: int, transitions: int) -> dict:
+    """Seeds a throwaway database, measures issue 14's ratios in this process (``ratios``, with
+    ``transitions`` service transitions), serves it with gunicorn and the production settings, and
+    loads every page and API call at 1 and 16 users, each beside the bare endpoints. Returns the figures."""
     import datetime as dt
     import os
     import platform
@@ -366,6 +370,7 @@ def run(*, decisions: int, governments: int, seconds: float, port: int, workers:
     results["in_process"] = _statements(
         endpoints, {"leader": leader, "clerk": org.clerk, "reviewer": org.reviewer}, api
     )
+    results["ratios"] = ratios(org, leader, transitions=transitions)
     database = connection.settings_dict
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     server = subprocess.Popen(
@@ -427,7 +432,6 @@ def _statements(endpoints, users: dict, api: dict) -> list[dict]:
     import time
 
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     clients = {}
     for name, user in users.items():
@@ -461,6 +465,345 @@ def _statements(endpoints, users: dict, api: dict) -> list[dict]:
             flush=True,
         )
     return rows
+
+
+# --------------------------------------------------------------------------- the ratios
+
+# Issue 14's targets that set the application beside the database doing the same work, measured in
+# this process on the seeded database (``ratios``): the lower bound of the first, the upper of the rest.
+RATIO_TARGETS = {
+    "transitions": 0.25,  # service transitions per second ÷ raw UPDATE + event INSERT transactions per second
+    "reminder_scan": 3.0,  # the scan's time ÷ the raw INSERT … SELECT's
+    "figures_seconds": 1.0,  # the annual figures of a year
+    "figures_to_count": 50.0,  # the annual figures' time ÷ one COUNT(*) over the year
+}
+TRANSITIONS = 200
+# The open clocks the reminder scan's measure adds, by their anchor (removed afterwards).
+BENCH_ANCHOR = "bench:ratios"
+SUSPENSION_REASON = "基准测试：暂停执行。"
+
+
+@contextmanager
+def _captured() -> Iterator[CaptureQueriesContext]:
+    """CaptureQueriesContext on an emptied log: the connection keeps only its last ``queries_limit``
+    (9,000) statements, so a count that reaches it would come out short, and is refused."""
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        yield queries
+    if len(queries) >= connection.queries_limit:
+        raise RuntimeError(f"more than {connection.queries_limit} statements: the count would be short")
+
+
+def transition_ratio(government, count: int = TRANSITIONS) -> dict:
+    """``count`` transitions through the services against as many raw transactions doing the same
+    moves: each a single-row UPDATE of the decision's state and one INSERT into the event log, each
+    committed on its own.
+
+    The moves are Art 37's suspension and resumption by the government's head (``Government.head``),
+    the one pair of transitions that goes back and forth: the government's implementing decisions
+    (except its newest, the loads' sample) are suspended, then resumed, as many rounds as ``count``
+    asks, so every state is as it was after each run. Their events stay: the log is append-only (its
+    triggers refuse a DELETE). The triggers are on for both runs (the lifecycle trigger checks each
+    UPDATE of the state; the event table's guard only UPDATE and DELETE). The raw events stand outside
+    the audit chain (no place, empty hashes, as the copies do), so the chain head's lock and update,
+    which the services take for every event (``decisions.audit.link``), count against the services.
+    Each run starts with one untimed round trip of the first decision."""
+    import time
+
+    from decisions.services import TRANSITION_SERVICES
+
+    Decision = apps.get_model("decisions", "Decision")
+    head = government.head
+    newest = Decision.objects.filter(government=government).order_by("-id").values_list("pk", flat=True)[0]
+    pairs = max(count // 2, 1)
+    ids = list(
+        Decision.objects.filter(government=government, state="implementing")
+        .exclude(pk=newest)
+        .order_by("id")
+        .values_list("pk", flat=True)[:pairs]
+    )
+    if not ids:
+        raise RuntimeError(f"{government} has no implementing decision to suspend")
+    rounds = [ids[: pairs - done] for done in range(0, pairs, len(ids))]
+    # (transition, from state, to state, the service's payload)
+    moves: tuple[tuple[str, str, str, dict[str, str]], ...] = (
+        ("suspend", "implementing", "suspended", {"reason": SUSPENSION_REASON}),
+        ("resume_implementation", "suspended", "implementing", {}),
+    )
+
+    def service(pk: int, name: str, _from: str, _to: str, payload: dict) -> None:
+        TRANSITION_SERVICES[name](decision=pk, actor=head, **payload)
+
+    def raw(pk: int, name: str, from_state: str, to_state: str, payload: dict) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE decisions_decision SET state = %s, updated_at = now() WHERE id = %s", [to_state, pk])
+            cursor.execute(
+                "INSERT INTO decisions_decisionevent (decision_id, government_id, actor_id, step_kind, transition, "
+                "from_state, to_state, comment, details, created_at, prev_hash, hash) "
+                "VALUES (%s, %s, %s, '', %s, %s, %s, %s, '{}', now(), '', '')",
+                [pk, government.pk, head.pk, name, from_state, to_state, payload.get("reason", "")],
+            )
+
+    def timed(move) -> tuple[float, int]:
+        for args in moves:
+            move(ids[0], *args)
+        with _captured() as queries:
+            start = time.perf_counter()
+            for batch in rounds:
+                for args in moves:
+                    for pk in batch:
+                        move(pk, *args)
+            elapsed = time.perf_counter() - start
+        return elapsed, len(queries)
+
+    moved = 2 * sum(len(batch) for batch in rounds)
+    service_seconds, service_statements = timed(service)
+    raw_seconds, raw_statements = timed(raw)
+    service_rate, raw_rate = moved / service_seconds, moved / raw_seconds
+    ratio = service_rate / raw_rate
+    return {
+        "transitions": moved,
+        "decisions": len(ids),
+        "service_per_second": round(service_rate, 1),
+        "service_statements_each": round(service_statements / moved, 1),
+        "raw_per_second": round(raw_rate, 1),
+        "raw_statements_each": round(raw_statements / moved, 1),
+        "ratio": round(ratio, 3),
+        "target": RATIO_TARGETS["transitions"],
+        "met": ratio >= RATIO_TARGETS["transitions"],
+    }
+
+
+def reminder_scan_ratio(due_every: int = 50) -> dict:
+    """The reminder scan (``deadlines.reminders.run_scan``) against raw SQL planning the same
+    reminders, at the issue's scale: about 40,000 open deadlines at 100,000 decisions, 2 % of them due.
+
+    The copied catalogue has no open deadline (the walked templates' review clocks close when the
+    opinion is issued, and nobody assigns the others), so the measure gives the province the clocks
+    its government offices would assign (``deadlines.clocks.deadline_assign``): an implementation
+    report due of every implementing decision (Art 34), a meeting due of every decision awaiting one
+    (Art 29), by one INSERT … SELECT, removed afterwards. Every ``due_every``-th of them by id is due
+    today, the others a week or more ahead.
+
+    The scan runs as the beat runs it, committing batch by batch. What it made (reminders, their bell
+    notifications and deliveries) is then deleted and the due clocks made due again, and the baseline
+    plans the same rows in one transaction: one INSERT … SELECT … ON CONFLICT DO NOTHING of a reminder
+    per due deadline, and the UPDATE that moves those deadlines' next reminder day, since both are
+    what the scan's planning writes of them. The notifications and deliveries are the scan's fan-out
+    to people: counted, not in the baseline. Nothing leaves the machine: the seeded people have no
+    e-mail address and the departments no robot, so only the bell is planned, and e-mail would go to
+    Django's in-memory backend."""
+    import datetime as dt
+    import time
+
+    from django.db.models import Count, Max
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from deadlines.models import Deadline, DeadlineKind, Delivery, Notification, Reminder
+    from deadlines.reminders import run_scan
+
+    today = timezone.localdate()
+    made_by_scan = (Notification, Delivery, Reminder)  # in the order they are deleted
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Deadline._meta.db_table} (created_at, updated_at, decision_id, department_id, kind, anchor,
+                start_date, due_date, unit, setting, article, fallback_years, paused, status, closed_note, note,
+                next_reminder_on)
+            SELECT now(), now(), d.id,
+                   CASE WHEN d.state = 'implementing' THEN coalesce(d.executing_unit_id, d.lead_sponsor_id)
+                        ELSE (SELECT min(o.id) FROM decisions_department o
+                              WHERE o.government_id = d.government_id AND o.kind = 'government_office') END,
+                   CASE WHEN d.state = 'implementing' THEN %(report)s ELSE %(meeting)s END,
+                   %(anchor)s, %(today)s, %(today)s + 10 + (d.id %% 60)::int, 'assigned', '', '', '[]', false,
+                   'open', '', '', %(today)s + 7 + (d.id %% 60)::int
+            FROM decisions_decision d WHERE d.state IN ('implementing', 'awaiting_decision')
+            ON CONFLICT DO NOTHING
+            """,
+            {
+                "report": DeadlineKind.IMPLEMENTATION_REPORT,
+                "meeting": DeadlineKind.MEETING,
+                "anchor": BENCH_ANCHOR,
+                "today": today,
+            },
+        )
+        cursor.execute(f"ANALYZE {Deadline._meta.db_table}")
+
+    def make_due() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Deadline._meta.db_table} SET due_date = %s, next_reminder_on = %s "
+                "WHERE anchor = %s AND id %% %s = 0",
+                [today, today, BENCH_ANCHOR, due_every],
+            )
+
+    def delete_made(marks: dict) -> None:
+        with connection.cursor() as cursor:
+            for model in made_by_scan:
+                cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE id > %s", [marks[model]])
+
+    make_due()
+    open_deadlines = Deadline.objects.filter(status=Deadline.Status.OPEN)
+    opened = open_deadlines.count()
+    due = open_deadlines.filter(paused=False, next_reminder_on__lte=today).count()
+    marks = {model: model.objects.aggregate(last=Max("pk"))["last"] or 0 for model in made_by_scan}
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), _captured() as queries:
+        start = time.perf_counter()
+        scan = run_scan(today=today)
+        scan_seconds = time.perf_counter() - start
+    # Read now: the capture reads the log when asked, and the baseline's capture empties it.
+    scan_statements = len(queries)
+    deliveries = dict(
+        Delivery.objects.filter(pk__gt=marks[Delivery]).order_by().values_list("channel").annotate(n=Count("pk"))
+    )
+    reminders = Reminder.objects.filter(pk__gt=marks[Reminder]).count()
+    notifications = Notification.objects.filter(pk__gt=marks[Notification]).count()
+    delete_made(marks)
+    make_due()
+
+    table = Deadline._meta.db_table
+    due_rows = "status = 'open' AND NOT paused AND next_reminder_on <= %(today)s"
+    with _captured() as baseline_queries:
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {Reminder._meta.db_table} (created_at, updated_at, deadline_id, kind, due_day, status)
+                SELECT now(), now(), id,
+                       CASE WHEN due_date > next_reminder_on THEN 'before'
+                            WHEN due_date = next_reminder_on THEN 'due_day' ELSE 'overdue' END,
+                       next_reminder_on, 'pending'
+                FROM {table} WHERE {due_rows}
+                ON CONFLICT DO NOTHING
+                """,
+                {"today": today},
+            )
+            planned = cursor.rowcount
+            # The next day: the scan computes the next reminder's working day in Python instead.
+            cursor.execute(
+                f"UPDATE {table} SET next_reminder_on = %(next)s, updated_at = now() WHERE {due_rows}",
+                {"today": today, "next": today + dt.timedelta(days=1)},
+            )
+        baseline_seconds = time.perf_counter() - start
+    baseline_statements = len(baseline_queries)
+    delete_made(marks)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE anchor = %s", [BENCH_ANCHOR])
+        cursor.execute(f"ANALYZE {table}")
+    ratio = scan_seconds / baseline_seconds
+    return {
+        "open_deadlines": opened,
+        "due": due,
+        "scan": scan.as_dict(),
+        "reminders": reminders,
+        "notifications": notifications,
+        "deliveries": deliveries,
+        "scan_ms": round(scan_seconds * 1000, 3),
+        "scan_statements": scan_statements,
+        "baseline_reminders": planned,
+        "baseline_ms": round(baseline_seconds * 1000, 3),
+        "baseline_statements": baseline_statements,
+        "ratio": round(ratio, 2),
+        "target": RATIO_TARGETS["reminder_scan"],
+        "met": ratio <= RATIO_TARGETS["reminder_scan"],
+    }
+
+
+def figures_ratio(government, leader, runs: int = 5) -> dict:
+    """The annual figures (``reporting.figures.AnnualFigures.tables``: what the page, its print view,
+    the API and the Excel workbook compute) against one COUNT(*) of a catalogue year's decisions.
+
+    The figures take one government (and optionally one of its departments): there is no
+    province-wide variant, so the largest scope is measured, the template government as the
+    province's leader asks for it (``figures_scope``), for this year, which holds every act of the
+    seeded catalogue (the copies keep their templates' event times). The COUNT(*) is over the
+    province's catalogue year of the same number (about 10,000 decisions at 100,000), as the issue's
+    target reads. Medians of ``runs`` after a warm-up. The statements are counted again for a year
+    without any act, to show whether they grow with the decisions counted."""
+    import statistics
+    import time
+
+    from django.utils import timezone
+
+    from reporting.figures import AnnualFigures, figures_scope
+
+    Decision = apps.get_model("decisions", "Decision")
+    year = timezone.localdate().year
+    scope, _department = figures_scope(leader, government_id=government.pk)
+
+    def figures(of_year: int) -> tuple[float, int]:
+        with _captured() as queries:
+            start = time.perf_counter()
+            AnnualFigures(scope, of_year).tables()
+            elapsed = time.perf_counter() - start
+        return elapsed, len(queries)
+
+    def count() -> float:
+        with connection.cursor() as cursor:
+            start = time.perf_counter()
+            cursor.execute("SELECT COUNT(*) FROM decisions_decision WHERE catalogue_year = %s", [year])
+            cursor.fetchone()
+            return time.perf_counter() - start
+
+    figures(year)
+    timings = [figures(year) for _ in range(runs)]
+    seconds = statistics.median(elapsed for elapsed, _n in timings)
+    count()
+    count_seconds = statistics.median(count() for _ in range(runs))
+    ratio = seconds / count_seconds
+    return {
+        "government": scope.name,
+        "year": year,
+        "decisions": Decision.objects.filter(government=scope).count(),
+        "ms": round(seconds * 1000, 3),
+        "statements": timings[-1][1],
+        "statements_no_acts": figures(FIRST_YEAR - 1)[1],
+        "count_rows": Decision.objects.filter(catalogue_year=year).count(),
+        "count_ms": round(count_seconds * 1000, 3),
+        "ratio": round(ratio, 2),
+        "target_seconds": RATIO_TARGETS["figures_seconds"],
+        "target_ratio": RATIO_TARGETS["figures_to_count"],
+        "met_seconds": seconds <= RATIO_TARGETS["figures_seconds"],
+        "met_ratio": ratio <= RATIO_TARGETS["figures_to_count"],
+    }
+
+
+def ratios(org, leader, *, transitions: int = TRANSITIONS, due_every: int = 50) -> dict:
+    """Issue 14's ratios on the seeded database, in this process: service transitions against raw
+    transactions (``transition_ratio``), the reminder scan against raw SQL (``reminder_scan_ratio``)
+    and the annual figures against one COUNT(*) (``figures_ratio``). Each leaves the database as the
+    loads expect it: the same states, no clock or reminder added; only the transitions' events stay,
+    with the bell notifications the services sent of them."""
+    results = {
+        "transitions": transition_ratio(org.government, transitions),
+        "reminder_scan": reminder_scan_ratio(due_every),
+        "annual_figures": figures_ratio(org.government, leader),
+    }
+    row = results["transitions"]
+    print(
+        f"ratio transitions: {row['transitions']} by the services {row['service_per_second']}/s "
+        f"({row['service_statements_each']} statements each), raw {row['raw_per_second']}/s: {row['ratio']} "
+        f"(target ≥ {row['target']})",
+        flush=True,
+    )
+    row = results["reminder_scan"]
+    print(
+        f"ratio reminder scan: {row['open_deadlines']} open deadlines, {row['due']} due, {row['reminders']} "
+        f"reminders in {row['scan_ms']:.0f} ms ({row['scan_statements']} statements), raw {row['baseline_ms']:.1f} ms: "
+        f"{row['ratio']} (target ≤ {row['target']})",
+        flush=True,
+    )
+    row = results["annual_figures"]
+    print(
+        f"ratio annual figures: {row['government']} {row['year']} ({row['decisions']} decisions) {row['ms']:.0f} ms "
+        f"({row['statements']} statements, {row['statements_no_acts']} for a year without acts), COUNT(*) of "
+        f"{row['count_rows']} {row['count_ms']:.2f} ms: {row['ratio']} (targets ≤ {row['target_seconds']} s, "
+        f"≤ {row['target_ratio']})",
+        flush=True,
+    )
+    return results
 
 
 def write_report(results: dict, directory) -> None:
@@ -504,5 +847,43 @@ def write_report(results: dict, directory) -> None:
             f"| {row['endpoint']} | {row['status']} | {row['statements']} | {row['ms']} | {row['slowest_ms']} |"
             for row in results.get("in_process", [])
         ),
+        "",
+        *_ratio_lines(results["ratios"]),
     ]
     (directory / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
+
+
+def _ratio_lines(ratios: dict) -> list[str]:
+    """The table of ``ratios`` in BENCHMARKS.md: each measure, its figures, its target and whether it is met."""
+
+    def met(value: bool) -> str:
+        return "yes" if value else "no"
+
+    moves, scan, figures = ratios["transitions"], ratios["reminder_scan"], ratios["annual_figures"]
+    channels = ", ".join(f"{channel} {n}" for channel, n in sorted(scan["deliveries"].items())) or "none"
+    deliveries = sum(scan["deliveries"].values())
+    return [
+        "Ratios measured in the benchmark's own process (test settings), on the seeded database before the loads "
+        "(statement counts include BEGIN and COMMIT):",
+        "",
+        "| measure | figures | target | met? |",
+        "|---|---|---|---|",
+        f"| service transitions ÷ single-row UPDATE + event INSERT transactions | {moves['transitions']} transitions "
+        f"(Art 37 suspend and resume by the head) on {moves['decisions']} decisions: {moves['service_per_second']}/s, "
+        f"{moves['service_statements_each']} statements each; raw {moves['raw_per_second']}/s, "
+        f"{moves['raw_statements_each']} statements each: **{moves['ratio']:.3f}** | ≥ {moves['target']} | "
+        f"{met(moves['met'])} |",
+        f"| reminder scan ÷ raw `INSERT … SELECT … ON CONFLICT DO NOTHING` (+ the `UPDATE` of the next reminder day) "
+        f"| {scan['open_deadlines']:,} open deadlines, {scan['due']} due: {scan['reminders']} reminders, "
+        f"{scan['notifications']} notifications, {deliveries} deliveries ({channels}) in {scan['scan_ms']:,.0f} ms, "
+        f"{scan['scan_statements']} statements; raw {scan['baseline_reminders']} reminders in "
+        f"{scan['baseline_ms']:.1f} ms, {scan['baseline_statements']} statements: **{scan['ratio']:.1f}** | "
+        f"≤ {scan['target']} | {met(scan['met'])} |",
+        f"| annual figures of a year (one government: no province-wide scope exists) | {figures['government']} "
+        f"{figures['year']} ({figures['decisions']:,} decisions): **{figures['ms']:.0f} ms**, {figures['statements']} "
+        f"statements ({figures['statements_no_acts']} for a year without acts) | ≤ {figures['target_seconds']} s | "
+        f"{met(figures['met_seconds'])} |",
+        f"| annual figures ÷ one `COUNT(*)` over the catalogue year | `COUNT(*)` of {figures['count_rows']:,} "
+        f"decisions {figures['count_ms']:.2f} ms: **{figures['ratio']:.1f}** | ≤ {figures['target_ratio']} | "
+        f"{met(figures['met_ratio'])} |",
+    ]
