@@ -16,6 +16,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.routers import reads_from_replica
 from decisions.api import converters  # noqa: F401  (registers <id:…>)
 from decisions.api.authentication import client_ip
 from decisions.api.serializers import IdField, UserBriefSerializer
@@ -161,6 +162,7 @@ class FiguresView(FiguresMixin, APIView):
     """The annual figures (法治政府建设情况报告 material); every count of decisions lists their codes."""
 
     @extend_schema(parameters=[FiguresQuery], responses=FiguresSerializer, operation_id="figures")
+    @reads_from_replica
     def get(self, request):
         return Response(self.get_figures().as_dict())
 
@@ -173,6 +175,7 @@ class FiguresWorkbook(FiguresMixin, FileView):
         responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
         operation_id="figures_workbook",
     )
+    @reads_from_replica
     def get(self, request):
         figures = self.get_figures()
         response = HttpResponse(workbook(figures), content_type="application/octet-stream")

@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.routers import reads_from_replica, replica_as_of
 from deadlines import clocks
 from deadlines import views as deadline_views
 from decisions import forms as decision_forms
@@ -87,22 +88,26 @@ def _context(request, figures: AnnualFigures) -> dict:
         "departments": [d for d in departments if d.government_id == figures.government.pk],
         "years": range(this_year, this_year - 6, -1),
         "query": request.GET.urlencode(),
+        "as_of": replica_as_of(),
     }
 
 
 @login_required
+@reads_from_replica
 def figures_page(request):
     figures = figures_from_request(request)
     return render(request, "reports/figures.html", _context(request, figures))
 
 
 @login_required
+@reads_from_replica
 def figures_print(request):
     figures = figures_from_request(request)
     return render(request, "reports/figures_print.html", _context(request, figures))
 
 
 @login_required
+@reads_from_replica
 def figures_xlsx(request):
     figures = figures_from_request(request)
     return xlsx_response(figures)

@@ -145,6 +145,19 @@ elif not env_bool("DATABASE_JIT", False):
     # 100,000 decisions the department filter spent 2.5 s of its 2.6 s compiling. DATABASE_JIT=1
     # gives it back (reports on a replica may gain from it).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A streaming replica of the primary (PostgreSQL) for the reports' reads (config/routers.py). Its
+# connection is configured as the primary's; the tests read the primary through it.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=DATABASES["default"]["CONN_HEALTH_CHECKS"],
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **DATABASES["replica"]["OPTIONS"]}
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
