@@ -156,29 +156,6 @@ class Tally:
         return counts
 
 
-def tally(rows: QuerySet, to_decision: str, **facets: Q | None) -> dict[str, Tally]:
-    """Count ``rows`` once for each facet (a condition on the rows, ``None`` for all of them), per
-    decision they belong to by the path ``to_decision``: one grouped query for every figure of a kind
-    of record, where counting each figure and listing its decisions took two queries a figure.
-
-    The rows are counted distinct, as ``rows.count()`` counts a ``distinct()`` queryset (the others
-    join nothing that repeats a row). A decision code is unique in its government, and every scope's
-    decisions are of one government: a code is one decision."""
-    counts = {key: Count("pk", distinct=True, filter=condition) for key, condition in facets.items()}
-    grouped = (
-        rows.order_by()
-        .values(code=F(f"{to_decision}__code"), sponsor=F(f"{to_decision}__lead_sponsor_id"))
-        .annotate(**counts)
-        .order_by("code")
-    )
-    tallies = {key: Tally() for key in facets}
-    for group in grouped:
-        for key, one in tallies.items():
-            if group[key]:
-                one.per_decision.append((group["code"], group["sponsor"], group[key]))
-    return tallies
-
-
 class AnnualFigures:
     def __init__(self, government: Government, year: int, department: Department | None = None) -> None:
         self.government = government
@@ -196,10 +173,15 @@ class AnnualFigures:
     # ----------------------------------------------------------------- the records behind the figures
 
     def decisions(self) -> QuerySet[Decision]:
-        queryset = Decision.objects.filter(government=self.government)
+        return Decision.objects.filter(**self._scope())
+
+    def _scope(self, to_decision: str = "") -> dict:
+        """The lookups that hold a decision, reached by the path ``to_decision``, to this scope."""
+        prefix = f"{to_decision}__" if to_decision else ""
+        lookups: dict = {f"{prefix}government": self.government}
         if self.department is not None:
-            queryset = queryset.filter(lead_sponsor=self.department)
-        return queryset
+            lookups[f"{prefix}lead_sponsor"] = self.department
+        return lookups
 
     def _in_year(self, prefix: str) -> dict:
         return {f"{prefix}__gte": self.start, f"{prefix}__lt": self.end}
@@ -241,7 +223,7 @@ class AnnualFigures:
         read once, for the decision table and the department table."""
         if self._acts is None:
             events = self._year_of_events().filter(reduce(operator.or_, (Q(**act) for act in ACTS.values())))
-            self._acts = tally(events, "decision", **{key: Q(**act) for key, act in ACTS.items()})
+            self._acts = self._tally(events, "decision", **{key: Q(**act) for key, act in ACTS.items()})
         return self._acts
 
     def decided_with_all_steps(self) -> QuerySet[Decision]:
@@ -368,6 +350,32 @@ class AnnualFigures:
         """A count of records other than decisions (comments, opinions, meetings…), listing the
         decisions they belong to as a count of decisions lists its own."""
         return Figure(key, label, label_zh, counted.count, unit, counted.codes)
+
+    def _tally(self, rows: QuerySet, to_decision: str, **facets: Q | None) -> dict[str, Tally]:
+        """Count ``rows`` once for each facet (a condition on the rows, ``None`` for all of them), per
+        decision they belong to by the path ``to_decision``: one grouped query for every figure of a kind
+        of record, where counting each figure and listing its decisions took two queries a figure.
+
+        The rows are counted distinct, as ``rows.count()`` counts a ``distinct()`` queryset (the others
+        join nothing that repeats a row). A decision code is unique in its government, and every scope's
+        decisions are of one government: a code is one decision."""
+        counts = {key: Count("pk", distinct=True, filter=condition) for key, condition in facets.items()}
+        # The rows are of the scope's decisions already; the scope said again of the decision joined
+        # for its code lets the planner start from the scope's decisions (by their government's
+        # index) rather than join every decision to them: a seq scan of 100,000 for 760.
+        grouped = (
+            rows.filter(**self._scope(to_decision))
+            .order_by()
+            .values(code=F(f"{to_decision}__code"), sponsor=F(f"{to_decision}__lead_sponsor_id"))
+            .annotate(**counts)
+            .order_by("code")
+        )
+        tallies = {key: Tally() for key in facets}
+        for group in grouped:
+            for key, one in tallies.items():
+                if group[key]:
+                    one.per_decision.append((group["code"], group["sponsor"], group[key]))
+        return tallies
 
     def tables(self) -> list[Table]:
         return [
@@ -497,7 +505,7 @@ class AnnualFigures:
         comments = totals["n"] or 0
         adopted = totals["adopted"] or 0
         partly = totals["partly"] or 0
-        held = tally(
+        held = self._tally(
             consultations,
             "step__decision",
             all=None,
@@ -506,7 +514,7 @@ class AnnualFigures:
             partly=Q(comments_partly_adopted__gt=0),
             shortened=~Q(shortened_period_reason=""),
         )
-        hearings = tally(self.hearings(), "step__decision", all=None)["all"]
+        hearings = self._tally(self.hearings(), "step__decision", all=None)["all"]
         commented = held["commented"].codes
         return Table(
             "participation",
@@ -554,7 +562,7 @@ class AnnualFigures:
 
     def expert_table(self) -> Table:
         opinions = self.expert_opinions()
-        given = tally(
+        given = self._tally(
             opinions,
             "step__decision",
             all=None,
@@ -573,7 +581,7 @@ class AnnualFigures:
                     "expert_arguments",
                     _("Expert arguments held"),
                     "组织专家论证",
-                    tally(self.expert_arguments(), "decision", all=None)["all"],
+                    self._tally(self.expert_arguments(), "decision", all=None)["all"],
                     "times",
                 ),
                 Figure("experts", _("Experts involved"), "参与论证专家", experts, "people", argued),
@@ -599,7 +607,7 @@ class AnnualFigures:
             ("risk_medium", _("Medium risk"), "中风险", RiskAssessmentRecord.Level.MEDIUM),
             ("risk_low", _("Low risk"), "低风险", RiskAssessmentRecord.Level.LOW),
         )
-        done = tally(
+        done = self._tally(
             self.risk_assessments(),
             "step__decision",
             all=None,
@@ -636,13 +644,13 @@ class AnnualFigures:
                 Conclusion.EXPLORATORY_WITH_RISK,
             ),
         )
-        issued = tally(
+        issued = self._tally(
             self.opinions_issued(),
             "decision",
             all=None,
             **{key: Q(conclusion=conclusion) for key, _label, _zh, conclusion in conclusions},
         )
-        items = tally(
+        items = self._tally(
             self.review_items(),
             "review__decision",
             all=None,
@@ -663,21 +671,21 @@ class AnnualFigures:
                     "reviews_submitted",
                     _("Submissions received"),
                     "收到送审",
-                    tally(self.reviews_submitted(), "decision", all=None)["all"],
+                    self._tally(self.reviews_submitted(), "decision", all=None)["all"],
                     "submissions",
                 ),
                 self._records_figure(
                     "reviews_accepted",
                     _("Submissions accepted"),
                     "受理审查",
-                    tally(self.reviews_accepted(), "decision", all=None)["all"],
+                    self._tally(self.reviews_accepted(), "decision", all=None)["all"],
                     "submissions",
                 ),
                 self._records_figure(
                     "reviews_returned",
                     _("Submissions returned"),
                     "退回送审",
-                    tally(self.reviews_returned(), "decision", all=None)["all"],
+                    self._tally(self.reviews_returned(), "decision", all=None)["all"],
                     "submissions",
                 ),
                 self._records_figure(
@@ -706,14 +714,14 @@ class AnnualFigures:
                     "opinions_with_adviser",
                     _("Opinions that heard a legal adviser"),
                     "听取法律顾问、公职律师意见的审查",
-                    tally(self.opinions_with_adviser(), "decision", all=None)["all"],
+                    self._tally(self.opinions_with_adviser(), "decision", all=None)["all"],
                     "letters",
                 ),
                 self._records_figure(
                     "adviser_opinions",
                     _("Legal adviser opinions"),
                     "法律顾问、公职律师出具意见",
-                    tally(self.adviser_opinions(), "review__decision", all=None)["all"],
+                    self._tally(self.adviser_opinions(), "review__decision", all=None)["all"],
                     "opinions",
                 ),
                 Figure(
@@ -759,7 +767,7 @@ class AnnualFigures:
             MeetingOutcome.DEFERRED: "暂缓",
             MeetingOutcome.DISCUSS_AGAIN: "再次讨论",
         }
-        held = tally(
+        held = self._tally(
             self.meetings(),
             "decision",
             all=None,
@@ -791,7 +799,7 @@ class AnnualFigures:
                 "evaluations",
                 _("Post-decision evaluations completed"),
                 "决策后评估",
-                tally(self.evaluations(), "decision", all=None)["all"],
+                self._tally(self.evaluations(), "decision", all=None)["all"],
                 "evaluations",
             )
         )
@@ -815,7 +823,7 @@ class AnnualFigures:
             "published": acts["published"].by_lead_sponsor(decisions=True),
             "withdrawn": acts["withdrawn"].by_lead_sponsor(decisions=True),
             "with_waivers": with_waivers,
-            "opinions_issued": tally(self.opinions_issued(), "decision", all=None)["all"].by_lead_sponsor(),
+            "opinions_issued": self._tally(self.opinions_issued(), "decision", all=None)["all"].by_lead_sponsor(),
         }
         for department in departments.order_by("name"):
             row: dict = {"department": department.name}
