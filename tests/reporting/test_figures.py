@@ -291,6 +291,13 @@ def test_figures_cost_the_same_statements_whatever_the_number_of_decisions_and_d
     assert got["opinions_issued"] == 4
 
 
+def test_figures_read_each_kind_of_record_once_not_once_per_figure(org, records, django_assert_max_num_queries):
+    """One grouped query per kind of record (events, steps, records, reviews, meetings…) counts its
+    figures and lists their decisions: the 56 figures cost 24 statements, not two a figure."""
+    with django_assert_max_num_queries(24):
+        AnnualFigures(org.government, YEAR).tables()
+
+
 def test_the_waived_steps_counted_are_the_overviews_for_the_catalogue_and_named_so_for_the_decided(org):
     """The overview lists the waived steps of every decision of the catalogue year; the figures count
     those of the decisions decided in the year, and show the overview's number beside them."""
