@@ -234,7 +234,7 @@ def dispatch_batch(*, today: dt.date, batch: int = 500) -> int:
     with transaction.atomic():
         reminders = list(
             Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("deadline__decision__government", "deadline__department")
+            .select_related("deadline__decision", "deadline__department")
             .filter(status=Reminder.Status.PENDING, due_day__lte=today)
             .order_by("due_day", "id")[:batch]
         )
