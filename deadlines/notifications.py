@@ -6,7 +6,7 @@ shows them in the reader's language, e-mails and robots get them in the site's l
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,40 +64,69 @@ class Recipients:
     settings: DepartmentNotificationSettings | None
 
 
-def _members(department_ids: Iterable[int], roles: Iterable[str]) -> list:
-    memberships = (
-        Membership.objects.filter(department_id__in=list(department_ids), role__in=list(roles), user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
-    users: dict[int, User] = {}
+def recipients_for(reminders: Sequence[Reminder]) -> list[Recipients]:
+    """Who each reminder reaches, in order. Ordinary reminders go to the people doing the work in the
+    responsible department (its head when it has nobody else); the first escalation to its head; the
+    second to the government's leaders. The webhook is the responsible department's robot (the
+    government office's for leaders).
+
+    In a fixed number of queries whatever the number of reminders (the dispatch's batch): the
+    government offices the leaders' escalations go to, the members of every department reached, and
+    those departments' settings, one query each."""
+    leader_governments = {
+        reminder.deadline.decision.government_id
+        for reminder in reminders
+        if reminder.kind == ReminderKind.ESCALATE_LEADER
+    }
+    offices: dict[int, Department] = {}
+    if leader_governments:
+        # In the model's order (by name), the first office of each government.
+        found = Department.objects.filter(government_id__in=leader_governments, kind=Department.Kind.GOVERNMENT_OFFICE)
+        for office in found:
+            offices.setdefault(office.government_id, office)
+    # Per reminder: the department it reaches, and the roles asked there in turn (the next ones only
+    # when nobody holds the first).
+    wanted: list[tuple[Department, tuple[tuple[str, ...], ...]]] = []
+    for reminder in reminders:
+        department = reminder.deadline.department
+        if reminder.kind == ReminderKind.ESCALATE_LEADER:
+            leaders = offices.get(reminder.deadline.decision.government_id) or department
+            wanted.append((leaders, ((Role.LEADER,),)))
+        elif reminder.kind == ReminderKind.ESCALATE_HEAD:
+            wanted.append((department, (HEAD_ROLES[department.kind],)))
+        else:
+            wanted.append((department, (WORKER_ROLES[department.kind], HEAD_ROLES[department.kind])))
+    if not wanted:
+        return []
+    department_ids = {target.pk for target, _roles in wanted}
+    all_roles = {role for _target, tries in wanted for roles in tries for role in roles}
+    members: dict[tuple[int, str], list[User]] = {}
+    memberships = Membership.objects.filter(
+        department_id__in=department_ids, role__in=all_roles, user__is_active=True
+    ).select_related("user")
     for membership in memberships:
-        users.setdefault(membership.user_id, membership.user)
-    return list(users.values())
-
-
-def recipients(reminder: Reminder) -> Recipients:
-    """Ordinary reminders go to the people doing the work in the responsible department (its head
-    when it has nobody else); the first escalation to its head; the second to the government's
-    leaders. The webhook is the responsible department's robot (the government office's for leaders)."""
-    deadline = reminder.deadline
-    department = deadline.department
-    if reminder.kind == ReminderKind.ESCALATE_LEADER:
-        office = Department.objects.filter(
-            government_id=deadline.decision.government_id, kind=Department.Kind.GOVERNMENT_OFFICE
-        ).first()
-        target = office or department
-        users = _members([target.pk], (Role.LEADER,))
-    elif reminder.kind == ReminderKind.ESCALATE_HEAD:
-        target = department
-        users = _members([department.pk], HEAD_ROLES[department.kind])
-    else:
-        target = department
-        users = _members([department.pk], WORKER_ROLES[department.kind]) or _members(
-            [department.pk], HEAD_ROLES[department.kind]
+        members.setdefault((membership.department_id, membership.role), []).append(membership.user)
+    settings_rows = {
+        row.department_id: row
+        for row in DepartmentNotificationSettings.objects.filter(department_id__in=department_ids).select_related(
+            "department"
         )
-    settings_row = DepartmentNotificationSettings.objects.filter(department=target).first()
-    return Recipients(users=users, department=target, settings=settings_row)
+    }
+    out = []
+    for target, tries in wanted:
+        users: dict[int, User] = {}
+        for roles in tries:
+            for role in roles:
+                for user in members.get((target.pk, role), []):
+                    users.setdefault(user.pk, user)
+            if users:
+                break
+        out.append(
+            Recipients(
+                users=[users[pk] for pk in sorted(users)], department=target, settings=settings_rows.get(target.pk)
+            )
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- texts

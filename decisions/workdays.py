@@ -92,6 +92,9 @@ class WorkCalendar:
         # Per year, the working days from 1 January up to and including each day (index: day of the
         # year - 1): counts between two dates are then two lookups, not a walk day by day.
         self._cumulative: dict[int, list[int]] = {}
+        # Each date's answer once asked: the reminder scan and the figures ask about the same few
+        # hundred dates thousands of times, and the package's answer is not cheap.
+        self._days: dict[dt.date, Day] = {}
         # Years answered by the Monday-to-Friday fallback since the last ``take_fallback_years()``.
         self._fallback_used: set[int] = set()
 
@@ -125,6 +128,16 @@ class WorkCalendar:
     # ------------------------------------------------------------------ answers
 
     def day(self, date: dt.date) -> Day:
+        known = self._days.get(date)
+        if known is None:
+            known = self._days[date] = self._answer(date)
+        if known.source == Source.WEEKDAYS:
+            # Flagged on every answer, remembered or not: a caller may have taken the flags since.
+            self._fallback_used.add(date.year)
+        return known
+
+    def _answer(self, date: dt.date) -> Day:
+        """The date's answer from the first source that knows it (the module docstring's order)."""
         override = self._year_overrides(date.year).get(date)
         if override is not None:
             return Day(date, override[0], override[1], Source.OVERRIDE)
@@ -132,7 +145,6 @@ class WorkCalendar:
             name = chinese_calendar.get_holiday_detail(date)[1]
             return Day(date, chinese_calendar.is_workday(date), str(name or ""), Source.PACKAGE)
         if not self._year_overrides(date.year):
-            self._fallback_used.add(date.year)
             return Day(date, date.weekday() < 5, "", Source.WEEKDAYS)
         # The year is entered in the table: a day without a row is an ordinary day of the week.
         return Day(date, date.weekday() < 5, "", Source.OVERRIDE)

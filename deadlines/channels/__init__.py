@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import pkgutil
+from collections.abc import Sequence
 from typing import ClassVar
 
 from django.conf import settings
@@ -30,6 +31,11 @@ class Channel:
         """The deliveries of ``source`` (a reminder, or an event that hands someone a task) through
         this channel; each sets its source with ``of(source)``."""
         raise NotImplementedError
+
+    def plan_many(self, batch: Sequence[tuple[Source, Recipients]], now: dt.datetime) -> list[list[Delivery]]:
+        """``plan`` of each (source, recipients) of a batch, in order. A channel that writes as it
+        plans (the bell) overrides this to write once per batch, not once per source."""
+        return [self.plan(source, recipients, now) for source, recipients in batch]
 
     def send(self, delivery: Delivery, text: Message) -> None:
         raise NotImplementedError(f"Channel {self.key} is not sent by a worker.")
@@ -57,7 +63,15 @@ def of(source: Source) -> dict[str, Source]:
 
 def plan(source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
     """Every delivery of one reminder or event, through every channel."""
-    return [delivery for channel in CHANNELS.values() for delivery in channel.plan(source, recipients, now)]
+    return plan_many([(source, recipients)], now)
+
+
+def plan_many(batch: Sequence[tuple[Source, Recipients]], now: dt.datetime) -> list[Delivery]:
+    """Every delivery of several reminders or events, through every channel, in the order ``plan``
+    gives them one by one (source after source, channel after channel), each channel's writes made
+    once for the whole batch."""
+    by_channel = [channel.plan_many(batch, now) for channel in CHANNELS.values()]
+    return [delivery for i in range(len(batch)) for planned in by_channel for delivery in planned[i]]
 
 
 def send(delivery: Delivery) -> None:

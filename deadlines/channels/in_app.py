@@ -4,6 +4,7 @@ once; the delivery is recorded as sent at once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from deadlines.channels import Channel, of, register
 from deadlines.models import Delivery, Notification
@@ -16,17 +17,26 @@ class InApp(Channel):
     delivered_when_planned = True
 
     def plan(self, source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
+        return self.plan_many([(source, recipients)], now)[0]
+
+    def plan_many(self, batch: Sequence[tuple[Source, Recipients]], now: dt.datetime) -> list[list[Delivery]]:
+        """The whole batch's notifications in one INSERT (in the caller's transaction, with the rest
+        of the batch's writes: exactly once)."""
         Notification.objects.bulk_create(
-            [Notification(user=user, **of(source)) for user in recipients.users], ignore_conflicts=True
+            [Notification(user=user, **of(source)) for source, recipients in batch for user in recipients.users],
+            ignore_conflicts=True,
         )
         return [
-            Delivery(
-                **of(source),
-                channel=self.key,
-                user=user,
-                status=Delivery.Status.SENT,
-                attempts=1,
-                sent_at=now,
-            )
-            for user in recipients.users
+            [
+                Delivery(
+                    **of(source),
+                    channel=self.key,
+                    user=user,
+                    status=Delivery.Status.SENT,
+                    attempts=1,
+                    sent_at=now,
+                )
+                for user in recipients.users
+            ]
+            for source, recipients in batch
         ]

@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deadlines import clocks as deadlines
@@ -383,3 +384,25 @@ def test_refresh_recomputes_and_keeps_the_clock(org):
         assert deadlines.refresh_open(government_id=org.government.pk) == 1
     clock.refresh_from_db()
     assert (clock.status, clock.due_date, clock.amount) == (Deadline.Status.OPEN, D(2026, 10, 10), 10)
+
+
+# --------------------------------------------------------------------------- cost at scale
+
+
+def test_planning_and_dispatching_cost_the_same_statements_for_3_or_12_deadlines(org, receiver):
+    """The scan is set-based: the province's hundreds of due reminders a day cost what a few do
+    (their people, the departments' settings, the government office and the rules are read once per
+    batch, and the bell's notifications written in one INSERT)."""
+    with_channels(org, receiver)  # e-mail and the robots too: every channel is planned
+    day = D(2026, 10, 19)  # each clock's overdue reminder, its head's and its leader's escalations
+
+    def plan_and_dispatch(count: int) -> int:
+        clocks = [hearing_clock(org) for _ in range(count)]
+        with at(day), CaptureQueriesContext(connection) as queries:
+            reminders.plan_due(today=day)
+            while reminders.dispatch_batch(today=day):
+                pass
+        assert Notification.objects.filter(reminder__deadline__in=clocks).count() == 3 * count
+        return len(queries)
+
+    assert plan_and_dispatch(3) == plan_and_dispatch(12)
