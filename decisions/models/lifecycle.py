@@ -266,6 +266,11 @@ class ProcedureStep(ConcurrentTransitionMixin, TimeStamped):
                 ),
             ),
         ]
+        indexes = [
+            # The steps marked not applicable, by decision: a few among a province's 300,000 steps,
+            # read by the overview's list of them and the annual figures without scanning the rest.
+            models.Index(fields=["decision"], condition=Q(state="waived"), name="step_waived"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.decision.code} · {self.get_kind_display()}"
