@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     F,
     OuterRef,
@@ -318,8 +318,8 @@ def catalogue_years(user: User) -> list[int]:
     catalogue-order index, so ten years cost ten short index reads where ``DISTINCT`` would read
     every decision seen (a province's 100,000)."""
     visible = decisions_visible_to(user).order_by().values("catalogue_year")
-    sql, params = visible.query.sql_with_params()
-    with connection.cursor() as cursor:
+    sql, params = visible.query.get_compiler(using=visible.db).as_sql()
+    with connections[visible.db].cursor() as cursor:
         cursor.execute(
             f"""
             WITH RECURSIVE year (value) AS (
