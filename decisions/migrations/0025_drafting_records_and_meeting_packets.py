@@ -3,26 +3,16 @@
 import decisions.models.records
 import django.db.models.deletion
 from django.conf import settings
-import importlib
 
 from django.db import migrations, models
 
-from decisions.migrations._triggers import runners
+from decisions.migrations._triggers import append_only_runners
 
-_guards = importlib.import_module("decisions.migrations.0018_audit_record_guards")
 # The drafting record and the meeting packets are append-only (as the event log, migration 0018).
-_FINAL = (
+create_guards, drop_guards = append_only_runners(
     ("decisions_draftingrecord", "drafting_record_append_only"),
     ("decisions_meetingpacket", "meeting_packet_append_only"),
 )
-
-
-def statements(vendor: str) -> list[tuple[str, str]]:
-    final = {"postgresql": _guards._pg_final, "sqlite": _guards._sqlite_final}.get(vendor)
-    return [pair for table, name in _FINAL for pair in final(table, name)] if final else []
-
-
-create_guards, drop_guards = runners(statements)
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,7 @@
 """What the migrations that install the record's triggers share (the migration loader skips a
 module whose name starts with an underscore)."""
 
+import importlib
 from collections.abc import Callable
 
 Statements = Callable[[str], list[tuple[str, str]]]
@@ -19,3 +20,15 @@ def runners(statements: Statements) -> tuple[Callable, Callable]:
             schema_editor.execute(backward, params=None)
 
     return create, drop
+
+
+def append_only_runners(*tables: tuple[str, str]) -> tuple[Callable, Callable]:
+    """``runners`` that make each (table, trigger name) final, as the event log is (migration 0018's
+    guards): no UPDATE or DELETE, whoever writes. Nothing on an engine without the guards."""
+    guards = importlib.import_module("decisions.migrations.0018_audit_record_guards")
+
+    def statements(vendor: str) -> list[tuple[str, str]]:
+        final = {"postgresql": guards._pg_final, "sqlite": guards._sqlite_final}.get(vendor)
+        return [pair for table, name in tables for pair in final(table, name)] if final else []
+
+    return runners(statements)
