@@ -1,5 +1,8 @@
 """The leader overview (DESIGN.md, "What no step skipped means"): for every decision past the
-legality review, the record of each gate it went through, proved by one SQL query per page.
+legality review, the record of each gate it went through. The rows of a page are proved from the
+records themselves (``gate_annotations``); the counts over every visible decision read the gate
+record the database keeps for each (``reporting.models.GateRecord``), which the nightly check
+compares with the records (``reporting.gate_records``).
 
 It reads the core (``decisions``) and the legality review (``reviews``) directly: reporting sits on
 top of both, and nothing imports it.
@@ -38,7 +41,7 @@ from decisions.models import (
     StepKind,
 )
 from decisions.selectors import filter_by_year_state, waived_steps_of, with_step_marks
-from decisions.visibility import InIds, decisions_visible_to, has_row
+from decisions.visibility import decisions_visible_to, has_row
 from reviews.models import CLEARING_CONCLUSIONS, Conclusion, LegalityReview
 
 if TYPE_CHECKING:
@@ -47,7 +50,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
     class GateColumns(TypedDict):
-        """The columns of ``_gate_annotations`` (never NULL)."""
+        """The columns of ``gate_annotations`` (never NULL)."""
 
         gate_steps_settled: bool
         gate_risk_controllable: bool
@@ -80,7 +83,7 @@ GATE_STATES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _gate_annotations() -> dict[str, BaseExpression]:
+def gate_annotations() -> dict[str, BaseExpression]:
     """Each gate's record as one boolean per decision, computed by the database (never NULL).
 
     steps_settled: exactly the three preparatory steps, each done or not applicable (Art 25 via
@@ -122,60 +125,22 @@ def _gate_annotations() -> dict[str, BaseExpression]:
     }
 
 
-# A decision lacking a gate's record: past the review, and one of the gates its state required has
-# no record. Refers to the annotations of ``_gate_annotations``.
-LACKS_A_GATE = Q(state__in=STATES_PAST_REVIEW) & reduce(
-    operator.or_, (Q(state__in=GATE_STATES[gate]) & Q(**{f"gate_{gate}": False}) for gate in GATES)
-)
+# Each gate's column in the decision's gate record (``reporting.models.GateRecord``, kept by the
+# database's triggers); the executing unit is a column of the decision itself.
+_RECORDED = {gate: f"gate_record__{gate}" for gate in GATES if gate != RuleCode.EXECUTING_UNIT_NAMED}
 
 
-# Up to this many decisions past the review, the summary's proof reads the gate records of those
-# decisions only, through their indexes (a county's few hundred: a millisecond a gate); above it, each
-# record table is read once whole, which is cheaper than looking up most of its rows one by one.
-SCOPED_PROOF_LIMIT = 10_000
-
-
-def _gates_missing(scope: QuerySet | None = None) -> dict[str, Q]:
-    """Each gate's record missing, as set conditions on the decision's id: the same rules as
-    ``_gate_annotations``, but each an uncorrelated subquery the database reads once for all
-    decisions (a hashed set), where the annotations run their subqueries once per decision — fine
-    for a page of rows, not for counting a province's 100,000. ``scope``: the ids of the decisions
-    asked about (``SCOPED_PROOF_LIMIT``), to read only their records; every record when None."""
-
-    def records(queryset: QuerySet) -> QuerySet:
-        return queryset.filter(InIds("decision_id", scope)) if scope is not None else queryset
-
-    steps_settled = (
-        records(ProcedureStep.objects.order_by())
-        .values("decision_id")
-        .annotate(n=Count("pk"), settled=Count("pk", filter=Q(state__in=SETTLED_STEP_STATES)))
-        .filter(n=3, settled=3)
-        .values("decision_id")
-    )
-    later_round = LegalityReview.objects.filter(decision_id=OuterRef("decision_id"), round__gt=OuterRef("round"))
-    review_allows = (
-        records(LegalityReview.objects.filter(issued_at__isnull=False, conclusion__in=CLEARING_CONCLUSIONS))
-        .exclude(conclusion=Conclusion.LAWFUL_WITH_CHANGES, changes_confirmed_at__isnull=True)
-        .filter(~Exists(later_round))
-        .values("decision_id")
-    )
-    uncontrollable = RiskAssessmentRecord.objects.filter(
-        step__kind=StepKind.RISK_ASSESSMENT, step__state__in=SETTLED_STEP_STATES, controllable=False
-    ).values("step__decision_id")
-    return {
-        RuleCode.STEPS_SETTLED: ~Q(pk__in=steps_settled),
-        RuleCode.RISK_CONTROLLABLE: Q(pk__in=uncontrollable),
-        RuleCode.REVIEW_ALLOWS: ~Q(pk__in=review_allows),
-        RuleCode.MEETING_RECORDED: ~Q(pk__in=records(Meeting.objects.all()).values("decision_id")),
-        RuleCode.PUBLICATION_RECORDED: ~Q(pk__in=records(Publication.objects.all()).values("decision_id")),
-        RuleCode.EXECUTING_UNIT_NAMED: Q(executing_unit__isnull=True),
+def lacking_a_gate() -> Q:
+    """A decision lacking a gate's record: past the review, and one of the gates its state required
+    has no record (``gate_problems`` of a row). Read from the gate records, for counting and
+    filtering every visible decision by one join on the decision's key (the annotations, fine for a
+    page of rows, would read every record of a province's 100,000 decisions). A decision without its
+    gate record lacks every gate: the database writes one with each decision, so a missing row is a
+    copy made with the triggers off, and the overview says so rather than trusting it."""
+    missing: dict[str, Q] = {
+        gate: Q(gate_record__isnull=True) | Q(**{column: False}) for gate, column in _RECORDED.items()
     }
-
-
-def lacking_a_gate(scope: QuerySet | None = None) -> Q:
-    """``LACKS_A_GATE`` without the annotations: for counting and filtering every visible decision
-    (``scope`` as in ``_gates_missing``)."""
-    missing = _gates_missing(scope)
+    missing[RuleCode.EXECUTING_UNIT_NAMED] = Q(executing_unit__isnull=True)
     return Q(state__in=STATES_PAST_REVIEW) & reduce(
         operator.or_, (Q(state__in=GATE_STATES[gate]) & missing[gate] for gate in GATES)
     )
@@ -185,16 +150,14 @@ def overview_summary(user: User) -> dict:
     """The figures at the top of the overview, over every decision ``user`` sees: ``counts`` by
     state, ``checked`` (decisions past the legality review) and ``flagged`` (those of them lacking
     a gate's record). Two queries: the counts by state, grouped on the indexed column (an index-only
-    read), then the proof of the gates over the decisions past the review, alone."""
+    read), then the decisions past the review joined with their gate records."""
     visible = decisions_visible_to(user)
     counts = dict.fromkeys(DecisionState.values, 0)
     counts.update(visible.order_by().values_list("state").annotate(n=Count("pk")))
     checked = sum(counts[state] for state in STATES_PAST_REVIEW)
     flagged = 0
     if checked:
-        past_review = visible.filter(state__in=STATES_PAST_REVIEW)
-        scope = past_review.values("pk") if checked <= SCOPED_PROOF_LIMIT else None
-        flagged = past_review.filter(lacking_a_gate(scope)).count()
+        flagged = visible.filter(lacking_a_gate()).count()
     return {"counts": counts, "checked": checked, "flagged": flagged}
 
 
@@ -207,7 +170,7 @@ def overview_decisions(
     queryset = filter_by_year_state(decisions_visible_to(user), year=year, state=state)
     if lacking_only:
         queryset = queryset.filter(lacking_a_gate())
-    queryset = with_step_marks(queryset).annotate(**_gate_annotations())
+    queryset = with_step_marks(queryset).annotate(**gate_annotations())
     return queryset.order_by("-catalogue_year", "-sequence")
 
 
@@ -231,8 +194,9 @@ def waived_steps(user: User, *, year: int | None = None, state: str = "") -> Que
 
 def gate_problems(decision: Decision) -> list[str]:
     """The gates (``GATES``) whose record a decision past the legality review lacks; an empty list
-    is what the overview proves for each. Reads the annotations of ``overview_decisions``, so the
-    rows and the summary's count come from the same SQL."""
+    is what the overview proves for each. Reads the annotations of ``overview_decisions``: the
+    records themselves, where the summary's count reads the gate records (the two agree while the
+    triggers keep them; the nightly check reports a row where they do not)."""
     decision = cast("WithAnnotations[Decision, GateColumns]", decision)  # annotated by overview_decisions
     if decision.state not in STATES_PAST_REVIEW:
         return []
