@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from deadlines.batches import AmongIds
 from deadlines.clocks import basis
 from deadlines.models import (
     Deadline,
@@ -71,7 +73,7 @@ class ChannelSettings(NamedTuple):
     @classmethod
     def of_departments(cls, department_ids: Iterable[int]) -> dict[int, ChannelSettings]:
         """The settings of those departments that have any, by department id, in one query."""
-        rows = DepartmentNotificationSettings.objects.filter(department_id__in=department_ids).values_list(
+        rows = DepartmentNotificationSettings.objects.filter(AmongIds(F("department_id"), department_ids)).values_list(
             "department_id", "email_enabled", "webhook_enabled", "webhook_url"
         )
         return {department_id: cls(email, webhook, url) for department_id, email, webhook, url in rows}
@@ -136,7 +138,7 @@ def recipients_for(reminders: Sequence[DueReminder]) -> list[Recipients]:
     all_roles = {role for _target, tries in wanted for roles in tries for role in roles}
     members: dict[tuple[int, str], list[Person]] = {}
     memberships = Membership.objects.filter(
-        department_id__in=department_ids, role__in=all_roles, user__is_active=True
+        AmongIds(F("department_id"), department_ids), role__in=all_roles, user__is_active=True
     ).values_list("department_id", "role", "user_id", "user__email")
     for department_id, role, user_id, email in memberships:
         members.setdefault((department_id, role), []).append(Person(user_id, email))

@@ -19,7 +19,7 @@ from typing import ClassVar, Literal, NamedTuple
 from django.conf import settings
 from django.utils import translation
 
-from deadlines import inserts
+from deadlines import batches
 from deadlines.models import Delivery
 from deadlines.notifications import Message, Recipients, delivery_message
 
@@ -112,9 +112,9 @@ def _write_deliveries(channel: Channel, source: SourceField, planned: Sequence[P
         ids = [(row.source_id, row.user_id if to == "user" else row.department_id) for row in rows]
         if any(row.address for row in rows):
             values = [(*pair, row.address) for pair, row in zip(ids, rows, strict=True)]
-            inserts.insert_values(Delivery, [source, to, "address"], values, {**shared, other: None})
+            batches.insert_values(Delivery, [source, to, "address"], values, {**shared, other: None})
         else:  # the bell's: no address to bind per row
-            inserts.insert_values(Delivery, [source, to], ids, {**shared, other: None, "address": ""})
+            batches.insert_values(Delivery, [source, to], ids, {**shared, other: None, "address": ""})
 
 
 def send(delivery: Delivery) -> None:

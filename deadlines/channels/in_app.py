@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from deadlines import inserts
+from deadlines import batches
 from deadlines.channels import Channel, Planned, SourceField, other_source, register
 from deadlines.models import Delivery, Notification
 from deadlines.notifications import Recipients
@@ -23,7 +23,7 @@ class InApp(Channel):
     def record(self, source: SourceField, planned: Sequence[Planned], now: dt.datetime) -> None:
         """The batch's notifications in one INSERT (in the caller's transaction, with the rest of the
         batch's writes: exactly once)."""
-        inserts.insert_values(
+        batches.insert_values(
             Notification,
             [source, "user"],
             [(row.source_id, row.user_id) for row in planned],
