@@ -18,15 +18,12 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from deadlines import channels, reminders
-from deadlines.models import Delivery, DepartmentNotificationSettings
-from deadlines.notifications import Recipients
+from deadlines.notifications import ChannelSettings, Person, Recipients
 from decisions import lifecycle, permissions
 from decisions.models import DecisionState, Department, Membership
 from reviews.choices import ReviewEvent
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User  # the project uses Django's user model
-
     from decisions.models import Decision, DecisionEvent
 
 # The events of the record addressed to one person, and the key of the event's details that names
@@ -79,13 +76,13 @@ def task_recipients(event: DecisionEvent) -> list[Recipients]:
     out = []
     for department, roles in roles_by_department.values():
         memberships = Membership.objects.filter(department=department, role__in=roles, user__is_active=True)
-        users: dict[int, User] = {}
-        for membership in memberships.select_related("user").order_by("user_id"):
-            if membership.user_id != event.actor_id:
-                users.setdefault(membership.user_id, membership.user)
+        users: dict[int, Person] = {}
+        for user_id, email in memberships.order_by("user_id").values_list("user_id", "user__email"):
+            if user_id != event.actor_id:
+                users.setdefault(user_id, Person(user_id, email))
         if users:
-            settings_row = DepartmentNotificationSettings.objects.filter(department=department).first()
-            out.append(Recipients(users=list(users.values()), department=department, settings=settings_row))
+            settings_row = ChannelSettings.of_departments([department.pk]).get(department.pk)
+            out.append(Recipients(users=list(users.values()), department_id=department.pk, settings=settings_row))
     return out
 
 
@@ -96,24 +93,16 @@ def _addressee(event: DecisionEvent) -> list[Recipients]:
     if not event.step_kind or not user_id or user_id == event.actor_id:
         return []
     membership = (
-        Membership.objects.filter(user_id=user_id, user__is_active=True)
-        .select_related("user", "department")
-        .order_by("id")
-        .first()
+        Membership.objects.filter(user_id=user_id, user__is_active=True).select_related("user").order_by("id").first()
     )
     if membership is None:
         return []
-    return [Recipients(users=[membership.user], department=membership.department, settings=None)]
+    user = membership.user
+    return [Recipients(users=[Person(user.pk, user.email)], department_id=membership.department_id, settings=None)]
 
 
 def notify_event(event: DecisionEvent) -> None:
     """The event hook: tell whoever the event hands a task to (or addresses), through every channel."""
     groups = _addressee(event) if event.transition in ADDRESSEES else task_recipients(event)
-    now = timezone.now()
-    planned = False
-    for recipients in groups:
-        deliveries = channels.plan(event, recipients, now)
-        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-        planned = planned or any(delivery.status == Delivery.Status.PENDING for delivery in deliveries)
-    if planned:
+    if channels.fan_out("event", [(event.pk, recipients) for recipients in groups], timezone.now()):
         reminders.request_scan()

@@ -7,9 +7,12 @@ the clocks as the lifecycle moves; ``deadlines.reminders`` plans and delivers th
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import Decision, DecisionEvent, Department, ProcedureStep, TimeStamped
@@ -121,6 +124,12 @@ class Deadline(TimeStamped):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def created_day(self) -> dt.date:
+        """The local day the clock was recorded (today for one not saved yet): no reminder is dated
+        before it."""
+        return timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
 
 
 class DepartmentNotificationSettings(TimeStamped):

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from deadlines.batches import AmongIds
 from deadlines.clocks import basis
 from deadlines.models import (
     Deadline,
@@ -54,76 +56,105 @@ HEAD_ROLES: dict[str, tuple[str, ...]] = {
 # --------------------------------------------------------------------------- recipients
 
 
+class Person(NamedTuple):
+    """Someone a message reaches: the user's id, and the address e-mail goes to ("" for none)."""
+
+    pk: int
+    email: str
+
+
+class ChannelSettings(NamedTuple):
+    """What the channels read of a department's ``DepartmentNotificationSettings``."""
+
+    email_enabled: bool
+    webhook_enabled: bool
+    webhook_url: str
+
+    @classmethod
+    def of_departments(cls, department_ids: Iterable[int]) -> dict[int, ChannelSettings]:
+        """The settings of those departments that have any, by department id, in one query."""
+        rows = DepartmentNotificationSettings.objects.filter(AmongIds(F("department_id"), department_ids)).values_list(
+            "department_id", "email_enabled", "webhook_enabled", "webhook_url"
+        )
+        return {department_id: cls(email, webhook, url) for department_id, email, webhook, url in rows}
+
+
 @dataclass
 class Recipients:
-    """Who a reminder reaches: the people, and the department whose settings (its robot, whether it
+    """Who a message reaches: the people, and the department whose settings (its robot, whether it
     takes e-mail) the channels read."""
 
-    users: list[User]
-    department: Department
-    settings: DepartmentNotificationSettings | None
+    users: list[Person]
+    department_id: int
+    settings: ChannelSettings | None
 
 
-def recipients_for(reminders: Sequence[Reminder]) -> list[Recipients]:
+class DueReminder(NamedTuple):
+    """A reminder the dispatch claimed, with what its recipients and its state depend on."""
+
+    pk: int
+    kind: str
+    deadline_open: bool
+    government_id: int
+    department_id: int
+    department_kind: str
+
+
+def recipients_for(reminders: Sequence[DueReminder]) -> list[Recipients]:
     """Who each reminder reaches, in order. Ordinary reminders go to the people doing the work in the
     responsible department (its head when it has nobody else); the first escalation to its head; the
     second to the government's leaders. The webhook is the responsible department's robot (the
     government office's for leaders).
 
-    In a fixed number of queries whatever the number of reminders (the dispatch's batch): the
-    government offices the leaders' escalations go to, the members of every department reached, and
-    those departments' settings, one query each."""
+    In a fixed number of queries whatever the number of reminders (the dispatch's batch), reading
+    values, not model objects: the government offices the leaders' escalations go to, the members
+    of every department reached, and those departments' settings, one query each."""
     leader_governments = {
-        reminder.deadline.decision.government_id
-        for reminder in reminders
-        if reminder.kind == ReminderKind.ESCALATE_LEADER
+        reminder.government_id for reminder in reminders if reminder.kind == ReminderKind.ESCALATE_LEADER
     }
-    offices: dict[int, Department] = {}
+    offices: dict[int, tuple[int, str]] = {}
     if leader_governments:
         # In the model's order (by name), the first office of each government.
-        found = Department.objects.filter(government_id__in=leader_governments, kind=Department.Kind.GOVERNMENT_OFFICE)
-        for office in found:
-            offices.setdefault(office.government_id, office)
+        found = Department.objects.filter(
+            government_id__in=leader_governments, kind=Department.Kind.GOVERNMENT_OFFICE
+        ).values_list("government_id", "pk", "kind")
+        for government_id, pk, kind in found:
+            offices.setdefault(government_id, (pk, kind))
     # Per reminder: the department it reaches, and the roles asked there in turn (the next ones only
     # when nobody holds the first).
-    wanted: list[tuple[Department, tuple[tuple[str, ...], ...]]] = []
+    wanted: list[tuple[int, tuple[tuple[str, ...], ...]]] = []
     for reminder in reminders:
-        department = reminder.deadline.department
+        department = (reminder.department_id, reminder.department_kind)
         if reminder.kind == ReminderKind.ESCALATE_LEADER:
-            leaders = offices.get(reminder.deadline.decision.government_id) or department
-            wanted.append((leaders, ((Role.LEADER,),)))
+            leaders = offices.get(reminder.government_id) or department
+            wanted.append((leaders[0], ((Role.LEADER,),)))
         elif reminder.kind == ReminderKind.ESCALATE_HEAD:
-            wanted.append((department, (HEAD_ROLES[department.kind],)))
+            wanted.append((department[0], (HEAD_ROLES[department[1]],)))
         else:
-            wanted.append((department, (WORKER_ROLES[department.kind], HEAD_ROLES[department.kind])))
+            wanted.append((department[0], (WORKER_ROLES[department[1]], HEAD_ROLES[department[1]])))
     if not wanted:
         return []
-    department_ids = {target.pk for target, _roles in wanted}
+    department_ids = {target for target, _roles in wanted}
     all_roles = {role for _target, tries in wanted for roles in tries for role in roles}
-    members: dict[tuple[int, str], list[User]] = {}
+    members: dict[tuple[int, str], list[Person]] = {}
     memberships = Membership.objects.filter(
-        department_id__in=department_ids, role__in=all_roles, user__is_active=True
-    ).select_related("user")
-    for membership in memberships:
-        members.setdefault((membership.department_id, membership.role), []).append(membership.user)
-    settings_rows = {
-        row.department_id: row
-        for row in DepartmentNotificationSettings.objects.filter(department_id__in=department_ids).select_related(
-            "department"
-        )
-    }
+        AmongIds(F("department_id"), department_ids), role__in=all_roles, user__is_active=True
+    ).values_list("department_id", "role", "user_id", "user__email")
+    for department_id, role, user_id, email in memberships:
+        members.setdefault((department_id, role), []).append(Person(user_id, email))
+    settings_rows = ChannelSettings.of_departments(department_ids)
     out = []
     for target, tries in wanted:
-        users: dict[int, User] = {}
+        users: dict[int, Person] = {}
         for roles in tries:
             for role in roles:
-                for user in members.get((target.pk, role), []):
+                for user in members.get((target, role), []):
                     users.setdefault(user.pk, user)
             if users:
                 break
         out.append(
             Recipients(
-                users=[users[pk] for pk in sorted(users)], department=target, settings=settings_rows.get(target.pk)
+                users=[users[pk] for pk in sorted(users)], department_id=target, settings=settings_rows.get(target)
             )
         )
     return out

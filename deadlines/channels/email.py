@@ -3,28 +3,22 @@ Sent by the worker with a stable Message-ID, so a retried send is recognisably t
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from deadlines.channels import Channel, idempotency_key, of, register
+from deadlines.channels import Channel, Planned, idempotency_key, register
 from deadlines.models import Delivery
-from deadlines.notifications import Message, Recipients, Source
+from deadlines.notifications import Message, Recipients
 
 
 @register
 class Email(Channel):
     key = Delivery.Channel.EMAIL
 
-    def plan(self, source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
+    def plan(self, source_id: int, recipients: Recipients) -> list[Planned]:
         if recipients.settings is not None and not recipients.settings.email_enabled:
             return []
-        return [
-            Delivery(**of(source), channel=self.key, user=user, address=user.email, next_attempt_at=now)
-            for user in recipients.users
-            if user.email
-        ]
+        return [Planned(source_id, user.pk, None, user.email) for user in recipients.users if user.email]
 
     def send(self, delivery: Delivery, text: Message) -> None:
         key = idempotency_key(delivery)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from deadlines.channels import Channel, of, register
+from deadlines import batches
+from deadlines.channels import Channel, Planned, SourceField, other_source, register
 from deadlines.models import Delivery, Notification
-from deadlines.notifications import Recipients, Source
+from deadlines.notifications import Recipients
 
 
 @register
@@ -16,27 +17,15 @@ class InApp(Channel):
     key = Delivery.Channel.IN_APP
     delivered_when_planned = True
 
-    def plan(self, source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
-        return self.plan_many([(source, recipients)], now)[0]
+    def plan(self, source_id: int, recipients: Recipients) -> list[Planned]:
+        return [Planned(source_id, user.pk, None, "") for user in recipients.users]
 
-    def plan_many(self, batch: Sequence[tuple[Source, Recipients]], now: dt.datetime) -> list[list[Delivery]]:
-        """The whole batch's notifications in one INSERT (in the caller's transaction, with the rest
-        of the batch's writes: exactly once)."""
-        Notification.objects.bulk_create(
-            [Notification(user=user, **of(source)) for source, recipients in batch for user in recipients.users],
-            ignore_conflicts=True,
+    def record(self, source: SourceField, planned: Sequence[Planned], now: dt.datetime) -> None:
+        """The batch's notifications in one INSERT (in the caller's transaction, with the rest of the
+        batch's writes: exactly once)."""
+        batches.insert_values(
+            Notification,
+            [source, "user"],
+            [(row.source_id, row.user_id) for row in planned],
+            {other_source(source): None, "read_at": None, "created_at": now, "updated_at": now},
         )
-        return [
-            [
-                Delivery(
-                    **of(source),
-                    channel=self.key,
-                    user=user,
-                    status=Delivery.Status.SENT,
-                    attempts=1,
-                    sent_at=now,
-                )
-                for user in recipients.users
-            ]
-            for source, recipients in batch
-        ]

@@ -4,7 +4,6 @@ JSON receiver, with a timeout; an Idempotency-Key header that stays the same acr
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -15,10 +14,10 @@ from typing import Any
 
 from django.conf import settings
 
-from deadlines.channels import Channel, idempotency_key, of, register
+from deadlines.channels import Channel, Planned, idempotency_key, register
 from deadlines.clocks import basis
 from deadlines.models import Delivery, DepartmentNotificationSettings
-from deadlines.notifications import Message, Recipients, Source
+from deadlines.notifications import Message, Recipients
 
 
 class WebhookError(Exception):
@@ -29,19 +28,11 @@ class WebhookError(Exception):
 class Webhook(Channel):
     key = Delivery.Channel.WEBHOOK
 
-    def plan(self, source: Source, recipients: Recipients, now: dt.datetime) -> list[Delivery]:
+    def plan(self, source_id: int, recipients: Recipients) -> list[Planned]:
         robot = recipients.settings
         if robot is None or not robot.webhook_enabled or not robot.webhook_url:
             return []
-        return [
-            Delivery(
-                **of(source),
-                channel=self.key,
-                department=robot.department,
-                address=robot.webhook_url,
-                next_attempt_at=now,
-            )
-        ]
+        return [Planned(source_id, None, recipients.department_id, robot.webhook_url)]
 
     def send(self, delivery: Delivery, text: Message) -> None:
         """POST the reminder as JSON to the department's robot, with a timeout; a non-2xx answer or a
