@@ -16,9 +16,10 @@ from decisions.integrity import Finding, finding
 from decisions.models import Decision
 from reporting.choices import ReportingRule
 from reporting.models import GateRecord
-from reporting.overview import gate_annotations
+from reporting.overview import GATE_STATES, GATES, gate_annotations
 
-COLUMNS = tuple(field.name for field in GateRecord._meta.get_fields() if field.name != "decision")
+# The gates a row holds; ``lacking`` is checked beside them.
+COLUMNS = tuple(field.name for field in GateRecord._meta.get_fields() if field.name not in ("decision", "lacking"))
 
 
 def _label(column: str) -> str:
@@ -32,8 +33,8 @@ def gate_records_current(decisions: Sequence[Decision]) -> Iterator[Finding]:
     rows = {
         row["pk"]: row
         for row in Decision.objects.filter(pk__in=[decision.pk for decision in decisions])
-        .annotate(**{f"gate_{column}": annotations[f"gate_{column}"] for column in COLUMNS})
-        .values("pk", "gate_record", *(f"gate_{column}" for column in COLUMNS), *(f"gate_record__{c}" for c in COLUMNS))
+        .annotate(**annotations)
+        .values("pk", "state", "gate_record", *annotations, *(f"gate_record__{c}" for c in (*COLUMNS, "lacking")))
     }
     for decision in decisions:
         row = rows[decision.pk]
@@ -43,6 +44,9 @@ def gate_records_current(decisions: Sequence[Decision]) -> Iterator[Finding]:
             )
             continue
         wrong = [column for column in COLUMNS if row[f"gate_record__{column}"] != row[f"gate_{column}"]]
+        lacking = any(row["state"] in GATE_STATES[gate] and not row[f"gate_{gate}"] for gate in GATES)
+        if row["gate_record__lacking"] != lacking:
+            wrong.append("lacking")
         if wrong:
             yield finding(
                 decision,

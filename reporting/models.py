@@ -12,9 +12,10 @@ from decisions.models import Decision
 
 class GateRecord(models.Model):
     """Whether a decision's record holds each gate the overview proves (``reporting.overview.GATES``
-    but the executing unit, a column of the decision itself): one row per decision, written only by
-    the database's triggers on the record tables (migration ``reporting/0001``), whatever writes
-    those tables — a service, the admin, an import or raw SQL. The nightly check of the record
+    but the executing unit, a column of the decision itself), and whether it lacks one its state
+    requires: one row per decision, written only by the database's triggers on the decision and its
+    record tables (migration ``reporting/0002``), whatever writes them — a service, the admin, an
+    import or raw SQL. The nightly check of the record
     compares every row with the records it stands for (``reporting.gate_records``)."""
 
     decision = models.OneToOneField(
@@ -25,10 +26,14 @@ class GateRecord(models.Model):
     review_allows = models.BooleanField(_("legality review allows the meeting"))
     meeting_recorded = models.BooleanField(_("meeting recorded"))
     publication_recorded = models.BooleanField(_("publication recorded"))
+    # Past the legality review and lacking a gate its state requires (``reporting.overview.GATE_STATES``),
+    # the executing unit included: what the overview counts, read through the partial index below.
+    lacking = models.BooleanField(_("lacking a gate's record"))
 
     class Meta:
         verbose_name = _("gate record")
         verbose_name_plural = _("gate records")
+        indexes = [models.Index(fields=["decision"], condition=models.Q(lacking=True), name="gate_record_lacking")]
 
     def __str__(self) -> str:
         return str(self.decision_id)

@@ -4,8 +4,8 @@ from decisions.migrations._triggers import runners
 
 # The gate record of each decision (reporting.GateRecord), kept by the database: every write to a
 # record table the overview's gates read — steps, risk assessments, review rounds, meetings,
-# publications — recomputes the row of the decision it touched, whoever writes (a service, the
-# admin, an import, raw SQL). The rules are the overview's (reporting.overview._gate_annotations,
+# publications — and every change of a decision's state or executing unit recomputes the row of the
+# decision it touched, whoever writes (a service, the admin, an import, raw SQL). The rules are the overview's (reporting.overview._gate_annotations,
 # which the nightly check compares them with, row by row).
 
 COLUMNS = ("steps_settled", "risk_controllable", "review_allows", "meeting_recorded", "publication_recorded")
@@ -57,30 +57,55 @@ def _values(decision: str) -> dict[str, str]:
     }
 
 
+def _lacking(row: str) -> str:
+    """Whether the gate record ``row`` (a table alias) lacks a gate its decision's state requires:
+    the overview's GATE_STATES, as the lifecycle says when the migration runs."""
+    from decisions.choices import STATES_PAST_REVIEW, RuleCode
+    from reporting.overview import GATE_STATES
+
+    def states(gate: str) -> str:
+        return ", ".join(f"'{state}'" for state in GATE_STATES[gate])
+
+    held = " OR ".join(
+        f"(d.state IN ({states(gate)}) AND NOT {row}.{gate})" for gate in GATE_STATES if gate in COLUMNS
+    )
+    past_review = ", ".join(f"'{state}'" for state in STATES_PAST_REVIEW)
+    unit = f"(d.state IN ({states(RuleCode.EXECUTING_UNIT_NAMED)}) AND d.executing_unit_id IS NULL)"
+    return (
+        f"COALESCE((SELECT d.state IN ({past_review}) AND ({held} OR {unit}) "
+        f"FROM decisions_decision d WHERE d.id = {row}.decision_id), FALSE)"
+    )
+
+
 def _refresh(decision: str) -> str:
-    """The UPDATE of one decision's row (none if the decision has no row: see ``_open``)."""
+    """The UPDATEs of one decision's row (none if the decision has no row: see ``_open``): its gates,
+    then whether it lacks one, from the gates just written."""
     values = _values(decision)
     assignments = ", ".join(f"{column} = {values[column]}" for column in COLUMNS)
-    return f"UPDATE reporting_gaterecord SET {assignments} WHERE decision_id = {decision}"
+    return (
+        f"UPDATE reporting_gaterecord SET {assignments} WHERE decision_id = {decision}; "
+        f"UPDATE reporting_gaterecord SET lacking = {_lacking('reporting_gaterecord')} WHERE decision_id = {decision}"
+    )
 
 
-def _rebuild() -> str:
+def _rebuild() -> list[str]:
     """Every decision's row written afresh: the backfill, and the repair after a copy made with the
     triggers off (the province benchmark's seed)."""
     values = _values("d.id")
     columns = ", ".join(COLUMNS)
-    return (
-        f"INSERT INTO reporting_gaterecord (decision_id, {columns}) "
-        f"SELECT d.id, {', '.join(values[column] for column in COLUMNS)} FROM decisions_decision d WHERE TRUE "
-        f"ON CONFLICT (decision_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in COLUMNS)}"
-    )
+    return [
+        f"INSERT INTO reporting_gaterecord (decision_id, {columns}, lacking) "
+        f"SELECT d.id, {', '.join(values[column] for column in COLUMNS)}, FALSE FROM decisions_decision d WHERE TRUE "
+        f"ON CONFLICT (decision_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in COLUMNS)}",
+        f"UPDATE reporting_gaterecord SET lacking = {_lacking('reporting_gaterecord')}",
+    ]
 
 
 def _open(decision: str) -> str:
-    """A new decision's row: no record yet."""
+    """A new decision's row, refreshed at once (a decision may arrive past the review: an import)."""
     return (
-        f"INSERT INTO reporting_gaterecord (decision_id, {', '.join(COLUMNS)}) "
-        f"VALUES ({decision}, FALSE, TRUE, FALSE, FALSE, FALSE)"
+        f"INSERT INTO reporting_gaterecord (decision_id, {', '.join(COLUMNS)}, lacking) "
+        f"VALUES ({decision}, FALSE, TRUE, FALSE, FALSE, FALSE, FALSE)"
     )
 
 
@@ -94,7 +119,7 @@ def _postgresql() -> list[tuple[str, str]]:
             # The repair, the one way into the table besides the triggers (see the guard below).
             "CREATE FUNCTION reporting_gates_rebuild() RETURNS void LANGUAGE plpgsql AS $$ BEGIN "
             "PERFORM set_config('reporting.gates_rebuild', 'on', true); "
-            f"{_rebuild()}; "
+            f"{'; '.join(_rebuild())}; "
             "PERFORM set_config('reporting.gates_rebuild', 'off', true); END $$",
             "DROP FUNCTION reporting_gates_rebuild()",
         ),
@@ -116,30 +141,43 @@ def _postgresql() -> list[tuple[str, str]]:
             "DROP FUNCTION reporting_gates_follow_step()",
         ),
         (
+            "CREATE FUNCTION reporting_gates_follow_decision() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "PERFORM reporting_gates_refresh(NEW.id); RETURN NULL; END $$",
+            "DROP FUNCTION reporting_gates_follow_decision()",
+        ),
+        (
             "CREATE FUNCTION reporting_gates_open() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"{_open('NEW.id')}; RETURN NULL; END $$",
+            f"{_open('NEW.id')}; PERFORM reporting_gates_refresh(NEW.id); RETURN NULL; END $$",
             "DROP FUNCTION reporting_gates_open()",
         ),
         (
-            # Nothing but the triggers (nested in a record table's trigger) and the repair writes a
-            # row: not the admin, not the ORM, not a hand-typed UPDATE. Deleting a row is let through
-            # (a decision's own deletion cascades to it): a decision without its row counts as
-            # lacking every gate.
+            # Nothing but the triggers (nested in a record table's trigger) and the repair writes or
+            # deletes a row: not the admin, not the ORM, not a hand-typed statement. A row goes only
+            # with its decision (which its history protects: decisions.DecisionEvent).
             "CREATE FUNCTION reporting_gates_guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "IF pg_trigger_depth() < 2 AND coalesce(current_setting('reporting.gates_rebuild', true), '') <> 'on' THEN "
+            "IF pg_trigger_depth() < 2 AND coalesce(current_setting('reporting.gates_rebuild', true), '') <> 'on' "
+            "AND (TG_OP <> 'DELETE' OR EXISTS (SELECT 1 FROM decisions_decision WHERE id = OLD.decision_id)) THEN "
             "RAISE EXCEPTION 'gate_record_written_by_the_database' USING ERRCODE = 'check_violation'; END IF; "
-            "RETURN NEW; END $$",
+            "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$",
             "DROP FUNCTION reporting_gates_guard()",
         ),
         (
-            "CREATE TRIGGER gate_record_written_by_the_database BEFORE INSERT OR UPDATE ON reporting_gaterecord "
-            "FOR EACH ROW EXECUTE FUNCTION reporting_gates_guard()",
+            "CREATE TRIGGER gate_record_written_by_the_database BEFORE INSERT OR UPDATE OR DELETE "
+            "ON reporting_gaterecord FOR EACH ROW EXECUTE FUNCTION reporting_gates_guard()",
             "DROP TRIGGER gate_record_written_by_the_database ON reporting_gaterecord",
         ),
         (
             "CREATE TRIGGER gate_record_opens AFTER INSERT ON decisions_decision "
             "FOR EACH ROW EXECUTE FUNCTION reporting_gates_open()",
             "DROP TRIGGER gate_record_opens ON decisions_decision",
+        ),
+        (
+            # The state and the executing unit decide which gates the decision must hold.
+            "CREATE TRIGGER gate_record_follows AFTER UPDATE OF state, executing_unit_id ON decisions_decision "
+            "FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state "
+            "OR OLD.executing_unit_id IS DISTINCT FROM NEW.executing_unit_id) "
+            "EXECUTE FUNCTION reporting_gates_follow_decision()",
+            "DROP TRIGGER gate_record_follows ON decisions_decision",
         ),
         *(
             (
@@ -171,7 +209,10 @@ def _sqlite() -> list[tuple[str, str]]:
             return f"(SELECT decision_id FROM decisions_procedurestep WHERE id = {row}.step_id)"
         return f"{row}.decision_id"
 
-    pairs = [trigger("gate_record_opens", "INSERT", "decisions_decision", _open("NEW.id"))]
+    pairs = [
+        trigger("gate_record_opens", "INSERT", "decisions_decision", f"{_open('NEW.id')}; {_refresh('NEW.id')}"),
+        trigger("gate_record_follows_decision", "UPDATE OF state, executing_unit_id", "decisions_decision", _refresh("NEW.id")),
+    ]
     for table in (*BY_DECISION, BY_STEP):
         short = table.split("_", 1)[1]
         pairs += [
@@ -184,7 +225,7 @@ def _sqlite() -> list[tuple[str, str]]:
             ),
             trigger(f"gate_record_follows_{short}_delete", "DELETE", table, _refresh(decision_of("OLD", table))),
         ]
-    return [*pairs, (_rebuild(), "SELECT 1")]
+    return [*pairs, *((statement, "SELECT 1") for statement in _rebuild())]
 
 
 def statements(vendor: str) -> list[tuple[str, str]]:
