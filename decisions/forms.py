@@ -3,10 +3,13 @@ form never saves anything itself and the model forms here are used for their fie
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING, cast
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from decisions import lifecycle, limits
@@ -61,16 +64,41 @@ def user_label(user) -> str:
 # --------------------------------------------------------------------------- list and register
 
 
+class ListSelect(forms.Select):
+    """A select whose options are written in Python, in the markup of Django's widget templates,
+    which render each option through a template of its own and escape it through lazy wrappers: a
+    province's filter lists 270 departments, 17 ms a page that way. A select's options carry no
+    attribute but ``selected`` (``option_inherits_attrs`` is False)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
+        for label, options, _index in widget["optgroups"]:
+            if label:
+                parts.append(f'<optgroup label="{escape(str(label))}">')
+            parts.extend(
+                f'<option value="{escape(str(option["value"]))}"{" selected" if option["selected"] else ""}>'
+                f"{escape(str(option['label']))}</option>"
+                for option in options
+            )
+            if label:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # every value and label escaped above
+
+
 class ListFilterForm(forms.Form):
     """The filters every list of decisions offers (the decision list, the review queue): the
     catalogue year, the lead sponsor, the overdue ones, an order (``ORDERS``, the first the default)."""
 
     ORDERS: list[tuple[str, StrOrPromise]] = [("", _("Default order"))]
 
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None, widget=ListSelect)
+    department = forms.TypedChoiceField(
+        label=_("Department"), required=False, coerce=int, empty_value=None, widget=ListSelect
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    sort = forms.ChoiceField(label=_("Order"), required=False)
+    sort = forms.ChoiceField(label=_("Order"), required=False, widget=ListSelect)
 
     def __init__(self, *args, years=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +129,7 @@ class DecisionFilterForm(ListFilterForm):
     ]
 
     q = forms.CharField(label=_("Title or code"), required=False, max_length=100)
-    state = forms.ChoiceField(label=_("State"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False, widget=ListSelect)
     field_order = ["q", "year", "state", "department", "overdue", "sort"]
 
     def __init__(self, *args, **kwargs):
