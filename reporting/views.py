@@ -269,7 +269,11 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     lacking_only = request.GET.get("lacking") == "1"
     summary = overview_selectors.overview_summary(request.user)
     decisions = overview_selectors.overview_decisions(request.user, year=year, state=state, lacking_only=lacking_only)
-    page = Paginator(decisions, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(decisions, OVERVIEW_PAGE_SIZE)
+    if not (year or state or lacking_only):
+        # The table lists every visible decision, which the summary has just counted by state.
+        paginator.count = sum(summary["counts"].values())
+    page = paginator.get_page(request.GET.get("page"))
     # Labels looked up once per page: get_FOO_display() rebuilds and hashes the choices every call.
     state_labels = {value: str(label) for value, label in DecisionState.choices}
     findings = overview_selectors.integrity_findings(page.object_list)
