@@ -3,8 +3,17 @@
 Shared by the tests that write data at an older schema and migrate it forward (tests/test_migrations.py,
 tests/decisions/test_hearings.py)."""
 
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+# The project's apps; every other app with migrations (Django's, axes, django-otp) is a dependency.
+PROJECT_APPS = frozenset({"decisions", "reviews", "deadlines", "consultations", "reporting", "demo"})
+EMPTY_SCHEMA = "migration_test_empty"
 
 
 def migrate(targets):
@@ -24,6 +33,42 @@ def migrate(targets):
 def latest():
     """Every app's newest migration."""
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+@contextlib.contextmanager
+def empty_database() -> Iterator[None]:
+    """An empty database for the test to build a previous version in, forward from nothing, as that
+    version's ``migrate`` built it (see ``previous_version``).
+
+    On PostgreSQL, an empty schema of its own, alone on the connection's search path: the test
+    database's tables in ``public`` are neither read nor changed, and the schema is dropped at the
+    end. Unapplying the test database's migrations instead costs far more: Django re-renders the
+    project state for every operation it reverses. On SQLite (no schemas) the test database itself
+    is used, and ``previous_version`` migrates it back."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW search_path")
+        (search_path,) = cursor.fetchone()
+        cursor.execute(f"DROP SCHEMA IF EXISTS {EMPTY_SCHEMA} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {EMPTY_SCHEMA}")
+        cursor.execute(f"SET search_path TO {EMPTY_SCHEMA}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET search_path TO {search_path}")
+            cursor.execute(f"DROP SCHEMA {EMPTY_SCHEMA} CASCADE")
+
+
+def previous_version(targets):
+    """Migrate to ``targets`` with every other installed app at its newest migration (Django's own,
+    axes, django-otp: their versions do not move with ours), and answer the models as ``migrate``
+    does. Inside ``empty_database`` on PostgreSQL this applies migrations forward only, as on a
+    database that the previous version made."""
+    others = [node for node in latest() if node[0] not in PROJECT_APPS]
+    return migrate(list(targets) + others)
 
 
 def old_decision(apps, *, title: str):

@@ -12,11 +12,21 @@ from django.contrib.auth.models import User as CurrentUser
 
 from deadlines.models import Deadline, Delivery, Notification, Reminder
 from decisions.models import ExpertOpinion, RuleSettings, independent_opinions
+from tests import migration_state
 from tests.migration_state import latest as _latest
 from tests.migration_state import migrate as _migrate
-from tests.migration_state import old_decision
+from tests.migration_state import old_decision, previous_version
 
 OLD = [("deadlines", None), ("decisions", "0005_event_details"), ("reviews", "0002_workflow")]
+
+
+@pytest.fixture
+def empty_database(transactional_db):
+    """The previous version is built forward in a database of its own (tests/migration_state.py);
+    the first test instead unapplies the test database's migrations, so reversing them is exercised
+    too, down to the oldest state these tests start from."""
+    with migration_state.empty_database():
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,9 +94,9 @@ def test_deadlines_written_at_the_old_schema_are_read_by_the_deadlines_app():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rule_settings_written_below_the_floors_are_raised_to_them():
+def test_rule_settings_written_below_the_floors_are_raised_to_them(empty_database):
     # Given a government's settings written before the floors held: 1 day, 0 days, 0 working days
-    old = _migrate([("decisions", "0007_publications_one_per_time"), ("deadlines", "0001_initial")])
+    old = previous_version([("decisions", "0007_publications_one_per_time"), ("deadlines", "0001_initial")])
     Government = old.get_model("decisions", "Government")
     OldRuleSettings = old.get_model("decisions", "RuleSettings")
     city = Government.objects.create(name="示例市人民政府", level="city", short_name="示")
@@ -120,11 +130,11 @@ def test_rule_settings_written_below_the_floors_are_raised_to_them():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_events_recorded_before_the_audit_chain_are_chained_in_the_order_they_were_recorded():
+def test_events_recorded_before_the_audit_chain_are_chained_in_the_order_they_were_recorded(empty_database):
     from decisions import audit
     from decisions.models import DecisionEvent
 
-    old = _migrate([("decisions", "0013_national_waiver_bases")])
+    old = previous_version([("decisions", "0013_national_waiver_bases")])
     Government = old.get_model("decisions", "Government")
     Department = old.get_model("decisions", "Department")
     Decision = old.get_model("decisions", "Decision")
@@ -153,9 +163,9 @@ def test_events_recorded_before_the_audit_chain_are_chained_in_the_order_they_we
 
 
 @pytest.mark.django_db(transaction=True)
-def test_expert_opinions_written_before_the_pool_keep_their_names():
+def test_expert_opinions_written_before_the_pool_keep_their_names(empty_database):
     # Given an expert opinion recorded before the pool: the expert's name as text, no pool entry
-    old = _migrate([("decisions", "0027_rule_settings_adviser_opinion_required")])
+    old = previous_version([("decisions", "0027_rule_settings_adviser_opinion_required")])
     ProcedureStep = old.get_model("decisions", "ProcedureStep")
     OldOpinion = old.get_model("decisions", "ExpertOpinion")
     decision = old_decision(old, title="城市供水价格调整")

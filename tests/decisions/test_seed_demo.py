@@ -8,11 +8,22 @@ from django.db.models import F
 
 from decisions.models import Decision, DecisionEvent, DecisionState, Membership, ProcedureStep
 from reviews import gates as review_gates
+from tests.shared_data import rolled_back_after
+
+
+@pytest.fixture(scope="module")
+def _demo_data(django_db_setup, django_db_blocker):
+    """Seeded once for the module (tens of seconds); the tests read it, and the one that seeds
+    again does so inside its own rolled-back transaction."""
+    with rolled_back_after(django_db_blocker):
+        with django_db_blocker.unblock():
+            call_command("seed_demo", verbosity=0)
+        yield
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", verbosity=0)
+def seeded(_demo_data, db):
+    pass
 
 
 def _counts() -> dict:
