@@ -77,15 +77,17 @@ def _lacking(row: str) -> str:
     )
 
 
+def _judge(decision: str) -> str:
+    """The UPDATE of whether one decision lacks a gate, from its row's gates and its state."""
+    return f"UPDATE reporting_gaterecord SET lacking = {_lacking('reporting_gaterecord')} WHERE decision_id = {decision}"
+
+
 def _refresh(decision: str) -> str:
     """The UPDATEs of one decision's row (none if the decision has no row: see ``_open``): its gates,
     then whether it lacks one, from the gates just written."""
     values = _values(decision)
     assignments = ", ".join(f"{column} = {values[column]}" for column in COLUMNS)
-    return (
-        f"UPDATE reporting_gaterecord SET {assignments} WHERE decision_id = {decision}; "
-        f"UPDATE reporting_gaterecord SET lacking = {_lacking('reporting_gaterecord')} WHERE decision_id = {decision}"
-    )
+    return f"UPDATE reporting_gaterecord SET {assignments} WHERE decision_id = {decision}; {_judge(decision)}"
 
 
 def _rebuild() -> list[str]:
@@ -112,7 +114,10 @@ def _open(decision: str) -> str:
 def _postgresql() -> list[tuple[str, str]]:
     return [
         (
-            f"CREATE FUNCTION reporting_gates_refresh(bigint) RETURNS void LANGUAGE sql AS $$ {_refresh('$1')} $$",
+            # PL/pgSQL, not SQL: it keeps its statements' plans for the session, where an SQL
+            # function would plan its seven subqueries again on every row a trigger passes it.
+            "CREATE FUNCTION reporting_gates_refresh(bigint) RETURNS void LANGUAGE plpgsql AS $$ BEGIN "
+            f"{_refresh('$1')}; END $$",
             "DROP FUNCTION reporting_gates_refresh(bigint)",
         ),
         (
@@ -141,8 +146,9 @@ def _postgresql() -> list[tuple[str, str]]:
             "DROP FUNCTION reporting_gates_follow_step()",
         ),
         (
+            # The state and the executing unit change which gates are required, not the gates.
             "CREATE FUNCTION reporting_gates_follow_decision() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            "PERFORM reporting_gates_refresh(NEW.id); RETURN NULL; END $$",
+            f"{_judge('NEW.id')}; RETURN NULL; END $$",
             "DROP FUNCTION reporting_gates_follow_decision()",
         ),
         (
@@ -211,7 +217,7 @@ def _sqlite() -> list[tuple[str, str]]:
 
     pairs = [
         trigger("gate_record_opens", "INSERT", "decisions_decision", f"{_open('NEW.id')}; {_refresh('NEW.id')}"),
-        trigger("gate_record_follows_decision", "UPDATE OF state, executing_unit_id", "decisions_decision", _refresh("NEW.id")),
+        trigger("gate_record_follows_decision", "UPDATE OF state, executing_unit_id", "decisions_decision", _judge("NEW.id")),
     ]
     for table in (*BY_DECISION, BY_STEP):
         short = table.split("_", 1)[1]
