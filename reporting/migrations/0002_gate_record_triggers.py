@@ -5,8 +5,9 @@ from decisions.migrations._triggers import runners
 # The gate record of each decision (reporting.GateRecord), kept by the database: every write to a
 # record table the overview's gates read — steps, risk assessments, review rounds, meetings,
 # publications — and every change of a decision's state or executing unit recomputes the row of the
-# decision it touched, whoever writes (a service, the admin, an import, raw SQL). The rules are the overview's (reporting.overview._gate_annotations,
-# which the nightly check compares them with, row by row).
+# decision it touched, whoever writes (a service, the admin, an import, raw SQL). The rules are the
+# overview's (reporting.overview.gate_annotations, which the nightly check compares them with, row
+# by row: reporting.gate_records).
 
 COLUMNS = ("steps_settled", "risk_controllable", "review_allows", "meeting_recorded", "publication_recorded")
 
@@ -66,13 +67,13 @@ def _lacking(row: str) -> str:
     def states(gate: str) -> str:
         return ", ".join(f"'{state}'" for state in GATE_STATES[gate])
 
-    held = " OR ".join(
+    missing = " OR ".join(
         f"(d.state IN ({states(gate)}) AND NOT {row}.{gate})" for gate in GATE_STATES if gate in COLUMNS
     )
     past_review = ", ".join(f"'{state}'" for state in STATES_PAST_REVIEW)
     unit = f"(d.state IN ({states(RuleCode.EXECUTING_UNIT_NAMED)}) AND d.executing_unit_id IS NULL)"
     return (
-        f"COALESCE((SELECT d.state IN ({past_review}) AND ({held} OR {unit}) "
+        f"COALESCE((SELECT d.state IN ({past_review}) AND ({missing} OR {unit}) "
         f"FROM decisions_decision d WHERE d.id = {row}.decision_id), FALSE)"
     )
 
