@@ -16,7 +16,7 @@ from decisions.integrity import Finding, finding
 from decisions.models import Decision
 from reporting.choices import ReportingRule
 from reporting.models import GateRecord
-from reporting.overview import GATE_STATES, GATES, gate_annotations
+from reporting.overview import gate_annotations, missing_gates
 
 # The gates a row holds; ``lacking`` is checked beside them.
 COLUMNS = tuple(field.name for field in GateRecord._meta.get_fields() if field.name not in ("decision", "lacking"))
@@ -44,8 +44,7 @@ def gate_records_current(decisions: Sequence[Decision]) -> Iterator[Finding]:
             )
             continue
         wrong = [column for column in COLUMNS if row[f"gate_record__{column}"] != row[f"gate_{column}"]]
-        lacking = any(row["state"] in GATE_STATES[gate] and not row[f"gate_{gate}"] for gate in GATES)
-        if row["gate_record__lacking"] != lacking:
+        if row["gate_record__lacking"] != bool(missing_gates(row["state"], row)):
             wrong.append("lacking")
         if wrong:
             yield finding(

@@ -10,7 +10,7 @@ top of both, and nothing imports it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import (
@@ -178,13 +178,18 @@ def waived_steps(user: User, *, year: int | None = None, state: str = "") -> Que
     return waived_steps_of(filter_by_year_state(decisions_visible_to(user), year=year, state=state))
 
 
-def gate_problems(decision: Decision) -> list[str]:
-    """The gates (``GATES``) whose record a decision past the legality review lacks; an empty list
-    is what the overview proves for each. Reads the annotations of ``overview_decisions``: the
-    records themselves, where the summary's count reads the gate records (the two agree while the
-    triggers keep them; the nightly check reports a row where they do not)."""
-    decision = cast("WithAnnotations[Decision, GateColumns]", decision)  # annotated by overview_decisions
-    if decision.state not in STATES_PAST_REVIEW:
+def missing_gates(state: str, columns: Mapping[str, object]) -> list[str]:
+    """The gates (``GATES``) a decision in ``state`` must hold and lacks, read from ``columns``
+    (``gate_<gate>`` → whether its record is there, as ``gate_annotations`` computes them)."""
+    if state not in STATES_PAST_REVIEW:
         return []
-    columns = cast("dict[str, bool]", vars(decision))
-    return [gate for gate in GATES if decision.state in GATE_STATES[gate] and not columns[f"gate_{gate}"]]
+    return [gate for gate in GATES if state in GATE_STATES[gate] and not columns[f"gate_{gate}"]]
+
+
+def gate_problems(decision: Decision) -> list[str]:
+    """The gates whose record a decision past the legality review lacks; an empty list is what the
+    overview proves for each. Reads the annotations of ``overview_decisions``: the records
+    themselves, where the summary's count reads the gate records (the two agree while the triggers
+    keep them; the nightly check reports a row where they do not)."""
+    decision = cast("WithAnnotations[Decision, GateColumns]", decision)  # annotated by overview_decisions
+    return missing_gates(decision.state, vars(decision))

@@ -13,7 +13,7 @@ from django.db import DatabaseError, transaction
 from decisions import integrity, services
 from decisions.models import DecisionState, ProcedureStep, StepKind, StepState
 from demo import builder as demo
-from reporting import overview
+from reporting import gate_records, overview
 from reporting.choices import ReportingRule
 from reporting.models import GateRecord
 from tests.guards import disable_triggers, run_sql
@@ -27,7 +27,7 @@ def _register(org, **overrides):
     return services.decision_register(**org.decision_kwargs(**overrides))
 
 
-GATES = ("steps_settled", "risk_controllable", "review_allows", "meeting_recorded", "publication_recorded")
+GATES = gate_records.COLUMNS
 
 
 def _record(decision) -> dict:
